@@ -1,0 +1,107 @@
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { silentLogger, type Logger } from '../log/Logger.js';
+import { planRotation, type RotationPlan } from './planRotation.js';
+import type { RetentionPolicy } from './RetentionPolicy.js';
+import { fsyncFolder, pathExists, regularFilesIn } from './folderFiles.js';
+
+export interface BackupRotatorOptions {
+  /** The backup folder; archived backups go to `<dir>/archive`. */
+  dir: string;
+  policy: RetentionPolicy;
+  clock?: () => Date;
+  logger?: Logger;
+}
+
+/** What a rotation did: the plan, less the moves it had to skip. */
+export interface RotationResult extends RotationPlan {
+  /** Backups left in place because `archive/` already holds a file of that name (never overwritten). */
+  skipped: { file: string; reason: string }[];
+}
+
+export const ARCHIVE_FOLDER = 'archive';
+
+/**
+ * Manages the existing backups of one folder: plans with `planRotation`, then carries the plan out.
+ * Knows nothing of how backups are made. Only regular files named like backups are ever touched:
+ * symlinks, folders and other files are never followed, moved or deleted.
+ */
+export class BackupRotator {
+  readonly dir: string;
+  readonly archiveDir: string;
+  private readonly policy: RetentionPolicy;
+  private readonly clock: () => Date;
+  private readonly logger: Logger;
+
+  constructor(options: BackupRotatorOptions) {
+    this.dir = options.dir;
+    this.archiveDir = join(options.dir, ARCHIVE_FOLDER);
+    this.policy = options.policy;
+    this.clock = options.clock ?? (() => new Date());
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Reads both folders and returns what a rotation at `now` would do; changes nothing. */
+  async plan(now: Date = this.clock()): Promise<RotationPlan> {
+    const [backups, archived] = await Promise.all([regularFilesIn(this.dir), this.archivedFiles()]);
+    return planRotation({ backups, archived }, now, this.policy);
+  }
+
+  /** Plans and applies a rotation: moves backups to `archive/` (never overwriting), deletes expired ones, fsyncs both folders. */
+  async rotate(now: Date = this.clock()): Promise<RotationResult> {
+    const plan = await this.plan(now);
+    const skipped: RotationResult['skipped'] = [];
+    const archived: string[] = [];
+
+    if (plan.archived.length > 0) await fs.mkdir(this.archiveDir, { recursive: true, mode: 0o700 });
+    for (const file of plan.archived) {
+      if (await this.moveToArchive(file)) archived.push(file);
+      else skipped.push({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
+    }
+    for (const path of plan.deleted) {
+      await fs.rm(join(this.dir, path), { force: true });
+    }
+    await fsyncFolder(this.dir);
+    if (archived.length > 0 || plan.deleted.some((path) => path.startsWith(`${ARCHIVE_FOLDER}/`))) {
+      await fsyncFolder(this.archiveDir);
+    }
+    for (const { file, reason } of skipped) this.logger.warn('rotation.skipped', { file, reason });
+
+    const kept = [...plan.kept, ...skipped.map(({ file }) => ({ file, reasons: ['archive name taken'] }))];
+    return { ...plan, kept, archived, skipped };
+  }
+
+  private async archivedFiles(): Promise<string[]> {
+    const archive = await fs.lstat(this.archiveDir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (!archive) return [];
+    if (!archive.isDirectory()) {
+      throw new Error(`${this.archiveDir} exists but is not a folder (a symlink or a file): refusing to rotate`);
+    }
+    return regularFilesIn(this.archiveDir);
+  }
+
+  /** Moves one backup into the archive; false when a file of that name is already there. */
+  private async moveToArchive(file: string): Promise<boolean> {
+    const source = join(this.dir, file);
+    const target = join(this.archiveDir, file);
+    if (await pathExists(target)) return false;
+    try {
+      await fs.rename(source, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      // The archive is another filesystem: copy to a temporary name, make it durable, then publish it.
+      const partial = `${target}.partial`;
+      await fs.copyFile(source, partial, constants.COPYFILE_EXCL);
+      const handle = await fs.open(partial, 'r+');
+      await handle.sync().finally(() => handle.close());
+      await fs.rename(partial, target);
+      await fsyncFolder(this.archiveDir);
+      await fs.rm(source);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * Where a backup's SQL comes from. The BackupCreator knows only this interface: naming, the atomic
+ * write, the checksum and the checks on the result are the same whatever dumps the database.
+ */
+export interface DumpSource {
+  /** Checks that the database can be dumped now; returns its name, which the backup file is named after. */
+  prepare(): Promise<{ database: string }>;
+  /** Writes a complete plain-SQL dump (schema and data) to the open file descriptor `fd`, or throws a BackupError. */
+  dumpTo(fd: number): Promise<void>;
+}

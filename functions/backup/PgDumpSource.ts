@@ -1,0 +1,142 @@
+import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { redactUrl, type DatabaseConnection } from '../db/databaseConnection.js';
+import type { DumpSource } from './DumpSource.js';
+import { DatabaseUnavailableError, DumpFailedError } from './errors.js';
+import { runCommand, type CommandRunner } from './runCommand.js';
+
+export interface PgDumpSourceOptions {
+  connection: DatabaseConnection;
+  /** The pg_dump binary (`PG_DUMP_PATH`); `pg_dump` on PATH by default. */
+  pgDumpPath?: string;
+  /** Stop pg_dump after this long (`BACKUP_TIMEOUT_MS`). */
+  timeoutMs?: number;
+  /** Give up waiting for a table lock after this long, instead of queueing behind (or in front of) migrations. */
+  lockWaitTimeoutMs?: number;
+  runner?: CommandRunner;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Dumps a PostgreSQL server with the native `pg_dump` (plain SQL), streaming straight into the file. */
+export class PgDumpSource implements DumpSource {
+  private readonly connection: DatabaseConnection;
+  private readonly pgDumpPath: string;
+  private readonly timeoutMs: number;
+  private readonly lockWaitTimeoutMs: number;
+  private readonly runner: CommandRunner;
+  private readonly env: NodeJS.ProcessEnv;
+  private pgDumpMajor?: number;
+
+  constructor(options: PgDumpSourceOptions) {
+    this.connection = options.connection;
+    this.pgDumpPath = options.pgDumpPath ?? 'pg_dump';
+    this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
+    this.lockWaitTimeoutMs = options.lockWaitTimeoutMs ?? 30_000;
+    this.runner = options.runner ?? runCommand;
+    this.env = options.env ?? process.env;
+  }
+
+  /** Connects once to learn the database name and server version; refuses a pg_dump older than the server. */
+  async prepare(): Promise<{ database: string }> {
+    const server = await this.serverInfo();
+    const pgDumpMajor = await this.pgDumpVersion();
+    if (pgDumpMajor < server.major) {
+      throw new DumpFailedError(
+        `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${server.major} server: install pg_dump ${server.major} or newer and point PG_DUMP_PATH at it`,
+      );
+    }
+    return { database: server.database };
+  }
+
+  /** Runs pg_dump with `fd` as its stdout; the password goes through a private passfile, never argv. */
+  async dumpTo(fd: number): Promise<void> {
+    const secretDir = this.connection.password ? await fs.mkdtemp(join(tmpdir(), 'notes-pgpass-')) : undefined;
+    try {
+      const env: NodeJS.ProcessEnv = { ...this.env, PGCONNECT_TIMEOUT: this.env.PGCONNECT_TIMEOUT ?? '10' };
+      if (secretDir) {
+        env.PGPASSFILE = join(secretDir, 'pgpass');
+        await fs.writeFile(env.PGPASSFILE, `*:*:*:*:${escapePassfile(this.connection.password!)}\n`, {
+          mode: 0o600,
+          flag: 'wx',
+        });
+      }
+      const args = [
+        '--format=plain',
+        '--no-password',
+        `--lock-wait-timeout=${this.lockWaitTimeoutMs}`,
+        ...this.connection.dumpArgs,
+      ];
+      const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs });
+      const stderr = this.redact(result.stderr.trim());
+      if (result.timedOut) {
+        throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
+      }
+      if (result.signal) throw new DumpFailedError(`pg_dump was killed by ${result.signal}`, { detail: stderr });
+      if (result.exitCode !== 0) {
+        throw new DumpFailedError(`pg_dump failed with exit code ${result.exitCode}: ${lastLine(stderr)}`, {
+          detail: stderr,
+        });
+      }
+    } finally {
+      if (secretDir) await fs.rm(secretDir, { recursive: true, force: true });
+    }
+  }
+
+  private async serverInfo(): Promise<{ database: string; major: number }> {
+    const client = new pg.Client({ ...this.connection.clientConfig, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ database: string; version: string }>(
+        "select current_database() as database, current_setting('server_version_num') as version",
+      );
+      const row = rows[0]!;
+      return { database: row.database, major: Math.floor(Number(row.version) / 10_000) };
+    } catch (error) {
+      throw new DatabaseUnavailableError(
+        `cannot reach the database (${this.connection.description}): ${this.redact((error as Error).message)}`,
+        { cause: error },
+      );
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async pgDumpVersion(): Promise<number> {
+    if (this.pgDumpMajor !== undefined) return this.pgDumpMajor;
+    const result = await this.run(['--version'], { env: this.env, timeoutMs: 10_000 });
+    const major = /\(PostgreSQL\)\s+(\d+)/.exec(result.stdout)?.[1];
+    if (result.exitCode !== 0 || !major) {
+      throw new DumpFailedError(`${this.pgDumpPath} --version did not answer like pg_dump`, {
+        detail: this.redact(result.stderr),
+      });
+    }
+    return (this.pgDumpMajor = Number(major));
+  }
+
+  private async run(args: string[], options: Parameters<CommandRunner>[2]) {
+    try {
+      return await this.runner(this.pgDumpPath, args, options);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
+      throw new DumpFailedError(`cannot run pg_dump at "${this.pgDumpPath}": ${reason} (set PG_DUMP_PATH)`, {
+        cause: error,
+      });
+    }
+  }
+
+  private redact(text: string): string {
+    const password = this.connection.password;
+    const withoutUrls = redactUrl(text);
+    return password ? withoutUrls.split(password).join('***') : withoutUrls;
+  }
+}
+
+function escapePassfile(password: string): string {
+  return password.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+}
+
+function lastLine(text: string): string {
+  return text.split('\n').filter(Boolean).at(-1) ?? 'no message';
+}

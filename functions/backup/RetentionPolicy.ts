@@ -1,0 +1,21 @@
+/** How many backups the rotator keeps, and in which calendar. */
+export interface RetentionPolicy {
+  /** Keep this many newest backups per database, however old. */
+  keepLast: number;
+  /** Keep the newest backup of the week containing `now` and of each of the weeks before it, this many weeks in all. */
+  keepWeeks: number;
+  /** Keep the newest backup of the month containing `now` and of each of the months before it, this many months in all. */
+  keepMonths: number;
+  /** Delete archived backups older than `now` minus this many calendar months. */
+  archiveMonths: number;
+  /** IANA time zone in which weeks (Sunday to Saturday) and months are counted. */
+  timeZone: string;
+}
+
+export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
+  keepLast: 5,
+  keepWeeks: 4,
+  keepMonths: 12,
+  archiveMonths: 12,
+  timeZone: 'UTC',
+};

@@ -1,0 +1,47 @@
+/**
+ * The backup file name is the contract between the creator and the rotator:
+ * `<database>_<YYYY-MM-DD>T<HH-mm-ss.SSS>Z.sql[.gz]`, always UTC, e.g.
+ * `notes_2026-11-26T19-27-52.123Z.sql`. Ages come from this name, never from mtime.
+ */
+
+export interface BackupFileName {
+  /** The file name itself, without a folder. */
+  file: string;
+  /** The database part of the name (already made safe for a file name). */
+  database: string;
+  /** The moment the backup was started, from the name. */
+  takenAt: Date;
+}
+
+const PATTERN =
+  /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?$/;
+
+/** Makes a database name safe for a file name: every character outside `[A-Za-z0-9_-]` becomes `-`. */
+export function safeDatabaseName(database: string): string {
+  const safe = database.replace(/[^A-Za-z0-9_-]/g, '-');
+  return safe.length > 0 ? safe : '-';
+}
+
+/** Formats the backup file name for `database` taken at `takenAt` (UTC, millisecond precision). */
+export function formatBackupFileName(database: string, takenAt: Date, extension = '.sql'): string {
+  const iso = takenAt.toISOString(); // 2026-11-26T19:27:52.123Z
+  if (!/^\d{4}-/.test(iso)) throw new RangeError(`cannot name a backup taken at ${iso}`);
+  return `${safeDatabaseName(database)}_${iso.replace(/:/g, '-')}${extension}`;
+}
+
+/**
+ * Parses a backup file name; returns undefined for anything that only looks like one
+ * (a month 13, a 30th of February, an extra suffix such as `.partial`).
+ */
+export function parseBackupFileName(file: string): BackupFileName | undefined {
+  const match = PATTERN.exec(file);
+  if (!match) return undefined;
+  const [, database, year, month, day, hour, minute, second, millis] = match as unknown as string[];
+  const takenAt = new Date(
+    Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second), Number(millis)),
+  );
+  // Date.UTC silently rolls over invalid fields (month 13, hour 24): the round trip catches that.
+  const roundTrip = `${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}Z`;
+  if (Number.isNaN(takenAt.getTime()) || takenAt.toISOString() !== roundTrip) return undefined;
+  return { file, database: database!, takenAt };
+}

@@ -1,0 +1,90 @@
+import { parseBackupFileName, type BackupFileName } from './backupFileName.js';
+import { monthsBefore, periodContaining, recentPeriods } from './calendar.js';
+import type { RetentionPolicy } from './RetentionPolicy.js';
+
+/** Why a backup stays in the main folder, e.g. `newest 5`, `week 2026-11-22`, `month 2026-11`. */
+export type KeepReason = string;
+
+export interface KeptBackup {
+  file: string;
+  reasons: KeepReason[];
+}
+
+/** What a rotation will do. Paths are relative to the backup folder (`archive/<file>` for archived ones). */
+export interface RotationPlan {
+  /** Backups that stay in the main folder, newest first, each with every rule that keeps it. */
+  kept: KeptBackup[];
+  /** Backups of the main folder that move to `archive/`. */
+  archived: string[];
+  /** Backups removed for good: archived ones older than the cutoff, and main-folder ones that would be. */
+  deleted: string[];
+  /** Archived backups taken before this instant are deleted. */
+  archiveCutoff: Date;
+}
+
+export interface RotationInput {
+  /** File names in the main backup folder (anything that is not a backup name is ignored). */
+  backups: readonly string[];
+  /** File names in the `archive/` folder. */
+  archived: readonly string[];
+}
+
+const newestFirst = (a: BackupFileName, b: BackupFileName) =>
+  b.takenAt.getTime() - a.takenAt.getTime() || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0);
+
+/**
+ * Plans a rotation; pure: reads no clock and no disk. Rules run per database name:
+ * keep the `keepLast` newest, the newest of each of the last `keepWeeks` Sunday–Saturday weeks
+ * and of each of the last `keepMonths` calendar months; archive the rest; delete archived
+ * backups taken before `now` minus `archiveMonths` months (one exactly at the cutoff stays).
+ */
+export function planRotation(input: RotationInput, now: Date, policy: RetentionPolicy): RotationPlan {
+  const weeks = recentPeriods(now, policy.timeZone, 'week', policy.keepWeeks);
+  const months = recentPeriods(now, policy.timeZone, 'month', policy.keepMonths);
+  const archiveCutoff = monthsBefore(now, policy.timeZone, policy.archiveMonths);
+  const expired = (backup: BackupFileName) => backup.takenAt.getTime() < archiveCutoff.getTime();
+
+  const plan: RotationPlan = { kept: [], archived: [], deleted: [], archiveCutoff };
+
+  for (const backups of groupByDatabase(input.backups).values()) {
+    backups.sort(newestFirst);
+    const claimedWeeks = new Set<string>();
+    const claimedMonths = new Set<string>();
+    backups.forEach((backup, index) => {
+      const reasons: KeepReason[] = [];
+      if (index < policy.keepLast) reasons.push(`newest ${policy.keepLast}`);
+      const week = periodContaining(weeks, backup.takenAt);
+      if (week && !claimedWeeks.has(week.key)) {
+        claimedWeeks.add(week.key);
+        reasons.push(`week ${week.key}`);
+      }
+      const month = periodContaining(months, backup.takenAt);
+      if (month && !claimedMonths.has(month.key)) {
+        claimedMonths.add(month.key);
+        reasons.push(`month ${month.key}`);
+      }
+      if (reasons.length > 0) plan.kept.push({ file: backup.file, reasons });
+      else if (expired(backup)) plan.deleted.push(backup.file);
+      else plan.archived.push(backup.file);
+    });
+  }
+
+  for (const backups of groupByDatabase(input.archived).values()) {
+    for (const backup of backups.sort(newestFirst)) {
+      if (expired(backup)) plan.deleted.push(`archive/${backup.file}`);
+    }
+  }
+  return plan;
+}
+
+function groupByDatabase(files: readonly string[]): Map<string, BackupFileName[]> {
+  const groups = new Map<string, BackupFileName[]>();
+  for (const file of files) {
+    const backup = parseBackupFileName(file);
+    if (!backup) continue;
+    const group = groups.get(backup.database);
+    if (group) group.push(backup);
+    else groups.set(backup.database, [backup]);
+  }
+  return groups;
+}

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A file descriptor for the child's stdout (the child writes straight to it); captured when absent. */
+  stdoutFd?: number;
+  /** Stop the child after this long: SIGTERM, then SIGKILL after `killGraceMs`. */
+  timeoutMs?: number;
+  killGraceMs?: number;
+}
+
+export interface CommandResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Captured stdout (empty when it went to `stdoutFd`); at most 64 KiB. */
+  stdout: string;
+  /** Captured stderr, at most its last 64 KiB. */
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Runs a command to completion. Rejects only when it cannot start (e.g. ENOENT); a failing command resolves. */
+export type CommandRunner = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
+
+const CAPTURE_LIMIT = 64 * 1024;
+
+/** The production runner: `child_process.spawn` without a shell; output to a descriptor is never buffered in Node. */
+export const runCommand: CommandRunner = (command, args, options = {}) =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timers: NodeJS.Timeout[] = [];
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < CAPTURE_LIMIT) stdout += chunk.slice(0, CAPTURE_LIMIT - stdout.length);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-CAPTURE_LIMIT);
+    });
+    if (options.timeoutMs !== undefined) {
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGTERM');
+          timers.push(setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000));
+        }, options.timeoutMs),
+      );
+    }
+    child.on('error', (error) => {
+      timers.forEach(clearTimeout);
+      reject(error);
+    });
+    child.on('close', (exitCode, signal) => {
+      timers.forEach(clearTimeout);
+      resolve({ exitCode, signal, stdout, stderr, timedOut });
+    });
+  });

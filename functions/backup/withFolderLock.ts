@@ -1,0 +1,46 @@
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { silentLogger, type Logger } from '../log/Logger.js';
+import { BackupInProgressError } from './errors.js';
+
+/** The lock is a folder inside the backup folder, so every process sharing the volume sees it. */
+export const LOCK_NAME = '.db-backup.lock';
+
+export interface FolderLockOptions {
+  logger?: Logger;
+  /** A lock whose holder stopped refreshing it this long ago is taken over (a crashed process). */
+  staleMs?: number;
+}
+
+/**
+ * Runs `work` while holding the backup folder's lock (proper-lockfile: an atomic mkdir whose mtime
+ * the holder refreshes). Fails at once with BackupInProgressError when another process holds it.
+ */
+export async function withFolderLock<T>(dir: string, work: () => Promise<T>, options: FolderLockOptions = {}): Promise<T> {
+  const logger = options.logger ?? silentLogger;
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(dir, {
+      lockfilePath: join(dir, LOCK_NAME),
+      realpath: false,
+      retries: 0,
+      stale: options.staleMs ?? 20_000,
+      // Losing the lock mid-run is logged, not thrown: throwing here would crash the process mid-dump.
+      onCompromised: (error) => logger.error('lock.compromised', { dir, error }),
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new BackupInProgressError('a backup or rotation is already running for this backup folder', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  try {
+    return await work();
+  } finally {
+    await release().catch((error: unknown) => logger.warn('lock.release_failed', { dir, error }));
+  }
+}

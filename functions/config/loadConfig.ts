@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { ConfigError } from '../backup/errors.js';
+import type { RetentionPolicy } from '../backup/RetentionPolicy.js';
+import { databaseConnection, type DatabaseConnection } from '../db/databaseConnection.js';
+import { packageRoot } from './packageRoot.js';
+
+/** Everything the backup service reads from its environment, validated once. */
+export interface BackupConfig {
+  backupDir: string;
+  policy: RetentionPolicy;
+  pgDumpPath: string;
+  timeoutMs: number;
+  lockWaitTimeoutMs: number;
+  connection: DatabaseConnection;
+}
+
+interface IntegerSetting {
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+const INTEGERS = {
+  BACKUP_KEEP_LAST: { fallback: 5, min: 0, max: 10_000 },
+  BACKUP_KEEP_WEEKS: { fallback: 4, min: 0, max: 520 },
+  BACKUP_KEEP_MONTHS: { fallback: 12, min: 0, max: 1200 },
+  BACKUP_ARCHIVE_MONTHS: { fallback: 12, min: 1, max: 1200 },
+  BACKUP_TIMEOUT_MS: { fallback: 15 * 60_000, min: 1_000, max: 24 * 3_600_000 },
+  BACKUP_LOCK_WAIT_TIMEOUT_MS: { fallback: 30_000, min: 1, max: 3_600_000 },
+} satisfies Record<string, IntegerSetting>;
+
+const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', ...Object.keys(INTEGERS)]);
+
+/**
+ * Reads and validates the configuration; throws a ConfigError naming the first bad or unknown
+ * `BACKUP_*` variable. `BACKUP_DIR` defaults to `api/backups` in the project folder; a
+ * relative `BACKUP_DIR` is taken from `cwd`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): BackupConfig {
+  for (const key of Object.keys(env)) {
+    if (key.startsWith('BACKUP_') && !KNOWN_BACKUP_KEYS.has(key)) {
+      throw new ConfigError(`unknown setting ${key}; known ones: ${[...KNOWN_BACKUP_KEYS].join(', ')}`);
+    }
+  }
+  const integer = (key: keyof typeof INTEGERS) => readInteger(env, key, INTEGERS[key]);
+  let connection: DatabaseConnection;
+  try {
+    connection = databaseConnection(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    backupDir: env.BACKUP_DIR?.trim() ? resolve(cwd, env.BACKUP_DIR.trim()) : resolve(packageRoot(), 'api/backups'),
+    policy: {
+      keepLast: integer('BACKUP_KEEP_LAST'),
+      keepWeeks: integer('BACKUP_KEEP_WEEKS'),
+      keepMonths: integer('BACKUP_KEEP_MONTHS'),
+      archiveMonths: integer('BACKUP_ARCHIVE_MONTHS'),
+      timeZone: readTimeZone(env.BACKUP_TZ),
+    },
+    pgDumpPath: env.PG_DUMP_PATH?.trim() || 'pg_dump',
+    timeoutMs: integer('BACKUP_TIMEOUT_MS'),
+    lockWaitTimeoutMs: integer('BACKUP_LOCK_WAIT_TIMEOUT_MS'),
+    connection,
+  };
+}
+
+function readInteger(env: NodeJS.ProcessEnv, key: string, { fallback, min, max }: IntegerSetting): number {
+  const raw = env[key]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+/** Validates an IANA zone name (`Europe/Berlin`); `UTC` when unset. */
+export function readTimeZone(raw: string | undefined, key = 'BACKUP_TZ'): string {
+  const zone = raw?.trim() || 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    throw new ConfigError(`${key} must be an IANA time zone such as UTC or Europe/Berlin (got "${zone}")`);
+  }
+  return zone;
+}

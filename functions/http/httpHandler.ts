@@ -1,0 +1,42 @@
+import middy from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
+import { jsonLogger, type Logger } from '../log/Logger.js';
+import { errorResponse } from './errorResponse.js';
+import { HttpError } from './HttpError.js';
+
+/** API Gateway proxy events of both payload versions (SAM `Api` = 1.0, `HttpApi` = 2.0). */
+export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
+
+export interface HttpHandlerOptions {
+  /** The one method the route answers; others get 405. */
+  method: string;
+  logger?: Logger;
+}
+
+/**
+ * Wraps a route's logic in the shared Middy stack: normalized event and headers, the method check,
+ * and the one error-to-HTTP mapping. The logic itself only parses, calls the domain and shapes the answer.
+ */
+export function httpHandler(
+  logic: (event: HttpEvent) => Promise<APIGatewayProxyResult>,
+  { method, logger = jsonLogger() }: HttpHandlerOptions,
+) {
+  return middy<HttpEvent, APIGatewayProxyResult>()
+    .use(httpEventNormalizer())
+    .use(httpHeaderNormalizer())
+    .use(errorResponse({ logger }))
+    .handler(async (event) => {
+      const actual = methodOf(event);
+      if (actual !== method) {
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { allow: method });
+      }
+      return logic(event);
+    });
+}
+
+/** The request method of a payload 1.0 or 2.0 event. */
+export function methodOf(event: HttpEvent): string {
+  return ('httpMethod' in event ? event.httpMethod : event.requestContext.http.method).toUpperCase();
+}

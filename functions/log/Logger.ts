@@ -1,0 +1,23 @@
+/** Structured logging: one JSON object per event. Passed in everywhere, so tests can hear or silence it. */
+export interface Logger {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+  error(event: string, fields?: Record<string, unknown>): void;
+}
+
+type Level = 'info' | 'warn' | 'error';
+
+/** A logger writing one JSON line per event to `write` (stderr by default, which Lambda sends to its logs). */
+export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  const log = (level: Level) => (event: string, fields: Record<string, unknown> = {}) =>
+    write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }, errorFields)}\n`);
+  return { info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** A logger that drops everything. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+function errorFields(_key: string, value: unknown): unknown {
+  if (!(value instanceof Error)) return value;
+  return { name: value.name, message: value.message, ...('code' in value ? { code: value.code } : {}) };
+}

@@ -1,0 +1,112 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { jsonResponse } from '../functions/http/jsonResponse.js';
+import { silentLogger, type Logger } from '../functions/log/Logger.js';
+import type { Invoke } from './invokeInProcess.js';
+import type { Route } from './loadRoutes.js';
+import { toProxyEvent } from './toProxyEvent.js';
+
+export interface GatewayOptions {
+  routes: Route[];
+  invoke: Invoke;
+  logger?: Logger;
+  /** Larger request bodies get 413 before any function runs. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * A local stand-in for API Gateway: matches each request against the template's routes, turns it
+ * into a proxy event, invokes the function and turns its result back into HTTP.
+ * Unknown paths answer 404, known paths with another method 405; one log line per request.
+ */
+export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBytes = 64 * 1024 }: GatewayOptions): Server {
+  return createServer((request, response) => {
+    const started = performance.now();
+    response.on('finish', () =>
+      logger.info('request', {
+        method: request.method,
+        path: request.url,
+        status: response.statusCode,
+        durationMs: Math.round(performance.now() - started),
+      }),
+    );
+    handle(request, response).catch((error: unknown) => {
+      logger.error('gateway.failed', { error });
+      send(response, errorResult(502, 'BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result'));
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://gateway.local');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const onPath = routes
+      .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+      .filter((candidate) => candidate.match !== null);
+    const chosen = onPath.find(({ route }) => route.method === method || route.method === 'ANY');
+    if (!chosen) {
+      request.resume();
+      if (onPath.length === 0) return send(response, errorResult(404, 'NOT_FOUND', `no route for ${url.pathname}`));
+      const allow = onPath.map(({ route }) => route.method).join(', ');
+      return send(response, errorResult(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow }));
+    }
+    const body = await readBody(request, maxBodyBytes);
+    if (!body) {
+      return send(response, errorResult(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`, {
+        connection: 'close',
+      }));
+    }
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(
+        chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]),
+      );
+    } catch {
+      return send(response, errorResult(400, 'BAD_REQUEST', 'the path is not valid percent-encoding'));
+    }
+    const event = toProxyEvent(request, url, chosen.route, pathParameters, body);
+    send(response, checkResult(await invoke(chosen.route, event)));
+  }
+}
+
+/** Reads the whole body, or returns undefined as soon as it passes `limit` bytes. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) {
+    request.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function checkResult(result: unknown): APIGatewayProxyResult {
+  const candidate = result as APIGatewayProxyResult | undefined;
+  if (!candidate || typeof candidate !== 'object' || !Number.isInteger(candidate.statusCode)) {
+    throw new Error('the function returned no statusCode');
+  }
+  return candidate;
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyResult): void {
+  if (response.headersSent) return void response.end();
+  response.statusCode = result.statusCode;
+  for (const [name, value] of Object.entries(result.headers ?? {})) response.setHeader(name, String(value));
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) response.setHeader(name, values.map(String));
+  const body = result.body ?? '';
+  response.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function errorResult(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return jsonResponse(statusCode, { error: { code, message } }, headers);
+}
