@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import { BackupError } from '../functions/backup/errors.js';
+import { jsonLogger } from '../functions/log/Logger.js';
+import { runDbBackupCommand } from './runDbBackupCommand.js';
+import { UsageError } from './UsageError.js';
+
+const cli = meow(
+  `
+  Usage
+    $ npm run -s db-backup -- <command> [options]
+
+  Commands
+    create   Write a new backup now (no rotation)
+    rotate   Rotate the backup folder: keep, archive, delete by the retention rules
+    list     Show each backup with the rules that keep it, or what rotation would do to it
+
+  Options
+    --dir <folder>   Backup folder (default: $BACKUP_DIR, else api/backups)
+    --now <instant>  Rotate or list as if it were this ISO-8601 instant, e.g. 2026-11-26T19:00:00Z
+    --tz <zone>      IANA time zone of weeks and months (default: $BACKUP_TZ, else UTC)
+    --dry-run        With rotate: print the plan and change nothing
+    --json           Print JSON instead of text
+
+  Exit status: 0 done, 1 failed, 2 usage error.
+`,
+  {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      dir: { type: 'string' },
+      now: { type: 'string' },
+      tz: { type: 'string' },
+      dryRun: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  },
+);
+
+try {
+  await runDbBackupCommand(cli.input, cli.flags, {
+    env: process.env,
+    print: (text) => process.stdout.write(`${text}\n`),
+    logger: jsonLogger(),
+  });
+} catch (error) {
+  const usage = error instanceof UsageError;
+  const message = usage || error instanceof BackupError ? (error as Error).message : String(error);
+  process.stderr.write(`db-backup: ${message}${usage ? ' (see --help)' : ''}\n`);
+  process.exitCode = usage ? 2 : 1;
+}

@@ -1,0 +1,68 @@
+import { BackupRotator } from '../functions/backup/BackupRotator.js';
+import { backupServiceFromConfig } from '../functions/backup/backupServiceFromConfig.js';
+import { ConfigError } from '../functions/backup/errors.js';
+import { loadConfig } from '../functions/config/loadConfig.js';
+import { silentLogger, type Logger } from '../functions/log/Logger.js';
+import { formatRotation, summarizeRotation } from './formatRotation.js';
+import { UsageError } from './UsageError.js';
+
+export interface DbBackupFlags {
+  dir?: string;
+  now?: string;
+  tz?: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export interface CommandIo {
+  env: NodeJS.ProcessEnv;
+  print: (text: string) => void;
+  logger?: Logger;
+}
+
+const COMMANDS = ['create', 'rotate', 'list'] as const;
+
+/**
+ * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
+ * command line and BackupError when the work fails. `rotate --dry-run` and `list` change nothing.
+ */
+export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, io: CommandIo): Promise<void> {
+  const [command, ...extra] = input;
+  if (!command || !COMMANDS.includes(command as (typeof COMMANDS)[number])) {
+    throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : 'name a command: create, rotate or list');
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
+  const now = flags.now === undefined ? undefined : parseInstant(flags.now);
+
+  let config;
+  try {
+    config = loadConfig({ ...io.env, ...(flags.dir ? { BACKUP_DIR: flags.dir } : {}), ...(flags.tz ? { BACKUP_TZ: flags.tz } : {}) });
+  } catch (error) {
+    if (error instanceof ConfigError && (flags.dir || flags.tz)) throw new UsageError(error.message.replace('BACKUP_TZ', '--tz'));
+    throw error;
+  }
+  const logger = io.logger ?? silentLogger;
+  const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
+
+  if (command === 'create') {
+    const backup = await backupServiceFromConfig(config, logger).backUp();
+    return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
+  }
+  if (command === 'list' || flags.dryRun) {
+    const plan = await new BackupRotator({ dir: config.backupDir, policy: config.policy }).plan(now);
+    const heading = command === 'list' ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now` : `dry run, nothing changed: ${summarizeRotation(plan)}`;
+    return show(plan, [heading, formatRotation(plan)].filter(Boolean).join('\n'));
+  }
+  const result = await backupServiceFromConfig(config, logger).rotate(now);
+  show(result, [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
+}
+
+function parseInstant(text: string): Date {
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const instant = new Date(text);
+  if (!iso.test(text) || Number.isNaN(instant.getTime())) {
+    throw new UsageError(`--now must be an ISO-8601 instant with a zone, e.g. 2026-11-26T19:00:00Z (got "${text}")`);
+  }
+  return instant;
+}
