@@ -1,0 +1,116 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../test/support/apiProcess.js';
+import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
+import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { formatBackupFileName } from '../functions/backup/backupFileName.js';
+
+const b = (iso: string) => formatBackupFileName('notes', new Date(iso));
+
+/** Runs the built ops command line (`npm run -s db-backup -- …`) and returns its exit code and output. */
+async function dbBackup(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), ...args], {
+      env: { ...process.env, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('npm run db-backup (the ops command line)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempFolder();
+    await Promise.all(['2026-11-26T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-24T10:00:00Z', '2026-11-23T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-21T10:00:00Z', '2026-11-20T10:00:00Z']
+      .map((iso) => writeFile(join(dir, b(iso)), 'x\n')));
+  });
+  afterEach(() => removeFolder(dir));
+
+  it('rotate --dry-run prints the plan and changes nothing', async () => {
+    const before = await namesIn(dir);
+
+    const result = await dbBackup(['rotate', '--dry-run', '--dir', dir, '--now', '2026-11-26T12:00:00Z']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe([
+      'dry run, nothing changed: 6 kept, 1 archived, 0 deleted',
+      `${b('2026-11-26T10:00:00Z')}  keep (newest 5, week 2026-11-22, month 2026-11)`,
+      `${b('2026-11-25T10:00:00Z')}  keep (newest 5)`,
+      `${b('2026-11-24T10:00:00Z')}  keep (newest 5)`,
+      `${b('2026-11-23T10:00:00Z')}  keep (newest 5)`,
+      `${b('2026-11-22T10:00:00Z')}  keep (newest 5)`,
+      `${b('2026-11-21T10:00:00Z')}  keep (week 2026-11-15)`,
+      `${b('2026-11-20T10:00:00Z')}  archive`,
+      '',
+    ].join('\n'));
+    expect(await namesIn(dir)).toEqual(before);
+  });
+
+  it('rotate moves what the plan says to the archive, with --json', async () => {
+    const result = await dbBackup(['rotate', '--dir', dir, '--now', '2026-11-26T12:00:00Z', '--json']);
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).archived).toEqual([b('2026-11-20T10:00:00Z')]);
+    expect(await namesIn(join(dir, 'archive'))).toEqual([b('2026-11-20T10:00:00Z')]);
+  });
+
+  it('list shows the keep reasons in another time zone', async () => {
+    const result = await dbBackup(['list', '--dir', dir, '--now', '2026-11-26T12:00:00Z', '--tz', 'Pacific/Kiritimati', '--json']);
+
+    expect(result.code).toBe(0);
+    // In UTC+14, 2026-11-21T10:00Z is already Sunday the 22nd (the week of the newer ones), so it is
+    // archived, while 2026-11-20T10:00Z (Saturday the 21st there) is the newest of the week before.
+    const plan = JSON.parse(result.stdout);
+    expect(plan.archived).toEqual([b('2026-11-21T10:00:00Z')]);
+    expect(plan.kept.at(-1)).toEqual({ file: b('2026-11-20T10:00:00Z'), reasons: ['week 2026-11-15'] });
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [[], /name a command/],
+    [['rotate', '--now', 'yesterday'], /--now must be an ISO-8601 instant/],
+    [['rotate', '--tz', 'Mars/Olympus'], /--tz must be an IANA time zone/],
+    [['rotate', '--bogus'], /Unknown flag/],
+    [['create', '--dry-run'], /create takes neither/],
+  ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
+    const before = await namesIn(dir);
+
+    const result = await dbBackup([...args, ...(args.includes('--tz') || args.length === 0 ? [] : ['--dir', dir])], { BACKUP_DIR: dir });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(await namesIn(dir)).toEqual(before);
+  });
+
+  it('exits 1 naming an unknown BACKUP_ setting', async () => {
+    const result = await dbBackup(['list'], { BACKUP_DIR: dir, BACKUP_KEEP_LST: '3' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^db-backup: unknown setting BACKUP_KEEP_LST;/);
+  });
+});
+
+describeWithPostgres('npm run db-backup create', () => {
+  it('writes one backup and prints its name', async () => {
+    const database = await createTestDatabase();
+    const dir = await tempFolder();
+    try {
+      await mkdir(dir, { recursive: true });
+      const result = await dbBackup(['create'], { DATABASE_URL: database.url, BACKUP_DIR: dir });
+
+      expect(result.code).toBe(0);
+      const files = await namesIn(dir);
+      expect(files).toHaveLength(1);
+      expect(result.stdout).toMatch(new RegExp(`^created ${files[0]!.replace(/\./g, '\\.')} \\(\\d+ bytes, \\d+ ms, sha256 [0-9a-f]{64}\\)\\n$`));
+    } finally {
+      await removeFolder(dir);
+      await database.drop();
+    }
+  });
+});

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
+import { shellScript } from '../../test/support/scripts.js';
+import { seedNotes } from '../../test/support/seedNotes.js';
+import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { databaseConnection } from '../db/databaseConnection.js';
+import { migrate } from '../db/migrate.js';
+import { BackupCreator } from './BackupCreator.js';
+import { DatabaseUnavailableError, DumpFailedError } from './errors.js';
+import { PgDumpSource, type PgDumpSourceOptions } from './PgDumpSource.js';
+
+describeWithPostgres('BackupCreator with the real pg_dump', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  let scripts: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    await seedNotes(database.url);
+  });
+  afterAll(() => database.drop());
+  beforeEach(async () => {
+    dir = await tempFolder();
+    scripts = await tempFolder('notes-scripts-');
+  });
+  afterEach(async () => {
+    await removeFolder(dir);
+    await removeFolder(scripts);
+  });
+
+  const creator = (options: Partial<PgDumpSourceOptions> & { url?: string; clock?: () => Date } = {}) =>
+    new BackupCreator({
+      dir,
+      clock: options.clock,
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: options.url ?? database.url }), ...options }),
+    });
+
+  it('writes one complete backup, 0600, named by the pattern, with its size and sha256', async () => {
+    const backup = await creator().create();
+
+    expect(await namesIn(dir)).toEqual([backup.file]);
+    expect(backup.file).toMatch(new RegExp(`^${database.name}_\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}\\.\\d{3}Z\\.sql$`));
+    const content = await readFile(backup.path);
+    expect(backup.bytes).toBe(content.length);
+    expect(backup.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect((await stat(backup.path)).mode & 0o777).toBe(0o600);
+    expect(content.toString('utf8')).toContain('Crème brûlée');
+  });
+
+  it('takes the next millisecond instead of overwriting a backup of the same name', async () => {
+    const clock = () => new Date('2026-11-26T19:27:52.123Z');
+    const taken = `${database.name}_2026-11-26T19-27-52.123Z.sql`;
+    await writeFile(join(dir, taken), 'an earlier backup\n');
+
+    const backup = await creator({ clock }).create();
+
+    expect(backup.file).toBe(`${database.name}_2026-11-26T19-27-52.124Z.sql`);
+    expect(await readFile(join(dir, taken), 'utf8')).toBe('an earlier backup\n');
+  });
+
+  it('hands the password to pg_dump through a private passfile, never on its command line', async () => {
+    const argvLog = join(scripts, 'argv.txt');
+    const recorder = await shellScript(scripts, 'pg_dump', [
+      '# Stand-in that records what the real pg_dump is started with, then runs it.',
+      `printf '%s\\n' "$@" >> ${argvLog}`,
+      `[ -n "$PGPASSFILE" ] && stat -c 'passfile %a' "$PGPASSFILE" >> ${argvLog} && cat "$PGPASSFILE" >> ${argvLog}`,
+      `echo "$PGPASSFILE" > ${argvLog}.passfile`,
+      'exec pg_dump "$@"',
+    ].join('\n'));
+    const url = database.url.replace('postgres@', 'postgres:s3cr%3At@'); // trust auth accepts any password
+
+    await creator({ url, pgDumpPath: recorder }).create();
+
+    const log = await readFile(argvLog, 'utf8');
+    const dumpArgs = log.slice(log.indexOf('--format=plain'), log.indexOf('passfile'));
+    expect(dumpArgs).toContain('--no-password');
+    expect(dumpArgs).not.toContain('s3cr');
+    expect(log).toContain('passfile 600\n*:*:*:*:s3cr\\:t\n');
+    const passfile = (await readFile(`${argvLog}.passfile`, 'utf8')).trim();
+    expect(existsSync(passfile)).toBe(false);
+  });
+
+  it.each([
+    ['a database that does not exist', { url: 'postgres://postgres@127.0.0.1:5432/no_such_database_here' }, DatabaseUnavailableError, /cannot reach the database/],
+    ['a server that is down', { url: 'postgres://postgres@127.0.0.1:1/notes' }, DatabaseUnavailableError, /ECONNREFUSED/],
+    ['a pg_dump that is not installed', { pgDumpPath: '/nonexistent/pg_dump' }, DumpFailedError, /not found/],
+  ] as const)('fails cleanly for %s', async (_what, options, errorClass, message) => {
+    const error = await creator(options).create().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(errorClass);
+    expect((error as Error).message).toMatch(message);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'killed mid-dump',
+      '# Stand-in: the real pg_dump, its output cut after 4 KiB, then the process is SIGKILLed.\npg_dump "$@" | head -c 4096\nkill -KILL $$',
+      /killed by SIGKILL/,
+    ],
+    [
+      'cut short but exiting 0',
+      '# Stand-in: the real pg_dump, its output cut after 4 KiB, exiting 0 as if all went well.\npg_dump "$@" | head -c 4096\nexit 0',
+      /incomplete/,
+    ],
+    [
+      'writing nothing',
+      '# Stand-in: exits 0 without writing anything.\nexit 0',
+      /wrote nothing/,
+    ],
+    [
+      'failing with a password in its message',
+      '# Stand-in: fails and prints a connection URL with a password.\necho "pg_dump: error: connection to postgres://app:s3cret@db/notes failed" >&2\nexit 1',
+      /exit code 1: pg_dump: error: connection to postgres:\/\/app:\*\*\*@db\/notes failed/,
+    ],
+  ])('leaves no backup and no partial file when pg_dump is %s', async (_what, body, message) => {
+    const pgDump = await shellScript(scripts, 'pg_dump', `[ "$1" = "--version" ] && exec pg_dump --version\n${body}`);
+
+    const error = await creator({ pgDumpPath: pgDump }).create().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DumpFailedError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('s3cret');
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('stops a pg_dump that runs past the timeout', async () => {
+    const pgDump = await shellScript(scripts, 'pg_dump', '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: hangs.\nexec sleep 30');
+
+    const error = await creator({ pgDumpPath: pgDump, timeoutMs: 300 }).create().catch((e: unknown) => e);
+
+    expect((error as Error).message).toBe('pg_dump took longer than 300 ms and was stopped');
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('refuses a pg_dump older than the server, saying which versions', async () => {
+    const pgDump = await shellScript(scripts, 'pg_dump', '# Stand-in: an old pg_dump.\necho "pg_dump (PostgreSQL) 9.6.24"');
+
+    const error = await creator({ pgDumpPath: pgDump }).create().catch((e: unknown) => e);
+
+    expect((error as Error).message).toMatch(/^pg_dump 9 cannot dump a PostgreSQL \d+ server: install pg_dump \d+ or newer/);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+});

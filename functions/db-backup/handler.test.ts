@@ -1,0 +1,156 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { rowsOf, restoreWithPsql, schemaOf } from '../../test/support/compareDatabases.js';
+import { httpApiEvent, lambdaContext, restEvent } from '../../test/support/events.js';
+import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
+import { shellScript } from '../../test/support/scripts.js';
+import { seedNotes } from '../../test/support/seedNotes.js';
+import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { formatBackupFileName, parseBackupFileName } from '../backup/backupFileName.js';
+import type { BackupService } from '../backup/BackupService.js';
+import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { databaseConnection } from '../db/databaseConnection.js';
+import { migrate } from '../db/migrate.js';
+import { silentLogger } from '../log/Logger.js';
+import { createDbBackupHandler } from './handler.js';
+
+const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: unknown) => {
+  const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
+  return { ...result, json: JSON.parse(result.body) };
+};
+
+describeWithPostgres('POST /db-backup handler, real PostgreSQL and pg_dump', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  const handlerWith = (env: NodeJS.ProcessEnv = {}) => {
+    const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
+    return createDbBackupHandler(() => service, silentLogger);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    await seedNotes(database.url);
+  });
+  afterAll(() => database.drop());
+  beforeEach(async () => {
+    dir = await tempFolder();
+  });
+  afterEach(() => removeFolder(dir));
+
+  it.each([
+    ['payload 1.0 (REST API)', restEvent('POST', '/db-backup')],
+    ['payload 2.0 (HTTP API)', httpApiEvent('POST', '/db-backup')],
+  ])('answers 201 and writes exactly one backup for a %s event', async (_format, event) => {
+    const response = await call(handlerWith(), event);
+
+    expect(response.statusCode).toBe(201);
+    expect(response.headers?.['content-type']).toMatch(/^application\/json/);
+    const files = await namesIn(dir);
+    expect(files).toEqual([response.json.backup.file]);
+    expect(parseBackupFileName(files[0]!)?.database).toBe(database.name);
+    expect(response.json.rotation).toEqual({ kept: [], archived: [], deleted: [], skipped: [], archiveCutoff: expect.any(String) });
+  });
+
+  it('writes a backup that restores with psql into an identical database', async () => {
+    const response = await call(handlerWith(), restEvent('POST', '/db-backup'));
+    const restored = await createTestDatabase('notes_restore');
+    try {
+      restoreWithPsql(response.json.backup.path, restored.url);
+
+      expect(schemaOf(restored.url)).toEqual(schemaOf(database.url));
+      const [original, copy] = await Promise.all([rowsOf(database.url), rowsOf(restored.url)]);
+      expect(copy).toEqual(original);
+      expect(Object.keys(original)).toEqual(['public.folders', 'public.note_tags', 'public.notes', 'public.pgmigrations', 'public.tags']);
+      expect(original['public.notes']).toHaveLength(3);
+    } finally {
+      await restored.drop();
+    }
+  });
+
+  it('rotates the existing backups before writing the new one', async () => {
+    const old = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06']
+      .map((day) => formatBackupFileName(database.name, new Date(`${day}T00:00:00Z`)));
+    await Promise.all(old.map((file) => writeFile(join(dir, file), 'old\n')));
+
+    const response = await call(handlerWith(), restEvent('POST', '/db-backup'));
+
+    expect(response.statusCode).toBe(201);
+    // The six old ones were rotated before the new backup existed: five kept, the oldest past the cutoff deleted.
+    expect(response.json.rotation.kept.map((k: { file: string }) => k.file)).toEqual(old.slice(1).reverse());
+    expect(response.json.rotation.deleted).toEqual([old[0]]);
+    expect(await namesIn(dir)).toEqual([...old.slice(1), response.json.backup.file].sort());
+  });
+
+  it('lets one of two concurrent requests back up and answers the other 409', async () => {
+    const handler = handlerWith();
+
+    const responses = await Promise.all([call(handler, restEvent('POST', '/db-backup')), call(handler, restEvent('POST', '/db-backup'))]);
+
+    expect(responses.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const conflict = responses.find((r) => r.statusCode === 409)!;
+    expect(conflict.json).toEqual({ error: { code: 'BACKUP_IN_PROGRESS', message: 'a backup or rotation is already running for this backup folder' } });
+    expect(await namesIn(dir)).toHaveLength(1);
+  });
+
+  it('answers 503 and writes nothing when the database is down', async () => {
+    const response = await call(handlerWith({ DATABASE_URL: 'postgres://postgres:pw@127.0.0.1:1/notes' }), restEvent('POST', '/db-backup'));
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json.error.code).toBe('DATABASE_UNAVAILABLE');
+    expect(response.json.error.message).toContain('postgres://postgres:***@127.0.0.1:1/notes');
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('answers 500 DUMP_FAILED, without pg_dump\'s stderr, when pg_dump fails', async () => {
+    const scripts = await tempFolder('notes-scripts-');
+    const pgDump = await shellScript(scripts, 'pg_dump', '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: fails.\necho "line one of the details" >&2\necho "pg_dump: error: boom" >&2\nexit 1');
+    try {
+      const response = await call(handlerWith({ PG_DUMP_PATH: pgDump }), restEvent('POST', '/db-backup'));
+
+      expect(response.statusCode).toBe(500);
+      expect(response.json).toEqual({ error: { code: 'DUMP_FAILED', message: 'pg_dump failed with exit code 1: pg_dump: error: boom' } });
+      expect(await namesIn(dir)).toEqual([]);
+    } finally {
+      await removeFolder(scripts);
+    }
+  });
+});
+
+describe('POST /db-backup handler, HTTP edges (stand-in service: these paths never reach it)', () => {
+  const unreachable = () => {
+    throw new Error('the service must not be called');
+  };
+
+  it.each([
+    ['GET', restEvent('GET', '/db-backup')],
+    ['DELETE', httpApiEvent('DELETE', '/db-backup')],
+  ])('answers 405 to %s', async (method, event) => {
+    const response = await call(createDbBackupHandler(unreachable, silentLogger), event);
+
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.allow).toBe('POST');
+    expect(response.json).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use POST` } });
+  });
+
+  it('answers a generic 500 for an unexpected error and keeps its message out of the response', async () => {
+    const failing = { rotateThenBackUp: async () => { throw new Error('secret internal detail'); } } as unknown as BackupService;
+
+    const response = await call(createDbBackupHandler(() => failing, silentLogger), restEvent('POST', '/db-backup'));
+
+    expect(response.statusCode).toBe(500);
+    expect(response.json).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error; the API log has the details' } });
+  });
+
+  it('answers 500 BAD_CONFIGURATION naming the setting when the environment is invalid', async () => {
+    const handler = createDbBackupHandler(() => backupServiceFromConfig(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), silentLogger);
+
+    const response = await call(handler, restEvent('POST', '/db-backup'));
+
+    expect(response.statusCode).toBe(500);
+    expect(response.json.error).toEqual({ code: 'BAD_CONFIGURATION', message: 'BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "five")' });
+  });
+});

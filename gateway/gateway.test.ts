@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
+import { startApiProcess } from '../test/support/apiProcess.js';
+import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
+import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+import pg from 'pg';
+
+describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  let api: Awaited<ReturnType<typeof startApiProcess>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+  beforeEach(async () => {
+    dir = await tempFolder();
+    api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir });
+  });
+  afterEach(async () => {
+    await api.stop();
+    await removeFolder(dir);
+  });
+
+  it('applies the migrations on start', async () => {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const { rows } = await client.query('select name from pgmigrations');
+    await client.end();
+
+    expect(rows).toEqual([{ name: '1764000000000_notes-schema' }]);
+  });
+
+  it('answers POST /db-backup with 201 and exactly one new backup file', async () => {
+    const response = await fetch(`${api.url}/db-backup`, { method: 'POST' });
+    const body = (await response.json()) as { backup: { file: string; bytes: number } };
+
+    expect(response.status).toBe(201);
+    expect(await namesIn(dir)).toEqual([body.backup.file]);
+    expect(parseBackupFileName(body.backup.file)?.database).toBe(database.name);
+    expect(body.backup.bytes).toBeGreaterThan(1000);
+  });
+
+  it('answers two concurrent POSTs with one 201 and one 409, and one new file', async () => {
+    const statuses = await Promise.all([1, 2].map(() => fetch(`${api.url}/db-backup`, { method: 'POST' }).then((r) => r.status)));
+
+    expect(statuses.sort()).toEqual([201, 409]);
+    expect(await namesIn(dir)).toHaveLength(1);
+  });
+
+  it.each([
+    ['GET', '/db-backup', 405, 'METHOD_NOT_ALLOWED'],
+    ['PUT', '/db-backup', 405, 'METHOD_NOT_ALLOWED'],
+    ['POST', '/db-backup/extra', 404, 'NOT_FOUND'],
+    ['POST', '/', 404, 'NOT_FOUND'],
+  ])('answers %s %s with %i', async (method, path, status, code) => {
+    const response = await fetch(`${api.url}${path}`, { method });
+
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('answers 413 to a body over 64 KiB without backing up', async () => {
+    const response = await fetch(`${api.url}/db-backup`, { method: 'POST', body: 'x'.repeat(65 * 1024) });
+
+    expect(response.status).toBe(413);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('logs one JSON line per request', async () => {
+    await fetch(`${api.url}/nowhere`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const requestLines = api.logs().split('\n').filter((line) => line.includes('"event":"request"'));
+    expect(requestLines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'info', method: 'GET', path: '/nowhere', status: 404 }),
+    ]);
+  });
+});
