@@ -10,8 +10,8 @@ import { HttpError } from './HttpError.js';
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 export interface HttpHandlerOptions {
-  /** The one method the route answers; others get 405. */
-  method: string;
+  /** The one method the route answers, when it has one; others get 405. */
+  method?: string;
   logger?: Logger;
 }
 
@@ -29,7 +29,7 @@ export function httpHandler(
     .use(errorResponse({ logger }))
     .handler(async (event) => {
       const actual = methodOf(event);
-      if (actual !== method) {
+      if (method && actual !== method) {
         throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { allow: method });
       }
       return logic(event);

@@ -1,0 +1,133 @@
+import type { Backup } from '../../functions/backup/BackupCreator.js';
+import type { KeptBackup } from '../../functions/backup/planRotation.js';
+import type { Folder, Note, NoteStatus, NoteSummary } from '../../functions/notes/NotesStore.js';
+
+/** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** No answer: the API is down, unreachable, too slow, or the wait was aborted. */
+export class ApiUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
+export interface BackupAnswer {
+  backup: Backup;
+  rotation: { kept: KeptBackup[]; archived: string[]; deleted: string[]; skipped: { file: string; reason: string }[] };
+}
+
+export interface BackupListing {
+  kept: KeptBackup[];
+  archived: string[];
+  deleted: string[];
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token?: string;
+  /** Ordinary requests give up after this long. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** The notes API over HTTP. Every method throws ApiError or ApiUnreachableError, never a raw fetch error. */
+export class ApiClient {
+  readonly baseUrl: string;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  listFolders = () => this.request<{ folders: Folder[] }>('GET', '/folders').then((r) => r.folders);
+  createFolder = (name: string, parentId: number | null) =>
+    this.request<{ folder: Folder }>('POST', '/folders', { body: { name, parentId } }).then((r) => r.folder);
+  renameFolder = (id: number, name: string) =>
+    this.request<{ folder: Folder }>('PATCH', `/folders/${id}`, { body: { name } }).then((r) => r.folder);
+  removeFolder = (id: number) => this.request<void>('DELETE', `/folders/${id}`);
+  listNotes = (filter: { folderId?: number; tag?: string } = {}) => {
+    const query = new URLSearchParams();
+    if (filter.folderId !== undefined) query.set('folderId', String(filter.folderId));
+    if (filter.tag !== undefined) query.set('tag', filter.tag);
+    const suffix = query.size > 0 ? `?${query}` : '';
+    return this.request<{ notes: NoteSummary[] }>('GET', `/notes${suffix}`).then((r) => r.notes);
+  };
+  createNote = (note: { title: string; body?: string; folderId?: number | null }) =>
+    this.request<{ note: Note }>('POST', '/notes', { body: note }).then((r) => r.note);
+  note = (id: number) => this.request<{ note: Note }>('GET', `/notes/${id}`).then((r) => r.note);
+  updateNote = (id: number, changes: { title?: string; body?: string; status?: NoteStatus; folderId?: number | null }) =>
+    this.request<{ note: Note }>('PATCH', `/notes/${id}`, { body: changes }).then((r) => r.note);
+  removeNote = (id: number) => this.request<void>('DELETE', `/notes/${id}`);
+  tagNote = (id: number, tag: string) =>
+    this.request<{ note: Note }>('PUT', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
+  untagNote = (id: number, tag: string) =>
+    this.request<{ note: Note }>('DELETE', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
+  listBackups = () => this.request<BackupListing>('GET', '/db-backups');
+
+  /** POST /db-backup: rotate, then back up. Waits at most `timeoutMs`; `signal` aborts the wait. */
+  backup = (options: { timeoutMs: number; signal?: AbortSignal }) =>
+    this.request<BackupAnswer>('POST', '/db-backup', options);
+
+  private async request<T>(method: string, path: string, options: { body?: unknown; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
+    const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: AbortSignal.any(signals),
+      });
+    } catch (error) {
+      throw new ApiUnreachableError(this.explain(error, timeoutMs, options.signal), { cause: error });
+    }
+    const text = await response.text();
+    const payload = parseJson(text);
+    if (!response.ok) {
+      const apiError = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(response.status, apiError?.code ?? `HTTP_${response.status}`, apiError?.message ?? (text.slice(0, 200) || response.statusText));
+    }
+    return payload as T;
+  }
+
+  private explain(error: unknown, timeoutMs: number, signal?: AbortSignal): string {
+    if (signal?.aborted) return 'the wait was aborted';
+    if ((error as Error).name === 'TimeoutError') return `the API at ${this.baseUrl} did not answer within ${formatSeconds(timeoutMs)}`;
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return `cannot reach the API at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message})`;
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `120 s`, `1.5 s`. */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from '@jest/globals';
+import { UsageError } from '../UsageError.js';
+import { ApiClient } from './ApiClient.js';
+import { findCommand, runCommand } from './commands.js';
+import { Output } from './Output.js';
+import { parseLine } from './parseLine.js';
+
+describe('parseLine', () => {
+  it.each([
+    ['add Milk', ['add', 'Milk'], {}],
+    ['add "Crème brûlée" --folder home/desserts', ['add', 'Crème brûlée'], { folder: 'home/desserts' }],
+    ["tag 3 'two words' urgent", ['tag', '3', 'two words', 'urgent'], {}],
+    ['notes --tag urgent --json', ['notes'], { tag: 'urgent', json: true }],
+    ['edit 3 --body="line one" --status draft', ['edit', '3'], { body: 'line one', status: 'draft' }],
+    ['   folders   ', ['folders'], {}],
+  ])('reads %j', (line, words, flags) => {
+    expect(parseLine(line)).toEqual({ words, flags });
+  });
+
+  it.each([
+    ['add x --colour red', /Unknown option '--colour'/],
+    ['notes --json=yes', /does not take an argument/],
+    ['add x --folder', /argument missing/],
+  ])('refuses %j with a usage error', (line, message) => {
+    expect(() => parseLine(line)).toThrow(UsageError);
+    expect(() => parseLine(line)).toThrow(message);
+  });
+});
+
+describe('findCommand', () => {
+  it.each([
+    [['folders'], 'folders', []],
+    [['folder', 'add', 'home/x'], 'folder add', ['home/x']],
+    [['folder', 'rename', 'a', 'b'], 'folder rename', ['a', 'b']],
+    [['tag', '1', 'a', 'b'], 'tag', ['1', 'a', 'b']],
+  ])('finds %j', (words, name, args) => {
+    const found = findCommand(words);
+    expect([found.command.name, found.args]).toEqual([name, args]);
+  });
+
+  it.each([
+    [['frobnicate'], 'unknown command "frobnicate"; help lists the commands'],
+    [['folder', 'move', 'a'], 'folder takes add, rename or rm; e.g. folder add home'],
+  ])('refuses %j', (words, message) => {
+    expect(() => findCommand(words)).toThrow(new UsageError(message));
+  });
+});
+
+describe('runCommand checks the command line before calling the API (stand-in client: it must not be reached)', () => {
+  const unreachable = new ApiClient({ baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('the API must not be called')) });
+  const context = { api: unreachable, output: new Output(process.stdout, process.stderr), backupTimeoutMs: 1000 };
+
+  it.each([
+    [['add'], {}, 'usage: add <title>'],
+    [['show', '1', '2'], {}, 'usage: show <id>'],
+    [['show', 'abc'], {}, '"abc" is not a note id (a positive number; notes lists them)'],
+    [['rm', '0'], {}, '"0" is not a note id (a positive number; notes lists them)'],
+    [['add', 'x'], { tag: 'y' }, 'add does not take --tag; usage: add <title>'],
+    [['edit', '3'], {}, 'edit needs at least one of --title, --body, --status, --folder'],
+    [['folder', 'add', '/'], {}, 'a folder path needs at least one name, e.g. home or home/groceries'],
+  ])('refuses %j %j', async (words, flags, message) => {
+    await expect(runCommand(context, words, flags)).rejects.toThrow(new UsageError(message));
+  });
+});

@@ -1,0 +1,215 @@
+import type { NoteStatus } from '../../functions/notes/NotesStore.js';
+import { UsageError } from '../UsageError.js';
+import type { ApiClient } from './ApiClient.js';
+import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
+import type { Output } from './Output.js';
+import { takeBackup } from './takeBackup.js';
+
+/** The flags commands take; the same set in one-shot and interactive use. */
+export interface CommandFlags {
+  folder?: string;
+  tag?: string;
+  body?: string;
+  title?: string;
+  status?: string;
+  json?: boolean;
+}
+
+export const COMMAND_FLAG_TYPES = {
+  folder: 'string',
+  tag: 'string',
+  body: 'string',
+  title: 'string',
+  status: 'string',
+  json: 'boolean',
+} as const satisfies Record<keyof CommandFlags, 'string' | 'boolean'>;
+
+export interface CommandContext {
+  api: ApiClient;
+  output: Output;
+  backupTimeoutMs: number;
+}
+
+/** A command that reached the API but could not be done (no such folder, a backup that failed): exit status 1. */
+export class CommandError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface Command {
+  /** One or two words: `notes`, `folder add`. */
+  name: string;
+  args: string;
+  summary: string;
+  flags: (keyof CommandFlags)[];
+  minArgs: number;
+  maxArgs: number;
+  run(context: CommandContext, args: string[], flags: CommandFlags): Promise<void>;
+}
+
+const show = (context: CommandContext, flags: CommandFlags, value: unknown, text: string) =>
+  context.output.print(flags.json ? JSON.stringify(value, null, 2) : text);
+
+export const COMMANDS: Command[] = [
+  {
+    name: 'folders', args: '', summary: 'list the folder tree', flags: ['json'], minArgs: 0, maxArgs: 0,
+    async run(context, _args, flags) {
+      const folders = await context.api.listFolders();
+      show(context, flags, folders, formatFolders(folders, context.output));
+    },
+  },
+  {
+    name: 'folder add', args: '<path>', summary: 'create a folder, e.g. home/groceries (its parent must exist)', flags: ['json'], minArgs: 1, maxArgs: 1,
+    async run(context, [path], flags) {
+      const parts = splitPath(path!);
+      const parentId = parts.length > 1 ? await folderId(context.api, parts.slice(0, -1).join('/')) : null;
+      const folder = await context.api.createFolder(parts.at(-1)!, parentId);
+      show(context, flags, folder, `created folder ${folder.path}`);
+    },
+  },
+  {
+    name: 'folder rename', args: '<path> <new-name>', summary: 'rename a folder', flags: ['json'], minArgs: 2, maxArgs: 2,
+    async run(context, [path, name], flags) {
+      const folder = await context.api.renameFolder((await folderId(context.api, path!))!, name!);
+      show(context, flags, folder, `renamed to ${folder.path}`);
+    },
+  },
+  {
+    name: 'folder rm', args: '<path>', summary: 'remove a folder and its subfolders (their notes stay, without a folder)', flags: [], minArgs: 1, maxArgs: 1,
+    async run(context, [path]) {
+      await context.api.removeFolder((await folderId(context.api, path!))!);
+      context.output.print(`removed folder ${splitPath(path!).join('/')}`);
+    },
+  },
+  {
+    name: 'notes', args: '', summary: 'list notes (--folder <path>, --tag <tag>)', flags: ['folder', 'tag', 'json'], minArgs: 0, maxArgs: 0,
+    async run(context, _args, flags) {
+      const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
+      const notes = await context.api.listNotes({ folderId: folder ?? undefined, tag: flags.tag });
+      show(context, flags, notes, formatNotes(notes, context.output));
+    },
+  },
+  {
+    name: 'add', args: '<title>', summary: 'add a note (--body <text>, --folder <path>)', flags: ['body', 'folder', 'json'], minArgs: 1, maxArgs: 1,
+    async run(context, [title], flags) {
+      const folder = flags.folder === undefined ? null : await folderId(context.api, flags.folder);
+      const note = await context.api.createNote({ title: title!, body: flags.body, folderId: folder });
+      show(context, flags, note, `added note ${note.id}${note.folder ? ` to ${note.folder}` : ''}`);
+    },
+  },
+  {
+    name: 'show', args: '<id>', summary: 'show a note', flags: ['json'], minArgs: 1, maxArgs: 1,
+    async run(context, [id], flags) {
+      const note = await context.api.note(noteId(id!));
+      show(context, flags, note, formatNote(note, context.output));
+    },
+  },
+  {
+    name: 'edit', args: '<id>', summary: 'change a note (--title, --body, --status draft|active|archived, --folder <path> or /)', flags: ['title', 'body', 'status', 'folder', 'json'], minArgs: 1, maxArgs: 1,
+    async run(context, [id], flags) {
+      if (flags.title === undefined && flags.body === undefined && flags.status === undefined && flags.folder === undefined) {
+        throw new UsageError('edit needs at least one of --title, --body, --status, --folder');
+      }
+      const changes = {
+        title: flags.title,
+        body: flags.body,
+        status: flags.status as NoteStatus | undefined,
+        ...(flags.folder === undefined ? {} : { folderId: await folderId(context.api, flags.folder) }),
+      };
+      const note = await context.api.updateNote(noteId(id!), changes);
+      show(context, flags, note, `updated note ${note.id}`);
+    },
+  },
+  {
+    name: 'rm', args: '<id>', summary: 'remove a note', flags: [], minArgs: 1, maxArgs: 1,
+    async run(context, [id]) {
+      await context.api.removeNote(noteId(id!));
+      context.output.print(`removed note ${id}`);
+    },
+  },
+  {
+    name: 'tag', args: '<id> <tag>…', summary: 'tag a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
+    async run(context, [id, ...tags], flags) {
+      let note;
+      for (const tag of tags) note = await context.api.tagNote(noteId(id!), tag);
+      show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ')}`);
+    },
+  },
+  {
+    name: 'untag', args: '<id> <tag>…', summary: 'remove tags from a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
+    async run(context, [id, ...tags], flags) {
+      let note;
+      for (const tag of tags) note = await context.api.untagNote(noteId(id!), tag);
+      show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ') || '—'}`);
+    },
+  },
+  {
+    name: 'backup', args: '', summary: 'back up the database now (rotating the older backups first)', flags: [], minArgs: 0, maxArgs: 0,
+    async run(context) {
+      if (!(await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs }))) {
+        throw new CommandError('the backup failed');
+      }
+    },
+  },
+  {
+    name: 'backups', args: '', summary: 'list the backups and the rules that keep each one', flags: ['json'], minArgs: 0, maxArgs: 0,
+    async run(context, _args, flags) {
+      const listing = await context.api.listBackups();
+      show(context, flags, listing, formatBackupListing(listing, context.output));
+    },
+  },
+];
+
+/** Finds the command that `words` start with (one or two words) and returns it with its arguments. */
+export function findCommand(words: string[]): { command: Command; args: string[] } {
+  const [first = '', second = ''] = words;
+  const twoWords = COMMANDS.find((command) => command.name === `${first} ${second}`);
+  if (twoWords) return { command: twoWords, args: words.slice(2) };
+  const oneWord = COMMANDS.find((command) => command.name === first);
+  if (oneWord) return { command: oneWord, args: words.slice(1) };
+  if (first === 'folder') throw new UsageError('folder takes add, rename or rm; e.g. folder add home');
+  throw new UsageError(`unknown command "${first}"; help lists the commands`);
+}
+
+/** Checks the argument count and flags of a command line, then runs it. */
+export async function runCommand(context: CommandContext, words: string[], flags: CommandFlags): Promise<void> {
+  const { command, args } = findCommand(words);
+  const usage = `usage: ${command.name}${command.args ? ` ${command.args}` : ''}`;
+  if (args.length < command.minArgs || args.length > command.maxArgs) throw new UsageError(usage);
+  for (const [flag, value] of Object.entries(flags)) {
+    if (value !== undefined && value !== false && !command.flags.includes(flag as keyof CommandFlags)) {
+      throw new UsageError(`${command.name} does not take --${flag}; ${usage}`);
+    }
+  }
+  await command.run(context, args, flags);
+}
+
+/** The commands and what they do, for `help`. */
+export function commandHelp(): string {
+  const rows = COMMANDS.map((command) => [`${command.name}${command.args ? ` ${command.args}` : ''}`, command.summary]);
+  rows.push(['help', 'show this list'], ['exit, quit', 'back up the database and leave (also Ctrl-D, Ctrl-C)']);
+  const width = Math.max(...rows.map(([left]) => left!.length));
+  return rows.map(([left, right]) => `  ${left!.padEnd(width)}  ${right}`).join('\n');
+}
+
+function splitPath(path: string): string[] {
+  const parts = path.split('/').map((part) => part.trim()).filter(Boolean);
+  if (parts.length === 0) throw new UsageError('a folder path needs at least one name, e.g. home or home/groceries');
+  return parts;
+}
+
+/** The id of the folder at `path`; `/` means no folder (the top level). */
+async function folderId(api: ApiClient, path: string): Promise<number | null> {
+  if (path.trim() === '/') return null;
+  const wanted = splitPath(path).join('/');
+  const folder = (await api.listFolders()).find((candidate) => candidate.path === wanted);
+  if (!folder) throw new CommandError(`no folder "${wanted}" (folders lists them)`);
+  return folder.id;
+}
+
+function noteId(text: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(text)) throw new UsageError(`"${text}" is not a note id (a positive number; notes lists them)`);
+  return Number(text);
+}

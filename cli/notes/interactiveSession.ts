@@ -1,0 +1,96 @@
+import { createInterface } from 'node:readline';
+import { UsageError } from '../UsageError.js';
+import { commandHelp, runCommand, type CommandContext } from './commands.js';
+import { parseLine } from './parseLine.js';
+import { takeBackup } from './takeBackup.js';
+
+export interface SessionOptions {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  /** Take a backup when the user leaves (`--no-backup` turns it off). */
+  backupOnExit: boolean;
+  /** Where leaving is announced from: the process, or a test's stand-in emitter. */
+  signals?: NodeJS.EventEmitter;
+}
+
+const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs the interactive notes prompt until the user leaves — `exit`, `quit`, end of input (Ctrl-D),
+ * Ctrl-C, SIGTERM or SIGHUP — then takes the backup exactly once and resolves. A second Ctrl-C
+ * while the backup runs stops waiting for it. Never rejects: leaving must always work.
+ */
+export function interactiveSession(context: CommandContext, options: SessionOptions): Promise<void> {
+  const { output } = context;
+  const tty = Boolean(options.input.isTTY);
+  const signals = options.signals ?? process;
+  const rl = createInterface({ input: options.input, output: output.out, terminal: tty, prompt: 'notes> ', historySize: 200 });
+  const abortWait = new AbortController();
+  let commands: Promise<void> = Promise.resolve();
+  let leaving = false;
+  /** Set by exit, quit and signals: the commands still queued are dropped. End of input lets them finish. */
+  let stopped = false;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+
+  const prompt = () => {
+    if (tty && !leaving) rl.prompt();
+  };
+
+  const leave = (how: string, afterCommands: boolean) => {
+    if (!afterCommands) stopped = true;
+    if (leaving) {
+      if (how === 'SIGINT' || how === 'Ctrl-C') abortWait.abort();
+      return;
+    }
+    leaving = true;
+    void (async () => {
+      rl.close();
+      if (afterCommands) await commands;
+      if (options.backupOnExit) {
+        await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, signal: abortWait.signal });
+      } else {
+        output.err.write('Leaving without a backup (--no-backup).\n');
+      }
+      for (const signal of EXIT_SIGNALS) signals.removeListener(signal, onSignal[signal]);
+      finished();
+    })();
+  };
+
+  const onSignal = Object.fromEntries(EXIT_SIGNALS.map((signal) => [signal, () => leave(signal, false)])) as Record<
+    (typeof EXIT_SIGNALS)[number],
+    () => void
+  >;
+  for (const signal of EXIT_SIGNALS) signals.on(signal, onSignal[signal]);
+
+  rl.on('SIGINT', () => {
+    if (tty) output.out.write('\n');
+    leave('Ctrl-C', false);
+  });
+  rl.on('close', () => leave('end of input', true));
+  rl.on('line', (line) => {
+    if (stopped) return;
+    commands = commands.then(async () => {
+      if (stopped) return;
+      const trimmed = line.trim();
+      if (trimmed === 'exit' || trimmed === 'quit') return leave(trimmed, false);
+      if (trimmed === 'help') output.print(`Commands:\n${commandHelp()}`);
+      else if (trimmed !== '') await runLine(context, trimmed);
+      prompt();
+    });
+  });
+
+  if (tty) output.print(`notes · ${context.api.baseUrl} · type help for the commands, exit to leave${options.backupOnExit ? ' (a backup is taken when you leave)' : ''}`);
+  prompt();
+  return done;
+}
+
+/** Runs one line; a failure is printed and the session goes on. */
+async function runLine(context: CommandContext, line: string): Promise<void> {
+  try {
+    const { words, flags } = parseLine(line);
+    await runCommand(context, words, flags);
+  } catch (error) {
+    const prefix = error instanceof UsageError ? 'usage' : 'error';
+    context.output.err.write(`${context.output.style('red', `${prefix}:`)} ${(error as Error).message}\n`);
+  }
+}

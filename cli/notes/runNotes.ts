@@ -1,0 +1,58 @@
+import { UsageError } from '../UsageError.js';
+import { ApiClient } from './ApiClient.js';
+import { runCommand, type CommandFlags } from './commands.js';
+import { interactiveSession } from './interactiveSession.js';
+import type { Output } from './Output.js';
+import { takeBackup } from './takeBackup.js';
+
+export interface NotesOptions {
+  apiUrl: string;
+  token?: string;
+  /** true: back up after a one-shot command; false: not even when leaving the session; undefined: the defaults. */
+  backup?: boolean;
+  backupTimeoutSeconds: number;
+}
+
+/**
+ * Runs the notes app: the interactive session when `words` is empty (resolves once the user has
+ * left and the exit backup is done), else one command. Returns the exit status.
+ */
+export async function runNotes(
+  words: string[],
+  flags: CommandFlags,
+  options: NotesOptions,
+  io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: Output },
+): Promise<number> {
+  const context = {
+    api: new ApiClient({ baseUrl: checkApiUrl(options.apiUrl), token: options.token || undefined }),
+    output: io.output,
+    backupTimeoutMs: checkTimeout(options.backupTimeoutSeconds) * 1000,
+  };
+  if (words.length === 0) {
+    if (Object.values(flags).some((value) => value !== undefined && value !== false)) {
+      throw new UsageError('command flags such as --folder go with a command, e.g. notes add "Milk" --folder home');
+    }
+    await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false });
+    return 0;
+  }
+  await runCommand(context, words, flags);
+  if (options.backup === true && !(await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs }))) return 1;
+  return 0;
+}
+
+function checkApiUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return text;
+  } catch {
+    // falls through to the usage error
+  }
+  throw new UsageError(`--api-url must be an http(s) URL such as http://localhost:3000 (got "${text}")`);
+}
+
+function checkTimeout(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`--backup-timeout must be a number of seconds from 0 to 3600 (got ${seconds})`);
+  }
+  return seconds;
+}

@@ -1,0 +1,58 @@
+import { HttpError } from './HttpError.js';
+
+/** A 400 INVALID_INPUT answer with `message`. */
+export const invalid = (message: string) => new HttpError(400, 'INVALID_INPUT', message);
+
+/** Checks a parsed JSON body is an object holding only `allowed` keys; names the first unknown key. */
+export function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (body === null || body === undefined) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw invalid('the body must be a JSON object');
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) throw invalid(`unknown field "${key}"; allowed: ${allowed.join(', ')}`);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** A trimmed, non-empty string of at most `max` characters, or undefined when absent and optional. */
+export function text(value: unknown, name: string, { max, required = false, pattern }: { max: number; required?: boolean; pattern?: [RegExp, string] }): string | undefined {
+  if (value === undefined || value === null) {
+    if (required) throw invalid(`${name} is required`);
+    return undefined;
+  }
+  if (typeof value !== 'string') throw invalid(`${name} must be a string`);
+  const trimmed = value.trim();
+  if (trimmed.length === 0 || trimmed.length > max) throw invalid(`${name} must be 1 to ${max} characters`);
+  if (trimmed.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
+  if (pattern && !pattern[0].test(trimmed)) throw invalid(`${name} ${pattern[1]}`);
+  return trimmed;
+}
+
+/** A positive whole-number id from a path parameter, query parameter or body field. */
+export function id(value: unknown, name: string): number {
+  const raw = typeof value === 'number' ? String(value) : value;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,15}$/.test(raw)) throw invalid(`${name} must be a positive whole number`);
+  return Number(raw);
+}
+
+/** Like `id`, but `null` stays null (no folder) and absent stays undefined. */
+export function optionalId(value: unknown, name: string): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return null;
+  return id(value, name);
+}
+
+/** Free text (a note body): any string, kept as written; undefined when absent. */
+export function freeText(value: unknown, name: string, max = 1_000_000): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`${name} must be a string`);
+  if (value.length > max) throw invalid(`${name} must be at most ${max} characters`);
+  if (value.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
+  return value;
+}
+
+/** One of `choices`, or undefined when absent. */
+export function oneOf<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!choices.includes(value as T)) throw invalid(`${name} must be one of ${choices.join(', ')}`);
+  return value as T;
+}

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import pg from 'pg';
+import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
+import { databaseConnection } from '../db/databaseConnection.js';
+import { migrate } from '../db/migrate.js';
+import { silentLogger } from '../log/Logger.js';
+import { createNotesHandler } from './handler.js';
+import { NotesStore } from './NotesStore.js';
+
+describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let pool: pg.Pool;
+  let handler: ReturnType<typeof createNotesHandler>;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const [pathname, query] = path.split('?');
+    const event = restEvent(method, pathname!, body === undefined ? null : JSON.stringify(body));
+    if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
+    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
+    return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const store = new NotesStore(pool);
+    handler = createNotesHandler(() => store, silentLogger);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it('keeps nested folders, notes and tags, and answers each route as documented', async () => {
+    const home = (await call('POST', '/folders', { name: 'home' })).json.folder;
+    const groceries = await call('POST', '/folders', { name: 'groceries', parentId: home.id });
+    expect(groceries).toEqual({ status: 201, json: { folder: { id: expect.any(Number), parentId: home.id, name: 'groceries', path: 'home/groceries', notes: 0 } } });
+
+    const note = await call('POST', '/notes', { title: 'Crème brûlée', body: 'Sahne ☕', folderId: groceries.json.folder.id });
+    expect(note.status).toBe(201);
+    expect(note.json.note).toMatchObject({ title: 'Crème brûlée', body: 'Sahne ☕', folder: 'home/groceries', status: 'active', tags: [] });
+    const id = note.json.note.id;
+
+    expect((await call('PUT', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual(['dessert']);
+    expect((await call('PUT', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual(['dessert']);
+    expect((await call('GET', '/notes?tag=dessert')).json.notes.map((n: { id: number }) => n.id)).toEqual([id]);
+    expect((await call('GET', '/notes?tag=other')).json.notes).toEqual([]);
+    expect((await call('PATCH', `/notes/${id}`, { status: 'archived', folderId: null })).json.note).toMatchObject({ status: 'archived', folder: null });
+    expect((await call('DELETE', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual([]);
+    expect((await call('GET', '/folders')).json.folders.map((f: { path: string }) => f.path)).toEqual(['home', 'home/groceries']);
+    expect(await call('DELETE', `/folders/${home.id}`)).toEqual({ status: 204, json: undefined });
+    expect((await call('GET', '/folders')).json.folders).toEqual([]);
+    expect(await call('DELETE', `/notes/${id}`)).toEqual({ status: 204, json: undefined });
+  });
+
+  it.each([
+    ['POST', '/folders', { name: 'dup' }, 409, 'CONFLICT', 'a folder named "dup" already exists there'],
+    ['POST', '/folders', { name: 'a/b' }, 400, 'INVALID_INPUT', 'name must not contain "/"'],
+    ['POST', '/folders', { name: 'x', colour: 'red' }, 400, 'INVALID_INPUT', 'unknown field "colour"; allowed: name, parentId'],
+    ['POST', '/folders', { name: 'x', parentId: 999999 }, 404, 'NOT_FOUND', 'folder 999999 does not exist'],
+    ['POST', '/notes', { body: 'no title' }, 400, 'INVALID_INPUT', 'title is required'],
+    ['POST', '/notes', ['not', 'an', 'object'], 400, 'INVALID_INPUT', 'the body must be a JSON object'],
+    ['GET', '/notes/999999', undefined, 404, 'NOT_FOUND', 'note 999999 does not exist'],
+    ['GET', '/notes/abc', undefined, 400, 'INVALID_INPUT', 'note id must be a positive whole number'],
+    ['PATCH', '/notes/1', { status: 'done' }, 400, 'INVALID_INPUT', 'status must be one of draft, active, archived'],
+    ['DELETE', '/notes/999999/tags/x', undefined, 404, 'NOT_FOUND', 'note 999999 does not exist'],
+    ['GET', '/nowhere', undefined, 404, 'NOT_FOUND', 'Route does not exist'],
+  ])('%s %s %j answers %i %s', async (method, path, body, status, code, message) => {
+    await call('POST', '/folders', { name: 'dup' });
+
+    expect(await call(method, path, body)).toEqual({ status, json: { error: { code, message } } });
+  });
+
+  it('answers 415 to a body that is not JSON', async () => {
+    const event = restEvent('POST', '/folders', '{"name":');
+
+    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
+
+    expect(result.statusCode).toBe(415);
+    expect(JSON.parse(result.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+});

@@ -1,0 +1,85 @@
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import pg from 'pg';
+import { loadConfig } from '../config/loadConfig.js';
+import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
+import { jsonResponse } from '../http/jsonResponse.js';
+import { freeText, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
+import { jsonLogger, type Logger } from '../log/Logger.js';
+import { NOTE_STATUSES, NotesStore } from './NotesStore.js';
+
+type RouteEvent = APIGatewayProxyEvent & { body: unknown };
+type Logic = (event: RouteEvent) => Promise<APIGatewayProxyResult>;
+
+const NAME = { max: 200, pattern: [/^[^/]+$/, 'must not contain "/"'] as [RegExp, string] };
+const TAG = { max: 100, required: true };
+
+/** The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the answer. */
+export function createNotesHandler(store: () => NotesStore, logger: Logger = jsonLogger()) {
+  const withBody = (logic: Logic) => middy(logic).use(httpJsonBodyParser({ disableContentTypeError: false }));
+  const route = (method: Route<HttpEvent, APIGatewayProxyResult>['method'], path: string, logic: Logic, body = false) =>
+    ({ method, path, handler: body ? withBody(logic) : logic }) as unknown as Route<HttpEvent, APIGatewayProxyResult>;
+  const param = (event: RouteEvent, name: string) => event.pathParameters?.[name];
+
+  const routes = [
+    route('GET', '/folders', async () => jsonResponse(200, { folders: await store().listFolders() })),
+    route('POST', '/folders', async (event) => {
+      const body = objectBody(event.body, ['name', 'parentId']);
+      const name = text(body.name, 'name', { ...NAME, required: true })!;
+      return jsonResponse(201, { folder: await store().createFolder(name, optionalId(body.parentId, 'parentId') ?? null) });
+    }, true),
+    route('PATCH', '/folders/{id}', async (event) => {
+      const body = objectBody(event.body, ['name']);
+      const name = text(body.name, 'name', { ...NAME, required: true })!;
+      return jsonResponse(200, { folder: await store().renameFolder(id(param(event, 'id'), 'folder id'), name) });
+    }, true),
+    route('DELETE', '/folders/{id}', async (event) => {
+      await store().removeFolder(id(param(event, 'id'), 'folder id'));
+      return { statusCode: 204, body: '' };
+    }),
+    route('GET', '/notes', async (event) => {
+      const query = event.queryStringParameters ?? {};
+      const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId');
+      const tag = text(query.tag, 'tag', { max: 100 });
+      return jsonResponse(200, { notes: await store().listNotes({ folderId, tag }) });
+    }),
+    route('POST', '/notes', async (event) => {
+      const body = objectBody(event.body, ['title', 'body', 'folderId']);
+      const note = await store().createNote({
+        title: text(body.title, 'title', { max: 500, required: true })!,
+        body: freeText(body.body, 'body') ?? '',
+        folderId: optionalId(body.folderId, 'folderId') ?? null,
+      });
+      return jsonResponse(201, { note });
+    }, true),
+    route('GET', '/notes/{id}', async (event) => jsonResponse(200, { note: await store().note(id(param(event, 'id'), 'note id')) })),
+    route('PATCH', '/notes/{id}', async (event) => {
+      const body = objectBody(event.body, ['title', 'body', 'status', 'folderId']);
+      const changes = {
+        title: text(body.title, 'title', { max: 500 }),
+        body: freeText(body.body, 'body'),
+        status: oneOf(body.status, 'status', NOTE_STATUSES),
+        ...('folderId' in body ? { folderId: optionalId(body.folderId, 'folderId') ?? null } : {}),
+      };
+      return jsonResponse(200, { note: await store().updateNote(id(param(event, 'id'), 'note id'), changes) });
+    }, true),
+    route('DELETE', '/notes/{id}', async (event) => {
+      await store().removeNote(id(param(event, 'id'), 'note id'));
+      return { statusCode: 204, body: '' };
+    }),
+    route('PUT', '/notes/{id}/tags/{tag}', async (event) =>
+      jsonResponse(200, { note: await store().tagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) })),
+    route('DELETE', '/notes/{id}/tags/{tag}', async (event) =>
+      jsonResponse(200, { note: await store().untagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) })),
+  ];
+  return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger });
+}
+
+let productionStore: NotesStore | undefined;
+
+/** The Lambda entry point; one small connection pool per container, built on first use. */
+export const handler = createNotesHandler(
+  () => (productionStore ??= new NotesStore(new pg.Pool({ ...loadConfig().connection.clientConfig, max: 3 }))),
+);

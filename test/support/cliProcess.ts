@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './apiProcess.js';
+
+export interface CliRun {
+  child: ChildProcess;
+  /** Resolves once stdout (or stderr) has matched `pattern`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when the process has exited, with everything it printed. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }>;
+  write(text: string): void;
+}
+
+/** Starts the built `notes` binary (dist/cli/notes.js) as a child process; wrap it in `script` for a real terminal. */
+export function startNotes(args: string[], env: NodeJS.ProcessEnv = {}, options: { pty?: boolean } = {}): CliRun {
+  const command = [process.execPath, join(ROOT, 'dist/cli/notes.js'), ...args];
+  const started = performance.now();
+  const child = options.pty
+    ? spawn('script', ['-qfec', command.map(shellQuote).join(' '), '/dev/null'], { env: { ...process.env, ...env, TERM: 'xterm' } })
+    : spawn(command[0]!, command.slice(1), { env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+    listeners.forEach((check) => check());
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+    listeners.forEach((check) => check());
+  });
+  const exited = new Promise<Awaited<CliRun['exited']>>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started })),
+  );
+  return {
+    child,
+    exited,
+    write: (text) => child.stdin!.write(text),
+    waitFor: (pattern, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          if (pattern.test(stdout) || pattern.test(stderr)) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no ${pattern} within ${timeoutMs} ms; stdout:\n${stdout}\nstderr:\n${stderr}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
