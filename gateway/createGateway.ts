@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { jsonResponse } from '../functions/http/jsonResponse.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import type { Invoke } from './invokeInProcess.js';
+import { BadGatewayError } from './invokeLambda.js';
 import type { Route } from './loadRoutes.js';
 import { toProxyEvent } from './toProxyEvent.js';
 
@@ -31,8 +32,9 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
       }),
     );
     handle(request, response).catch((error: unknown) => {
-      logger.error('gateway.failed', { error });
-      send(response, errorResult(502, 'BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result'));
+      logger.error('gateway.failed', { error, cause: (error as Error).cause });
+      const known = error instanceof BadGatewayError;
+      send(response, errorResult(502, known ? error.code : 'BAD_GATEWAY', known ? error.message : 'the function failed or answered something that is not an HTTP result'));
     });
   });
 

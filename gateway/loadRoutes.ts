@@ -9,7 +9,7 @@ export interface Route {
   path: string;
   /** The function's logical id in the template, e.g. `DbBackupFunction`. */
   functionName: string;
-  /** The function's `Handler`, e.g. `functions/db-backup/handler.handler`. */
+  /** The function's handler (`Handler`, or an image's `ImageConfig.Command`), e.g. `functions/db-backup/handler.handler`. */
   handler: string;
   /** The function's timeout in seconds (`Timeout`, else `Globals`, else Lambda's 3 s). */
   timeoutSeconds: number;
@@ -32,14 +32,16 @@ export async function loadRoutes(templatePath: string): Promise<Route[]> {
     for (const event of Object.values(properties.Events ?? {})) {
       if (event.Type !== 'Api' && event.Type !== 'HttpApi') continue;
       const { Path: path, Method: method } = event.Properties ?? {};
-      if (typeof path !== 'string' || typeof method !== 'string' || typeof properties.Handler !== 'string') {
-        throw new Error(`${templatePath}: ${functionName} has an API event without a Path, Method or Handler`);
+      // A zip function names its handler in Handler; an image function in ImageConfig.Command.
+      const handler = properties.Handler ?? properties.ImageConfig?.Command?.[0];
+      if (typeof path !== 'string' || typeof method !== 'string' || typeof handler !== 'string') {
+        throw new Error(`${templatePath}: ${functionName} has an API event without a Path, Method or handler`);
       }
       routes.push({
         method: method.toUpperCase(),
         path,
         functionName,
-        handler: properties.Handler,
+        handler,
         timeoutSeconds: Number(properties.Timeout ?? globalTimeout ?? 3),
         ...compilePath(path),
       });
@@ -70,6 +72,7 @@ interface Template {
 
 interface FunctionProperties {
   Handler?: unknown;
+  ImageConfig?: { Command?: unknown[] };
   Timeout?: number;
   Events?: Record<string, { Type?: string; Properties?: { Path?: unknown; Method?: unknown } }>;
 }

@@ -6,6 +6,7 @@ import { migrate } from '../functions/db/migrate.js';
 import type { Logger } from '../functions/log/Logger.js';
 import { createGateway } from './createGateway.js';
 import { invokeInProcess } from './invokeInProcess.js';
+import { invokeLambda, lambdaEndpoints } from './invokeLambda.js';
 import { loadRoutes } from './loadRoutes.js';
 
 export interface RunningGateway {
@@ -14,14 +15,27 @@ export interface RunningGateway {
 }
 
 /**
- * Starts the local API: validates the configuration, applies the migrations, reads the routes from
- * `template.yaml` and listens. Fails before listening when anything of that fails.
+ * Starts the local API: reads the routes from `template.yaml`, then either invokes the functions in
+ * their Lambda containers (`LAMBDA_ENDPOINT(S)` set) or in this process, after validating the
+ * configuration and applying the migrations. Fails before listening when anything of that fails.
  */
 export async function startGateway(options: { port: number; host: string; env: NodeJS.ProcessEnv; logger: Logger }): Promise<RunningGateway> {
-  const config = loadConfig(options.env);
-  await migrate(config.connection, options.logger);
   const routes = await loadRoutes(join(packageRoot(), 'template.yaml'));
-  const server = createGateway({ routes, invoke: invokeInProcess(), logger: options.logger });
+  const endpoints = lambdaEndpoints(options.env);
+  let invoke;
+  let mode: Record<string, unknown>;
+  if (endpoints.size > 0) {
+    const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
+    if (missing.length > 0) throw new Error(`no Lambda endpoint for ${[...new Set(missing.map((r) => r.functionName))].join(', ')} (LAMBDA_ENDPOINTS)`);
+    invoke = invokeLambda(endpoints);
+    mode = { mode: 'lambda-invoke', endpoints: Object.fromEntries(endpoints) };
+  } else {
+    const config = loadConfig(options.env);
+    await migrate(config.connection, options.logger);
+    invoke = invokeInProcess();
+    mode = { mode: 'in-process', database: config.connection.description, backupDir: config.backupDir };
+  }
+  const server = createGateway({ routes, invoke, logger: options.logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);
@@ -31,8 +45,7 @@ export async function startGateway(options: { port: number; host: string; env: N
   options.logger.info('gateway.listening', {
     url,
     routes: routes.map((route) => `${route.method} ${route.path}`),
-    database: config.connection.description,
-    backupDir: config.backupDir,
+    ...mode,
   });
   return {
     url,
