@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startApiProcess } from '../test/support/apiProcess.js';
@@ -138,7 +138,7 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
   });
 });
 
-describeWithPostgres('the notes binary when the API misbehaves (stand-in APIs: the real one cannot fail on demand)', () => {
+describe('the notes binary when the API misbehaves (stand-in APIs: the real one cannot fail on demand)', () => {
   it('warns that no backup was taken and exits 0 when nothing listens', async () => {
     const port = await closedPort();
     const run = startNotes(['--api-url', `http://127.0.0.1:${port}`, '--backup-timeout', '5']);

@@ -3,11 +3,15 @@ import { jsonLogger, type Logger } from '../log/Logger.js';
 import { BackupCreator } from './BackupCreator.js';
 import { BackupRotator } from './BackupRotator.js';
 import { BackupService } from './BackupService.js';
+import { embeddedDumpSource } from './embeddedDumpSource.js';
 import { PgDumpSource } from './PgDumpSource.js';
 
-/** Wires the production backup service: native pg_dump, the real clock, JSON logs on stderr. */
+/**
+ * Wires the production backup service: the native pg_dump (or the embedded database's own dump when
+ * `npm start` runs one), the real clock, JSON logs on stderr.
+ */
 export function backupServiceFromConfig(config: BackupConfig, logger: Logger = jsonLogger()): BackupService {
-  const source = new PgDumpSource({
+  const source = embeddedDumpSource() ?? new PgDumpSource({
     connection: config.connection,
     pgDumpPath: config.pgDumpPath,
     timeoutMs: config.timeoutMs,

@@ -2,18 +2,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rowsOf, restoreWithPsql, schemaOf } from '../../test/support/compareDatabases.js';
+import { rowsOf } from '../../test/support/compareDatabases.js';
+import { describeEachDatabasePath, type DatabaseUnderTest } from '../../test/support/databasePaths.js';
 import { httpApiEvent, lambdaContext, restEvent } from '../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { shellScript } from '../../test/support/scripts.js';
-import { seedNotes } from '../../test/support/seedNotes.js';
 import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { formatBackupFileName, parseBackupFileName } from '../backup/backupFileName.js';
-import type { BackupService } from '../backup/BackupService.js';
+import { BackupCreator } from '../backup/BackupCreator.js';
+import { BackupRotator } from '../backup/BackupRotator.js';
+import { BackupService } from '../backup/BackupService.js';
+import { DEFAULT_RETENTION_POLICY } from '../backup/RetentionPolicy.js';
 import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { databaseConnection } from '../db/databaseConnection.js';
-import { migrate } from '../db/migrate.js';
 import { silentLogger } from '../log/Logger.js';
 import { createDbBackupHandler } from './handler.js';
 
@@ -22,20 +23,19 @@ const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: un
   return { ...result, json: JSON.parse(result.body) };
 };
 
-describeWithPostgres('POST /db-backup handler, real PostgreSQL and pg_dump', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+describeEachDatabasePath('POST /db-backup handler', (path) => {
+  let database: DatabaseUnderTest;
   let dir: string;
-  const handlerWith = (env: NodeJS.ProcessEnv = {}) => {
-    const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
-    return createDbBackupHandler(() => service, silentLogger);
+  const handlerWith = () => {
+    const creator = new BackupCreator({ dir, source: database.source });
+    const rotator = new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY });
+    return createDbBackupHandler(() => new BackupService({ creator, rotator }), silentLogger);
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    await migrate(databaseConnection({ DATABASE_URL: database.url }));
-    await seedNotes(database.url);
+    database = await path.create();
   });
-  afterAll(() => database.drop());
+  afterAll(() => database.close());
   beforeEach(async () => {
     dir = await tempFolder();
   });
@@ -51,29 +51,27 @@ describeWithPostgres('POST /db-backup handler, real PostgreSQL and pg_dump', () 
     expect(response.headers?.['content-type']).toMatch(/^application\/json/);
     const files = await namesIn(dir);
     expect(files).toEqual([response.json.backup.file]);
-    expect(parseBackupFileName(files[0]!)?.database).toBe(database.name);
+    expect(parseBackupFileName(files[0]!)?.database).toBe(database.database);
     expect(response.json.rotation).toEqual({ kept: [], archived: [], deleted: [], skipped: [], archiveCutoff: expect.any(String) });
   });
 
-  it('writes a backup that restores with psql into an identical database', async () => {
+  it('writes a backup that restores into an identical database', async () => {
     const response = await call(handlerWith(), restEvent('POST', '/db-backup'));
-    const restored = await createTestDatabase('notes_restore');
+    const restored = await database.restore(response.json.backup.path);
     try {
-      restoreWithPsql(response.json.backup.path, restored.url);
-
-      expect(schemaOf(restored.url)).toEqual(schemaOf(database.url));
+      expect(await restored.schema()).toEqual(await database.schema());
       const [original, copy] = await Promise.all([rowsOf(database.url), rowsOf(restored.url)]);
       expect(copy).toEqual(original);
       expect(Object.keys(original)).toEqual(['public.folders', 'public.note_tags', 'public.notes', 'public.pgmigrations', 'public.tags']);
       expect(original['public.notes']).toHaveLength(3);
     } finally {
-      await restored.drop();
+      await restored.close();
     }
   });
 
   it('rotates the existing backups before writing the new one', async () => {
     const old = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06']
-      .map((day) => formatBackupFileName(database.name, new Date(`${day}T00:00:00Z`)));
+      .map((day) => formatBackupFileName(database.database, new Date(`${day}T00:00:00Z`)));
     await Promise.all(old.map((file) => writeFile(join(dir, file), 'old\n')));
 
     const response = await call(handlerWith(), restEvent('POST', '/db-backup'));
@@ -95,6 +93,24 @@ describeWithPostgres('POST /db-backup handler, real PostgreSQL and pg_dump', () 
     expect(conflict.json).toEqual({ error: { code: 'BACKUP_IN_PROGRESS', message: 'a backup or rotation is already running for this backup folder' } });
     expect(await namesIn(dir)).toHaveLength(1);
   });
+});
+
+describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_dump', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  const handlerWith = (env: NodeJS.ProcessEnv = {}) => {
+    const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
+    return createDbBackupHandler(() => service, silentLogger);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+  beforeEach(async () => {
+    dir = await tempFolder();
+  });
+  afterEach(() => removeFolder(dir));
 
   it('answers 503 and writes nothing when the database is down', async () => {
     const response = await call(handlerWith({ DATABASE_URL: 'postgres://postgres:pw@127.0.0.1:1/notes' }), restEvent('POST', '/db-backup'));

@@ -1,3 +1,5 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+
 /** Structured logging: one JSON object per event. Passed in everywhere, so tests can hear or silence it. */
 export interface Logger {
   info(event: string, fields?: Record<string, unknown>): void;
@@ -7,8 +9,21 @@ export interface Logger {
 
 type Level = 'info' | 'warn' | 'error';
 
-/** A logger writing one JSON line per event to `write` (stderr by default, which Lambda sends to its logs). */
-export function jsonLogger(write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+let logFile: WriteStream | undefined;
+
+/** Where logs go by default: the file named by `LOG_FILE` (appended to), else stderr, which Lambda sends to its logs. */
+function defaultSink(line: string): void {
+  const path = process.env.LOG_FILE?.trim();
+  if (!path) {
+    process.stderr.write(line);
+    return;
+  }
+  if (logFile?.path !== path) logFile = createWriteStream(path, { flags: 'a' });
+  logFile.write(line);
+}
+
+/** A logger writing one JSON line per event to `write` (by default `LOG_FILE`, else stderr). */
+export function jsonLogger(write: (line: string) => void = defaultSink): Logger {
   const log = (level: Level) => (event: string, fields: Record<string, unknown> = {}) =>
     write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }, errorFields)}\n`);
   return { info: log('info'), warn: log('warn'), error: log('error') };

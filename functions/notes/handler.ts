@@ -78,8 +78,15 @@ export function createNotesHandler(store: () => NotesStore, logger: Logger = jso
 }
 
 let productionStore: NotesStore | undefined;
+const logger = jsonLogger();
 
 /** The Lambda entry point; one small connection pool per container, built on first use. */
-export const handler = createNotesHandler(
-  () => (productionStore ??= new NotesStore(new pg.Pool({ ...loadConfig().connection.clientConfig, max: 3 }))),
-);
+export const handler = createNotesHandler(() => {
+  if (!productionStore) {
+    const pool = new pg.Pool({ ...loadConfig().connection.clientConfig, max: 3 });
+    // An idle connection dropped by the server (a restart, npm start shutting down) must not crash the process.
+    pool.on('error', (error) => logger.warn('db.idle_connection_lost', { error }));
+    productionStore = new NotesStore(pool);
+  }
+  return productionStore;
+}, logger);

@@ -11,9 +11,12 @@ export interface CliRun {
   write(text: string): void;
 }
 
-/** Starts the built `notes` binary (dist/cli/notes.js) as a child process; wrap it in `script` for a real terminal. */
-export function startNotes(args: string[], env: NodeJS.ProcessEnv = {}, options: { pty?: boolean } = {}): CliRun {
-  const command = [process.execPath, join(ROOT, 'dist/cli/notes.js'), ...args];
+/**
+ * Starts a built command line (the `notes` binary, dist/cli/notes.js, unless `entry` names another)
+ * as a child process; `pty` wraps it in `script` for a real terminal.
+ */
+export function startNotes(args: string[], env: NodeJS.ProcessEnv = {}, options: { pty?: boolean; entry?: string } = {}): CliRun {
+  const command = [process.execPath, join(ROOT, options.entry ?? 'dist/cli/notes.js'), ...args];
   const started = performance.now();
   const child = options.pty
     ? spawn('script', ['-qfec', command.map(shellQuote).join(' '), '/dev/null'], { env: { ...process.env, ...env, TERM: 'xterm' } })

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startNotes } from '../test/support/cliProcess.js';
+import { rowsOf } from '../test/support/compareDatabases.js';
+import { createTestDatabase, postgresReachable } from '../test/support/postgres.js';
+import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+
+/** `npm start` as a new user runs it: no DATABASE_URL, no PG* variables. */
+function npmStart(folder: string, args: string[] = []) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: join(folder, 'backups'), NO_COLOR: '1' };
+  for (const name of ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE']) delete env[name];
+  return startNotes(args, env, { entry: 'dist/cli/start.js' });
+}
+
+describe('npm start on the embedded database (PGlite), with no PostgreSQL configured', () => {
+  let folder: string;
+  let firstBackup: string;
+
+  beforeAll(async () => {
+    folder = await tempFolder('notes-start-');
+  });
+  afterAll(() => removeFolder(folder));
+
+  it('says which database it uses, keeps the notes, and backs up when the user leaves', async () => {
+    const run = npmStart(folder);
+    run.write('folder add home\nadd "Crème brûlée" --folder home --body "Sahne, Zucker ☕"\nnotes\nexit\n');
+
+    const { code, stdout, stderr } = await run.exited;
+
+    expect(code).toBe(0);
+    expect(stderr.split('\n')[0]).toMatch(/^Database: embedded PGlite in .*pglite\. \(Set DATABASE_URL to use a PostgreSQL server\.\)$/);
+    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1  Crème brûlée \[home\]\nBacked up notes_/);
+    const backups = (await namesIn(join(folder, 'backups'))).filter((name) => parseBackupFileName(name));
+    expect(backups).toHaveLength(1);
+    firstBackup = join(folder, 'backups', backups[0]!);
+  });
+
+  it('wrote a backup that restores into a fresh PGlite with every row', async () => {
+    const copy = await PGlite.create();
+    try {
+      const sql = (await readFile(firstBackup, 'utf8')).split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+      await copy.exec(sql);
+
+      const notes = await copy.query<{ title: string; body: string; folder: string }>(
+        'select n.title, n.body, f.name as folder from public.notes n join public.folders f on f.id = n.folder_id',
+      );
+      expect(notes.rows).toEqual([{ title: 'Crème brûlée', body: 'Sahne, Zucker ☕', folder: 'home' }]);
+      expect((await copy.query('select name from public.pgmigrations')).rows).toEqual([{ name: '1764000000000_notes-schema' }]);
+    } finally {
+      await copy.close();
+    }
+  });
+
+  (postgresReachable() || process.env.CI === 'true' ? it : it.skip)('wrote a backup that psql restores into a real PostgreSQL', async () => {
+    const restored = await createTestDatabase('notes_from_pglite');
+    try {
+      // The WASM pg_dump is PostgreSQL 18's: a server older than 17 rejects its one
+      // `SET transaction_timeout` line and restores everything else.
+      const psql = spawnSync('psql', ['--no-psqlrc', '--quiet', '-d', restored.url, '-f', firstBackup], { encoding: 'utf8' });
+      const errors = psql.stderr.split('\n').filter((line) => line.includes('ERROR'));
+      expect(errors.filter((line) => !line.includes('unrecognized configuration parameter "transaction_timeout"'))).toEqual([]);
+
+      const rows = await rowsOf(restored.url);
+      expect(rows['public.notes']!.map((row) => JSON.parse(row).title)).toEqual(['Crème brûlée']);
+      expect(rows['public.folders']!.map((row) => JSON.parse(row).name)).toEqual(['home']);
+    } finally {
+      await restored.drop();
+    }
+  });
+
+  it('keeps the data across restarts', async () => {
+    const run = npmStart(folder, ['--no-backup']);
+    run.write('notes\nexit\n');
+
+    const { code, stdout } = await run.exited;
+
+    expect(code).toBe(0);
+    expect(stdout).toBe('1  Crème brûlée [home]\n');
+  });
+
+  it('refuses a second npm start on the same data folder with a clear message, and the first goes on', async () => {
+    const first = npmStart(folder, ['--no-backup']);
+    first.write('folders\n');
+    await first.waitFor(/home {2}\(1 note\)/);
+
+    const second = await npmStart(folder, ['--no-backup']).exited;
+
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/notes: the embedded database in .*pglite is in use by another "npm start"; leave that app first/);
+    first.write('add "still here"\nexit\n');
+    const { code, stdout } = await first.exited;
+    expect(code).toBe(0);
+    expect(stdout).toContain('added note 2');
+  });
+});

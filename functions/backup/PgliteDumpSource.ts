@@ -1,0 +1,38 @@
+import type { PGlite } from '@electric-sql/pglite';
+import { write } from 'node:fs';
+import { promisify } from 'node:util';
+import { dumpPglite } from '../db/dumpPglite.js';
+import type { DumpSource } from './DumpSource.js';
+import { DumpFailedError } from './errors.js';
+
+const writeToFd = promisify(write);
+
+/**
+ * Dumps the embedded PGlite database with the WASM pg_dump of `@electric-sql/pglite-tools`. That
+ * pg_dump builds the whole dump in memory (and always uses `--inserts`), so this path is for the
+ * small databases of a first run; a real server and the native pg_dump stream instead.
+ */
+export class PgliteDumpSource implements DumpSource {
+  constructor(
+    private readonly db: PGlite,
+    /** The name backups are filed under (PGlite's own database is always `postgres`). */
+    private readonly name = 'notes',
+  ) {}
+
+  async prepare(): Promise<{ database: string }> {
+    if (this.db.closed) throw new DumpFailedError('the embedded database is closed');
+    return { database: this.name };
+  }
+
+  async dumpTo(fd: number): Promise<void> {
+    let dump: Buffer;
+    try {
+      dump = await dumpPglite(this.db);
+    } catch (error) {
+      throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
+    }
+    for (let offset = 0; offset < dump.length; ) {
+      offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+/**
+ * PostgreSQL without a server, for a first run: PGlite (WASM Postgres) persisted in a folder, served
+ * over the PostgreSQL wire protocol on a loopback port so that `pg`, the migrations and the handlers
+ * use it unchanged. Only one process may open the folder at a time.
+ */
+export class EmbeddedDatabase {
+  private constructor(
+    readonly db: PGlite,
+    readonly url: string,
+    readonly dataDir: string,
+    private readonly server: PGLiteSocketServer,
+    private readonly release: () => Promise<void>,
+  ) {}
+
+  /** Opens (or creates) the database in `dataDir` and serves it on 127.0.0.1; refuses a folder another process holds. */
+  static async start(dataDir: string): Promise<EmbeddedDatabase> {
+    await mkdir(dirname(dataDir), { recursive: true });
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, realpath: false, retries: 0, stale: 10_000, onCompromised: () => undefined });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new Error(`the embedded database in ${dataDir} is in use by another "npm start"; leave that app first`);
+      }
+      throw error;
+    }
+    try {
+      const db = await PGlite.create(dataDir);
+      // The socket server multiplexes several client connections onto PGlite's single session.
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
+      await server.start();
+      return new EmbeddedDatabase(db, `postgresql://postgres@${server.getServerConn()}/postgres`, dataDir, server, release);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** Stops serving, flushes and closes the database, and frees the folder. */
+  async close(): Promise<void> {
+    try {
+      await this.server.stop();
+      await this.db.close();
+    } finally {
+      await this.release();
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { describe } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DumpSource } from '../../functions/backup/DumpSource.js';
+import { PgDumpSource } from '../../functions/backup/PgDumpSource.js';
+import { PgliteDumpSource } from '../../functions/backup/PgliteDumpSource.js';
+import { databaseConnection } from '../../functions/db/databaseConnection.js';
+import { dumpPglite } from '../../functions/db/dumpPglite.js';
+import { EmbeddedDatabase } from '../../functions/db/EmbeddedDatabase.js';
+import { migrate } from '../../functions/db/migrate.js';
+import { restoreWithPsql, schemaOf } from './compareDatabases.js';
+import { createTestDatabase, postgresReachable } from './postgres.js';
+import { seedNotes } from './seedNotes.js';
+import { removeFolder, tempFolder } from './tempFolder.js';
+
+/** A migrated, seeded notes database on one of the two paths the product supports. */
+export interface DatabaseUnderTest {
+  url: string;
+  /** The name its backup files carry. */
+  database: string;
+  source: DumpSource;
+  schema(): Promise<string>;
+  /** Restores a backup into a fresh, empty database of the same kind. */
+  restore(backupPath: string): Promise<{ url: string; schema(): Promise<string>; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+export interface DatabasePath {
+  name: string;
+  /** Why the path cannot run here, or undefined when it can. */
+  unavailable(): string | undefined;
+  create(): Promise<DatabaseUnderTest>;
+}
+
+/** The embedded database of `npm start`: PGlite in a folder, served over a loopback socket, dumped by the WASM pg_dump. */
+const embedded: DatabasePath = {
+  name: 'embedded PGlite + WASM pg_dump',
+  unavailable: () => undefined,
+  async create() {
+    const folder = await tempFolder('notes-pglite-');
+    const running = await EmbeddedDatabase.start(join(folder, 'pglite'));
+    await migrate(databaseConnection({ DATABASE_URL: running.url }));
+    await seedNotes(running.url);
+    return {
+      url: running.url,
+      database: 'notes',
+      source: new PgliteDumpSource(running.db),
+      schema: () => pgliteSchema(running.db),
+      async restore(backupPath) {
+        const copy = await PGlite.create();
+        // psql meta-commands (\restrict) are not SQL; PGlite executes the rest as it is.
+        const sql = (await readFile(backupPath, 'utf8')).split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+        await copy.exec(sql);
+        await copy.exec('SET search_path TO "$user", public');
+        const server = new PGLiteSocketServer({ db: copy, host: '127.0.0.1', port: 0, maxConnections: 4 });
+        await server.start();
+        return {
+          url: `postgresql://postgres@${server.getServerConn()}/postgres`,
+          schema: () => pgliteSchema(copy),
+          close: async () => {
+            await server.stop();
+            await copy.close();
+          },
+        };
+      },
+      async close() {
+        await running.close();
+        await removeFolder(folder);
+      },
+    };
+  },
+};
+
+/** A PostgreSQL server dumped by the native pg_dump and restored by psql. */
+const server: DatabasePath = {
+  name: 'PostgreSQL server + native pg_dump',
+  unavailable: () => (postgresReachable() ? undefined : 'no PostgreSQL server reachable'),
+  async create() {
+    const database = await createTestDatabase();
+    await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    await seedNotes(database.url);
+    return {
+      url: database.url,
+      database: database.name,
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: database.url }) }),
+      schema: async () => schemaOf(database.url),
+      async restore(backupPath) {
+        const restored = await createTestDatabase('notes_restore');
+        restoreWithPsql(backupPath, restored.url);
+        return { url: restored.url, schema: async () => schemaOf(restored.url), close: restored.drop };
+      },
+      close: database.drop,
+    };
+  },
+};
+
+export const DATABASE_PATHS: DatabasePath[] = [embedded, server];
+
+/**
+ * `describe.each` over the database paths: the embedded one always runs; the server one runs where a
+ * server is reachable, and is skipped with a message saying so elsewhere, never in CI.
+ */
+export function describeEachDatabasePath(title: string, body: (path: DatabasePath) => void): void {
+  for (const path of DATABASE_PATHS) {
+    const reason = path.unavailable();
+    const name = `${title} [${path.name}]`;
+    if (reason && process.env.CI !== 'true') {
+      process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
+      describe.skip(name, () => body(path));
+    } else {
+      describe(name, () => body(path));
+    }
+  }
+}
+
+async function pgliteSchema(db: PGlite): Promise<string> {
+  const text = (await dumpPglite(db, ['--schema-only'])).toString('utf8');
+  return text.split('\n').filter((line) => !line.startsWith('\\') && !line.startsWith('-- Dumped')).join('\n');
+}
