@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
+import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { rowsOf } from '../../test/support/compareDatabases.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { shellScript } from '../../test/support/scripts.js';
 import { seedNotes } from '../../test/support/seedNotes.js';
@@ -33,10 +36,11 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
     await removeFolder(scripts);
   });
 
-  const creator = (options: Partial<PgDumpSourceOptions> & { url?: string; clock?: () => Date } = {}) =>
+  const creator = (options: Partial<PgDumpSourceOptions> & { url?: string; clock?: () => Date; gzipLevel?: number } = {}) =>
     new BackupCreator({
       dir,
       clock: options.clock,
+      gzipLevel: options.gzipLevel,
       source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: options.url ?? database.url }), ...options }),
     });
 
@@ -50,6 +54,24 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
     expect(backup.sha256).toBe(createHash('sha256').update(content).digest('hex'));
     expect((await stat(backup.path)).mode & 0o777).toBe(0o600);
     expect(content.toString('utf8')).toContain('Crème brûlée');
+  });
+
+  it('writes a gzipped backup (BACKUP_COMPRESS=gzip) that gunzip -c | psql restores', async () => {
+    const backup = await creator({ gzipLevel: 6 }).create();
+
+    expect(await namesIn(dir)).toEqual([backup.file]);
+    expect(backup.file).toMatch(/\.sql\.gz$/);
+    const content = await readFile(backup.path);
+    expect(backup.sha256).toBe(createHash('sha256').update(content).digest('hex'));
+    expect(backup.bytes).toBe(content.length);
+    expect(gunzipSync(content).toString('utf8')).toContain('-- PostgreSQL database dump complete');
+    const restored = await createTestDatabase('notes_gunzip');
+    try {
+      execSync(`gunzip -c '${backup.path}' | psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 -d '${restored.url}'`, { stdio: 'pipe' });
+      expect(await rowsOf(restored.url)).toEqual(await rowsOf(database.url));
+    } finally {
+      await restored.drop();
+    }
   });
 
   it('takes the next millisecond instead of overwriting a backup of the same name', async () => {
@@ -121,12 +143,14 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
   ])('leaves no backup and no partial file when pg_dump is %s', async (_what, body, message) => {
     const pgDump = await shellScript(scripts, 'pg_dump', `[ "$1" = "--version" ] && exec pg_dump --version\n${body}`);
 
-    const error = await creator({ pgDumpPath: pgDump }).create().catch((e: unknown) => e);
+    for (const gzipLevel of [undefined, 6]) {
+      const error = await creator({ pgDumpPath: pgDump, gzipLevel }).create().catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(DumpFailedError);
-    expect((error as Error).message).toMatch(message);
-    expect((error as Error).message).not.toContain('s3cret');
-    expect(await namesIn(dir)).toEqual([]);
+      expect(error).toBeInstanceOf(DumpFailedError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain('s3cret');
+      expect(await namesIn(dir)).toEqual([]);
+    }
   });
 
   it('stops a pg_dump that runs past the timeout', async () => {

@@ -1,18 +1,23 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { silentLogger, type Logger } from '../log/Logger.js';
 import { formatBackupFileName } from './backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
 import { DumpFailedError } from './errors.js';
 import { fsyncFolder, pathExists } from './folderFiles.js';
+import { TailKeeper } from './TailKeeper.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to. */
   dir: string;
   source: DumpSource;
+  /** Gzip the backup (`.sql.gz`) at this level, on another core while the dump runs; plain `.sql` when absent. */
+  gzipLevel?: number;
   clock?: () => Date;
   logger?: Logger;
 }
@@ -34,18 +39,20 @@ const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Creates one full SQL backup in a folder. Knows nothing of rotation.
- * The dump goes to `<name>.partial` (0600, created exclusively); only a complete dump is fsynced
- * and renamed to its final name. On any failure no file of the backup name pattern is left.
+ * The dump goes to `<name>.partial` (0600, created exclusively), plain or gzipped; only a complete
+ * dump is fsynced and renamed to its final name. On any failure no file of the backup name pattern is left.
  */
 export class BackupCreator {
   readonly dir: string;
   private readonly source: DumpSource;
+  private readonly gzipLevel?: number;
   private readonly clock: () => Date;
   private readonly logger: Logger;
 
   constructor(options: BackupCreatorOptions) {
     this.dir = options.dir;
     this.source = options.source;
+    this.gzipLevel = options.gzipLevel;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
   }
@@ -55,14 +62,14 @@ export class BackupCreator {
     const { database } = await this.source.prepare();
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const startedAt = this.clock();
-    const { file, partialPath, handle } = await this.openPartial(database, startedAt);
+    const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
+    const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
-      await this.source.dumpTo(handle.fd);
-      const bytes = await checkComplete(handle);
+      const sha256 = this.gzipLevel === undefined ? await this.writePlain(handle, partialPath) : await this.writeGzipped(handle, partialPath, this.gzipLevel);
+      const { size: bytes } = await handle.stat();
       await handle.sync();
       await handle.close();
-      const sha256 = await sha256Of(partialPath);
       await publish(partialPath, path);
       await fsyncFolder(this.dir);
       const backup = {
@@ -82,10 +89,39 @@ export class BackupCreator {
     }
   }
 
+  /** pg_dump writes straight into the file; then its tail is checked and the file hashed. Returns the sha256. */
+  private async writePlain(handle: fs.FileHandle, partialPath: string): Promise<string> {
+    await this.source.dumpTo(handle.fd);
+    const { size } = await handle.stat();
+    const length = Math.min(size, TAIL_BYTES);
+    const tail = Buffer.alloc(length);
+    await handle.read(tail, 0, length, size - length);
+    checkComplete(size, tail.toString('utf8'));
+    return sha256Of(partialPath);
+  }
+
+  /** The dump streams through gzip (zlib's thread pool: another core) into the file, hashed on the way. */
+  private async writeGzipped(handle: fs.FileHandle, partialPath: string, level: number): Promise<string> {
+    const sql = new TailKeeper(TAIL_BYTES);
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    // A stream on the bare descriptor: one made by handle.createWriteStream() would hold the handle open.
+    const file = createWriteStream(partialPath, { fd: handle.fd, autoClose: false, emitClose: false });
+    const written = pipeline(sql, createGzip({ level }), hashing, file);
+    await Promise.all([this.source.dumpTo(sql), written]);
+    checkComplete(sql.total, sql.tail());
+    return hash.digest('hex');
+  }
+
   /** Opens `<name>.partial` exclusively, moving on by a millisecond while the name or its partial exists. */
-  private async openPartial(database: string, startedAt: Date) {
+  private async openPartial(database: string, startedAt: Date, extension: string) {
     for (let offset = 0; offset < 1000; offset++) {
-      const file = formatBackupFileName(database, new Date(startedAt.getTime() + offset));
+      const file = formatBackupFileName(database, new Date(startedAt.getTime() + offset), extension);
       const partialPath = join(this.dir, file + PARTIAL_SUFFIX);
       if (await pathExists(join(this.dir, file))) continue;
       try {
@@ -99,17 +135,12 @@ export class BackupCreator {
   }
 }
 
-/** Returns the dump's size once it is non-empty and ends with pg_dump's completion marker. */
-async function checkComplete(handle: fs.FileHandle): Promise<number> {
-  const { size } = await handle.stat();
-  if (size === 0) throw new DumpFailedError('pg_dump wrote nothing');
-  const length = Math.min(size, TAIL_BYTES);
-  const tail = Buffer.alloc(length);
-  await handle.read(tail, 0, length, size - length);
-  if (!tail.toString('utf8').includes(COMPLETE_MARKER)) {
+/** Throws unless the dump is non-empty and its last bytes hold pg_dump's completion marker. */
+function checkComplete(sqlBytes: number, tail: string): void {
+  if (sqlBytes === 0) throw new DumpFailedError('pg_dump wrote nothing');
+  if (!tail.includes(COMPLETE_MARKER)) {
     throw new DumpFailedError('the dump is incomplete: pg_dump did not write its completion marker');
   }
-  return size;
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -5,6 +5,9 @@
 export interface DumpSource {
   /** Checks that the database can be dumped now; returns its name, which the backup file is named after. */
   prepare(): Promise<{ database: string }>;
-  /** Writes a complete plain-SQL dump (schema and data) to the open file descriptor `fd`, or throws a BackupError. */
-  dumpTo(fd: number): Promise<void>;
+  /**
+   * Writes a complete plain-SQL dump (schema and data) to `target` — an open file descriptor, written
+   * to directly, or a stream (ended when the dump ends) — or throws a BackupError.
+   */
+  dumpTo(target: number | NodeJS.WritableStream): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { dumpPglite } from '../db/dumpPglite.js';
 import type { DumpSource } from './DumpSource.js';
@@ -24,15 +26,16 @@ export class PgliteDumpSource implements DumpSource {
     return { database: this.name };
   }
 
-  async dumpTo(fd: number): Promise<void> {
+  async dumpTo(target: number | NodeJS.WritableStream): Promise<void> {
     let dump: Buffer;
     try {
       dump = await dumpPglite(this.db);
     } catch (error) {
       throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
     }
+    if (typeof target !== 'number') return pipeline(Readable.from([dump]), target);
     for (let offset = 0; offset < dump.length; ) {
-      offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
+      offset += (await writeToFd(target, dump, offset, dump.length - offset)).bytesWritten;
     }
   }
 }

@@ -11,6 +11,8 @@ export interface BackupConfig {
   pgDumpPath: string;
   timeoutMs: number;
   lockWaitTimeoutMs: number;
+  /** gzip level of `.sql.gz` backups, or undefined for plain `.sql`. */
+  gzipLevel?: number;
   connection: DatabaseConnection;
 }
 
@@ -27,9 +29,10 @@ const INTEGERS = {
   BACKUP_ARCHIVE_MONTHS: { fallback: 12, min: 1, max: 1200 },
   BACKUP_TIMEOUT_MS: { fallback: 15 * 60_000, min: 1_000, max: 24 * 3_600_000 },
   BACKUP_LOCK_WAIT_TIMEOUT_MS: { fallback: 30_000, min: 1, max: 3_600_000 },
+  BACKUP_COMPRESS_LEVEL: { fallback: 6, min: 1, max: 9 },
 } satisfies Record<string, IntegerSetting>;
 
-const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', ...Object.keys(INTEGERS)]);
+const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', ...Object.keys(INTEGERS)]);
 
 /**
  * Reads and validates the configuration; throws a ConfigError naming the first bad or unknown
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     pgDumpPath: env.PG_DUMP_PATH?.trim() || 'pg_dump',
     timeoutMs: integer('BACKUP_TIMEOUT_MS'),
     lockWaitTimeoutMs: integer('BACKUP_LOCK_WAIT_TIMEOUT_MS'),
+    gzipLevel: readCompression(env.BACKUP_COMPRESS) === 'gzip' ? integer('BACKUP_COMPRESS_LEVEL') : undefined,
     connection,
   };
 }
@@ -72,6 +76,12 @@ function readInteger(env: NodeJS.ProcessEnv, key: string, { fallback, min, max }
   if (!/^\d+$/.test(raw) || value < min || value > max) {
     throw new ConfigError(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
+  return value;
+}
+
+function readCompression(raw: string | undefined): 'none' | 'gzip' {
+  const value = raw?.trim() || 'none';
+  if (value !== 'none' && value !== 'gzip') throw new ConfigError(`BACKUP_COMPRESS must be none or gzip (got "${value}")`);
   return value;
 }
 
