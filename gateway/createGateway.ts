@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { jsonResponse } from '../functions/http/jsonResponse.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import type { Invoke } from './invokeInProcess.js';
-import { BadGatewayError } from './invokeLambda.js';
+import { BadGatewayError } from './BadGatewayError.js';
 import type { Route } from './loadRoutes.js';
 import { toProxyEvent } from './toProxyEvent.js';
 

@@ -1,18 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { BadGatewayError } from './BadGatewayError.js';
 import type { Invoke } from './invokeInProcess.js';
-
-/** The function could not be invoked, failed, or answered something that is not an HTTP result: 502. */
-export class BadGatewayError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'BadGatewayError';
-  }
-}
 
 /**
  * Invokes each route's function in its Lambda container (the runtime interface emulator) with the
@@ -67,27 +56,4 @@ function parseResult(functionName: string, payload: string): APIGatewayProxyResu
     throw new BadGatewayError('BAD_FUNCTION_RESULT', `${functionName} answered without a statusCode`);
   }
   return candidate;
-}
-
-/**
- * Reads `LAMBDA_ENDPOINTS` (`DbBackupFunction=http://api:8080,NotesFunction=http://notes:8080`) and
- * `LAMBDA_ENDPOINT` (one URL for every function); an empty map means: invoke in process.
- */
-export function lambdaEndpoints(env: NodeJS.ProcessEnv): Map<string, string> {
-  const endpoints = new Map<string, string>();
-  const add = (name: string, url: string) => {
-    try {
-      if (!/^https?:$/.test(new URL(url).protocol)) throw new Error();
-    } catch {
-      throw new Error(`Lambda endpoint for ${name} must be an http(s) URL (got "${url}")`);
-    }
-    endpoints.set(name, url);
-  };
-  if (env.LAMBDA_ENDPOINT?.trim()) add('*', env.LAMBDA_ENDPOINT.trim());
-  for (const pair of (env.LAMBDA_ENDPOINTS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`LAMBDA_ENDPOINTS takes FunctionName=url pairs separated by commas (got "${pair}")`);
-    add(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
-  }
-  return endpoints;
 }

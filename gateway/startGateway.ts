@@ -6,7 +6,7 @@ import { migrate } from '../functions/db/migrate.js';
 import type { Logger } from '../functions/log/Logger.js';
 import { createGateway } from './createGateway.js';
 import { invokeInProcess } from './invokeInProcess.js';
-import { invokeLambda, lambdaEndpoints } from './invokeLambda.js';
+import { lambdaEndpoints } from './lambdaEndpoints.js';
 import { loadRoutes } from './loadRoutes.js';
 
 export interface RunningGateway {
@@ -27,6 +27,8 @@ export async function startGateway(options: { port: number; host: string; env: N
   if (endpoints.size > 0) {
     const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
     if (missing.length > 0) throw new Error(`no Lambda endpoint for ${[...new Set(missing.map((r) => r.functionName))].join(', ')} (LAMBDA_ENDPOINTS)`);
+    // The AWS SDK is loaded only in this mode: in-process serving stays light.
+    const { invokeLambda } = await import('./invokeLambda.js');
     invoke = invokeLambda(endpoints);
     mode = { mode: 'lambda-invoke', endpoints: Object.fromEntries(endpoints) };
   } else {

@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { formatBackupFileName } from '../functions/backup/backupFileName.js';
+import { BackupCreator } from '../functions/backup/BackupCreator.js';
+import { BackupRotator } from '../functions/backup/BackupRotator.js';
+import { PgDumpSource } from '../functions/backup/PgDumpSource.js';
+import { planRotation } from '../functions/backup/planRotation.js';
+import { DEFAULT_RETENTION_POLICY } from '../functions/backup/RetentionPolicy.js';
+import { packageRoot } from '../functions/config/packageRoot.js';
+import { databaseConnection } from '../functions/db/databaseConnection.js';
+import { measureCli } from './measureCli.js';
+import { prepareDatabase } from './prepareDatabase.js';
+import { stats, timed, type Stats } from './stats.js';
+
+const cli = meow(
+  `
+  Usage
+    $ npm run bench [-- --size-mb 300 --rounds 5 --backups 1000]
+
+  Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test).
+  Prints a table of medians and ratios and writes the same as JSON to bench/results/.
+
+  Options
+    --size-mb <n>     Size of the benchmark database (default 300; reused between runs)
+    --rounds <n>      Rounds per contestant, alternated (default 5)
+    --backups <n>     Existing backups in the folder for the end-to-end run (default 1000)
+    --admin-url <url> Server to create the database on (default $BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+    --no-gzip         Skip the compressed contestants
+`,
+  {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      sizeMb: { type: 'number', default: 300 },
+      rounds: { type: 'number', default: 5 },
+      backups: { type: 'number', default: 1000 },
+      adminUrl: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+      gzip: { type: 'boolean', default: true },
+    },
+  },
+);
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const run = promisify(execFile);
+const { sizeMb, rounds, backups, adminUrl } = cli.flags;
+const url = await prepareDatabase(adminUrl, sizeMb, log);
+const work = await mkdtemp(join(tmpdir(), 'notes-bench-'));
+const connection = databaseConnection({ DATABASE_URL: url });
+const source = new PgDumpSource({ connection });
+const times: Record<string, number[]> = {};
+const sizes: Record<string, number> = {};
+const record = (name: string, ms: number) => (times[name] ??= []).push(ms);
+
+// The local gateway as a separate process, so its peak memory is its own.
+const apiDir = join(work, 'api');
+const gateway = spawn(process.execPath, [join(packageRoot(), 'dist/gateway/main.js'), '--port', '0'], {
+  env: { ...process.env, DATABASE_URL: url, BACKUP_DIR: apiDir },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+let gatewayLog = '';
+gateway.stderr.on('data', (chunk) => (gatewayLog += chunk));
+const apiUrl = await new Promise<string>((resolve) => {
+  let out = '';
+  gateway.stdout.on('data', (chunk) => {
+    out += chunk;
+    const match = /listening on (\S+)/.exec(out);
+    if (match) resolve(match[1]!);
+  });
+});
+
+async function fileBackups(dir: string, count: number): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const newest = Date.now();
+  const span = 16 * 30 * 86_400_000;
+  await Promise.all(Array.from({ length: count }, (_, i) => writeFile(join(dir, formatBackupFileName(url.split('/').pop()!, new Date(newest - (span * i) / count))), '')));
+}
+
+async function clean(dir: string) {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+}
+
+const out = join(work, 'out');
+for (let round = 1; round <= rounds; round++) {
+  log(`round ${round}/${rounds}`);
+  await clean(out);
+  record('raw pg_dump -f', await timed(() => run('pg_dump', ['--no-password', '-f', join(out, 'raw.sql'), `--dbname=${url}`])));
+  sizes['plain dump'] = (await stat(join(out, 'raw.sql'))).size;
+  await clean(out);
+  record('BackupCreator.create()', await timed(() => new BackupCreator({ dir: out, source }).create()));
+  await fileBackups(apiDir, backups);
+  record(`POST /db-backup (rotating ${backups})`, await timed(async () => {
+    const response = await fetch(`${apiUrl}/db-backup`, { method: 'POST' });
+    if (response.status !== 201) throw new Error(`POST /db-backup answered ${response.status}: ${await response.text()}`);
+  }));
+  if (!cli.flags.gzip) continue;
+  await clean(out);
+  let ours = '';
+  record('gzip: BackupCreator (zlib on a 2nd core)', await timed(async () => (ours = (await new BackupCreator({ dir: out, source, gzipLevel: 6 }).create()).path)));
+  sizes['gzip: BackupCreator'] = (await stat(ours)).size;
+  await clean(out);
+  record('gzip: pg_dump -Z 6 -f', await timed(() => run('pg_dump', ['--no-password', '-Z', '6', '-f', join(out, 'z.sql.gz'), `--dbname=${url}`])));
+  sizes['gzip: pg_dump -Z 6'] = (await stat(join(out, 'z.sql.gz'))).size;
+  await clean(out);
+  record('gzip: pg_dump | gzip -6', await timed(() => run('sh', ['-c', `pg_dump --no-password --dbname='${url}' | gzip -6 > '${join(out, 'p.sql.gz')}'`])));
+  sizes['gzip: pg_dump | gzip -6'] = (await stat(join(out, 'p.sql.gz'))).size;
+}
+const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${gateway.pid}/status`, 'utf8'))![1]) / 1024;
+
+// Rotation: planning alone over many names, and planning + applying over real files.
+const now = new Date();
+const names = (count: number) => Array.from({ length: count }, (_, i) => formatBackupFileName('notes', new Date(now.getTime() - (16 * 30 * 86_400_000 * i) / count)));
+for (const count of [1_000, 10_000, 100_000]) {
+  const input = { backups: names(count), archived: [] };
+  for (let round = 0; round < rounds; round++) record(`planRotation ${count} names`, await timed(async () => planRotation(input, now, DEFAULT_RETENTION_POLICY)));
+}
+const rotationDir = join(work, 'rotation');
+for (let round = 0; round < rounds; round++) {
+  await fileBackups(rotationDir, 10_000);
+  record('plan + apply 10000 files', await timed(() => new BackupRotator({ dir: rotationDir, policy: DEFAULT_RETENTION_POLICY }).rotate()));
+}
+
+// The CLI: start-up to the prompt, and leaving minus the backup's own time.
+const cliTimes = await measureCli(apiUrl, rounds, () => gatewayLog);
+for (const [name, samples] of Object.entries(cliTimes)) times[name] = samples;
+
+gateway.kill('SIGTERM');
+await rm(work, { recursive: true, force: true });
+
+const raw = stats(times['raw pg_dump -f']!).median;
+const results: Record<string, Stats & { ratioToRaw?: number }> = {};
+for (const [name, samples] of Object.entries(times)) {
+  const summary = stats(samples);
+  const dumping = !name.startsWith('planRotation') && !name.startsWith('plan + apply') && !name.startsWith('notes');
+  results[name] = dumping ? { ...summary, ratioToRaw: summary.median / raw } : summary;
+}
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version, pgDump: (await run('pg_dump', ['--version'])).stdout.trim() },
+  sizeMb,
+  rounds,
+  bytes: sizes,
+  peakRssMbOfServingProcess: Number(peakRssMb.toFixed(1)),
+  results,
+};
+
+const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const lines = [
+  row(['contestant', 'min ms', 'median ms', 'max ms', '× raw pg_dump']),
+  row(['---', '---:', '---:', '---:', '---:']),
+  ...Object.entries(results).map(([name, r]) =>
+    row([name, r.min.toFixed(1), r.median.toFixed(1), r.max.toFixed(1), r.ratioToRaw === undefined ? '' : r.ratioToRaw.toFixed(3)]),
+  ),
+];
+process.stdout.write(`${lines.join('\n')}\n\nbytes: ${JSON.stringify(sizes)}\npeak RSS of the serving process: ${report.peakRssMbOfServingProcess} MB\n`);
+const resultsDir = join(packageRoot(), 'bench/results');
+await mkdir(resultsDir, { recursive: true });
+await writeFile(join(resultsDir, `${report.date.replace(/:/g, '-')}.json`), `${JSON.stringify(report, null, 2)}\n`);
+process.exit(0);
