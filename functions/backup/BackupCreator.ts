@@ -6,10 +6,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { silentLogger, type Logger } from '../log/Logger.js';
-import { formatBackupFileName } from './backupFileName.js';
+import { formatBackupFileName, parseBackupFileName, safeDatabaseName } from './backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
-import { DumpFailedError } from './errors.js';
-import { fsyncFolder, pathExists } from './folderFiles.js';
+import { DumpFailedError, InsufficientStorageError } from './errors.js';
+import { fsyncFolder, pathExists, regularFilesIn } from './folderFiles.js';
 import { TailKeeper } from './TailKeeper.js';
 
 export interface BackupCreatorOptions {
@@ -18,6 +18,10 @@ export interface BackupCreatorOptions {
   source: DumpSource;
   /** Gzip the backup (`.sql.gz`) at this level, on another core while the dump runs; plain `.sql` when absent. */
   gzipLevel?: number;
+  /** Permissions of backup files (`BACKUP_FILE_MODE`); 0600 by default. */
+  fileMode?: number;
+  /** Free space in bytes of the folder holding `path`; `fs.statfs` by default. */
+  freeSpace?: (path: string) => Promise<number>;
   clock?: () => Date;
   logger?: Logger;
 }
@@ -35,6 +39,8 @@ export interface Backup {
 /** pg_dump writes this near the end of a complete plain dump (no longer the very last line since 17.6/16.10/15.14). */
 const COMPLETE_MARKER = '-- PostgreSQL database dump complete';
 const TAIL_BYTES = 8 * 1024;
+const MIB = 1024 * 1024;
+const toMib = (bytes: number) => (bytes / MIB).toFixed(1);
 const PARTIAL_SUFFIX = '.partial';
 
 /**
@@ -46,6 +52,8 @@ export class BackupCreator {
   readonly dir: string;
   private readonly source: DumpSource;
   private readonly gzipLevel?: number;
+  private readonly fileMode: number;
+  private readonly freeSpace: (path: string) => Promise<number>;
   private readonly clock: () => Date;
   private readonly logger: Logger;
 
@@ -53,6 +61,11 @@ export class BackupCreator {
     this.dir = options.dir;
     this.source = options.source;
     this.gzipLevel = options.gzipLevel;
+    this.fileMode = options.fileMode ?? 0o600;
+    this.freeSpace = options.freeSpace ?? (async (path) => {
+      const { bavail, bsize } = await fs.statfs(path);
+      return bavail * bsize;
+    });
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
   }
@@ -61,8 +74,9 @@ export class BackupCreator {
   async create(): Promise<Backup> {
     const { database } = await this.source.prepare();
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const startedAt = this.clock();
     const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
+    await this.checkFreeSpace(database, extension);
+    const startedAt = this.clock();
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
@@ -86,6 +100,26 @@ export class BackupCreator {
       await handle.close().catch(() => undefined);
       await fs.rm(partialPath, { force: true });
       throw error;
+    }
+  }
+
+  /**
+   * Refuses to start when the folder has less free space than the newest backup of this database
+   * took, plus 10% and 8 MiB: a dump that fills the disk would fail anyway, after a long wait.
+   */
+  private async checkFreeSpace(database: string, extension: string): Promise<void> {
+    const previous = (await regularFilesIn(this.dir))
+      .map(parseBackupFileName)
+      .filter((backup) => backup?.database === safeDatabaseName(database) && backup.file.endsWith(extension))
+      .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
+    const previousBytes = previous ? (await fs.stat(join(this.dir, previous.file))).size : 0;
+    const needed = Math.ceil(previousBytes * 1.1) + 8 * MIB;
+    const free = await this.freeSpace(this.dir);
+    if (free < needed) {
+      throw new InsufficientStorageError(
+        `only ${toMib(free)} MiB free in the backup folder; the next backup needs about ${toMib(needed)} MiB` +
+          (previous ? ` (the last one took ${toMib(previousBytes)} MiB)` : ''),
+      );
     }
   }
 
@@ -126,6 +160,8 @@ export class BackupCreator {
       if (await pathExists(join(this.dir, file))) continue;
       try {
         const handle = await fs.open(partialPath, 'wx+', 0o600);
+        // An explicit chmod: the umask would narrow a wider BACKUP_FILE_MODE such as 0640.
+        if (this.fileMode !== 0o600) await handle.chmod(this.fileMode);
         return { file, partialPath, handle };
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

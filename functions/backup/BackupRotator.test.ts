@@ -47,7 +47,8 @@ describe('BackupRotator on a real folder', () => {
     await writeFile(join(outside, 'precious.sql'), 'not a backup\n');
     await symlink(join(outside, 'precious.sql'), join(dir, b('2024-05-05T00:00:00Z')));
     await mkdir(join(dir, b('2024-05-06T00:00:00Z')));
-    await writeFile(join(dir, `${b('2024-05-07T00:00:00Z')}.partial`), 'half\n');
+    await writeFile(join(dir, `${b('2024-05-07T00:00:00Z')}.partial`), 'left by a crash long ago\n');
+    await writeFile(join(dir, `${b('2026-11-26T19:30:00Z')}.partial`), 'half an hour old: may still be written\n');
     await writeFile(join(dir, 'notes.txt'), 'hello\n');
   });
 
@@ -62,7 +63,7 @@ describe('BackupRotator on a real folder', () => {
 
     const result = await rotator().rotate();
 
-    const untouched = [b('2024-05-05T00:00:00Z'), b('2024-05-06T00:00:00Z'), `${b('2024-05-07T00:00:00Z')}.partial`, 'archive', 'notes.txt'];
+    const untouched = [b('2024-05-05T00:00:00Z'), b('2024-05-06T00:00:00Z'), `${b('2026-11-26T19:30:00Z')}.partial`, 'archive', 'notes.txt'];
     expect(await namesIn(dir)).toEqual([...EXPECTED_KEPT, ...untouched].sort());
     const archivedNow = all.filter((file) => !EXPECTED_KEPT.includes(file) && file >= cutoff);
     expect(await namesIn(join(dir, 'archive'))).toEqual([...archivedNow, ...PRE_ARCHIVED.kept].sort());
@@ -72,6 +73,7 @@ describe('BackupRotator on a real folder', () => {
       ...PRE_ARCHIVED.expired.map((file) => `archive/${file}`),
     ]);
     expect(await readFile(join(outside, 'precious.sql'), 'utf8')).toBe('not a backup\n');
+    expect(result.stalePartials).toEqual([`${b('2024-05-07T00:00:00Z')}.partial`]);
   });
 
   it('changes nothing on a second run with the same clock', async () => {

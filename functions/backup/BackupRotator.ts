@@ -48,7 +48,10 @@ export class BackupRotator {
     return planRotation({ backups, archived }, now, this.policy);
   }
 
-  /** Plans and applies a rotation: moves backups to `archive/` (never overwriting), deletes expired ones, fsyncs both folders. */
+  /**
+   * Plans and applies a rotation: moves backups to `archive/` (never overwriting), deletes expired
+   * ones and `.partial` files a crash left over a day ago, fsyncs both folders.
+   */
   async rotate(now: Date = this.clock()): Promise<RotationResult> {
     const plan = await this.plan(now);
     const skipped: RotationResult['skipped'] = [];
@@ -59,9 +62,10 @@ export class BackupRotator {
       if (await this.moveToArchive(file)) archived.push(file);
       else skipped.push({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
     }
-    for (const path of plan.deleted) {
+    for (const path of [...plan.deleted, ...plan.stalePartials]) {
       await fs.rm(join(this.dir, path), { force: true });
     }
+    for (const file of plan.stalePartials) this.logger.warn('rotation.stale_partial_removed', { file });
     await fsyncFolder(this.dir);
     if (archived.length > 0 || plan.deleted.some((path) => path.startsWith(`${ARCHIVE_FOLDER}/`))) {
       await fsyncFolder(this.archiveDir);

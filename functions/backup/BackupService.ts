@@ -1,12 +1,15 @@
 import { silentLogger, type Logger } from '../log/Logger.js';
 import type { Backup, BackupCreator } from './BackupCreator.js';
 import type { BackupRotator, RotationResult } from './BackupRotator.js';
+import { BackupInProgressError, BackupError } from './errors.js';
+import { BackupStatus } from './BackupStatus.js';
 import { withFolderLock } from './withFolderLock.js';
 
 export interface BackupServiceParts {
   creator: BackupCreator;
   rotator: BackupRotator;
   logger?: Logger;
+  clock?: () => Date;
 }
 
 /**
@@ -17,25 +20,52 @@ export class BackupService {
   readonly creator: BackupCreator;
   readonly rotator: BackupRotator;
   private readonly logger: Logger;
+  private readonly clock: () => Date;
 
   constructor(parts: BackupServiceParts) {
     this.creator = parts.creator;
     this.rotator = parts.rotator;
     this.logger = parts.logger ?? silentLogger;
+    this.clock = parts.clock ?? (() => new Date());
   }
 
-  /** Rotates, then backs up; throws BackupInProgressError when another run holds the folder. */
+  /**
+   * Rotates, then backs up; throws BackupInProgressError when another run holds the folder. Every
+   * attempt that got the lock is recorded in the folder's status file (read by GET /health).
+   */
   async rotateThenBackUp(): Promise<{ backup: Backup; rotation: RotationResult }> {
-    return this.locked(async () => {
-      const rotation = await this.rotator.rotate();
-      this.logger.info('rotation.done', {
-        kept: rotation.kept.length,
-        archived: rotation.archived.length,
-        deleted: rotation.deleted.length,
+    const status = new BackupStatus(this.creator.dir);
+    try {
+      const result = await this.locked(async () => {
+        const rotation = await this.rotator.rotate();
+        this.logger.info('rotation.done', {
+          kept: rotation.kept.length,
+          archived: rotation.archived.length,
+          deleted: rotation.deleted.length,
+          stalePartials: rotation.stalePartials,
+        });
+        const backup = await this.creator.create();
+        return { backup, rotation };
       });
-      const backup = await this.creator.create();
-      return { backup, rotation };
-    });
+      await this.record(status, { at: result.backup.startedAt, ok: true, file: result.backup.file, bytes: result.backup.bytes });
+      return result;
+    } catch (error) {
+      if (!(error instanceof BackupInProgressError)) {
+        const known = error instanceof BackupError;
+        await this.record(status, {
+          at: this.clock().toISOString(),
+          ok: false,
+          error: { code: known ? error.code : 'INTERNAL_ERROR', message: known ? error.message : 'unexpected error; see the log' },
+        });
+        this.logger.error('backup.failed', { error, detail: known ? error.detail : undefined });
+      }
+      throw error;
+    }
+  }
+
+  private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {
+    const failure = await status.write(attempt);
+    if (failure) this.logger.warn('status.not_recorded', { error: failure });
   }
 
   /** Writes a new backup without rotating. */

@@ -18,7 +18,7 @@ export function backupServiceFromConfig(config: BackupConfig, logger: Logger = j
     lockWaitTimeoutMs: config.lockWaitTimeoutMs,
   });
   return new BackupService({
-    creator: new BackupCreator({ dir: config.backupDir, source, gzipLevel: config.gzipLevel, logger }),
+    creator: new BackupCreator({ dir: config.backupDir, source, gzipLevel: config.gzipLevel, fileMode: config.fileMode, logger }),
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, logger }),
     logger,
   });

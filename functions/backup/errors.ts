@@ -38,3 +38,9 @@ export class ConfigError extends BackupError {
   override readonly statusCode = 500;
   override readonly code = 'BAD_CONFIGURATION';
 }
+
+/** Not enough free space in the backup folder for the next backup; nothing was changed. */
+export class InsufficientStorageError extends BackupError {
+  override readonly statusCode = 507;
+  override readonly code = 'INSUFFICIENT_STORAGE';
+}

@@ -159,6 +159,18 @@ describe('planRotation', () => {
   });
 });
 
+describe('planRotation and crash leftovers', () => {
+  it('removes .partial files of backups started over a day ago, and only those', () => {
+    const stale = `${b('2026-11-25T11:59:59.999Z')}.partial`;
+    const recent = `${b('2026-11-25T12:00:00.000Z')}.partial`;
+
+    const plan = planRotation({ backups: [stale, recent, 'other.partial', 'notes_2026-13-01T00-00-00.000Z.sql.partial'], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
+
+    expect(plan.stalePartials).toEqual([stale]);
+    expect([...plan.kept, ...plan.archived, ...plan.deleted]).toEqual([]);
+  });
+});
+
 /** The folders' contents after carrying out `plan`, without a disk. */
 function applied(plan: RotationPlan, backups: string[], archived: string[]) {
   const gone = new Set([...plan.archived, ...plan.deleted]);

@@ -20,6 +20,8 @@ export interface RotationPlan {
   deleted: string[];
   /** Archived backups taken before this instant are deleted. */
   archiveCutoff: Date;
+  /** `.partial` files of backups started more than a day before `now`: left by a crash, removed. */
+  stalePartials: string[];
 }
 
 export interface RotationInput {
@@ -29,6 +31,10 @@ export interface RotationInput {
   archived: readonly string[];
 }
 
+const PARTIAL = '.partial';
+/** A backup in progress never lasts this long (the dump's own timeout is far shorter). */
+const STALE_PARTIAL_MS = 24 * 3_600_000;
+
 const newestFirst = (a: BackupFileName, b: BackupFileName) =>
   b.takenAt.getTime() - a.takenAt.getTime() || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0);
 
@@ -37,6 +43,7 @@ const newestFirst = (a: BackupFileName, b: BackupFileName) =>
  * keep the `keepLast` newest, the newest of each of the last `keepWeeks` Sunday–Saturday weeks
  * and of each of the last `keepMonths` calendar months; archive the rest; delete archived
  * backups taken before `now` minus `archiveMonths` months (one exactly at the cutoff stays).
+ * `.partial` files of backups started over a day ago are planned for removal too.
  */
 export function planRotation(input: RotationInput, now: Date, policy: RetentionPolicy): RotationPlan {
   const weeks = recentPeriods(now, policy.timeZone, 'week', policy.keepWeeks);
@@ -44,7 +51,12 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
   const archiveCutoff = monthsBefore(now, policy.timeZone, policy.archiveMonths);
   const expired = (backup: BackupFileName) => backup.takenAt.getTime() < archiveCutoff.getTime();
 
-  const plan: RotationPlan = { kept: [], archived: [], deleted: [], archiveCutoff };
+  const plan: RotationPlan = { kept: [], archived: [], deleted: [], archiveCutoff, stalePartials: [] };
+  const partialCutoff = now.getTime() - STALE_PARTIAL_MS;
+  for (const file of input.backups) {
+    const started = file.endsWith(PARTIAL) ? parseBackupFileName(file.slice(0, -PARTIAL.length)) : undefined;
+    if (started && started.takenAt.getTime() < partialCutoff) plan.stalePartials.push(file);
+  }
 
   for (const backups of groupByDatabase(input.backups).values()) {
     backups.sort(newestFirst);

@@ -13,6 +13,8 @@ export interface BackupConfig {
   lockWaitTimeoutMs: number;
   /** gzip level of `.sql.gz` backups, or undefined for plain `.sql`. */
   gzipLevel?: number;
+  /** Permissions of backup files. */
+  fileMode: number;
   connection: DatabaseConnection;
 }
 
@@ -32,7 +34,7 @@ const INTEGERS = {
   BACKUP_COMPRESS_LEVEL: { fallback: 6, min: 1, max: 9 },
 } satisfies Record<string, IntegerSetting>;
 
-const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', ...Object.keys(INTEGERS)]);
+const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', 'BACKUP_FILE_MODE', ...Object.keys(INTEGERS)]);
 
 /**
  * Reads and validates the configuration; throws a ConfigError naming the first bad or unknown
@@ -65,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     timeoutMs: integer('BACKUP_TIMEOUT_MS'),
     lockWaitTimeoutMs: integer('BACKUP_LOCK_WAIT_TIMEOUT_MS'),
     gzipLevel: readCompression(env.BACKUP_COMPRESS) === 'gzip' ? integer('BACKUP_COMPRESS_LEVEL') : undefined,
+    fileMode: readFileMode(env.BACKUP_FILE_MODE),
     connection,
   };
 }
@@ -77,6 +80,15 @@ function readInteger(env: NodeJS.ProcessEnv, key: string, { fallback, min, max }
     throw new ConfigError(`${key} must be a whole number from ${min} to ${max} (got "${raw}")`);
   }
   return value;
+}
+
+/** An octal mode such as 0640 for backups read by another uid on a shared volume; never world-writable or executable. */
+function readFileMode(raw: string | undefined): number {
+  const value = raw?.trim() || '0600';
+  if (!/^0?[0-7]{3}$/.test(value) || (parseInt(value, 8) & 0o133) !== 0 || (parseInt(value, 8) & 0o600) !== 0o600) {
+    throw new ConfigError(`BACKUP_FILE_MODE must be an octal mode from 0600 to 0644 such as 0640 (got "${value}")`);
+  }
+  return parseInt(value, 8);
 }
 
 function readCompression(raw: string | undefined): 'none' | 'gzip' {

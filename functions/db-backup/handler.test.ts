@@ -52,7 +52,7 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     const files = await namesIn(dir);
     expect(files).toEqual([response.json.backup.file]);
     expect(parseBackupFileName(files[0]!)?.database).toBe(database.database);
-    expect(response.json.rotation).toEqual({ kept: [], archived: [], deleted: [], skipped: [], archiveCutoff: expect.any(String) });
+    expect(response.json.rotation).toEqual({ kept: [], archived: [], deleted: [], skipped: [], stalePartials: [], archiveCutoff: expect.any(String) });
   });
 
   it('writes a backup that restores into an identical database', async () => {

@@ -20,6 +20,7 @@ export function createDbBackupHandler(service: () => BackupService, logger: Logg
           archived: rotation.archived,
           deleted: rotation.deleted,
           skipped: rotation.skipped,
+          stalePartials: rotation.stalePartials,
           archiveCutoff: rotation.archiveCutoff.toISOString(),
         },
       });

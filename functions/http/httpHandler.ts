@@ -5,6 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResul
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { errorResponse } from './errorResponse.js';
 import { HttpError } from './HttpError.js';
+import { requireToken } from './requireToken.js';
 
 /** API Gateway proxy events of both payload versions (SAM `Api` = 1.0, `HttpApi` = 2.0). */
 export type HttpEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
@@ -13,20 +14,24 @@ export interface HttpHandlerOptions {
   /** The one method the route answers, when it has one; others get 405. */
   method?: string;
   logger?: Logger;
+  /** The bearer token every request must carry; `API_TOKEN` by default, none when unset. */
+  token?: () => string | undefined;
 }
 
 /**
- * Wraps a route's logic in the shared Middy stack: normalized event and headers, the method check,
- * and the one error-to-HTTP mapping. The logic itself only parses, calls the domain and shapes the answer.
+ * Wraps a route's logic in the shared Middy stack: normalized event and headers, the token check,
+ * the method check, and the one error-to-HTTP mapping. The logic itself only parses, calls the domain
+ * and shapes the answer.
  */
 export function httpHandler(
   logic: (event: HttpEvent) => Promise<APIGatewayProxyResult>,
-  { method, logger = jsonLogger() }: HttpHandlerOptions,
+  { method, logger = jsonLogger(), token = () => process.env.API_TOKEN?.trim() || undefined }: HttpHandlerOptions,
 ) {
   return middy<HttpEvent, APIGatewayProxyResult>()
     .use(httpEventNormalizer())
     .use(httpHeaderNormalizer())
     .use(errorResponse({ logger }))
+    .use(requireToken<HttpEvent>(token))
     .handler(async (event) => {
       const actual = methodOf(event);
       if (method && actual !== method) {
