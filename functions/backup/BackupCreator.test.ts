@@ -122,13 +122,13 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
   it.each([
     [
       'killed mid-dump',
-      '# Stand-in: the real pg_dump, its output cut after 4 KiB, then the process is SIGKILLed.\npg_dump "$@" | head -c 4096\nkill -KILL $$',
+      '# Stand-in: the real pg_dump, its output cut after 1000 bytes, then the process is SIGKILLed.\npg_dump "$@" | head -c 1000\nkill -KILL $$',
       /killed by SIGKILL/,
     ],
     [
       'cut short but exiting 0',
-      '# Stand-in: the real pg_dump, its output cut after 4 KiB, exiting 0 as if all went well.\npg_dump "$@" | head -c 4096\nexit 0',
-      /incomplete/,
+      '# Stand-in: the real pg_dump, its output cut after 1000 bytes, exiting 0 as if all went well.\npg_dump "$@" | head -c 1000\nexit 0',
+      /incomplete|corrupt/,
     ],
     [
       'writing nothing',

@@ -1,22 +1,22 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { silentLogger, type Logger } from '../log/Logger.js';
 import { formatBackupFileName, parseBackupFileName, safeDatabaseName } from './backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
 import { DumpFailedError, InsufficientStorageError } from './errors.js';
 import { fsyncFolder, pathExists, regularFilesIn } from './folderFiles.js';
+import { hashWhileWritten } from './hashWhileWritten.js';
 import { TailKeeper } from './TailKeeper.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to. */
   dir: string;
   source: DumpSource;
-  /** Gzip the backup (`.sql.gz`) at this level, on another core while the dump runs; plain `.sql` when absent. */
+  /** Gzip the backup (`.sql.gz`) at this level (the source compresses); plain `.sql` when absent. */
   gzipLevel?: number;
   /** Permissions of backup files (`BACKUP_FILE_MODE`); 0600 by default. */
   fileMode?: number;
@@ -123,33 +123,46 @@ export class BackupCreator {
     }
   }
 
-  /** pg_dump writes straight into the file; then its tail is checked and the file hashed. Returns the sha256. */
+  /** pg_dump writes straight into the file, hashed as it grows; then its tail is checked. Returns the sha256. */
   private async writePlain(handle: fs.FileHandle, partialPath: string): Promise<string> {
-    await this.source.dumpTo(handle.fd);
+    const dumping = this.source.dumpTo(handle.fd);
+    const hashing = hashWhileWritten(partialPath, dumping);
+    const [, sha256] = await Promise.all([dumping, hashing]);
     const { size } = await handle.stat();
     const length = Math.min(size, TAIL_BYTES);
     const tail = Buffer.alloc(length);
     await handle.read(tail, 0, length, size - length);
     checkComplete(size, tail.toString('utf8'));
-    return sha256Of(partialPath);
+    return sha256;
   }
 
-  /** The dump streams through gzip (zlib's thread pool: another core) into the file, hashed on the way. */
+  /**
+   * The source writes gzip straight into the file (pg_dump's own compression); the file is hashed as it
+   * grows and gunzipped on the way, so the completion marker is checked without a second pass.
+   */
   private async writeGzipped(handle: fs.FileHandle, partialPath: string, level: number): Promise<string> {
     const sql = new TailKeeper(TAIL_BYTES);
-    const hash = createHash('sha256');
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
-    // A stream on the bare descriptor: one made by handle.createWriteStream() would hold the handle open.
-    const file = createWriteStream(partialPath, { fd: handle.fd, autoClose: false, emitClose: false });
-    const written = pipeline(sql, createGzip({ level }), hashing, file);
-    await Promise.all([this.source.dumpTo(sql), written]);
-    checkComplete(sql.total, sql.tail());
-    return hash.digest('hex');
+    const gunzip = createGunzip();
+    // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
+    const checked = pipeline(gunzip, sql, new Writable({ write: (_chunk, _encoding, done) => done() })).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    try {
+      const dumping = this.source.dumpTo(handle.fd, { gzipLevel: level });
+      const sha256 = await hashWhileWritten(partialPath, dumping, async (chunk) => {
+        if (!gunzip.write(chunk)) await once(gunzip, 'drain');
+      });
+      await dumping;
+      gunzip.end();
+      if ((await handle.stat()).size === 0) throw new DumpFailedError('pg_dump wrote nothing');
+      const corrupt = await checked;
+      if (corrupt) throw new DumpFailedError(`the compressed dump is corrupt: ${corrupt.message}`, { cause: corrupt });
+      checkComplete(sql.total, sql.tail());
+      return sha256;
+    } finally {
+      gunzip.destroy();
+    }
   }
 
   /** Opens `<name>.partial` exclusively, moving on by a millisecond while the name or its partial exists. */
@@ -177,12 +190,6 @@ function checkComplete(sqlBytes: number, tail: string): void {
   if (!tail.includes(COMPLETE_MARKER)) {
     throw new DumpFailedError('the dump is incomplete: pg_dump did not write its completion marker');
   }
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(path), hash);
-  return hash.digest('hex');
 }
 
 /** Renames without overwriting: the caller holds the folder lock, so checking first is enough. */

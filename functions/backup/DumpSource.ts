@@ -7,7 +7,8 @@ export interface DumpSource {
   prepare(): Promise<{ database: string }>;
   /**
    * Writes a complete plain-SQL dump (schema and data) to `target` — an open file descriptor, written
-   * to directly, or a stream (ended when the dump ends) — or throws a BackupError.
+   * to directly, or a stream (ended when the dump ends) — gzip-compressed at `gzipLevel` when given,
+   * or throws a BackupError.
    */
-  dumpTo(target: number | NodeJS.WritableStream): Promise<void>;
+  dumpTo(target: number | NodeJS.WritableStream, options?: { gzipLevel?: number }): Promise<void>;
 }

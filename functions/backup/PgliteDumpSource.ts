@@ -3,11 +3,13 @@ import { write } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { dumpPglite } from '../db/dumpPglite.js';
 import type { DumpSource } from './DumpSource.js';
 import { DumpFailedError } from './errors.js';
 
 const writeToFd = promisify(write);
+const gzipAsync = promisify(gzip);
 
 /**
  * Dumps the embedded PGlite database with the WASM pg_dump of `@electric-sql/pglite-tools`. That
@@ -26,10 +28,11 @@ export class PgliteDumpSource implements DumpSource {
     return { database: this.name };
   }
 
-  async dumpTo(target: number | NodeJS.WritableStream): Promise<void> {
+  async dumpTo(target: number | NodeJS.WritableStream, options: { gzipLevel?: number } = {}): Promise<void> {
     let dump: Buffer;
     try {
       dump = await dumpPglite(this.db);
+      if (options.gzipLevel !== undefined) dump = await gzipAsync(dump, { level: options.gzipLevel });
     } catch (error) {
       throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
     }
