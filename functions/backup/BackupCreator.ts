@@ -70,12 +70,21 @@ export class BackupCreator {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Dumps the database into a new, never-overwriting, timestamped file and returns what was written. */
-  async create(): Promise<Backup> {
+  /**
+   * Checks, without writing anything, that a backup can start now: the database answers, pg_dump fits
+   * it, and the folder has room. Throws the BackupError that `create` would.
+   */
+  async preflight(): Promise<{ database: string; extension: string }> {
     const { database } = await this.source.prepare();
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
     await this.checkFreeSpace(database, extension);
+    return { database, extension };
+  }
+
+  /** Dumps the database into a new, never-overwriting, timestamped file and returns what was written. */
+  async create(): Promise<Backup> {
+    const { database, extension } = await this.preflight();
     const startedAt = this.clock();
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);

@@ -37,6 +37,8 @@ export class BackupService {
     const status = new BackupStatus(this.creator.dir);
     try {
       const result = await this.locked(async () => {
+        // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
+        await this.creator.preflight();
         const rotation = await this.rotator.rotate();
         this.logger.info('rotation.done', {
           kept: rotation.kept.length,

@@ -10,7 +10,7 @@ export function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): 
 }
 
 /** Starts the local API (`npm run api`) on a free port and waits until it listens. */
-export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; logs: () => string; stop: () => Promise<void> }> {
+export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; pid: number; logs: () => string; stop: () => Promise<void> }> {
   const child = runNode('gateway/main.js', ['--port', '0'], env);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -31,6 +31,7 @@ export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<{ url: st
   });
   return {
     url,
+    pid: child.pid!,
     logs: () => output,
     stop: () =>
       new Promise((resolve) => {

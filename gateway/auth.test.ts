@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { startApiProcess } from '../test/support/apiProcess.js';
+import { startNotes } from '../test/support/cliProcess.js';
+import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
+import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+
+const TOKEN = 'c0rrect-horse-battery-staple';
+
+describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let dir: string;
+  let api: Awaited<ReturnType<typeof startApiProcess>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dir = await tempFolder();
+    api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir, API_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await api.stop();
+    await removeFolder(dir);
+    await database.drop();
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a wrong token', `Bearer ${TOKEN}x`],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, 10)}`],
+    ['basic auth', `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`],
+    ['the token without Bearer', TOKEN],
+  ])('answers 401 to %s on every route and creates nothing', async (_what, authorization) => {
+    for (const [method, path] of [['POST', '/db-backup'], ['GET', '/db-backups'], ['GET', '/health'], ['GET', '/notes'], ['POST', '/folders']]) {
+      const response = await fetch(`${api.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: method === 'POST' ? '{"name":"intruder"}' : undefined,
+      });
+
+      expect([path, response.status]).toEqual([path, 401]);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+    }
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('lets the notes app in with --token, and it backs up when leaving', async () => {
+    const run = startNotes(['--api-url', api.url, '--token', TOKEN]);
+    run.write('folder add home\nexit\n');
+
+    const { code, stdout } = await run.exited;
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^created folder home\nBacked up /);
+    expect((await namesIn(dir)).filter((name) => name.endsWith('.sql'))).toHaveLength(1);
+  });
+});
