@@ -45,17 +45,16 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
     const chosen = onPath.find(({ route }) => route.method === method || route.method === 'ANY');
+    // The body is read (or drained) first, whatever the answer: closing on a client that is still
+    // sending would reset the connection before it reads our answer.
+    const body = await readBody(request, maxBodyBytes);
+    if (!body) {
+      return send(response, errorResult(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`));
+    }
     if (!chosen) {
-      request.resume();
       if (onPath.length === 0) return send(response, errorResult(404, 'NOT_FOUND', `no route for ${url.pathname}`));
       const allow = onPath.map(({ route }) => route.method).join(', ');
       return send(response, errorResult(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow }));
-    }
-    const body = await readBody(request, maxBodyBytes);
-    if (!body) {
-      return send(response, errorResult(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`, {
-        connection: 'close',
-      }));
     }
     let pathParameters: Record<string, string>;
     try {
@@ -70,24 +69,22 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
   }
 }
 
-/** Reads the whole body, or returns undefined as soon as it passes `limit` bytes. */
+/**
+ * Reads the whole body; past `limit` bytes it keeps reading but drops the data and returns undefined
+ * at the end, so the 413 reaches a client that is still sending. Past 16 × `limit` the connection
+ * is cut.
+ */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) {
-    request.resume();
-    return Promise.resolve(undefined);
-  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        resolve(undefined);
-      } else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
+      else if (size > 16 * limit) request.destroy();
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    request.on('close', () => resolve(undefined));
     request.on('error', reject);
   });
 }

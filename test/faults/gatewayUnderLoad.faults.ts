@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { startApiProcess } from '../support/apiProcess.js';
+import { createTestDatabase, describeWithPostgres } from '../support/postgres.js';
+import { seededRandom } from '../support/random.js';
+import { shellScript } from '../support/scripts.js';
+import { removeFolder, tempFolder } from '../support/tempFolder.js';
+
+const TOKEN = 'load-test-token';
+
+/** Sends one raw HTTP request (no client-side normalisation of the path) and resolves with its status. */
+function rawRequest(url: string, method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<number> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const framed = body ? { ...headers, 'content-length': String(body.length) } : headers;
+    const req = request({ hostname, port, method, path, headers: framed, timeout: 30_000 }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describeWithPostgres('the gateway under load and hostile input', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let root: string;
+  let dir: string;
+  let api: Awaited<ReturnType<typeof startApiProcess>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    root = await tempFolder('notes-attack-');
+    dir = join(root, 'backups');
+    await mkdir(join(root, 'outside'));
+    await writeFile(join(root, 'outside', 'secret.txt'), 'must stay untouched\n');
+    // Stand-in pg_dump: the real one, started after 2 s, so that 100 requests surely overlap one dump.
+    const slowPgDump = await shellScript(root, 'pg_dump', '[ "$1" = "--version" ] && exec pg_dump --version\nsleep 2\nexec pg_dump "$@"');
+    api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir, API_TOKEN: TOKEN, PG_DUMP_PATH: slowPgDump });
+  });
+  afterAll(async () => {
+    await api.stop();
+    await removeFolder(root);
+    await database.drop();
+  });
+
+  const openFiles = async () => (await readdir(`/proc/${api.pid}/fd`)).length;
+  const backupsIn = async () => (await readdir(dir).catch(() => [] as string[])).filter((name) => /\.sql$/.test(name));
+
+  it('answers 100 concurrent POST /db-backup with one 201 and 99 409s, one dump, no 5xx, and no leaked descriptors', async () => {
+    await fetch(`${api.url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } }); // warm up the handler modules
+    const descriptorsBefore = await openFiles();
+
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, () => rawRequest(api.url, 'POST', '/db-backup', { authorization: `Bearer ${TOKEN}`, connection: 'close' })),
+    );
+
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(99);
+    expect(await backupsIn()).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await openFiles()).toBe(descriptorsBefore);
+  });
+
+  it('survives 2,000 generated hostile requests: no crash, no 5xx, nothing touched outside the backup folder', async () => {
+    const random = seededRandom(2000);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+    const paths = [
+      '/db-backup', '/db-backups', '/health', '/notes', '/notes/1', '/notes/-1', '/notes/99999999999999999999', '/folders', '/folders/1',
+      '/notes/1/tags/x', '/notes/1/tags/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/../../etc/passwd', '/db-backup/../../outside/secret.txt',
+      '/%2e%2e/%2e%2e/outside/secret.txt', '//etc/passwd', '/notes/%00', '/notes/1%00.sql', '/folders/%ff%fe', `/${'a'.repeat(5000)}`,
+      '/db-backup?dir=/tmp', '/notes?folderId=../../x&tag=%00', '/notes?folderId=1e9', 'http://evil.example/db-backup',
+    ];
+    const bodies = [
+      undefined, '', '{', '{"name":', 'null', '[]', '"text"', '{"name":"x","parentId":"../.."}', '{"title":"\\u0000"}',
+      '{"title":"x","folderId":-5}', '{"__proto__":{"admin":true}}', JSON.stringify({ title: 'y'.repeat(600) }),
+    ];
+    const contentTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 2000; i++) {
+      const kind = random();
+      let body: Buffer | undefined;
+      if (kind < 0.05) body = Buffer.alloc(70 * 1024, 'x');
+      else if (kind < 0.15) body = Buffer.from(Array.from({ length: 256 }, () => Math.floor(random() * 256)));
+      else {
+        const text = pick(bodies);
+        body = text === undefined ? undefined : Buffer.from(text);
+      }
+      const headers: Record<string, string> = { connection: 'close' };
+      const contentType = pick(contentTypes);
+      if (contentType) headers['content-type'] = contentType;
+      const auth = random();
+      if (auth < 0.6) headers.authorization = `Bearer ${TOKEN}`;
+      else if (auth < 0.8) headers.authorization = `Bearer ${'z'.repeat(Math.floor(random() * 100))}`;
+      let path = pick(paths);
+      // POST /db-backup with the token would take a 2 s backup: keep those few.
+      if (path.startsWith('/db-backup') && headers.authorization === `Bearer ${TOKEN}` && random() < 0.97) delete headers.authorization;
+      const method = pick(methods);
+      const status = await rawRequest(api.url, method, path, headers, body).catch(() => 0);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+
+    const serverErrors = [...statuses].filter(([status]) => status === 0 || status >= 500);
+    expect(serverErrors).toEqual([]);
+    expect((await fetch(`${api.url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    expect((await readdir(root)).sort()).toEqual(['backups', 'outside', 'pg_dump']);
+    expect(await readdir(join(root, 'outside'))).toEqual(['secret.txt']);
+    expect(await readFile(join(root, 'outside', 'secret.txt'), 'utf8')).toBe('must stay untouched\n');
+    const unexpected = (await readdir(dir)).filter((name) => !/^notes_test_\w+_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.sql$/.test(name) && !['archive', '.db-backup-status.json'].includes(name));
+    expect(unexpected).toEqual([]);
+  });
+});
