@@ -4,6 +4,7 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { gunzipSync } from 'node:zlib';
 import { rowsOf } from '../../test/support/compareDatabases.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
@@ -150,6 +151,24 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('s3cret');
       expect(await namesIn(dir)).toEqual([]);
+    }
+  });
+
+  it('gives up on a table locked by another session after the lock wait timeout, instead of queueing', async () => {
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      await locker.query('begin');
+      await locker.query('lock table notes in access exclusive mode');
+
+      const error = await creator({ lockWaitTimeoutMs: 300 }).create().catch((e: unknown) => e);
+
+      expect(error).toBeInstanceOf(DumpFailedError);
+      expect((error as Error).message).toMatch(/^pg_dump gave up waiting for a table lock after 300 ms \(BACKUP_LOCK_WAIT_TIMEOUT_MS\): pg_dump: error: /);
+      expect(await namesIn(dir)).toEqual([]);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
     }
   });
 

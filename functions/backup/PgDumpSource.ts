@@ -76,8 +76,14 @@ export class PgDumpSource implements DumpSource {
         throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
       }
       if (result.signal) throw new DumpFailedError(`pg_dump was killed by ${result.signal}`, { detail: stderr });
+      if (result.exitCode !== 0 && /LOCK TABLE/.test(stderr) && /timeout/.test(stderr)) {
+        throw new DumpFailedError(
+          `pg_dump gave up waiting for a table lock after ${this.lockWaitTimeoutMs} ms (BACKUP_LOCK_WAIT_TIMEOUT_MS): ${mainError(stderr)}`,
+          { detail: stderr },
+        );
+      }
       if (result.exitCode !== 0) {
-        throw new DumpFailedError(`pg_dump failed with exit code ${result.exitCode}: ${lastLine(stderr)}`, {
+        throw new DumpFailedError(`pg_dump failed with exit code ${result.exitCode}: ${mainError(stderr)}`, {
           detail: stderr,
         });
       }
@@ -139,6 +145,8 @@ function escapePassfile(password: string): string {
   return password.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
 }
 
-function lastLine(text: string): string {
-  return text.split('\n').filter(Boolean).at(-1) ?? 'no message';
+/** The line that says what went wrong: the last `error:` line (detail and hint lines follow it), else the last line. */
+function mainError(text: string): string {
+  const lines = text.split('\n').filter(Boolean);
+  return lines.filter((line) => line.includes('error:')).at(-1) ?? lines.at(-1) ?? 'no message';
 }

@@ -16,6 +16,7 @@ import { DEFAULT_RETENTION_POLICY } from '../backup/RetentionPolicy.js';
 import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { silentLogger } from '../log/Logger.js';
+import { createDbBackupsHandler } from '../db-backups/handler.js';
 import { createDbBackupHandler } from './handler.js';
 
 const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: unknown) => {
@@ -119,6 +120,34 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     expect(response.json.error.code).toBe('DATABASE_UNAVAILABLE');
     expect(response.json.error.message).toContain('postgres://postgres:***@127.0.0.1:1/notes');
     expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it('makes GET /health answer 503 after a failed backup, and 200 again after a good one', async () => {
+    const health = async () => {
+      const handler = createDbBackupsHandler(() => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), silentLogger);
+      const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
+      return { status: result.statusCode, body: JSON.parse(result.body) };
+    };
+    await call(handlerWith({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/notes' }), restEvent('POST', '/db-backup'));
+
+    const failing = await health();
+
+    expect(failing.status).toBe(503);
+    expect(failing.body.problems).toEqual([expect.stringMatching(/^the last backup failed: cannot reach the database/)]);
+    expect(failing.body.lastAttempt).toMatchObject({ ok: false, error: { code: 'DATABASE_UNAVAILABLE' } });
+
+    await call(handlerWith(), restEvent('POST', '/db-backup'));
+
+    expect(await health()).toMatchObject({ status: 200, body: { healthy: true, backupDir: { writable: true }, lastAttempt: { ok: true }, problems: [] } });
+  });
+
+  it('makes GET /health answer 503 when the backup folder cannot be written', async () => {
+    const handler = createDbBackupsHandler(() => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), silentLogger);
+
+    const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
+
+    expect(result.statusCode).toBe(503);
+    expect(JSON.parse(result.body).problems).toEqual(['the backup folder is not writable (ENOENT)']);
   });
 
   it('answers 500 DUMP_FAILED, without pg_dump\'s stderr, when pg_dump fails', async () => {

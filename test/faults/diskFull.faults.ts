@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { execFileSync } from 'node:child_process';
-import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { formatBackupFileName } from '../../functions/backup/backupFileName.js';
+import { BackupRotator } from '../../functions/backup/BackupRotator.js';
 import { backupServiceFromConfig } from '../../functions/backup/backupServiceFromConfig.js';
+import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/RetentionPolicy.js';
 import { loadConfig } from '../../functions/config/loadConfig.js';
 import { createDbBackupHandler } from '../../functions/db-backup/handler.js';
 import { databaseConnection } from '../../functions/db/databaseConnection.js';
@@ -91,5 +93,28 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
     for (const file of earlier) expect((await stat(join(mountPoint, file))).size).toBe(file.length + 1);
     const free = Number(execFileSync('df', ['--output=avail', '-B1', mountPoint], { encoding: 'utf8' }).split('\n')[1]);
     expect(free).toBeGreaterThan(20 * 1024 * 1024);
+  });
+});
+
+describeAsRoot('an archive on another filesystem (EXDEV)', () => {
+  it('copies, fsyncs and then removes each archived backup, never losing one', async () => {
+    const dir = await tempFolder('notes-exdev-');
+    const archive = join(dir, 'archive');
+    await mkdir(archive);
+    if (!mountSmallDisk(archive)) throw new Error('cannot mount a tmpfs (run as root)');
+    try {
+      const files = Array.from({ length: 8 }, (_, i) => formatBackupFileName('notes', new Date(Date.UTC(2026, 10, 1 + i, 12))));
+      await Promise.all(files.map((file) => writeFile(join(dir, file), `${file}\n`)));
+
+      const result = await new BackupRotator({ dir, policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 }, clock: () => new Date('2026-11-26T12:00:00Z') }).rotate();
+
+      expect(result.archived).toEqual(files.slice(0, 3).reverse());
+      expect((await readdir(archive)).sort()).toEqual(files.slice(0, 3));
+      for (const file of files.slice(0, 3)) expect(await readFile(join(archive, file), 'utf8')).toBe(`${file}\n`);
+      expect((await readdir(dir)).filter((name) => name !== 'archive').sort()).toEqual(files.slice(3));
+    } finally {
+      execFileSync('umount', [archive]);
+      await removeFolder(dir);
+    }
   });
 });
