@@ -36,9 +36,13 @@ describe('withFolderLock', () => {
     const aMinuteAgo = new Date(Date.now() - 60_000);
     await utimes(join(dir, LOCK_NAME), aMinuteAgo, aMinuteAgo);
 
-    const result = await withFolderLock(dir, async () => 'done');
+    const warnings: string[] = [];
+    const logger = { info() {}, error() {}, warn: (event: string) => warnings.push(event) };
+
+    const result = await withFolderLock(dir, async () => 'done', { logger });
 
     expect(result).toBe('done');
+    expect(warnings).toEqual(['lock.stale_taken_over']);
     expect(await namesIn(dir)).toEqual([]);
   });
 

@@ -19,14 +19,17 @@ export interface FolderLockOptions {
  */
 export async function withFolderLock<T>(dir: string, work: () => Promise<T>, options: FolderLockOptions = {}): Promise<T> {
   const logger = options.logger ?? silentLogger;
+  const staleMs = options.staleMs ?? 20_000;
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // A lock folder its holder stopped refreshing is left by a crash: proper-lockfile takes it over; say so.
+  const leftover = await fs.stat(join(dir, LOCK_NAME)).catch(() => undefined);
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, {
       lockfilePath: join(dir, LOCK_NAME),
       realpath: false,
       retries: 0,
-      stale: options.staleMs ?? 20_000,
+      stale: staleMs,
       // Losing the lock mid-run is logged, not thrown: throwing here would crash the process mid-dump.
       onCompromised: (error) => logger.error('lock.compromised', { dir, error }),
     });
@@ -37,6 +40,9 @@ export async function withFolderLock<T>(dir: string, work: () => Promise<T>, opt
       });
     }
     throw error;
+  }
+  if (leftover && Date.now() - leftover.mtimeMs > staleMs) {
+    logger.warn('lock.stale_taken_over', { dir, lastRefreshed: leftover.mtime.toISOString() });
   }
   try {
     return await work();
