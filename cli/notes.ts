@@ -13,7 +13,7 @@ const cli = meow(
     $ notes <command> [options]  run one command (no backup unless --backup)
 
   Commands
-${commandHelp()}
+${commandHelp().replace(/^/gm, "  ")}
 
   Options
     --api-url <url>           The notes API (default: $API_URL, else http://localhost:3000)
