@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackupStatus, type LastAttempt } from './BackupStatus.js';
@@ -14,7 +15,7 @@ export interface Health {
  * (from the status file every backup run leaves). Writes and removes one small probe file.
  */
 export async function checkHealth(dir: string): Promise<Health> {
-  const probe = join(dir, `.health-probe-${process.pid}`);
+  const probe = join(dir, `.health-probe-${randomUUID()}`);
   let writable = true;
   let error: string | undefined;
   try {
