@@ -5,10 +5,11 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { silentLogger, type Logger } from '../log/Logger.js';
-import { formatBackupFileName, parseBackupFileName, safeDatabaseName } from './backupFileName.js';
+import { formatBackupFileName } from './backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
-import { DumpFailedError, InsufficientStorageError } from './errors.js';
-import { fsyncFolder, pathExists, regularFilesIn } from './folderFiles.js';
+import { ensureFreeSpace, statfsFreeSpace } from './ensureFreeSpace.js';
+import { DumpFailedError } from './errors.js';
+import { fsyncFolder, pathExists } from './folderFiles.js';
 import { hashWhileWritten } from './hashWhileWritten.js';
 import { TailKeeper } from './TailKeeper.js';
 
@@ -39,8 +40,6 @@ export interface Backup {
 /** pg_dump writes this near the end of a complete plain dump (no longer the very last line since 17.6/16.10/15.14). */
 const COMPLETE_MARKER = '-- PostgreSQL database dump complete';
 const TAIL_BYTES = 8 * 1024;
-const MIB = 1024 * 1024;
-const toMib = (bytes: number) => (bytes / MIB).toFixed(1);
 const PARTIAL_SUFFIX = '.partial';
 
 /**
@@ -62,10 +61,7 @@ export class BackupCreator {
     this.source = options.source;
     this.gzipLevel = options.gzipLevel;
     this.fileMode = options.fileMode ?? 0o600;
-    this.freeSpace = options.freeSpace ?? (async (path) => {
-      const { bavail, bsize } = await fs.statfs(path);
-      return bavail * bsize;
-    });
+    this.freeSpace = options.freeSpace ?? statfsFreeSpace;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
   }
@@ -78,13 +74,16 @@ export class BackupCreator {
     const { database } = await this.source.prepare();
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
-    await this.checkFreeSpace(database, extension);
+    await ensureFreeSpace(this.dir, database, extension, this.freeSpace);
     return { database, extension };
   }
 
-  /** Dumps the database into a new, never-overwriting, timestamped file and returns what was written. */
-  async create(): Promise<Backup> {
-    const { database, extension } = await this.preflight();
+  /**
+   * Dumps the database into a new, never-overwriting, timestamped file and returns what was written.
+   * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
+   */
+  async create(checked?: { database: string; extension: string }): Promise<Backup> {
+    const { database, extension } = checked ?? (await this.preflight());
     const startedAt = this.clock();
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
@@ -109,26 +108,6 @@ export class BackupCreator {
       await handle.close().catch(() => undefined);
       await fs.rm(partialPath, { force: true });
       throw error;
-    }
-  }
-
-  /**
-   * Refuses to start when the folder has less free space than the newest backup of this database
-   * took, plus 10% and 8 MiB: a dump that fills the disk would fail anyway, after a long wait.
-   */
-  private async checkFreeSpace(database: string, extension: string): Promise<void> {
-    const previous = (await regularFilesIn(this.dir))
-      .map(parseBackupFileName)
-      .filter((backup) => backup?.database === safeDatabaseName(database) && backup.file.endsWith(extension))
-      .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
-    const previousBytes = previous ? (await fs.stat(join(this.dir, previous.file))).size : 0;
-    const needed = Math.ceil(previousBytes * 1.1) + 8 * MIB;
-    const free = await this.freeSpace(this.dir);
-    if (free < needed) {
-      throw new InsufficientStorageError(
-        `only ${toMib(free)} MiB free in the backup folder; the next backup needs about ${toMib(needed)} MiB` +
-          (previous ? ` (the last one took ${toMib(previousBytes)} MiB)` : ''),
-      );
     }
   }
 

@@ -38,7 +38,7 @@ export class BackupService {
     try {
       const result = await this.locked(async () => {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
-        await this.creator.preflight();
+        const checked = await this.creator.preflight();
         const rotation = await this.rotator.rotate();
         this.logger.info('rotation.done', {
           kept: rotation.kept.length,
@@ -46,7 +46,7 @@ export class BackupService {
           deleted: rotation.deleted.length,
           stalePartials: rotation.stalePartials,
         });
-        const backup = await this.creator.create();
+        const backup = await this.creator.create(checked);
         return { backup, rotation };
       });
       await this.record(status, { at: result.backup.startedAt, ok: true, file: result.backup.file, bytes: result.backup.bytes });

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseBackupFileName, safeDatabaseName } from './backupFileName.js';
+import { InsufficientStorageError } from './errors.js';
+import { regularFilesIn } from './folderFiles.js';
+
+const MIB = 1024 * 1024;
+const toMib = (bytes: number) => (bytes / MIB).toFixed(1);
+
+/** Free bytes of the filesystem holding `path`. */
+export const statfsFreeSpace = async (path: string): Promise<number> => {
+  const { bavail, bsize } = await fs.statfs(path);
+  return bavail * bsize;
+};
+
+/**
+ * Throws InsufficientStorageError when `dir` has less free space than the newest backup of `database`
+ * (with this extension) took, plus 10% and 8 MiB: a dump that fills the disk would fail anyway, after
+ * a long wait. Reads the folder; writes nothing.
+ */
+export async function ensureFreeSpace(
+  dir: string,
+  database: string,
+  extension: string,
+  freeSpace: (path: string) => Promise<number> = statfsFreeSpace,
+): Promise<void> {
+  const previous = (await regularFilesIn(dir))
+    .map(parseBackupFileName)
+    .filter((backup) => backup?.database === safeDatabaseName(database) && backup.file.endsWith(extension))
+    .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
+  const previousBytes = previous ? (await fs.stat(join(dir, previous.file))).size : 0;
+  const needed = Math.ceil(previousBytes * 1.1) + 8 * MIB;
+  const free = await freeSpace(dir);
+  if (free < needed) {
+    throw new InsufficientStorageError(
+      `only ${toMib(free)} MiB free in the backup folder; the next backup needs about ${toMib(needed)} MiB` +
+        (previous ? ` (the last one took ${toMib(previousBytes)} MiB)` : ''),
+    );
+  }
+}
