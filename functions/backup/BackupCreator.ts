@@ -114,8 +114,10 @@ export class BackupCreator {
   /** pg_dump writes straight into the file, hashed as it grows; then its tail is checked. Returns the sha256. */
   private async writePlain(handle: fs.FileHandle, partialPath: string): Promise<string> {
     const dumping = this.source.dumpTo(handle.fd);
-    const hashing = hashWhileWritten(partialPath, dumping);
-    const [, sha256] = await Promise.all([dumping, hashing]);
+    // The hash reader finishes (and closes the file) before anything else happens, even when the dump
+    // failed: an open reader would keep a removed partial file's space in use.
+    const sha256 = await hashWhileWritten(partialPath, dumping);
+    await dumping;
     const { size } = await handle.stat();
     const length = Math.min(size, TAIL_BYTES);
     const tail = Buffer.alloc(length);
