@@ -6,9 +6,8 @@ export interface DumpSource {
   /** Checks that the database can be dumped now; returns its name, which the backup file is named after. */
   prepare(): Promise<{ database: string }>;
   /**
-   * Writes a complete plain-SQL dump (schema and data) to `target` — an open file descriptor, written
-   * to directly, or a stream (ended when the dump ends) — gzip-compressed at `gzipLevel` when given,
-   * or throws a BackupError.
+   * Writes a complete plain-SQL dump (schema and data) to the open file descriptor `fd`,
+   * gzip-compressed at `gzipLevel` when given, or throws a BackupError.
    */
-  dumpTo(target: number | NodeJS.WritableStream, options?: { gzipLevel?: number }): Promise<void>;
+  dumpTo(fd: number, options?: { gzipLevel?: number }): Promise<void>;
 }

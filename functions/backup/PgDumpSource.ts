@@ -50,8 +50,8 @@ export class PgDumpSource implements DumpSource {
     return { database: server.database };
   }
 
-  /** Runs pg_dump into `target` (a descriptor as its stdout, or a stream); the password goes through a private passfile, never argv. */
-  async dumpTo(target: number | NodeJS.WritableStream, options: { gzipLevel?: number } = {}): Promise<void> {
+  /** Runs pg_dump with `fd` as its stdout; the password goes through a private passfile, never argv. */
+  async dumpTo(fd: number, options: { gzipLevel?: number } = {}): Promise<void> {
     const secretDir = this.connection.password ? await fs.mkdtemp(join(tmpdir(), 'notes-pgpass-')) : undefined;
     try {
       const env: NodeJS.ProcessEnv = { ...this.env, PGCONNECT_TIMEOUT: this.env.PGCONNECT_TIMEOUT ?? '10' };
@@ -70,7 +70,7 @@ export class PgDumpSource implements DumpSource {
         ...(options.gzipLevel === undefined ? [] : [`--compress=${options.gzipLevel}`]),
         ...this.connection.dumpArgs,
       ];
-      const result = await this.run(args, { env, stdout: target, timeoutMs: this.timeoutMs });
+      const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs });
       const stderr = this.redact(result.stderr.trim());
       if (result.timedOut) {
         throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });

@@ -1,7 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { dumpPglite } from '../db/dumpPglite.js';
@@ -28,7 +26,7 @@ export class PgliteDumpSource implements DumpSource {
     return { database: this.name };
   }
 
-  async dumpTo(target: number | NodeJS.WritableStream, options: { gzipLevel?: number } = {}): Promise<void> {
+  async dumpTo(fd: number, options: { gzipLevel?: number } = {}): Promise<void> {
     let dump: Buffer;
     try {
       dump = await dumpPglite(this.db);
@@ -36,9 +34,8 @@ export class PgliteDumpSource implements DumpSource {
     } catch (error) {
       throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
     }
-    if (typeof target !== 'number') return pipeline(Readable.from([dump]), target);
     for (let offset = 0; offset < dump.length; ) {
-      offset += (await writeToFd(target, dump, offset, dump.length - offset)).bytesWritten;
+      offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
     }
   }
 }

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export async function hashWhileWritten(
   path: string,
   writer: Promise<unknown>,
-  onChunk: (chunk: Buffer) => unknown = () => undefined,
+  onChunk?: (chunk: Buffer) => unknown,
 ): Promise<string> {
   let writerDone = false;
   const settled = writer.then(
@@ -28,7 +28,8 @@ export async function hashWhileWritten(
       if (bytesRead > 0) {
         const chunk = buffer.subarray(0, bytesRead);
         hash.update(chunk);
-        await onChunk(Buffer.from(chunk));
+        // The buffer is reused for the next read: a consumer that keeps the chunk gets its own copy.
+        if (onChunk) await onChunk(Buffer.from(chunk));
         position += bytesRead;
       } else if (wasDone) {
         break;

@@ -24,9 +24,8 @@ const ZONE = 'Europe/Berlin';
 /** Stand-in dump source: writes a tiny complete dump at once (400 days of real pg_dump runs would take minutes; the rules are what is tested). */
 const tinyDump: DumpSource = {
   prepare: async () => ({ database: 'notes' }),
-  dumpTo: async (target) => {
-    if (typeof target !== 'number') throw new Error('the stand-in writes to descriptors only');
-    writeFileSync(target, 'select 1;\n-- PostgreSQL database dump complete\n');
+  dumpTo: async (fd) => {
+    writeFileSync(fd, 'select 1;\n-- PostgreSQL database dump complete\n');
   },
 };
 
