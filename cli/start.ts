@@ -7,8 +7,6 @@ import { packageRoot } from '../functions/config/packageRoot.js';
 import { redactUrl } from '../functions/db/databaseConnection.js';
 import { jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
-import { ApiError, ApiUnreachableError } from './notes/ApiClient.js';
-import { CommandError } from './notes/commands.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { UsageError } from './UsageError.js';
@@ -74,8 +72,7 @@ try {
   gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger: jsonLogger() });
   status = await runNotes([], {}, { apiUrl: gateway.url, backup: cli.flags.backup as boolean | undefined, backupTimeoutSeconds: cli.flags.backupTimeout }, { input: process.stdin, output });
 } catch (error) {
-  const known = error instanceof UsageError || error instanceof CommandError || error instanceof ApiError || error instanceof ApiUnreachableError;
-  process.stderr.write(`notes: ${known || error instanceof Error ? (error as Error).message : String(error)}\n`);
+  process.stderr.write(`notes: ${error instanceof Error ? error.message : String(error)}\n`);
   status = error instanceof UsageError ? 2 : 1;
 } finally {
   await gateway?.close();
