@@ -66,7 +66,9 @@ export class BackupRotator {
       await fs.rm(join(this.dir, path), { force: true });
     }
     for (const file of plan.stalePartials) this.logger.warn('rotation.stale_partial_removed', { file });
-    await fsyncFolder(this.dir);
+    // Flush only the folders whose entries changed: a rotation that moves nothing costs no disk sync.
+    const mainDeleted = plan.deleted.some((path) => !path.startsWith(`${ARCHIVE_FOLDER}/`));
+    if (archived.length > 0 || mainDeleted || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
     if (archived.length > 0 || plan.deleted.some((path) => path.startsWith(`${ARCHIVE_FOLDER}/`))) {
       await fsyncFolder(this.archiveDir);
     }
