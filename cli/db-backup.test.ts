@@ -76,7 +76,7 @@ describe('npm run db-backup (the ops command line)', () => {
     [[], /name a command/],
     [['rotate', '--now', 'yesterday'], /--now must be an ISO-8601 instant/],
     [['rotate', '--tz', 'Mars/Olympus'], /--tz must be an IANA time zone/],
-    [['rotate', '--bogus'], /Unknown flag/],
+    [['rotate', '--bogus'], /^db-backup: unknown option --bogus \(see --help\)\n$/],
     [['create', '--dry-run'], /create takes neither/],
   ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
     const before = await namesIn(dir);

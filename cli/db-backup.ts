@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-import meow from 'meow';
 import { BackupError } from '../functions/backup/errors.js';
 import { jsonLogger } from '../functions/log/Logger.js';
+import { parseCommandLine } from './parseCommandLine.js';
 import { runDbBackupCommand } from './runDbBackupCommand.js';
 import { UsageError } from './UsageError.js';
 
-const cli = meow(
-  `
+const HELP = `
   Usage
     $ npm run -s db-backup -- <command> [options]
 
@@ -22,11 +21,13 @@ const cli = meow(
     --dry-run        With rotate: print the plan and change nothing
     --json           Print JSON instead of text
 
+  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder.
   Exit status: 0 done, 1 failed, 2 usage error.
-`,
-  {
+`;
+
+try {
+  const cli = parseCommandLine(HELP, {
     importMeta: import.meta,
-    allowUnknownFlags: false,
     flags: {
       dir: { type: 'string' },
       now: { type: 'string' },
@@ -34,10 +35,7 @@ const cli = meow(
       dryRun: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
-  },
-);
-
-try {
+  });
   await runDbBackupCommand(cli.input, cli.flags, {
     env: process.env,
     print: (text) => process.stdout.write(`${text}\n`),
@@ -46,6 +44,6 @@ try {
 } catch (error) {
   const usage = error instanceof UsageError;
   const message = usage || error instanceof BackupError ? (error as Error).message : String(error);
-  process.stderr.write(`db-backup: ${message}${usage ? ' (see --help)' : ''}\n`);
+  process.stderr.write(`db-backup: ${message}\n`);
   process.exitCode = usage ? 2 : 1;
 }

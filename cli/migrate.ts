@@ -1,24 +1,26 @@
 #!/usr/bin/env node
-import meow from 'meow';
 import { loadConfig } from '../functions/config/loadConfig.js';
+import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { migrate } from '../functions/db/migrate.js';
+import { parseCommandLine } from './parseCommandLine.js';
+import { UsageError } from './UsageError.js';
 
-meow(
-  `
+const HELP = `
   Usage
     $ npm run migrate
 
   Applies the pending migrations of migrations/ to the database of DATABASE_URL (or the PG* variables).
   The API applies them too when it starts; running this twice changes nothing.
-`,
-  { importMeta: import.meta, allowUnknownFlags: false },
-);
+`;
 
 try {
+  const cli = parseCommandLine(HELP, { importMeta: import.meta });
+  if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
+  requireDatabaseSettings(process.env);
   const config = loadConfig();
   const applied = await migrate(config.connection);
   process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'the database is up to date\n');
 } catch (error) {
   process.stderr.write(`migrate: ${(error as Error).message}\n`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 }

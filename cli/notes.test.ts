@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startApiProcess } from '../test/support/apiProcess.js';
 import { startNotes } from '../test/support/cliProcess.js';
@@ -60,7 +60,7 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
     const { code, stdout } = await run.exited;
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^created folder home\nadded note \d+ to home\n\s*\d+  Eggs \[home\]\nBacked up /);
+    expect(stdout).toMatch(/^created folder home\nadded note \d+ to home\n\s*\d+  active  Eggs \[home\]\nBacked up /);
     expect(stdout).not.toContain('never');
   });
 
@@ -88,6 +88,27 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
     const created = (await backups()).filter((name) => !before.includes(name));
     expect(created).toHaveLength(1);
     expect(withBackup.stdout).toContain(`Backed up ${created[0]}`);
+  });
+
+  it("lists and counts this database's backups, not another database's in the same folder (--all lists every one)", async () => {
+    const foreign = ['shop_2026-11-01T10-00-00.000Z.sql', 'shop_2026-11-02T10-00-00.000Z.sql'];
+    for (const file of foreign) await writeFile(join(dir, file), '-- another database\n');
+    const oursBefore = (await backups()).filter((name) => !foreign.includes(name)).length;
+    try {
+      const backup = await startNotes(['--api-url', api.url, 'backup']).exited;
+      const mine = await startNotes(['--api-url', api.url, 'backups']).exited;
+      const all = await startNotes(['--api-url', api.url, 'backups', '--all']).exited;
+
+      const ours = (await backups()).filter((name) => !foreign.includes(name));
+      // The rotation counts cover the folder before the new backup: our backups, not shop's two.
+      const [, kept, archived, deleted] = /rotation: (\d+) kept, (\d+) archived, (\d+) deleted\n$/.exec(backup.stdout)!.map(Number);
+      expect(kept! + archived! + deleted!).toBe(oursBefore);
+      expect(mine.stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual([...ours].reverse());
+      expect(all.stdout).toContain(foreign[0]);
+      expect(all.stdout).toContain(foreign[1]);
+    } finally {
+      for (const file of foreign) await rm(join(dir, file), { force: true });
+    }
   });
 
   it('reports a backup already running (409) and still exits 0', async () => {

@@ -2,6 +2,7 @@ import { BackupRotator } from '../functions/backup/BackupRotator.js';
 import { backupServiceFromConfig } from '../functions/backup/backupServiceFromConfig.js';
 import { ConfigError } from '../functions/backup/errors.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
+import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
 import { UsageError } from './UsageError.js';
@@ -46,6 +47,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 
   if (command === 'create') {
+    requireDatabaseSettings(io.env);
     const backup = await backupServiceFromConfig(config, logger).backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }

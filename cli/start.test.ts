@@ -33,7 +33,7 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
 
     expect(code).toBe(0);
     expect(stderr.split('\n')[0]).toMatch(/^Database: embedded PGlite in .*pglite\. \(Set DATABASE_URL to use a PostgreSQL server\.\)$/);
-    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1  Crème brûlée \[home\]\nBacked up notes_/);
+    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1  active  Crème brûlée \[home\]\nBacked up notes_/);
     const backups = (await namesIn(join(folder, 'backups'))).filter((name) => parseBackupFileName(name));
     expect(backups).toHaveLength(1);
     firstBackup = join(folder, 'backups', backups[0]!);
@@ -79,7 +79,7 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
     const { code, stdout } = await run.exited;
 
     expect(code).toBe(0);
-    expect(stdout).toBe('1  Crème brûlée [home]\n');
+    expect(stdout).toBe('1  active  Crème brûlée [home]\n');
   });
 
   it('refuses a second npm start on the same data folder with a clear message, and the first goes on', async () => {

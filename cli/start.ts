@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-import meow from 'meow';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { installEmbeddedDumpSource } from '../functions/backup/embeddedDumpSource.js';
+import type { DumpSource } from '../functions/backup/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
+import { hasDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { redactUrl } from '../functions/db/databaseConnection.js';
 import { jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
+import { parseCommandLine } from './parseCommandLine.js';
+import { Terminal } from './Terminal.js';
 import { UsageError } from './UsageError.js';
 
-const cli = meow(
-  `
+const HELP = `
   Usage
     $ npm start [-- --no-backup]
 
@@ -28,54 +29,92 @@ const cli = meow(
     --no-backup               Leave without a backup
     --backup-timeout <secs>   How long to wait for the exit backup (default: 120)
 
+  A second Ctrl-C while the exit backup runs cancels it cleanly: pg_dump is stopped and nothing
+  half-written is left. Stopping before the prompt appears changes nothing and takes no backup.
   The API's JSON log goes to .data/api.log ($LOG_FILE).
-`,
-  {
+`;
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const root = packageRoot();
+const dataDir = join(root, '.data');
+const terminal = Terminal.ofProcess();
+const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
+
+// Until the app's prompt is up, a signal must not kill the process half-way through creating the
+// embedded database: it is remembered, the start-up finishes, and everything is closed again.
+// While the app runs, it handles the signals; afterwards they are ignored until the API has stopped.
+let phase: 'starting' | 'running' | 'stopping' = 'starting';
+let stoppedEarlyBy: string | undefined;
+for (const signal of STOP_SIGNALS) {
+  process.on(signal, () => {
+    if (phase === 'starting') stoppedEarlyBy ??= signal;
+  });
+}
+
+const shutdown = new AbortController();
+let embedded: { close(): Promise<void> } | undefined;
+let gateway: RunningGateway | undefined;
+let status = 0;
+const logger = (() => {
+  mkdirSync(dataDir, { recursive: true });
+  // The API's log would scribble over the app in this terminal: it goes to a file instead.
+  process.env.LOG_FILE ||= join(dataDir, 'api.log');
+  return jsonLogger();
+})();
+try {
+  const cli = parseCommandLine(HELP, {
     importMeta: import.meta,
-    allowUnknownFlags: false,
     booleanDefault: undefined,
     flags: {
       backup: { type: 'boolean' },
       backupTimeout: { type: 'number', default: 120 },
     },
-  },
-);
-
-const PG_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE'];
-const root = packageRoot();
-const dataDir = join(root, '.data');
-const output = new Output(process.stdout, process.stderr);
-process.stdout.on('error', () => undefined);
-process.stderr.on('error', () => undefined);
-
-let embedded: { close(): Promise<void> } | undefined;
-let gateway: RunningGateway | undefined;
-let status = 0;
-try {
-  mkdirSync(dataDir, { recursive: true });
-  const usesServer = Boolean(process.env.DATABASE_URL?.trim()) || PG_VARIABLES.some((name) => process.env[name]);
-  if (usesServer) {
+  });
+  let dumpSource: DumpSource | undefined;
+  if (hasDatabaseSettings(process.env)) {
     const where = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : 'the PG* variables';
-    output.err.write(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)\n`);
+    output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
   } else {
     const pgliteDir = process.env.NOTES_DATA_DIR?.trim() || join(dataDir, 'pglite');
-    output.err.write(`Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)\n`);
+    output.note(`Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`);
+    const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
+    const started = performance.now();
+    if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
     const { EmbeddedDatabase } = await import('../functions/db/EmbeddedDatabase.js');
     const { PgliteDumpSource } = await import('../functions/backup/PgliteDumpSource.js');
     const database = await EmbeddedDatabase.start(pgliteDir);
     embedded = database;
+    if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     process.env.DATABASE_URL = database.url;
-    installEmbeddedDumpSource(new PgliteDumpSource(database.db));
+    dumpSource = new PgliteDumpSource(database.db);
   }
-  // The API's log would scribble over the app in this terminal: it goes to a file instead.
-  process.env.LOG_FILE ||= join(dataDir, 'api.log');
-  gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger: jsonLogger() });
-  status = await runNotes([], {}, { apiUrl: gateway.url, backup: cli.flags.backup as boolean | undefined, backupTimeoutSeconds: cli.flags.backupTimeout }, { input: process.stdin, output });
+  gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger, dumpSource, shutdown: shutdown.signal });
+  if (stoppedEarlyBy) {
+    output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);
+  } else {
+    phase = 'running';
+    status = await runNotes(
+      [],
+      {},
+      {
+        apiUrl: gateway.url,
+        backup: cli.flags.backup as boolean | undefined,
+        backupTimeoutSeconds: cli.flags.backupTimeout,
+        afterStop: 'cancelling it (nothing half-written is left)',
+      },
+      { input: process.stdin, output },
+    );
+  }
 } catch (error) {
-  process.stderr.write(`notes: ${error instanceof Error ? error.message : String(error)}\n`);
+  output.note(`notes: ${error instanceof Error ? error.message : String(error)}`);
   status = error instanceof UsageError ? 2 : 1;
 } finally {
+  phase = 'stopping';
+  // A backup still under way (the user stopped waiting, or the wait timed out) is cancelled and
+  // cleaned up before the API and the database close.
+  shutdown.abort();
   await gateway?.close();
   await embedded?.close();
 }
-process.exit(status);
+logger.info('app.stopped', { status, terminalGone: terminal.gone });
+terminal.exit(status);

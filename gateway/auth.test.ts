@@ -22,13 +22,16 @@ describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
     await database.drop();
   });
 
+  const MISSING = 'this API needs a token: send Authorization: Bearer <API_TOKEN>';
+  const WRONG = 'the bearer token is wrong';
+
   it.each([
-    ['no Authorization header', undefined],
-    ['a wrong token', `Bearer ${TOKEN}x`],
-    ['a prefix of the token', `Bearer ${TOKEN.slice(0, 10)}`],
-    ['basic auth', `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`],
-    ['the token without Bearer', TOKEN],
-  ])('answers 401 to %s on every route and creates nothing', async (_what, authorization) => {
+    ['no Authorization header', undefined, MISSING],
+    ['a wrong token', `Bearer ${TOKEN}x`, WRONG],
+    ['a prefix of the token', `Bearer ${TOKEN.slice(0, 10)}`, WRONG],
+    ['basic auth', `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`, MISSING],
+    ['the token without Bearer', TOKEN, MISSING],
+  ])('answers 401 to %s on every route, saying whether the token is missing or wrong, and creates nothing', async (_what, authorization, message) => {
     for (const [method, path] of [['POST', '/db-backup'], ['GET', '/db-backups'], ['GET', '/health'], ['GET', '/notes'], ['POST', '/folders']]) {
       const response = await fetch(`${api.url}${path}`, {
         method,
@@ -37,7 +40,7 @@ describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
       });
 
       expect([path, response.status]).toEqual([path, 401]);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
+      expect(((await response.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'UNAUTHORIZED', message });
     }
     expect(await namesIn(dir)).toEqual([]);
   });

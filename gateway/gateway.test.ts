@@ -4,6 +4,8 @@ import { createTestDatabase, describeWithPostgres } from '../test/support/postgr
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { parseBackupFileName } from '../functions/backup/backupFileName.js';
 import pg from 'pg';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -67,6 +69,22 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
 
     expect(response.status).toBe(413);
     expect(await namesIn(dir)).toEqual([]);
+  });
+
+  it("lists this database's backups by default, every database's with ?all=true (several databases may share a folder)", async () => {
+    const ours = (await (await fetch(`${api.url}/db-backup`, { method: 'POST' })).json()) as { backup: { file: string } };
+    const other = 'shop_2026-11-20T10-00-00.000Z.sql';
+    await writeFile(join(dir, other), '-- another database\'s backup\n');
+
+    const mine = (await (await fetch(`${api.url}/db-backups`)).json()) as { database: string; kept: { file: string }[] };
+    const all = (await (await fetch(`${api.url}/db-backups?all=true`)).json()) as { database: null; kept: { file: string }[] };
+    const bad = await fetch(`${api.url}/db-backups?all=maybe`);
+
+    expect(mine.database).toBe(database.name);
+    expect(mine.kept.map((k) => k.file)).toEqual([ours.backup.file]);
+    expect(all.database).toBeNull();
+    expect(all.kept.map((k) => k.file).sort()).toEqual([ours.backup.file, other].sort());
+    expect(bad.status).toBe(400);
   });
 
   it('logs one JSON line per request', async () => {

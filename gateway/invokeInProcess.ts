@@ -5,10 +5,11 @@ import type { Route } from './loadRoutes.js';
 export type Invoke = (route: Route, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /**
- * Invokes handlers in this process: `functions/db-backup/handler.handler` is the export `handler` of
- * `functions/db-backup/handler.js`, found relative to this folder (the same layout in the sources and `dist/`).
+ * Invokes handlers in this process: the one `wired` under the route's function name, else the module
+ * export the template names (`functions/db-backup/handler.handler` is the export `handler` of
+ * `functions/db-backup/handler.js`, found relative to this folder: the same layout in the sources and `dist/`).
  */
-export function invokeInProcess(): Invoke {
+export function invokeInProcess(wired: ReadonlyMap<string, Handler> = new Map()): Invoke {
   const handlers = new Map<string, Promise<Handler>>();
   const load = (handler: string) => {
     const dot = handler.lastIndexOf('.');
@@ -22,6 +23,8 @@ export function invokeInProcess(): Invoke {
     });
   };
   return async (route, event) => {
+    const own = wired.get(route.functionName);
+    if (own) handlers.set(route.handler, Promise.resolve(own));
     if (!handlers.has(route.handler)) {
       // A failed import is not remembered: the next request tries again.
       handlers.set(route.handler, load(route.handler).catch((error: unknown) => {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-import meow from 'meow';
+import { UsageError } from '../cli/UsageError.js';
+import { parseCommandLine } from '../cli/parseCommandLine.js';
+import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { jsonLogger } from '../functions/log/Logger.js';
+import { lambdaEndpoints } from './lambdaEndpoints.js';
 import { startGateway } from './startGateway.js';
 
-const cli = meow(
-  `
+const HELP = `
   Usage
     $ npm run api [-- --port 3000 --host 127.0.0.1]
 
@@ -15,24 +17,27 @@ const cli = meow(
     --port  Port to listen on (default: $PORT or 3000)
     --host  Address to listen on (default: $HOST or 127.0.0.1)
 
-  The database comes from DATABASE_URL or the PG* variables; backups go to BACKUP_DIR
-  (default api/backups in the project folder). With API_TOKEN set, every request needs
-  Authorization: Bearer <API_TOKEN>. LAMBDA_ENDPOINT(S) switch to invoking Lambda containers.
-`,
-  {
+  The database comes from DATABASE_URL or the PG* variables (one of them is required); backups go
+  to BACKUP_DIR (default api/backups in the project folder). With API_TOKEN set, every request
+  needs Authorization: Bearer <API_TOKEN>. LAMBDA_ENDPOINT(S) switch to invoking Lambda containers.
+  SIGINT or SIGTERM stops it: a backup under way is cancelled cleanly (pg_dump stopped, its partial
+  file removed) and every request under way is answered before it exits.
+`;
+
+const logger = jsonLogger();
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+const shutdown = new AbortController();
+try {
+  const cli = parseCommandLine(HELP, {
     importMeta: import.meta,
-    allowUnknownFlags: false,
     flags: {
       port: { type: 'number', default: Number(process.env.PORT ?? 3000) },
       host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
     },
-  },
-);
-
-const logger = jsonLogger();
-const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
-try {
-  const gateway = await startGateway({ port: cli.flags.port, host: cli.flags.host, env: process.env, logger });
+  });
+  if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
+  if (lambdaEndpoints(process.env).size === 0) requireDatabaseSettings(process.env);
+  const gateway = await startGateway({ port: cli.flags.port, host: cli.flags.host, env: process.env, logger, shutdown: shutdown.signal });
   process.stdout.write(`notes API listening on ${gateway.url}\n`);
   if (!isLoopback(cli.flags.host) && !process.env.API_TOKEN?.trim()) {
     process.stderr.write(
@@ -41,10 +46,14 @@ try {
     );
     logger.warn('gateway.unprotected', { host: cli.flags.host });
   }
-  const stop = () => void gateway.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  const stop = (signal: string) => {
+    if (shutdown.signal.aborted) return;
+    logger.info('gateway.stopping', { signal });
+    shutdown.abort();
+    void gateway.close().then(() => process.exit(0));
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
 } catch (error) {
   process.stderr.write(`notes API failed to start: ${(error as Error).message}\n`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 }

@@ -1,16 +1,30 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { DumpSource } from '../functions/backup/DumpSource.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { migrate } from '../functions/db/migrate.js';
 import type { Logger } from '../functions/log/Logger.js';
 import { createGateway } from './createGateway.js';
-import { invokeInProcess } from './invokeInProcess.js';
+import { inProcessHandlers } from './inProcessHandlers.js';
+import { invokeInProcess, type Invoke } from './invokeInProcess.js';
 import { lambdaEndpoints } from './lambdaEndpoints.js';
 import { loadRoutes } from './loadRoutes.js';
 
+export interface GatewayStartOptions {
+  port: number;
+  host: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** In-process mode: how the database is dumped (`npm start`'s embedded database); the native pg_dump when absent. */
+  dumpSource?: DumpSource;
+  /** In-process mode: aborting it cancels a backup under way cleanly (see `close`). */
+  shutdown?: AbortSignal;
+}
+
 export interface RunningGateway {
   url: string;
+  /** Stops accepting requests and resolves once every request under way has been answered. */
   close(): Promise<void>;
 }
 
@@ -19,10 +33,10 @@ export interface RunningGateway {
  * their Lambda containers (`LAMBDA_ENDPOINT(S)` set) or in this process, after validating the
  * configuration and applying the migrations. Fails before listening when anything of that fails.
  */
-export async function startGateway(options: { port: number; host: string; env: NodeJS.ProcessEnv; logger: Logger }): Promise<RunningGateway> {
+export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const routes = await loadRoutes(join(packageRoot(), 'template.yaml'));
   const endpoints = lambdaEndpoints(options.env);
-  let invoke;
+  let invoke: Invoke;
   let mode: Record<string, unknown>;
   if (endpoints.size > 0) {
     const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
@@ -34,10 +48,21 @@ export async function startGateway(options: { port: number; host: string; env: N
   } else {
     const config = loadConfig(options.env);
     await migrate(config.connection, options.logger);
-    invoke = invokeInProcess();
+    invoke = invokeInProcess(inProcessHandlers({ config, logger: options.logger, dumpSource: options.dumpSource, shutdown: options.shutdown }));
     mode = { mode: 'in-process', database: config.connection.description, backupDir: config.backupDir };
   }
-  const server = createGateway({ routes, invoke, logger: options.logger });
+  // Requests under way are tracked so that closing waits for them, also when their client has gone.
+  const underWay = new Set<Promise<unknown>>();
+  const tracked: Invoke = (route, event) => {
+    const invocation = invoke(route, event);
+    underWay.add(invocation);
+    void invocation.then(
+      () => underWay.delete(invocation),
+      () => underWay.delete(invocation),
+    );
+    return invocation;
+  };
+  const server = createGateway({ routes, invoke: tracked, logger: options.logger });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);
@@ -51,6 +76,11 @@ export async function startGateway(options: { port: number; host: string; env: N
   });
   return {
     url,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...underWay]);
+      server.closeIdleConnections();
+      await closed;
+    },
   };
 }

@@ -29,15 +29,43 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
   it.each([
     [409, JSON.stringify({ error: { code: 'BACKUP_IN_PROGRESS', message: 'busy' } }), 'application/json', 'BACKUP_IN_PROGRESS', 'busy'],
     [500, JSON.stringify({ error: { code: 'DUMP_FAILED', message: 'pg_dump failed' } }), 'application/json', 'DUMP_FAILED', 'pg_dump failed'],
-    [502, '<html>Bad Gateway</html>', 'text/html', 'HTTP_502', '<html>Bad Gateway</html>'],
-  ])('turns a %i answer into an ApiError', async (status, body, contentType, code, message) => {
+    [502, '<html>Bad Gateway</html>', 'text/html', 'HTTP_502', 'URL answered 502 Bad Gateway with text/html, not the notes API\'s JSON: is --api-url (API_URL) right?'],
+    [200, '<!doctype html><h1>Welcome to nginx</h1>', 'text/html; charset=utf-8', 'HTTP_200', 'URL answered 200 OK with text/html, not the notes API\'s JSON: is --api-url (API_URL) right?'],
+  ])('turns a %i answer into an ApiError, summarising one that is not JSON in one line', async (status, body, contentType, code, message) => {
     const api = await standInApi(() => ({ status, body, contentType }));
     close = api.close;
 
     const error = await new ApiClient({ baseUrl: api.url }).backup({ timeoutMs: 5_000 }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status, code, message });
+    expect(error).toMatchObject({ status, code, message: message.replace('URL', api.url) });
+  });
+
+  it.each([
+    ['no credential', {}, 401, 'the API requires a token (401): pass --token or set API_TOKEN'],
+    ['a token', { token: 'wrong' }, 401, 'the API refused the token (401): check --token (API_TOKEN)'],
+    ['no credential', {}, 403, 'the API refused the request (403 Forbidden): the deployed API needs its key: pass --api-key or set API_KEY'],
+    ['an API key', { apiKey: 'wrong' }, 403, 'the API refused the API key (403 Forbidden): check --api-key (API_KEY)'],
+  ])('says which credential to give when refused with %s (%i)', async (_with, credentials, status, message) => {
+    // 401 as the gateway answers a bearer-token failure; 403 as AWS API Gateway answers a missing or wrong API key.
+    const body = status === 401 ? { error: { code: 'UNAUTHORIZED', message: 'the bearer token is wrong' } } : { message: 'Forbidden' };
+    const api = await standInApi(() => ({ status, body: JSON.stringify(body) }));
+    close = api.close;
+
+    const error = await new ApiClient({ baseUrl: api.url, ...credentials }).listFolders().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it('sends the API key as x-api-key, as the API deployed on AWS expects', async () => {
+    const api = await standInApi(() => ({ status: 200, body: JSON.stringify({ folders: [] }) }));
+    close = api.close;
+
+    await new ApiClient({ baseUrl: api.url, apiKey: 'k3y' }).listFolders();
+
+    expect(api.requests[0]!.headers).toEqual(expect.objectContaining({ 'x-api-key': 'k3y' }));
+    expect(api.requests[0]!.headers).not.toHaveProperty('authorization');
   });
 
   it('says when nothing listens', async () => {

@@ -24,10 +24,12 @@ export class ApiUnreachableError extends Error {
 
 export interface BackupAnswer {
   backup: Backup;
-  rotation: { kept: KeptBackup[]; archived: string[]; deleted: string[]; skipped: { file: string; reason: string }[] };
+  rotation: { kept: KeptBackup[]; archived: string[]; deleted: string[]; skipped: { file: string; reason: string }[]; stalePartials: string[] };
 }
 
 export interface BackupListing {
+  /** The database listed, or null when every database's backups are (`all`). */
+  database: string | null;
   kept: KeptBackup[];
   archived: string[];
   deleted: string[];
@@ -35,7 +37,10 @@ export interface BackupListing {
 
 export interface ApiClientOptions {
   baseUrl: string;
+  /** Sent as `Authorization: Bearer …` (the local gateway's and the containers' `API_TOKEN`). */
   token?: string;
+  /** Sent as `x-api-key` (the API key of the API deployed with `sam deploy`). */
+  apiKey?: string;
   /** Ordinary requests give up after this long. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -45,12 +50,14 @@ export interface ApiClientOptions {
 export class ApiClient {
   readonly baseUrl: string;
   private readonly token?: string;
+  private readonly apiKey?: string;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
 
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.token = options.token;
+    this.apiKey = options.apiKey;
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetch = options.fetch ?? globalThis.fetch;
   }
@@ -78,7 +85,7 @@ export class ApiClient {
     this.request<{ note: Note }>('PUT', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
   untagNote = (id: number, tag: string) =>
     this.request<{ note: Note }>('DELETE', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
-  listBackups = () => this.request<BackupListing>('GET', '/db-backups');
+  listBackups = (options: { all?: boolean } = {}) => this.request<BackupListing>('GET', `/db-backups${options.all ? '?all=true' : ''}`);
 
   /** POST /db-backup: rotate, then back up. Waits at most `timeoutMs`; `signal` aborts the wait. */
   backup = (options: { timeoutMs: number; signal?: AbortSignal }) =>
@@ -90,6 +97,7 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.apiKey) headers['x-api-key'] = this.apiKey;
     let response: Response;
     try {
       response = await this.fetch(`${this.baseUrl}${path}`, {
@@ -103,11 +111,36 @@ export class ApiClient {
     }
     const text = await response.text();
     const payload = parseJson(text);
+    if (response.status === 204 && text === '') return undefined as T;
+    if (payload === undefined) throw new ApiError(response.status, `HTTP_${response.status}`, this.notJson(response));
     if (!response.ok) {
-      const apiError = (payload as { error?: { code?: string; message?: string } } | undefined)?.error;
-      throw new ApiError(response.status, apiError?.code ?? `HTTP_${response.status}`, apiError?.message ?? (text.slice(0, 200) || response.statusText));
+      const apiError = (payload as { error?: { code?: string; message?: string } }).error;
+      const code = apiError?.code ?? `HTTP_${response.status}`;
+      const message = apiError?.message ?? (payload as { message?: string }).message ?? response.statusText;
+      throw new ApiError(response.status, code, this.explainRefusal(response.status, message));
     }
     return payload as T;
+  }
+
+  /** A web server that is not the notes API (a wrong --api-url) answers HTML: summarised, never printed. */
+  private notJson(response: Response): string {
+    const type = response.headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+    return `${this.baseUrl} answered ${response.status} ${response.statusText} with ${type}, not the notes API's JSON: is --api-url (API_URL) right?`;
+  }
+
+  /** 401 (the gateway's bearer token) and 403 (AWS API Gateway's API key) say which credential to give. */
+  private explainRefusal(status: number, message: string): string {
+    if (status === 401) {
+      return this.token
+        ? 'the API refused the token (401): check --token (API_TOKEN)'
+        : 'the API requires a token (401): pass --token or set API_TOKEN';
+    }
+    if (status === 403 && message === 'Forbidden') {
+      return this.apiKey
+        ? 'the API refused the API key (403 Forbidden): check --api-key (API_KEY)'
+        : 'the API refused the request (403 Forbidden): the deployed API needs its key: pass --api-key or set API_KEY';
+    }
+    return message;
   }
 
   private explain(error: unknown, timeoutMs: number, signal?: AbortSignal): string {

@@ -1,30 +1,56 @@
 import { styleText } from 'node:util';
 
 type Style = Parameters<typeof styleText>[0];
+type Stream = NodeJS.WritableStream & { isTTY?: boolean; hasColors?: () => boolean };
 
-/** Where the CLI writes: results to `out`, warnings and progress to `err`; colour only on a TTY without NO_COLOR. */
+/**
+ * Where the CLI writes: results to `out`, progress, warnings and errors to `err`; colour only on a TTY
+ * without NO_COLOR. Once the terminal is gone (`terminalGone()`: its window was closed) nothing more
+ * is written to it.
+ */
 export class Output {
   readonly color: boolean;
 
   constructor(
-    readonly out: NodeJS.WritableStream & { isTTY?: boolean; hasColors?: () => boolean },
-    readonly err: NodeJS.WritableStream & { isTTY?: boolean },
+    readonly out: Stream,
+    readonly err: Stream,
     env: NodeJS.ProcessEnv = process.env,
+    private readonly terminalGone: () => boolean = () => false,
   ) {
     this.color = Boolean(out.isTTY) && !('NO_COLOR' in env) && (out.hasColors?.() ?? false);
   }
 
+  /** True while `err` is a terminal that is still there: progress may be animated on it. */
+  get interactive(): boolean {
+    return Boolean(this.err.isTTY) && !this.terminalGone();
+  }
+
   /** Writes lines to stdout. */
   print(text: string): void {
-    if (text !== '') this.out.write(`${text}\n`);
+    if (text !== '') this.write(this.out, `${text}\n`);
+  }
+
+  /** Writes a line to stderr as it is (progress, notices). */
+  note(text: string): void {
+    this.write(this.err, `${text}\n`);
   }
 
   /** Writes a line to stderr, prefixed `warning:`. */
   warn(text: string): void {
-    this.err.write(`${this.style('yellow', 'warning:')} ${text}\n`);
+    this.note(`${this.style('yellow', 'warning:')} ${text}`);
+  }
+
+  /** Writes a line to stderr, prefixed `error:`. */
+  error(text: string): void {
+    this.note(`${this.style('red', 'error:')} ${text}`);
   }
 
   style(style: Style, text: string): string {
     return this.color ? styleText(style, text) : text;
+  }
+
+  private write(stream: Stream, text: string): void {
+    if (stream.isTTY && this.terminalGone()) return;
+    stream.write(text);
   }
 }

@@ -13,14 +13,21 @@ describe('parseLine', () => {
     ['notes --tag urgent --json', ['notes'], { tag: 'urgent', json: true }],
     ['edit 3 --body="line one" --status draft', ['edit', '3'], { body: 'line one', status: 'draft' }],
     ['   folders   ', ['folders'], {}],
+    ['add "He said \\"hi\\""', ['add', 'He said "hi"'], {}],
+    ["add 'a \"quoted\" word'", ['add', 'a "quoted" word'], {}],
+    ['add it\\\'s', ['add', "it's"], {}],
+    ['tag 1 ""', ['tag', '1', ''], {}],
   ])('reads %j', (line, words, flags) => {
     expect(parseLine(line)).toEqual({ words, flags });
   });
 
   it.each([
-    ['add x --colour red', /Unknown option '--colour'/],
-    ['notes --json=yes', /does not take an argument/],
-    ['add x --folder', /argument missing/],
+    ['add x --colour red', /^unknown option --colour$/],
+    ['notes --json=yes', /^--json takes no value$/],
+    ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
+    ['add "unterminated', /^unbalanced quotes/],
+    ["add 'also unterminated", /^unbalanced quotes/],
+    ['add "ends in a backslash\\', /^unbalanced quotes/],
   ])('refuses %j with a usage error', (line, message) => {
     expect(() => parseLine(line)).toThrow(UsageError);
     expect(() => parseLine(line)).toThrow(message);
@@ -58,6 +65,8 @@ describe('runCommand checks the command line before calling the API (stand-in cl
     [['add', 'x'], { tag: 'y' }, 'add does not take --tag; usage: add <title>'],
     [['edit', '3'], {}, 'edit needs at least one of --title, --body, --status, --folder'],
     [['folder', 'add', '/'], {}, 'a folder path needs at least one name, e.g. home or home/groceries'],
+    [['tag', '1', ''], {}, 'a tag cannot be empty'],
+    [['untag', '1', 'a', ' '], {}, 'a tag cannot be empty'],
   ])('refuses %j %j', async (words, flags, message) => {
     await expect(runCommand(context, words, flags)).rejects.toThrow(new UsageError(message));
   });

@@ -13,6 +13,7 @@ export interface CommandFlags {
   title?: string;
   status?: string;
   json?: boolean;
+  all?: boolean;
 }
 
 export const COMMAND_FLAG_TYPES = {
@@ -22,6 +23,7 @@ export const COMMAND_FLAG_TYPES = {
   title: 'string',
   status: 'string',
   json: 'boolean',
+  all: 'boolean',
 } as const satisfies Record<keyof CommandFlags, 'string' | 'boolean'>;
 
 export interface CommandContext {
@@ -133,7 +135,7 @@ export const COMMANDS: Command[] = [
     name: 'tag', args: '<id> <tag>…', summary: 'tag a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
       let note;
-      for (const tag of tags) note = await context.api.tagNote(noteId(id!), tag);
+      for (const tag of checkTags(tags)) note = await context.api.tagNote(noteId(id!), tag);
       show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ')}`);
     },
   },
@@ -141,7 +143,7 @@ export const COMMANDS: Command[] = [
     name: 'untag', args: '<id> <tag>…', summary: 'remove tags from a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
       let note;
-      for (const tag of tags) note = await context.api.untagNote(noteId(id!), tag);
+      for (const tag of checkTags(tags)) note = await context.api.untagNote(noteId(id!), tag);
       show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ') || '—'}`);
     },
   },
@@ -154,9 +156,9 @@ export const COMMANDS: Command[] = [
     },
   },
   {
-    name: 'backups', args: '', summary: 'list the backups and the rules that keep each one', flags: ['json'], minArgs: 0, maxArgs: 0,
+    name: 'backups', args: '', summary: "list this database's backups and the rules that keep each one (--all: every database's)", flags: ['all', 'json'], minArgs: 0, maxArgs: 0,
     async run(context, _args, flags) {
-      const listing = await context.api.listBackups();
+      const listing = await context.api.listBackups({ all: flags.all === true });
       show(context, flags, listing, formatBackupListing(listing, context.output));
     },
   },
@@ -207,6 +209,11 @@ async function folderId(api: ApiClient, path: string): Promise<number | null> {
   const folder = (await api.listFolders()).find((candidate) => candidate.path === wanted);
   if (!folder) throw new CommandError(`no folder "${wanted}" (folders lists them)`);
   return folder.id;
+}
+
+function checkTags(tags: string[]): string[] {
+  if (tags.some((tag) => tag.trim() === '')) throw new UsageError('a tag cannot be empty');
+  return tags;
 }
 
 function noteId(text: string): number {

@@ -1,3 +1,5 @@
+import { parseBackupFileName } from '../../functions/backup/backupFileName.js';
+import { onlyDatabase } from '../../functions/backup/onlyDatabase.js';
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
 import type { BackupAnswer, BackupListing } from './ApiClient.js';
 import { formatSeconds } from './ApiClient.js';
@@ -14,32 +16,42 @@ export function formatFolders(folders: Folder[], output: Output): string {
     .join('\n');
 }
 
-/** One line per note: id, title, folder, tags. */
+/** Titles longer than this are cut in lists (`show` prints them whole). */
+const LIST_TITLE_LENGTH = 60;
+
+/** One line per note: id, status, title (cut at 60 characters), folder, tags. */
 export function formatNotes(notes: NoteSummary[], output: Output): string {
   if (notes.length === 0) return 'no notes';
-  const width = Math.max(...notes.map((note) => String(note.id).length));
+  const idWidth = Math.max(...notes.map((note) => String(note.id).length));
+  const statusWidth = Math.max(...notes.map((note) => note.status.length));
   return notes
     .map((note) => {
       const where = note.folder ? output.style('dim', ` [${note.folder}]`) : '';
       const tags = note.tags.length > 0 ? ` ${output.style('cyan', note.tags.map((t) => `#${t}`).join(' '))}` : '';
-      const status = note.status === 'active' ? '' : output.style('dim', ` (${note.status})`);
-      return `${String(note.id).padStart(width)}  ${note.title}${status}${where}${tags}`;
+      const status = output.style('dim', note.status.padEnd(statusWidth));
+      return `${String(note.id).padStart(idWidth)}  ${status}  ${cut(note.title, LIST_TITLE_LENGTH)}${where}${tags}`;
     })
     .join('\n');
 }
 
+/** A note in full: title, status, folder, tags, dates and body. */
 export function formatNote(note: Note, output: Output): string {
   return [
-    `${output.style('bold', `#${note.id} ${note.title}`)}${note.status === 'active' ? '' : ` (${note.status})`}`,
-    `folder: ${note.folder ?? '—'}    tags: ${note.tags.length > 0 ? note.tags.join(', ') : '—'}`,
+    output.style('bold', `#${note.id} ${note.title}`),
+    `status: ${note.status}    folder: ${note.folder ?? '—'}    tags: ${note.tags.length > 0 ? note.tags.join(', ') : '—'}`,
     `updated: ${new Date(note.updatedAt).toISOString()}`,
     ...(note.body ? ['', note.body] : []),
   ].join('\n');
 }
 
-/** `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted`. */
+/**
+ * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted`, the rotation
+ * counted over this database's backups only (other databases may share the folder).
+ */
 export function formatBackup({ backup, rotation }: BackupAnswer, output: Output): string {
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); rotation: ${rotation.kept.length} kept, ${rotation.archived.length} archived, ${rotation.deleted.length} deleted`;
+  const database = parseBackupFileName(backup.file)?.database;
+  const ours = database === undefined ? rotation : onlyDatabase(rotation, database);
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); rotation: ${ours.kept.length} kept, ${ours.archived.length} archived, ${ours.deleted.length} deleted`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {
@@ -48,7 +60,14 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
     ...listing.archived.map((file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}`),
     ...listing.deleted.map((file) => `${file}  ${output.style('red', 'deleted at the next rotation')}`),
   ];
-  return lines.length > 0 ? lines.join('\n') : 'no backups yet (backup takes one)';
+  if (lines.length > 0) return lines.join('\n');
+  return listing.database === null ? 'no backups yet (backup takes one)' : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;
+}
+
+/** `text` cut to `length` characters, ending in `…` when cut. */
+function cut(text: string, length: number): string {
+  const characters = [...text];
+  return characters.length <= length ? text : `${characters.slice(0, length - 1).join('')}…`;
 }
 
 export function formatBytes(bytes: number): string {

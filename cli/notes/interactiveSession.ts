@@ -10,14 +10,16 @@ export interface SessionOptions {
   backupOnExit: boolean;
   /** Where leaving is announced from: the process, or a test's stand-in emitter. */
   signals?: NodeJS.EventEmitter;
+  /** What becomes of the backup when the user stops waiting for it (a second Ctrl-C). */
+  afterStop?: string;
 }
 
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Runs the interactive notes prompt until the user leaves — `exit`, `quit`, end of input (Ctrl-D),
- * Ctrl-C, SIGTERM or SIGHUP — then takes the backup exactly once and resolves. A second Ctrl-C
- * while the backup runs stops waiting for it. Never rejects: leaving must always work.
+ * Runs the interactive notes prompt until the user leaves — `exit`, `quit`, end of input (Ctrl-D, or
+ * the terminal closed), Ctrl-C, SIGTERM or SIGHUP — then takes the backup exactly once and resolves.
+ * A second Ctrl-C while the backup runs stops waiting for it. Never rejects: leaving must always work.
  */
 export function interactiveSession(context: CommandContext, options: SessionOptions): Promise<void> {
   const { output } = context;
@@ -33,7 +35,7 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   const done = new Promise<void>((resolve) => (finished = resolve));
 
   const prompt = () => {
-    if (tty && !leaving) rl.prompt();
+    if (tty && !leaving && output.interactive) rl.prompt();
   };
 
   const leave = (how: string, afterCommands: boolean) => {
@@ -47,9 +49,9 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
       rl.close();
       if (afterCommands) await commands;
       if (options.backupOnExit) {
-        await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, signal: abortWait.signal });
+        await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, signal: abortWait.signal, afterStop: options.afterStop });
       } else {
-        output.err.write('Leaving without a backup (--no-backup).\n');
+        output.note('Leaving without a backup (--no-backup).');
       }
       for (const signal of EXIT_SIGNALS) signals.removeListener(signal, onSignal[signal]);
       finished();
@@ -62,8 +64,11 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   >;
   for (const signal of EXIT_SIGNALS) signals.on(signal, onSignal[signal]);
 
+  // A terminal that goes away fails the reads (EIO) and readline's attempt to restore the terminal
+  // mode; end of input follows, which leaves. Those errors must not crash the way out.
+  rl.on('error', () => undefined);
   rl.on('SIGINT', () => {
-    if (tty) output.out.write('\n');
+    if (tty) output.note('');
     leave('Ctrl-C', false);
   });
   rl.on('close', () => leave('end of input', true));
@@ -84,13 +89,13 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   return done;
 }
 
-/** Runs one line; a failure is printed and the session goes on. */
+/** Runs one line; a failure is printed (a usage error as it is: it already says how) and the session goes on. */
 async function runLine(context: CommandContext, line: string): Promise<void> {
   try {
     const { words, flags } = parseLine(line);
     await runCommand(context, words, flags);
   } catch (error) {
-    const prefix = error instanceof UsageError ? 'usage' : 'error';
-    context.output.err.write(`${context.output.style('red', `${prefix}:`)} ${(error as Error).message}\n`);
+    if (error instanceof UsageError) context.output.note(context.output.style('yellow', error.message));
+    else context.output.error((error as Error).message);
   }
 }

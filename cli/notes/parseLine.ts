@@ -1,22 +1,34 @@
+import { split } from 'shlex';
 import { parseArgs } from 'node:util';
-import { parseArgsStringToArgv } from 'string-argv';
 import { UsageError } from '../UsageError.js';
 import { COMMAND_FLAG_TYPES, type CommandFlags } from './commands.js';
 
 const OPTIONS = Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }]));
 
-/** Splits an interactive line like a shell would (quotes group words) and reads its flags. */
+/**
+ * Splits an interactive line like a POSIX shell would (quotes group words, a backslash escapes the
+ * next character, also `\"` inside double quotes) and reads its flags. Unbalanced quotes, unknown
+ * flags and flags missing their value are usage errors.
+ */
 export function parseLine(line: string): { words: string[]; flags: CommandFlags } {
   let argv: string[];
   try {
-    argv = parseArgsStringToArgv(line);
+    argv = split(line);
   } catch {
-    throw new UsageError('unbalanced quotes');
+    throw new UsageError('unbalanced quotes: close every " and \' (write \\" for a quote inside double quotes)');
   }
   try {
     const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     return { words: positionals, flags: values as CommandFlags };
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    throw new UsageError(flagProblem(error as Error & { code?: string }));
   }
+}
+
+function flagProblem(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]*)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option ?? error.message}`;
+  if (/argument missing/.test(error.message)) return `${option} needs a value, e.g. ${option} "some text"`;
+  if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
+  return error.message.replace(/\. To specify a positional argument.*$/s, '');
 }

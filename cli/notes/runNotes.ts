@@ -8,9 +8,12 @@ import { takeBackup } from './takeBackup.js';
 export interface NotesOptions {
   apiUrl: string;
   token?: string;
+  apiKey?: string;
   /** true: back up after a one-shot command; false: not even when leaving the session; undefined: the defaults. */
   backup?: boolean;
   backupTimeoutSeconds: number;
+  /** What becomes of the exit backup when the user stops waiting for it (a second Ctrl-C). */
+  afterStop?: string;
 }
 
 /**
@@ -24,7 +27,7 @@ export async function runNotes(
   io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: Output },
 ): Promise<number> {
   const context = {
-    api: new ApiClient({ baseUrl: checkApiUrl(options.apiUrl), token: options.token || undefined }),
+    api: new ApiClient({ baseUrl: checkApiUrl(options.apiUrl), token: options.token || undefined, apiKey: options.apiKey || undefined }),
     output: io.output,
     backupTimeoutMs: checkTimeout(options.backupTimeoutSeconds) * 1000,
   };
@@ -32,7 +35,7 @@ export async function runNotes(
     if (Object.values(flags).some((value) => value !== undefined && value !== false)) {
       throw new UsageError('command flags such as --folder go with a command, e.g. notes add "Milk" --folder home');
     }
-    await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false });
+    await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false, afterStop: options.afterStop });
     return 0;
   }
   await runCommand(context, words, flags);

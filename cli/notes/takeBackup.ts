@@ -5,19 +5,24 @@ import type { Output } from './Output.js';
 
 export interface TakeBackupOptions {
   timeoutMs: number;
-  /** Aborts the wait (a second Ctrl-C); the API may still finish the backup. */
+  /** Aborts the wait (a second Ctrl-C). */
   signal?: AbortSignal;
+  /** What happens to the backup when the wait is aborted, for the line that says so. */
+  afterStop?: string;
 }
 
 /**
- * Asks the API for a backup and says how it went: a spinner (TTY) or a plain line while waiting, then
- * one result line on stdout, or a warning on stderr saying that no backup was taken and why.
- * Never throws; returns whether a backup was written.
+ * Asks the API for a backup and says how it went: a spinner (on a terminal) or a plain line while
+ * waiting, then one result line on stdout, or a warning on stderr saying that no backup was taken and
+ * why. Never throws; returns whether a backup was written.
  */
 export async function takeBackup(api: ApiClient, output: Output, options: TakeBackupOptions): Promise<boolean> {
   const waiting = `Backing up the database (${api.baseUrl}, up to ${formatSeconds(options.timeoutMs)})…`;
-  const spinner = output.err.isTTY ? yoctoSpinner({ text: waiting, stream: output.err as NodeJS.WriteStream }).start() : undefined;
-  if (!spinner) output.err.write(`${waiting}\n`);
+  // handleSignals: false — the spinner must not install SIGINT/SIGTERM handlers that exit the process.
+  const spinner = output.interactive
+    ? yoctoSpinner({ text: waiting, stream: output.err as NodeJS.WriteStream, handleSignals: false }).start()
+    : undefined;
+  if (!spinner) output.note(waiting);
   try {
     const answer = await api.backup(options);
     spinner?.stop();
@@ -25,7 +30,7 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
     return true;
   } catch (error) {
     spinner?.stop();
-    if (options.signal?.aborted) output.warn('stopped waiting for the backup; the API may still finish it');
+    if (options.signal?.aborted) output.warn(`stopped waiting for the backup; ${options.afterStop ?? 'the API may still finish it'}`);
     else output.warn(`no backup was taken: ${reason(error)}`);
     return false;
   }

@@ -66,6 +66,11 @@ export class BackupCreator {
     this.logger = options.logger ?? silentLogger;
   }
 
+  /** The name of the database backups are made of (asks the source: one connection). */
+  async databaseName(): Promise<string> {
+    return (await this.source.prepare()).database;
+  }
+
   /**
    * Checks, without writing anything, that a backup can start now: the database answers, pg_dump fits
    * it, and the folder has room. Throws the BackupError that `create` would.
@@ -81,14 +86,18 @@ export class BackupCreator {
   /**
    * Dumps the database into a new, never-overwriting, timestamped file and returns what was written.
    * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
+   * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
    */
-  async create(checked?: { database: string; extension: string }): Promise<Backup> {
+  async create(checked?: { database: string; extension: string }, options: { signal?: AbortSignal } = {}): Promise<Backup> {
     const { database, extension } = checked ?? (await this.preflight());
     const startedAt = this.clock();
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
-      const sha256 = this.gzipLevel === undefined ? await this.writePlain(handle, partialPath) : await this.writeGzipped(handle, partialPath, this.gzipLevel);
+      const sha256 =
+        this.gzipLevel === undefined
+          ? await this.writePlain(handle, partialPath, options.signal)
+          : await this.writeGzipped(handle, partialPath, this.gzipLevel, options.signal);
       const { size: bytes } = await handle.stat();
       await handle.sync();
       await handle.close();
@@ -112,8 +121,8 @@ export class BackupCreator {
   }
 
   /** pg_dump writes straight into the file, hashed as it grows; then its tail is checked. Returns the sha256. */
-  private async writePlain(handle: fs.FileHandle, partialPath: string): Promise<string> {
-    const dumping = this.source.dumpTo(handle.fd);
+  private async writePlain(handle: fs.FileHandle, partialPath: string, signal?: AbortSignal): Promise<string> {
+    const dumping = this.source.dumpTo(handle.fd, { signal });
     // The hash reader finishes (and closes the file) before anything else happens, even when the dump
     // failed: an open reader would keep a removed partial file's space in use.
     const sha256 = await hashWhileWritten(partialPath, dumping);
@@ -130,7 +139,7 @@ export class BackupCreator {
    * The source writes gzip straight into the file (pg_dump's own compression); the file is hashed as it
    * grows and gunzipped on the way, so the completion marker is checked without a second pass.
    */
-  private async writeGzipped(handle: fs.FileHandle, partialPath: string, level: number): Promise<string> {
+  private async writeGzipped(handle: fs.FileHandle, partialPath: string, level: number, signal?: AbortSignal): Promise<string> {
     const sql = new TailKeeper(TAIL_BYTES);
     const gunzip = createGunzip();
     // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
@@ -139,7 +148,7 @@ export class BackupCreator {
       (error: unknown) => error as Error,
     );
     try {
-      const dumping = this.source.dumpTo(handle.fd, { gzipLevel: level });
+      const dumping = this.source.dumpTo(handle.fd, { gzipLevel: level, signal });
       const sha256 = await hashWhileWritten(partialPath, dumping, async (chunk) => {
         if (!gunzip.write(chunk)) await once(gunzip, 'drain');
       });

@@ -1,7 +1,7 @@
 import { silentLogger, type Logger } from '../log/Logger.js';
 import type { Backup, BackupCreator } from './BackupCreator.js';
 import type { BackupRotator, RotationResult } from './BackupRotator.js';
-import { BackupInProgressError, BackupError } from './errors.js';
+import { BackupCancelledError, BackupInProgressError, BackupError } from './errors.js';
 import { BackupStatus } from './BackupStatus.js';
 import { withFolderLock } from './withFolderLock.js';
 
@@ -32,13 +32,18 @@ export class BackupService {
   /**
    * Rotates, then backs up; throws BackupInProgressError when another run holds the folder. Every
    * attempt that got the lock is recorded in the folder's status file (read by GET /health).
+   * `signal` cancels (BackupCancelledError): a rotation under way finishes, a running dump is stopped
+   * and its partial file removed; nothing is left half-done.
    */
-  async rotateThenBackUp(): Promise<{ backup: Backup; rotation: RotationResult }> {
+  async rotateThenBackUp(options: { signal?: AbortSignal } = {}): Promise<{ backup: Backup; rotation: RotationResult }> {
+    const { signal } = options;
     const status = new BackupStatus(this.creator.dir);
     try {
+      throwIfCancelled(signal);
       const result = await this.locked(async () => {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
+        throwIfCancelled(signal);
         const rotation = await this.rotator.rotate();
         this.logger.info('rotation.done', {
           kept: rotation.kept.length,
@@ -46,7 +51,8 @@ export class BackupService {
           deleted: rotation.deleted.length,
           stalePartials: rotation.stalePartials,
         });
-        const backup = await this.creator.create(checked);
+        throwIfCancelled(signal);
+        const backup = await this.creator.create(checked, { signal });
         return { backup, rotation };
       });
       await this.record(status, { at: result.backup.startedAt, ok: true, file: result.backup.file, bytes: result.backup.bytes });
@@ -83,4 +89,8 @@ export class BackupService {
   private locked<T>(work: () => Promise<T>): Promise<T> {
     return withFolderLock(this.creator.dir, work, { logger: this.logger });
   }
+}
+
+function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new BackupCancelledError('the backup was cancelled: the API is shutting down');
 }

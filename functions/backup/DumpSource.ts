@@ -7,7 +7,8 @@ export interface DumpSource {
   prepare(): Promise<{ database: string }>;
   /**
    * Writes a complete plain-SQL dump (schema and data) to the open file descriptor `fd`,
-   * gzip-compressed at `gzipLevel` when given, or throws a BackupError.
+   * gzip-compressed at `gzipLevel` when given, or throws a BackupError. A source that can be
+   * interrupted stops when `signal` aborts and throws BackupCancelledError.
    */
-  dumpTo(fd: number, options?: { gzipLevel?: number }): Promise<void>;
+  dumpTo(fd: number, options?: { gzipLevel?: number; signal?: AbortSignal }): Promise<void>;
 }

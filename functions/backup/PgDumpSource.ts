@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { redactUrl, type DatabaseConnection } from '../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
-import { DatabaseUnavailableError, DumpFailedError } from './errors.js';
+import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from './errors.js';
 import { runCommand, type CommandRunner } from './runCommand.js';
 
 export interface PgDumpSourceOptions {
@@ -50,8 +50,11 @@ export class PgDumpSource implements DumpSource {
     return { database: server.database };
   }
 
-  /** Runs pg_dump with `fd` as its stdout; the password goes through a private passfile, never argv. */
-  async dumpTo(fd: number, options: { gzipLevel?: number } = {}): Promise<void> {
+  /**
+   * Runs pg_dump with `fd` as its stdout; the password goes through a private passfile, never argv.
+   * `signal` stops pg_dump (SIGTERM, then SIGKILL) and throws BackupCancelledError once it has exited.
+   */
+  async dumpTo(fd: number, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<void> {
     const secretDir = this.connection.password ? await fs.mkdtemp(join(tmpdir(), 'notes-pgpass-')) : undefined;
     try {
       const env: NodeJS.ProcessEnv = { ...this.env, PGCONNECT_TIMEOUT: this.env.PGCONNECT_TIMEOUT ?? '10' };
@@ -70,8 +73,9 @@ export class PgDumpSource implements DumpSource {
         ...(options.gzipLevel === undefined ? [] : [`--compress=${options.gzipLevel}`]),
         ...this.connection.dumpArgs,
       ];
-      const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs });
+      const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs, signal: options.signal });
       const stderr = this.redact(result.stderr.trim());
+      if (result.cancelled) throw new BackupCancelledError('the backup was cancelled: pg_dump was stopped', { detail: stderr });
       if (result.timedOut) {
         throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
       }

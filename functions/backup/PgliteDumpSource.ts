@@ -26,6 +26,7 @@ export class PgliteDumpSource implements DumpSource {
     return { database: this.name };
   }
 
+  /** The WASM pg_dump cannot be interrupted: a cancelled backup still finishes its (small) dump. */
   async dumpTo(fd: number, options: { gzipLevel?: number } = {}): Promise<void> {
     let dump: Buffer;
     try {

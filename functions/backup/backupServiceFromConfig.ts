@@ -3,22 +3,24 @@ import { jsonLogger, type Logger } from '../log/Logger.js';
 import { BackupCreator } from './BackupCreator.js';
 import { BackupRotator } from './BackupRotator.js';
 import { BackupService } from './BackupService.js';
-import { embeddedDumpSource } from './embeddedDumpSource.js';
+import type { DumpSource } from './DumpSource.js';
 import { PgDumpSource } from './PgDumpSource.js';
 
 /**
- * Wires the production backup service: the native pg_dump (or the embedded database's own dump when
- * `npm start` runs one), the real clock, JSON logs on stderr.
+ * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
+ * start` gives the embedded database's own dump), the real clock, JSON logs on stderr.
  */
-export function backupServiceFromConfig(config: BackupConfig, logger: Logger = jsonLogger()): BackupService {
-  const source = embeddedDumpSource() ?? new PgDumpSource({
-    connection: config.connection,
-    pgDumpPath: config.pgDumpPath,
-    timeoutMs: config.timeoutMs,
-    lockWaitTimeoutMs: config.lockWaitTimeoutMs,
-  });
+export function backupServiceFromConfig(config: BackupConfig, logger: Logger = jsonLogger(), source?: DumpSource): BackupService {
+  const dumpSource =
+    source ??
+    new PgDumpSource({
+      connection: config.connection,
+      pgDumpPath: config.pgDumpPath,
+      timeoutMs: config.timeoutMs,
+      lockWaitTimeoutMs: config.lockWaitTimeoutMs,
+    });
   return new BackupService({
-    creator: new BackupCreator({ dir: config.backupDir, source, gzipLevel: config.gzipLevel, fileMode: config.fileMode, logger }),
+    creator: new BackupCreator({ dir: config.backupDir, source: dumpSource, gzipLevel: config.gzipLevel, fileMode: config.fileMode, logger }),
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, logger }),
     logger,
   });

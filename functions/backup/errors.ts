@@ -44,3 +44,9 @@ export class InsufficientStorageError extends BackupError {
   override readonly statusCode = 507;
   override readonly code = 'INSUFFICIENT_STORAGE';
 }
+
+/** The backup was cancelled because the API is shutting down (`npm start` leaving); nothing was left half-done. */
+export class BackupCancelledError extends BackupError {
+  override readonly statusCode = 503;
+  override readonly code = 'BACKUP_CANCELLED';
+}

@@ -6,6 +6,8 @@ export interface RunOptions {
   stdoutFd?: number;
   /** Stop the child after this long: SIGTERM, then SIGKILL after `killGraceMs`. */
   timeoutMs?: number;
+  /** Stop the child the same way when this aborts. */
+  signal?: AbortSignal;
   killGraceMs?: number;
 }
 
@@ -17,6 +19,8 @@ export interface CommandResult {
   /** Captured stderr, at most its last 64 KiB. */
   stderr: string;
   timedOut: boolean;
+  /** It was stopped because `signal` aborted. */
+  cancelled: boolean;
 }
 
 /** Runs a command to completion. Rejects only when it cannot start (e.g. ENOENT); a failing command resolves. */
@@ -34,7 +38,16 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let cancelled = false;
     const timers: NodeJS.Timeout[] = [];
+    const stop = () => {
+      child.kill('SIGTERM');
+      timers.push(setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000));
+    };
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stdout.length < CAPTURE_LIMIT) stdout += chunk.slice(0, CAPTURE_LIMIT - stdout.length);
     });
@@ -45,17 +58,22 @@ export const runCommand: CommandRunner = (command, args, options = {}) =>
       timers.push(
         setTimeout(() => {
           timedOut = true;
-          child.kill('SIGTERM');
-          timers.push(setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000));
+          stop();
         }, options.timeoutMs),
       );
     }
-    child.on('error', (error) => {
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+    const settle = () => {
       timers.forEach(clearTimeout);
+      options.signal?.removeEventListener('abort', onAbort);
+    };
+    child.on('error', (error) => {
+      settle();
       reject(error);
     });
     child.on('close', (exitCode, signal) => {
-      timers.forEach(clearTimeout);
-      resolve({ exitCode, signal, stdout, stderr, timedOut });
+      settle();
+      resolve({ exitCode, signal, stdout, stderr, timedOut, cancelled });
     });
   });

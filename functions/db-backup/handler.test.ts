@@ -30,7 +30,7 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
   const handlerWith = () => {
     const creator = new BackupCreator({ dir, source: database.source });
     const rotator = new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY });
-    return createDbBackupHandler(() => new BackupService({ creator, rotator }), silentLogger);
+    return createDbBackupHandler({ service: () => new BackupService({ creator, rotator }), logger: silentLogger });
   };
 
   beforeAll(async () => {
@@ -101,7 +101,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   let dir: string;
   const handlerWith = (env: NodeJS.ProcessEnv = {}) => {
     const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
-    return createDbBackupHandler(() => service, silentLogger);
+    return createDbBackupHandler({ service: () => service, logger: silentLogger });
   };
 
   beforeAll(async () => {
@@ -124,7 +124,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
   it('makes GET /health answer 503 after a failed backup, and 200 again after a good one', async () => {
     const health = async () => {
-      const handler = createDbBackupsHandler(() => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), silentLogger);
+      const handler = createDbBackupsHandler({ rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
       const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
       return { status: result.statusCode, body: JSON.parse(result.body) };
     };
@@ -142,7 +142,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   });
 
   it('makes GET /health answer 503 when the backup folder cannot be written', async () => {
-    const handler = createDbBackupsHandler(() => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), silentLogger);
+    const handler = createDbBackupsHandler({ rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
 
     const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
 
@@ -174,7 +174,7 @@ describe('POST /db-backup handler, HTTP edges (stand-in service: these paths nev
     ['GET', restEvent('GET', '/db-backup')],
     ['DELETE', httpApiEvent('DELETE', '/db-backup')],
   ])('answers 405 to %s', async (method, event) => {
-    const response = await call(createDbBackupHandler(unreachable, silentLogger), event);
+    const response = await call(createDbBackupHandler({ service: unreachable, logger: silentLogger }), event);
 
     expect(response.statusCode).toBe(405);
     expect(response.headers?.allow).toBe('POST');
@@ -184,14 +184,14 @@ describe('POST /db-backup handler, HTTP edges (stand-in service: these paths nev
   it('answers a generic 500 for an unexpected error and keeps its message out of the response', async () => {
     const failing = { rotateThenBackUp: async () => { throw new Error('secret internal detail'); } } as unknown as BackupService;
 
-    const response = await call(createDbBackupHandler(() => failing, silentLogger), restEvent('POST', '/db-backup'));
+    const response = await call(createDbBackupHandler({ service: () => failing, logger: silentLogger }), restEvent('POST', '/db-backup'));
 
     expect(response.statusCode).toBe(500);
     expect(response.json).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error; the API log has the details' } });
   });
 
   it('answers 500 BAD_CONFIGURATION naming the setting when the environment is invalid', async () => {
-    const handler = createDbBackupHandler(() => backupServiceFromConfig(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), silentLogger);
+    const handler = createDbBackupHandler({ service: () => backupServiceFromConfig(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), logger: silentLogger });
 
     const response = await call(handler, restEvent('POST', '/db-backup'));
 

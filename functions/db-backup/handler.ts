@@ -5,14 +5,21 @@ import { httpHandler } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 
+export interface DbBackupParts {
+  service: () => BackupService;
+  logger?: Logger;
+  /** Aborts when the process hosting the handler shuts down: a backup under way is cancelled cleanly. */
+  shutdown?: AbortSignal;
+}
+
 /**
  * POST /db-backup: rotates the existing backups, then writes a new full SQL backup.
  * 201 `{ backup, rotation }`; 409 while another backup runs; 503 when the database is down.
  */
-export function createDbBackupHandler(service: () => BackupService, logger: Logger = jsonLogger()) {
+export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown }: DbBackupParts) {
   return httpHandler(
     async () => {
-      const { backup, rotation } = await service().rotateThenBackUp();
+      const { backup, rotation } = await service().rotateThenBackUp({ signal: shutdown });
       return jsonResponse(201, {
         backup,
         rotation: {
@@ -32,4 +39,4 @@ export function createDbBackupHandler(service: () => BackupService, logger: Logg
 let productionService: BackupService | undefined;
 
 /** The Lambda entry point; the service is built from the environment on first use and then reused. */
-export const handler = createDbBackupHandler(() => (productionService ??= backupServiceFromConfig(loadConfig())));
+export const handler = createDbBackupHandler({ service: () => (productionService ??= backupServiceFromConfig(loadConfig())) });

@@ -1,29 +1,44 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
 import { BackupRotator } from '../backup/BackupRotator.js';
 import { checkHealth } from '../backup/checkHealth.js';
+import { onlyDatabase } from '../backup/onlyDatabase.js';
 import { loadConfig } from '../config/loadConfig.js';
+import { HttpError } from '../http/HttpError.js';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 
+export interface DbBackupsParts {
+  rotator: () => BackupRotator;
+  /** The name of the database this API backs up (its backups are the ones listed by default). */
+  database: () => Promise<string>;
+  logger?: Logger;
+}
+
 /**
  * Read-only views of the backup folder. Neither changes anything.
- * GET /db-backups: the backups with the rules that keep each one, and what the next rotation would do.
+ * GET /db-backups: this database's backups with the rules that keep each one, and what the next
+ * rotation would do to them; `?all=true` lists every database's backups in the folder.
  * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems.
  */
-export function createDbBackupsHandler(rotator: () => BackupRotator, logger: Logger = jsonLogger()) {
+export function createDbBackupsHandler({ rotator, database, logger = jsonLogger() }: DbBackupsParts) {
   const routes: Route<HttpEvent, APIGatewayProxyResult>[] = [
     {
       method: 'GET',
       path: '/db-backups',
-      handler: async () => {
+      handler: async (event: HttpEvent) => {
+        const all = readAll(event.queryStringParameters?.all ?? undefined);
         const plan = await rotator().plan();
+        const name = all ? null : await database();
+        const listed = name === null ? plan : onlyDatabase(plan, name);
         return jsonResponse(200, {
-          kept: plan.kept,
-          archived: plan.archived,
-          deleted: plan.deleted,
-          stalePartials: plan.stalePartials,
+          database: name,
+          kept: listed.kept,
+          archived: listed.archived,
+          deleted: listed.deleted,
+          stalePartials: listed.stalePartials,
           archiveCutoff: plan.archiveCutoff.toISOString(),
         });
       },
@@ -40,12 +55,25 @@ export function createDbBackupsHandler(rotator: () => BackupRotator, logger: Log
   return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { method: 'GET', logger });
 }
 
-let productionRotator: BackupRotator | undefined;
+function readAll(value: string | undefined): boolean {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true' || value === '') return true;
+  throw new HttpError(400, 'INVALID_INPUT', `all must be true or false (got "${value}")`);
+}
 
-export const handler = createDbBackupsHandler(() => {
-  if (!productionRotator) {
+let production: { rotator: BackupRotator; database: () => Promise<string> } | undefined;
+
+function productionParts() {
+  if (!production) {
     const config = loadConfig();
-    productionRotator = new BackupRotator({ dir: config.backupDir, policy: config.policy });
+    const service = backupServiceFromConfig(config);
+    production = { rotator: service.rotator, database: () => service.creator.databaseName() };
   }
-  return productionRotator;
+  return production;
+}
+
+/** The Lambda entry point; its parts are built from the environment on first use and then reused. */
+export const handler = createDbBackupsHandler({
+  rotator: () => productionParts().rotator,
+  database: () => productionParts().database(),
 });

@@ -15,8 +15,11 @@ export function requireToken<Event extends { headers?: Record<string, string | u
       if (!expected) return;
       const header = request.event.headers?.authorization ?? '';
       const offered = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
+      if (!offered) {
+        throw new HttpError(401, 'UNAUTHORIZED', 'this API needs a token: send Authorization: Bearer <API_TOKEN>', { 'www-authenticate': 'Bearer' });
+      }
       if (!timingSafeEqual(digest(offered), digest(expected))) {
-        throw new HttpError(401, 'UNAUTHORIZED', 'send Authorization: Bearer <API_TOKEN>', { 'www-authenticate': 'Bearer' });
+        throw new HttpError(401, 'UNAUTHORIZED', 'the bearer token is wrong', { 'www-authenticate': 'Bearer error="invalid_token"' });
       }
     },
   };

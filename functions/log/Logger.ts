@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 
 /** Structured logging: one JSON object per event. Passed in everywhere, so tests can hear or silence it. */
 export interface Logger {
@@ -9,17 +9,21 @@ export interface Logger {
 
 type Level = 'info' | 'warn' | 'error';
 
-let logFile: WriteStream | undefined;
-
-/** Where logs go by default: the file named by `LOG_FILE` (appended to), else stderr, which Lambda sends to its logs. */
+/**
+ * Where logs go by default: the file named by `LOG_FILE`, else stderr, which Lambda sends to its logs.
+ * The file is appended to synchronously: a line logged just before the process exits (the exit
+ * backup's result, after the terminal was closed) must not be lost in a write buffer.
+ */
 function defaultSink(line: string): void {
   const path = process.env.LOG_FILE?.trim();
-  if (!path) {
-    process.stderr.write(line);
-    return;
+  if (path) {
+    try {
+      return appendFileSync(path, line);
+    } catch {
+      // An unwritable log file must not fail the work being logged: the line goes to stderr instead.
+    }
   }
-  if (logFile?.path !== path) logFile = createWriteStream(path, { flags: 'a' });
-  logFile.write(line);
+  process.stderr.write(line);
 }
 
 /** A logger writing one JSON line per event to `write` (by default `LOG_FILE`, else stderr). */

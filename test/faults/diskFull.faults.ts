@@ -36,7 +36,7 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
   let mountPoint: string;
   const call = async () => {
     const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: mountPoint }), silentLogger);
-    const result = (await createDbBackupHandler(() => service, silentLogger)(restEvent('POST', '/db-backup') as never, lambdaContext())) as APIGatewayProxyResult;
+    const result = (await createDbBackupHandler({ service: () => service, logger: silentLogger })(restEvent('POST', '/db-backup') as never, lambdaContext())) as APIGatewayProxyResult;
     return { status: result.statusCode, error: JSON.parse(result.body).error as { code: string; message: string } | undefined };
   };
   /** Names and sizes, without the status file each attempt leaves. */

@@ -68,7 +68,7 @@ describe('400 simulated days of leaving the app, through the real handler with a
       rotator: new BackupRotator({ dir, policy, clock }),
       clock,
     });
-    const handler = createDbBackupHandler(() => service, silentLogger);
+    const handler = createDbBackupHandler({ service: () => service, logger: silentLogger });
     const random = seededRandom(400);
     const times = (names: string[]) => names.map((name) => parseBackupFileName(name)?.takenAt.getTime()).filter((t): t is number => t !== undefined);
     let mostInMain = 0;

@@ -1,0 +1,87 @@
+import { describe, expect, it } from '@jest/globals';
+import { startNotes } from '../test/support/cliProcess.js';
+import { standInApi } from '../test/support/standInServers.js';
+import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { PG_VARIABLES } from '../functions/db/hasDatabaseSettings.js';
+
+/** The built entry points as npm runs them, with no database configured unless a test sets one. */
+const ENTRIES = {
+  notes: 'dist/cli/notes.js',
+  start: 'dist/cli/start.js',
+  migrate: 'dist/cli/migrate.js',
+  api: 'dist/gateway/main.js',
+  'db-backup': 'dist/cli/db-backup.js',
+};
+
+function run(entry: keyof typeof ENTRIES, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const clean: NodeJS.ProcessEnv = { NO_COLOR: '1', ...env };
+  for (const name of ['DATABASE_URL', ...PG_VARIABLES]) if (!(name in env)) clean[name] = '';
+  return startNotes(args, clean, { entry: ENTRIES[entry] }).exited;
+}
+
+describe('the command lines answer a bad invocation with one line naming the program, exit 2, and do nothing', () => {
+  it.each([
+    ['notes', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
+    ['notes', ['add', 'x', '--colour', 'red'], 'notes: unknown option --colour (see --help)'],
+    ['notes', ['add'], 'notes: usage: add <title>'],
+    ['notes', ['tag', '1', ''], 'notes: a tag cannot be empty'],
+    ['start', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
+    ['migrate', ['--bogus'], 'migrate: unknown option --bogus (see --help)'],
+    ['api', ['--bogus', '-x'], 'notes API failed to start: unknown options --bogus, -x (see --help)'],
+    ['db-backup', ['list', '--bogus'], 'db-backup: unknown option --bogus (see --help)'],
+  ] as const)('%s %j', async (entry, args, line) => {
+    const { code, stdout, stderr } = await run(entry, [...args]);
+
+    expect({ code, stdout, stderr }).toEqual({ code: 2, stdout: '', stderr: `${line}\n` });
+  });
+});
+
+describe('the command lines that need PostgreSQL refuse to guess one (libpq would use a local database named after the OS user)', () => {
+  const noDatabase =
+    'no database configured: set DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/notes) or the PG* variables (npm start alone uses an embedded database)';
+
+  it.each([
+    ['migrate', [], `migrate: ${noDatabase}`],
+    ['api', ['--port', '0'], `notes API failed to start: ${noDatabase}`],
+    ['db-backup', ['create'], `db-backup: ${noDatabase}`],
+  ] as const)('%s %j exits 1 with one line', async (entry, args, line) => {
+    const dir = await tempFolder();
+    try {
+      const { code, stdout, stderr } = await run(entry, [...args], { BACKUP_DIR: dir });
+
+      expect({ code, stdout, stderr }).toEqual({ code: 1, stdout: '', stderr: `${line}\n` });
+      expect(await namesIn(dir)).toEqual([]);
+    } finally {
+      await removeFolder(dir);
+    }
+  });
+
+  it('db-backup list still works on the folder alone', async () => {
+    const dir = await tempFolder();
+    try {
+      const { code, stdout } = await run('db-backup', ['list', '--dir', dir]);
+
+      expect(code).toBe(0);
+      expect(stdout).toBe(`${dir}: 0 kept, 0 archived, 0 deleted if rotated now\n`);
+    } finally {
+      await removeFolder(dir);
+    }
+  });
+});
+
+describe('the notes app pointed at a web server that is not the notes API (stand-in: some other site)', () => {
+  it('says so in one line instead of printing its HTML', async () => {
+    const site = await standInApi(() => ({ status: 404, body: '<!doctype html><html><body><h1>Not Found</h1>\n<p>nginx</p></body></html>', contentType: 'text/html' }));
+    try {
+      const { code, stdout, stderr } = await run('notes', ['--api-url', site.url, 'folders']);
+
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `notes: ${site.url} answered 404 Not Found with text/html, not the notes API's JSON: is --api-url (API_URL) right?\n`,
+      });
+    } finally {
+      await site.close();
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import meow, { type AnyFlags, type Options, type Result } from 'meow';
+import { UsageError } from './UsageError.js';
+
+/**
+ * meow, with one difference: an unknown option is a UsageError naming it (one line, the entry point
+ * prefixes its program name and exits 2), instead of meow's own two-line report.
+ */
+export function parseCommandLine<Flags extends AnyFlags>(help: string, options: Options<Flags>): Result<Flags> {
+  const cli = meow(help, { ...options, allowUnknownFlags: true });
+  const known = new Set([...Object.keys(options.flags ?? {}), 'help', 'version']);
+  const unknown = Object.keys(cli.flags).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    const spelled = unknown.map((name) => (name.length === 1 ? `-${name}` : `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+    throw new UsageError(`unknown option${spelled.length > 1 ? 's' : ''} ${spelled.join(', ')} (see --help)`);
+  }
+  return cli;
+}
