@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { ROOT } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
-import { formatBackupFileName } from '../functions/backup/backupFileName.js';
+import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
 
 const b = (iso: string) => formatBackupFileName('notes', new Date(iso));
 

@@ -1,4 +1,4 @@
-import type { RotationPlan } from '../functions/backup/planRotation.js';
+import type { RotationPlan } from '../functions/backup/retention/planRotation.js';
 
 /** One line per backup: what stays (and why), what moves to the archive, what is deleted. */
 export function formatRotation(plan: RotationPlan): string {

@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { PG_VARIABLES } from '../functions/db/hasDatabaseSettings.js';
 import { ROOT, startApiProcess } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';

@@ -6,8 +6,8 @@ import { startNotes } from '../test/support/cliProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { closedPort, standInApi } from '../test/support/standInServers.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
-import { parseBackupFileName } from '../functions/backup/backupFileName.js';
-import { LOCK_NAME } from '../functions/backup/withFolderLock.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
+import { LOCK_NAME } from '../functions/backup/folder/withFolderLock.js';
 
 describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_dump', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -1,5 +1,5 @@
-import { BackupRotator } from '../functions/backup/BackupRotator.js';
-import { backupServiceFromConfig } from '../functions/backup/backupServiceFromConfig.js';
+import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
+import { createBackupService } from '../functions/backup/createBackupService.js';
 import { ConfigError } from '../functions/backup/errors.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
@@ -48,7 +48,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
 
   if (command === 'create') {
     requireDatabaseSettings(io.env);
-    const backup = await backupServiceFromConfig(config, logger).backUp();
+    const backup = await createBackupService(config, logger).backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
   if (command === 'list' || flags.dryRun) {
@@ -56,7 +56,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     const heading = command === 'list' ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now` : `dry run, nothing changed: ${summarizeRotation(plan)}`;
     return show(plan, [heading, formatRotation(plan)].filter(Boolean).join('\n'));
   }
-  const result = await backupServiceFromConfig(config, logger).rotate(now);
+  const result = await createBackupService(config, logger).rotate(now);
   show(result, [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
 }
 

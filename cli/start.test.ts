@@ -7,7 +7,7 @@ import { startNotes } from '../test/support/cliProcess.js';
 import { rowsOf } from '../test/support/compareDatabases.js';
 import { createTestDatabase, postgresReachable } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
-import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no PG* variables. */
 function npmStart(folder: string, args: string[] = []) {

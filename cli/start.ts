@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { DumpSource } from '../functions/backup/DumpSource.js';
+import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { hasDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { redactUrl } from '../functions/db/databaseConnection.js';
@@ -80,8 +80,8 @@ try {
     const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
     const started = performance.now();
     if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
-    const { EmbeddedDatabase } = await import('../functions/db/EmbeddedDatabase.js');
-    const { PgliteDumpSource } = await import('../functions/backup/PgliteDumpSource.js');
+    const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
+    const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
     const database = await EmbeddedDatabase.start(pgliteDir);
     embedded = database;
     if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/gl
 import { startApiProcess } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
-import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import pg from 'pg';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

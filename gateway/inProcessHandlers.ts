@@ -1,9 +1,9 @@
 import type { Handler } from 'aws-lambda';
-import type { DumpSource } from '../functions/backup/DumpSource.js';
-import { backupServiceFromConfig } from '../functions/backup/backupServiceFromConfig.js';
+import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
+import { createBackupService } from '../functions/backup/createBackupService.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { createDbBackupHandler } from '../functions/db-backup/handler.js';
-import { createDbBackupsHandler } from '../functions/db-backups/handler.js';
+import { createBackupStatusHandler } from '../functions/backup-status/handler.js';
 import type { Logger } from '../functions/log/Logger.js';
 
 export interface InProcessParts {
@@ -21,9 +21,9 @@ export interface InProcessParts {
  * module's own `handler` export.
  */
 export function inProcessHandlers({ config, logger, dumpSource, shutdown }: InProcessParts): Map<string, Handler> {
-  const service = backupServiceFromConfig(config, logger, dumpSource);
+  const service = createBackupService(config, logger, dumpSource);
   return new Map<string, Handler>([
     ['DbBackupFunction', createDbBackupHandler({ service: () => service, logger, shutdown })],
-    ['DbBackupsFunction', createDbBackupsHandler({ rotator: () => service.rotator, database: () => service.creator.databaseName(), logger })],
+    ['BackupStatusFunction', createBackupStatusHandler({ rotator: () => service.rotator, database: () => service.creator.databaseName(), logger })],
   ]);
 }

@@ -6,11 +6,11 @@ import { ricInstalled, startRuntimeClient } from '../test/support/lambdaRuntime.
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { startRuntimeApiEmulator } from '../test/support/runtimeApiEmulator.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
-import { parseBackupFileName } from '../functions/backup/backupFileName.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { migrate } from '../functions/db/migrate.js';
 
-const BUILD_RIC = 'aws-lambda-ric is not built: run npm ci --prefix test/lambda-runtime (it compiles native code, about a minute; .ci/run does)';
+const BUILD_RIC = 'aws-lambda-ric is not built: run npm ci --prefix docker/lambda-runtime (it compiles native code, about a minute; .ci/run does)';
 
 /**
  * Runs only where aws-lambda-ric was built. Elsewhere it is skipped with a message saying how to build

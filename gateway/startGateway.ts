@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { DumpSource } from '../functions/backup/DumpSource.js';
+import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { migrate } from '../functions/db/migrate.js';

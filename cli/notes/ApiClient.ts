@@ -1,5 +1,5 @@
-import type { Backup } from '../../functions/backup/BackupCreator.js';
-import type { KeptBackup } from '../../functions/backup/planRotation.js';
+import type { Backup } from '../../functions/backup/dump/BackupCreator.js';
+import type { KeptBackup } from '../../functions/backup/retention/planRotation.js';
 import type { Folder, Note, NoteStatus, NoteSummary } from '../../functions/notes/NotesStore.js';
 
 /** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */

@@ -1,5 +1,5 @@
-import { parseBackupFileName } from '../../functions/backup/backupFileName.js';
-import { onlyDatabase } from '../../functions/backup/onlyDatabase.js';
+import { parseBackupFileName } from '../../functions/backup/retention/backupFileName.js';
+import { onlyDatabase } from '../../functions/backup/retention/onlyDatabase.js';
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
 import type { BackupAnswer, BackupListing } from './ApiClient.js';
 import { formatSeconds } from './ApiClient.js';

@@ -1,9 +1,9 @@
 import { silentLogger, type Logger } from '../log/Logger.js';
-import type { Backup, BackupCreator } from './BackupCreator.js';
-import type { BackupRotator, RotationResult } from './BackupRotator.js';
+import type { Backup, BackupCreator } from './dump/BackupCreator.js';
+import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
 import { BackupCancelledError, BackupInProgressError, BackupError } from './errors.js';
-import { BackupStatus } from './BackupStatus.js';
-import { withFolderLock } from './withFolderLock.js';
+import { BackupStatus } from './folder/BackupStatus.js';
+import { withFolderLock } from './folder/withFolderLock.js';
 
 export interface BackupServiceParts {
   creator: BackupCreator;

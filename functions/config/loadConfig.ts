@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from '../backup/errors.js';
-import type { RetentionPolicy } from '../backup/RetentionPolicy.js';
+import type { RetentionPolicy } from '../backup/retention/RetentionPolicy.js';
 import { databaseConnection, type DatabaseConnection } from '../db/databaseConnection.js';
 import { packageRoot } from './packageRoot.js';
 

@@ -8,15 +8,15 @@ import { httpApiEvent, lambdaContext, restEvent } from '../../test/support/event
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { shellScript } from '../../test/support/scripts.js';
 import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
-import { formatBackupFileName, parseBackupFileName } from '../backup/backupFileName.js';
-import { BackupCreator } from '../backup/BackupCreator.js';
-import { BackupRotator } from '../backup/BackupRotator.js';
+import { formatBackupFileName, parseBackupFileName } from '../backup/retention/backupFileName.js';
+import { BackupCreator } from '../backup/dump/BackupCreator.js';
+import { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { BackupService } from '../backup/BackupService.js';
-import { DEFAULT_RETENTION_POLICY } from '../backup/RetentionPolicy.js';
-import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
+import { DEFAULT_RETENTION_POLICY } from '../backup/retention/RetentionPolicy.js';
+import { createBackupService } from '../backup/createBackupService.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { silentLogger } from '../log/Logger.js';
-import { createDbBackupsHandler } from '../db-backups/handler.js';
+import { createBackupStatusHandler } from '../backup-status/handler.js';
 import { createDbBackupHandler } from './handler.js';
 
 const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: unknown) => {
@@ -100,7 +100,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let dir: string;
   const handlerWith = (env: NodeJS.ProcessEnv = {}) => {
-    const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
+    const service = createBackupService(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: dir, ...env }), silentLogger);
     return createDbBackupHandler({ service: () => service, logger: silentLogger });
   };
 
@@ -124,7 +124,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
   it('makes GET /health answer 503 after a failed backup, and 200 again after a good one', async () => {
     const health = async () => {
-      const handler = createDbBackupsHandler({ rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
+      const handler = createBackupStatusHandler({ rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
       const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
       return { status: result.statusCode, body: JSON.parse(result.body) };
     };
@@ -142,7 +142,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   });
 
   it('makes GET /health answer 503 when the backup folder cannot be written', async () => {
-    const handler = createDbBackupsHandler({ rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
+    const handler = createBackupStatusHandler({ rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
 
     const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
 
@@ -191,7 +191,7 @@ describe('POST /db-backup handler, HTTP edges (stand-in service: these paths nev
   });
 
   it('answers 500 BAD_CONFIGURATION naming the setting when the environment is invalid', async () => {
-    const handler = createDbBackupHandler({ service: () => backupServiceFromConfig(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), logger: silentLogger });
+    const handler = createDbBackupHandler({ service: () => createBackupService(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), logger: silentLogger });
 
     const response = await call(handler, restEvent('POST', '/db-backup'));
 

@@ -1,5 +1,5 @@
 import type { BackupService } from '../backup/BackupService.js';
-import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
+import { createBackupService } from '../backup/createBackupService.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
@@ -39,4 +39,4 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
 let productionService: BackupService | undefined;
 
 /** The Lambda entry point; the service is built from the environment on first use and then reused. */
-export const handler = createDbBackupHandler({ service: () => (productionService ??= backupServiceFromConfig(loadConfig())) });
+export const handler = createDbBackupHandler({ service: () => (productionService ??= createBackupService(loadConfig())) });

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { formatBackupFileName } from '../../functions/backup/backupFileName.js';
-import { BackupRotator } from '../../functions/backup/BackupRotator.js';
-import { backupServiceFromConfig } from '../../functions/backup/backupServiceFromConfig.js';
-import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/RetentionPolicy.js';
+import { formatBackupFileName } from '../../functions/backup/retention/backupFileName.js';
+import { BackupRotator } from '../../functions/backup/retention/BackupRotator.js';
+import { createBackupService } from '../../functions/backup/createBackupService.js';
+import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/retention/RetentionPolicy.js';
 import { loadConfig } from '../../functions/config/loadConfig.js';
 import { createDbBackupHandler } from '../../functions/db-backup/handler.js';
 import { databaseConnection } from '../../functions/db/databaseConnection.js';
@@ -35,7 +35,7 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let mountPoint: string;
   const call = async () => {
-    const service = backupServiceFromConfig(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: mountPoint }), silentLogger);
+    const service = createBackupService(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: mountPoint }), silentLogger);
     const result = (await createDbBackupHandler({ service: () => service, logger: silentLogger })(restEvent('POST', '/db-backup') as never, lambdaContext())) as APIGatewayProxyResult;
     return { status: result.statusCode, error: JSON.parse(result.body).error as { code: string; message: string } | undefined };
   };

@@ -9,12 +9,12 @@ import { namesIn, removeFolder, tempFolder } from '../support/tempFolder.js';
 import { restEvent, lambdaContext } from '../support/events.js';
 import { silentLogger } from '../../functions/log/Logger.js';
 import { createDbBackupHandler } from '../../functions/db-backup/handler.js';
-import { parseBackupFileName } from '../../functions/backup/backupFileName.js';
-import { BackupCreator } from '../../functions/backup/BackupCreator.js';
-import { BackupRotator } from '../../functions/backup/BackupRotator.js';
+import { parseBackupFileName } from '../../functions/backup/retention/backupFileName.js';
+import { BackupCreator } from '../../functions/backup/dump/BackupCreator.js';
+import { BackupRotator } from '../../functions/backup/retention/BackupRotator.js';
 import { BackupService } from '../../functions/backup/BackupService.js';
-import type { DumpSource } from '../../functions/backup/DumpSource.js';
-import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/RetentionPolicy.js';
+import type { DumpSource } from '../../functions/backup/dump/DumpSource.js';
+import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/retention/RetentionPolicy.js';
 
 dayjs.extend(utc);
 dayjs.extend(timezone);

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './apiProcess.js';
 
-/** The real aws-lambda-ric, built by `npm ci --prefix test/lambda-runtime` (it compiles native code). */
-export const RIC_BIN = join(ROOT, 'test/lambda-runtime/node_modules/aws-lambda-ric/bin/index.mjs');
+/** The real aws-lambda-ric, built by `npm ci --prefix docker/lambda-runtime` (it compiles native code). */
+export const RIC_BIN = join(ROOT, 'docker/lambda-runtime/node_modules/aws-lambda-ric/bin/index.mjs');
 
-export const ricInstalled = () => existsSync(join(ROOT, 'test/lambda-runtime/node_modules/aws-lambda-ric/dist/rapid-client.node'));
+export const ricInstalled = () => existsSync(join(ROOT, 'docker/lambda-runtime/node_modules/aws-lambda-ric/dist/rapid-client.node'));
 
 /** Runs the real runtime interface client for `handler` in `taskRoot`, polling the Runtime API at `runtimeApi`. */
 export function startRuntimeClient(taskRoot: string, handler: string, runtimeApi: string, env: NodeJS.ProcessEnv): { child: ChildProcess; stop: () => Promise<void> } {

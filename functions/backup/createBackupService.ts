@@ -1,16 +1,16 @@
 import type { BackupConfig } from '../config/loadConfig.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
-import { BackupCreator } from './BackupCreator.js';
-import { BackupRotator } from './BackupRotator.js';
+import { BackupCreator } from './dump/BackupCreator.js';
+import { BackupRotator } from './retention/BackupRotator.js';
 import { BackupService } from './BackupService.js';
-import type { DumpSource } from './DumpSource.js';
-import { PgDumpSource } from './PgDumpSource.js';
+import type { DumpSource } from './dump/DumpSource.js';
+import { PgDumpSource } from './dump/PgDumpSource.js';
 
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
  * start` gives the embedded database's own dump), the real clock, JSON logs on stderr.
  */
-export function backupServiceFromConfig(config: BackupConfig, logger: Logger = jsonLogger(), source?: DumpSource): BackupService {
+export function createBackupService(config: BackupConfig, logger: Logger = jsonLogger(), source?: DumpSource): BackupService {
   const dumpSource =
     source ??
     new PgDumpSource({

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseBackupFileName, safeDatabaseName } from './backupFileName.js';
-import { InsufficientStorageError } from './errors.js';
+import { parseBackupFileName, safeDatabaseName } from '../retention/backupFileName.js';
+import { InsufficientStorageError } from '../errors.js';
 import { regularFilesIn } from './folderFiles.js';
 
 const MIB = 1024 * 1024;

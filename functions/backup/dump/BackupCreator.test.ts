@@ -6,15 +6,15 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { gunzipSync } from 'node:zlib';
-import { rowsOf } from '../../test/support/compareDatabases.js';
-import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
-import { shellScript } from '../../test/support/scripts.js';
-import { seedNotes } from '../../test/support/seedNotes.js';
-import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
-import { databaseConnection } from '../db/databaseConnection.js';
-import { migrate } from '../db/migrate.js';
+import { rowsOf } from '../../../test/support/compareDatabases.js';
+import { createTestDatabase, describeWithPostgres } from '../../../test/support/postgres.js';
+import { shellScript } from '../../../test/support/scripts.js';
+import { seedNotes } from '../../../test/support/seedNotes.js';
+import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
+import { databaseConnection } from '../../db/databaseConnection.js';
+import { migrate } from '../../db/migrate.js';
 import { BackupCreator } from './BackupCreator.js';
-import { DatabaseUnavailableError, DumpFailedError } from './errors.js';
+import { DatabaseUnavailableError, DumpFailedError } from '../errors.js';
 import { PgDumpSource, type PgDumpSourceOptions } from './PgDumpSource.js';
 
 describeWithPostgres('BackupCreator with the real pg_dump', () => {

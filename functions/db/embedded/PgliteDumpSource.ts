@@ -2,9 +2,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { dumpPglite } from '../db/dumpPglite.js';
-import type { DumpSource } from './DumpSource.js';
-import { DumpFailedError } from './errors.js';
+import { dumpPglite } from './dumpPglite.js';
+import type { DumpSource } from '../../backup/dump/DumpSource.js';
+import { DumpFailedError } from '../../backup/errors.js';
 
 const writeToFd = promisify(write);
 const gzipAsync = promisify(gzip);

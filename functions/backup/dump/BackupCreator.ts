@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { silentLogger, type Logger } from '../log/Logger.js';
-import { formatBackupFileName } from './backupFileName.js';
+import { silentLogger, type Logger } from '../../log/Logger.js';
+import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
-import { ensureFreeSpace, statfsFreeSpace } from './ensureFreeSpace.js';
-import { DumpFailedError } from './errors.js';
-import { fsyncFolder, pathExists } from './folderFiles.js';
+import { ensureFreeSpace, statfsFreeSpace } from '../folder/ensureFreeSpace.js';
+import { DumpFailedError } from '../errors.js';
+import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { hashWhileWritten } from './hashWhileWritten.js';
 import { TailKeeper } from './TailKeeper.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { formatBackupFileName } from './backupFileName.js';
 import { BackupRotator } from './BackupRotator.js';
 import { DEFAULT_RETENTION_POLICY } from './RetentionPolicy.js';

@@ -1,10 +1,10 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger, type Logger } from '../log/Logger.js';
+import { silentLogger, type Logger } from '../../log/Logger.js';
 import { planRotation, type RotationPlan } from './planRotation.js';
 import type { RetentionPolicy } from './RetentionPolicy.js';
-import { fsyncFolder, pathExists, regularFilesIn } from './folderFiles.js';
+import { fsyncFolder, pathExists, regularFilesIn } from '../folder/folderFiles.js';
 
 export interface BackupRotatorOptions {
   /** The backup folder; archived backups go to `<dir>/archive`. */

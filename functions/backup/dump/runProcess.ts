@@ -11,7 +11,7 @@ export interface RunOptions {
   killGraceMs?: number;
 }
 
-export interface CommandResult {
+export interface ProcessResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   /** Captured stdout (empty when it went to `stdoutFd`); at most 64 KiB. */
@@ -24,12 +24,12 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion. Rejects only when it cannot start (e.g. ENOENT); a failing command resolves. */
-export type CommandRunner = (command: string, args: readonly string[], options?: RunOptions) => Promise<CommandResult>;
+export type ProcessRunner = (command: string, args: readonly string[], options?: RunOptions) => Promise<ProcessResult>;
 
 const CAPTURE_LIMIT = 64 * 1024;
 
 /** The production runner: `child_process.spawn` without a shell; output to a descriptor never passes through Node. */
-export const runCommand: CommandRunner = (command, args, options = {}) =>
+export const runProcess: ProcessRunner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: options.env ?? process.env,

@@ -1,16 +1,16 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { backupServiceFromConfig } from '../backup/backupServiceFromConfig.js';
-import { BackupRotator } from '../backup/BackupRotator.js';
-import { checkHealth } from '../backup/checkHealth.js';
-import { onlyDatabase } from '../backup/onlyDatabase.js';
+import { createBackupService } from '../backup/createBackupService.js';
+import { BackupRotator } from '../backup/retention/BackupRotator.js';
+import { checkHealth } from '../backup/folder/checkHealth.js';
+import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { HttpError } from '../http/HttpError.js';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 
-export interface DbBackupsParts {
+export interface BackupStatusParts {
   rotator: () => BackupRotator;
   /** The name of the database this API backs up (its backups are the ones listed by default). */
   database: () => Promise<string>;
@@ -23,7 +23,7 @@ export interface DbBackupsParts {
  * rotation would do to them; `?all=true` lists every database's backups in the folder.
  * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems.
  */
-export function createDbBackupsHandler({ rotator, database, logger = jsonLogger() }: DbBackupsParts) {
+export function createBackupStatusHandler({ rotator, database, logger = jsonLogger() }: BackupStatusParts) {
   const routes: Route<HttpEvent, APIGatewayProxyResult>[] = [
     {
       method: 'GET',
@@ -66,14 +66,14 @@ let production: { rotator: BackupRotator; database: () => Promise<string> } | un
 function productionParts() {
   if (!production) {
     const config = loadConfig();
-    const service = backupServiceFromConfig(config);
+    const service = createBackupService(config);
     production = { rotator: service.rotator, database: () => service.creator.databaseName() };
   }
   return production;
 }
 
 /** The Lambda entry point; its parts are built from the environment on first use and then reused. */
-export const handler = createDbBackupsHandler({
+export const handler = createBackupStatusHandler({
   rotator: () => productionParts().rotator,
   database: () => productionParts().database(),
 });

@@ -2,10 +2,10 @@ import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { redactUrl, type DatabaseConnection } from '../db/databaseConnection.js';
+import { redactUrl, type DatabaseConnection } from '../../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
-import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from './errors.js';
-import { runCommand, type CommandRunner } from './runCommand.js';
+import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from '../errors.js';
+import { runProcess, type ProcessRunner } from './runProcess.js';
 
 export interface PgDumpSourceOptions {
   connection: DatabaseConnection;
@@ -15,7 +15,7 @@ export interface PgDumpSourceOptions {
   timeoutMs?: number;
   /** Give up waiting for a table lock after this long, instead of queueing behind (or in front of) migrations. */
   lockWaitTimeoutMs?: number;
-  runner?: CommandRunner;
+  runner?: ProcessRunner;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -25,7 +25,7 @@ export class PgDumpSource implements DumpSource {
   private readonly pgDumpPath: string;
   private readonly timeoutMs: number;
   private readonly lockWaitTimeoutMs: number;
-  private readonly runner: CommandRunner;
+  private readonly runner: ProcessRunner;
   private readonly env: NodeJS.ProcessEnv;
   private pgDumpMajor?: number;
 
@@ -34,7 +34,7 @@ export class PgDumpSource implements DumpSource {
     this.pgDumpPath = options.pgDumpPath ?? 'pg_dump';
     this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
     this.lockWaitTimeoutMs = options.lockWaitTimeoutMs ?? 30_000;
-    this.runner = options.runner ?? runCommand;
+    this.runner = options.runner ?? runProcess;
     this.env = options.env ?? process.env;
   }
 
@@ -127,7 +127,7 @@ export class PgDumpSource implements DumpSource {
     return (this.pgDumpMajor = Number(major));
   }
 
-  private async run(args: string[], options: Parameters<CommandRunner>[2]) {
+  private async run(args: string[], options: Parameters<ProcessRunner>[2]) {
     try {
       return await this.runner(this.pgDumpPath, args, options);
     } catch (error) {

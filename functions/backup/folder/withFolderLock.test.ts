@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdir, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
-import { BackupInProgressError } from './errors.js';
+import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
+import { BackupInProgressError } from '../errors.js';
 import { LOCK_NAME, withFolderLock } from './withFolderLock.js';
 
 describe('withFolderLock', () => {

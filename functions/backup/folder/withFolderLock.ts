@@ -1,8 +1,8 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { silentLogger, type Logger } from '../log/Logger.js';
-import { BackupInProgressError } from './errors.js';
+import { silentLogger, type Logger } from '../../log/Logger.js';
+import { BackupInProgressError } from '../errors.js';
 
 /** The lock is a folder inside the backup folder, so every process sharing the volume sees it. */
 export const LOCK_NAME = '.db-backup.lock';
