@@ -27,7 +27,7 @@ describe('the command lines answer a bad invocation with one line naming the pro
     ['notes', ['tag', '1', ''], 'notes: a tag cannot be empty'],
     ['start', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
     ['migrate', ['--bogus'], 'migrate: unknown option --bogus (see --help)'],
-    ['api', ['--bogus', '-x'], 'notes API failed to start: unknown options --bogus, -x (see --help)'],
+    ['api', ['--bogus', '-x'], 'api: unknown options --bogus, -x (see --help)'],
     ['db-backup', ['list', '--bogus'], 'db-backup: unknown option --bogus (see --help)'],
   ] as const)('%s %j', async (entry, args, line) => {
     const { code, stdout, stderr } = await run(entry, [...args]);
@@ -42,7 +42,7 @@ describe('the command lines that need PostgreSQL refuse to guess one (libpq woul
 
   it.each([
     ['migrate', [], `migrate: ${noDatabase}`],
-    ['api', ['--port', '0'], `notes API failed to start: ${noDatabase}`],
+    ['api', ['--port', '0'], `api: ${noDatabase}`],
     ['db-backup', ['create'], `db-backup: ${noDatabase}`],
   ] as const)('%s %j exits 1 with one line', async (entry, args, line) => {
     const dir = await tempFolder();

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-import { BackupError } from '../functions/backup/errors.js';
 import { jsonLogger } from '../functions/log/Logger.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runDbBackupCommand } from './runDbBackupCommand.js';
-import { UsageError } from './UsageError.js';
+import { runMain } from './runMain.js';
 
 const HELP = `
   Usage
@@ -25,7 +24,7 @@ const HELP = `
   Exit status: 0 done, 1 failed, 2 usage error.
 `;
 
-try {
+await runMain('db-backup', async () => {
   const cli = parseCommandLine(HELP, {
     importMeta: import.meta,
     flags: {
@@ -41,9 +40,4 @@ try {
     print: (text) => process.stdout.write(`${text}\n`),
     logger: jsonLogger(),
   });
-} catch (error) {
-  const usage = error instanceof UsageError;
-  const message = usage || error instanceof BackupError ? (error as Error).message : String(error);
-  process.stderr.write(`db-backup: ${message}\n`);
-  process.exitCode = usage ? 2 : 1;
-}
+});

@@ -3,6 +3,7 @@ import { loadConfig } from '../functions/config/loadConfig.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { migrate } from '../functions/db/migrate.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { runMain } from './runMain.js';
 import { UsageError } from './UsageError.js';
 
 const HELP = `
@@ -13,14 +14,10 @@ const HELP = `
   The API applies them too when it starts; running this twice changes nothing.
 `;
 
-try {
+await runMain('migrate', async () => {
   const cli = parseCommandLine(HELP, { importMeta: import.meta });
   if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
   requireDatabaseSettings(process.env);
-  const config = loadConfig();
-  const applied = await migrate(config.connection);
+  const applied = await migrate(loadConfig().connection);
   process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'the database is up to date\n');
-} catch (error) {
-  process.stderr.write(`migrate: ${(error as Error).message}\n`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+});

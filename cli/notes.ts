@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import { ApiError, ApiUnreachableError } from './notes/ApiClient.js';
-import { COMMAND_FLAG_TYPES, CommandError, commandHelp } from './notes/commands.js';
+import { COMMAND_FLAG_TYPES, commandHelp } from './notes/commands.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
-import { UsageError } from './UsageError.js';
 
 const HELP = `
   Usage
@@ -38,30 +37,29 @@ ${commandHelp().replace(/^/gm, '  ')}
 
 const terminal = Terminal.ofProcess();
 const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
-let status: number;
-try {
-  const cli = parseCommandLine(HELP, {
-    importMeta: import.meta,
-    booleanDefault: undefined,
-    flags: {
-      apiUrl: { type: 'string', default: process.env.API_URL || 'http://localhost:3000' },
-      token: { type: 'string', default: process.env.API_TOKEN ?? '' },
-      apiKey: { type: 'string', default: process.env.API_KEY ?? '' },
-      backup: { type: 'boolean' },
-      backupTimeout: { type: 'number', default: 120 },
-      ...Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }])),
-    },
-  });
-  const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
-  status = await runNotes(
-    cli.input,
-    commandFlags,
-    { apiUrl, token, apiKey, backup: backup as boolean | undefined, backupTimeoutSeconds: backupTimeout },
-    { input: process.stdin, output },
-  );
-} catch (error) {
-  const known = error instanceof UsageError || error instanceof CommandError || error instanceof ApiError || error instanceof ApiUnreachableError;
-  output.note(`notes: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}`);
-  status = error instanceof UsageError ? 2 : 1;
-}
-terminal.exit(status);
+
+await runMain(
+  'notes',
+  async () => {
+    const cli = parseCommandLine(HELP, {
+      importMeta: import.meta,
+      booleanDefault: undefined,
+      flags: {
+        apiUrl: { type: 'string', default: process.env.API_URL || 'http://localhost:3000' },
+        token: { type: 'string', default: process.env.API_TOKEN ?? '' },
+        apiKey: { type: 'string', default: process.env.API_KEY ?? '' },
+        backup: { type: 'boolean' },
+        backupTimeout: { type: 'number', default: 120 },
+        ...Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }])),
+      },
+    });
+    const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
+    return runNotes(
+      cli.input,
+      commandFlags,
+      { apiUrl, token, apiKey, backup: backup as boolean | undefined, backupTimeoutSeconds: backupTimeout },
+      { input: process.stdin, output },
+    );
+  },
+  { exit: (status) => terminal.exit(status), printError: (line) => output.note(line) },
+);

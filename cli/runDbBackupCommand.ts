@@ -1,6 +1,6 @@
 import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
 import { createBackupService } from '../functions/backup/createBackupService.js';
-import { ConfigError } from '../functions/backup/errors.js';
+import { ConfigError } from '../functions/config/ConfigError.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';

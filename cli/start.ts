@@ -10,8 +10,8 @@ import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
-import { UsageError } from './UsageError.js';
 
 const HELP = `
   Usage
@@ -52,69 +52,76 @@ for (const signal of STOP_SIGNALS) {
 }
 
 const shutdown = new AbortController();
-let embedded: { close(): Promise<void> } | undefined;
-let gateway: RunningGateway | undefined;
-let status = 0;
 const logger = (() => {
   mkdirSync(dataDir, { recursive: true });
   // The API's log would scribble over the app in this terminal: it goes to a file instead.
   process.env.LOG_FILE ||= join(dataDir, 'api.log');
   return jsonLogger();
 })();
-try {
-  const cli = parseCommandLine(HELP, {
-    importMeta: import.meta,
-    booleanDefault: undefined,
-    flags: {
-      backup: { type: 'boolean' },
-      backupTimeout: { type: 'number', default: 120 },
-    },
-  });
-  let dumpSource: DumpSource | undefined;
-  if (hasDatabaseSettings(process.env)) {
-    const where = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : 'the PG* variables';
-    output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
-  } else {
-    const pgliteDir = process.env.NOTES_DATA_DIR?.trim() || join(dataDir, 'pglite');
-    output.note(`Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`);
-    const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
-    const started = performance.now();
-    if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
-    const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
-    const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
-    const database = await EmbeddedDatabase.start(pgliteDir);
-    embedded = database;
-    if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-    process.env.DATABASE_URL = database.url;
-    dumpSource = new PgliteDumpSource(database.db);
-  }
-  gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger, dumpSource, shutdown: shutdown.signal });
-  if (stoppedEarlyBy) {
-    output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);
-  } else {
-    phase = 'running';
-    status = await runNotes(
-      [],
-      {},
-      {
-        apiUrl: gateway.url,
-        backup: cli.flags.backup as boolean | undefined,
-        backupTimeoutSeconds: cli.flags.backupTimeout,
-        afterStop: 'cancelling it (nothing half-written is left)',
+
+await runMain(
+  'notes',
+  async () => {
+    const cli = parseCommandLine(HELP, {
+      importMeta: import.meta,
+      booleanDefault: undefined,
+      flags: {
+        backup: { type: 'boolean' },
+        backupTimeout: { type: 'number', default: 120 },
       },
-      { input: process.stdin, output },
-    );
-  }
-} catch (error) {
-  output.note(`notes: ${error instanceof Error ? error.message : String(error)}`);
-  status = error instanceof UsageError ? 2 : 1;
-} finally {
-  phase = 'stopping';
-  // A backup still under way (the user stopped waiting, or the wait timed out) is cancelled and
-  // cleaned up before the API and the database close.
-  shutdown.abort();
-  await gateway?.close();
-  await embedded?.close();
-}
-logger.info('app.stopped', { status, terminalGone: terminal.gone });
-terminal.exit(status);
+    });
+    let embedded: { close(): Promise<void> } | undefined;
+    let gateway: RunningGateway | undefined;
+    try {
+      let dumpSource: DumpSource | undefined;
+      if (hasDatabaseSettings(process.env)) {
+        const where = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : 'the PG* variables';
+        output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
+      } else {
+        const pgliteDir = process.env.NOTES_DATA_DIR?.trim() || join(dataDir, 'pglite');
+        output.note(`Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`);
+        const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
+        const started = performance.now();
+        if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
+        const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
+        const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
+        const database = await EmbeddedDatabase.start(pgliteDir);
+        embedded = database;
+        if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+        process.env.DATABASE_URL = database.url;
+        dumpSource = new PgliteDumpSource(database.db);
+      }
+      gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger, dumpSource, shutdown: shutdown.signal });
+      if (stoppedEarlyBy) {
+        output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);
+        return 0;
+      }
+      phase = 'running';
+      return await runNotes(
+        [],
+        {},
+        {
+          apiUrl: gateway.url,
+          backup: cli.flags.backup as boolean | undefined,
+          backupTimeoutSeconds: cli.flags.backupTimeout,
+          afterStop: 'cancelling it (nothing half-written is left)',
+        },
+        { input: process.stdin, output },
+      );
+    } finally {
+      phase = 'stopping';
+      // A backup still under way (the user stopped waiting, or the wait timed out) is cancelled and
+      // cleaned up before the API and the database close.
+      shutdown.abort();
+      await gateway?.close();
+      await embedded?.close();
+    }
+  },
+  {
+    exit: (status) => {
+      logger.info('app.stopped', { status, terminalGone: terminal.gone });
+      terminal.exit(status);
+    },
+    printError: (line) => output.note(line),
+  },
+);

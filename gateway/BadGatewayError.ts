@@ -1,11 +1,8 @@
-/** The function could not be invoked, failed, or answered something that is not an HTTP result: 502. */
-export class BadGatewayError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'BadGatewayError';
+import { AppError } from '../functions/errors/AppError.js';
+
+/** The function could not be invoked, failed, or answered something that is not an HTTP result: 502, message shown. */
+export class BadGatewayError extends AppError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(502, code, message, { ...options, expose: true });
   }
 }

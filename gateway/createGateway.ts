@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { jsonResponse } from '../functions/http/jsonResponse.js';
+import { AppError } from '../functions/errors/AppError.js';
+import { toErrorResult } from '../functions/http/errorResponse.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import type { Invoke } from './invokeInProcess.js';
 import { BadGatewayError } from './BadGatewayError.js';
@@ -32,9 +33,8 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
       }),
     );
     handle(request, response).catch((error: unknown) => {
-      logger.error('gateway.failed', { error, cause: (error as Error).cause });
-      const known = error instanceof BadGatewayError;
-      send(response, errorResult(502, known ? error.code : 'BAD_GATEWAY', known ? error.message : 'the function failed or answered something that is not an HTTP result'));
+      const known = error instanceof AppError ? error : new BadGatewayError('BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result', { cause: error });
+      send(response, toErrorResult(known, logger));
     });
   });
 
@@ -49,12 +49,12 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
     // sending would reset the connection before it reads our answer.
     const body = await readBody(request, maxBodyBytes);
     if (!body) {
-      return send(response, errorResult(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`));
+      return send(response, toErrorResult(new AppError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)));
     }
     if (!chosen) {
-      if (onPath.length === 0) return send(response, errorResult(404, 'NOT_FOUND', `no route for ${url.pathname}`));
+      if (onPath.length === 0) return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${url.pathname}`)));
       const allow = onPath.map(({ route }) => route.method).join(', ');
-      return send(response, errorResult(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { allow }));
+      return send(response, toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { headers: { allow } })));
     }
     let pathParameters: Record<string, string>;
     try {
@@ -62,7 +62,7 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
         chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]),
       );
     } catch {
-      return send(response, errorResult(400, 'BAD_REQUEST', 'the path is not valid percent-encoding'));
+      return send(response, toErrorResult(new AppError(400, 'BAD_REQUEST', 'the path is not valid percent-encoding')));
     }
     const event = toProxyEvent(request, url, chosen.route, pathParameters, body);
     send(response, checkResult(await invoke(chosen.route, event)));
@@ -104,8 +104,4 @@ function send(response: ServerResponse, result: APIGatewayProxyResult): void {
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) response.setHeader(name, values.map(String));
   const body = result.body ?? '';
   response.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
-}
-
-function errorResult(statusCode: number, code: string, message: string, headers: Record<string, string> = {}) {
-  return jsonResponse(statusCode, { error: { code, message } }, headers);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from '../cli/UsageError.js';
 import { parseCommandLine } from '../cli/parseCommandLine.js';
+import { runMain } from '../cli/runMain.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { jsonLogger } from '../functions/log/Logger.js';
 import { lambdaEndpoints } from './lambdaEndpoints.js';
@@ -27,7 +28,8 @@ const HELP = `
 const logger = jsonLogger();
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 const shutdown = new AbortController();
-try {
+
+await runMain('api', async () => {
   const cli = parseCommandLine(HELP, {
     importMeta: import.meta,
     flags: {
@@ -46,6 +48,7 @@ try {
     );
     logger.warn('gateway.unprotected', { host: cli.flags.host });
   }
+  // Stopping cancels a backup under way cleanly and answers every request under way first.
   const stop = (signal: string) => {
     if (shutdown.signal.aborted) return;
     logger.info('gateway.stopping', { signal });
@@ -53,7 +56,4 @@ try {
     void gateway.close().then(() => process.exit(0));
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
-} catch (error) {
-  process.stderr.write(`notes API failed to start: ${(error as Error).message}\n`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+});

@@ -5,7 +5,7 @@ import { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { HttpError } from '../http/HttpError.js';
+import { AppError } from '../errors/AppError.js';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
@@ -58,7 +58,7 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
 function readAll(value: string | undefined): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
-  throw new HttpError(400, 'INVALID_INPUT', `all must be true or false (got "${value}")`);
+  throw new AppError(400, 'INVALID_INPUT', `all must be true or false (got "${value}")`);
 }
 
 let production: { rotator: BackupRotator; database: () => Promise<string> } | undefined;

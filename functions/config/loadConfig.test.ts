@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError } from '../backup/errors.js';
+import { ConfigError } from './ConfigError.js';
 import { loadConfig } from './loadConfig.js';
 
 describe('loadConfig', () => {

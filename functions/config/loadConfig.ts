@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError } from '../backup/errors.js';
+import { ConfigError } from './ConfigError.js';
 import type { RetentionPolicy } from '../backup/retention/RetentionPolicy.js';
 import { databaseConnection, type DatabaseConnection } from '../db/databaseConnection.js';
 import { packageRoot } from './packageRoot.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../backup/errors.js';
+import { ConfigError } from '../config/ConfigError.js';
 
 /** The libpq variables that name a server, a database or a user. */
 export const PG_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE'] as const;

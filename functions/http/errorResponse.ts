@@ -1,53 +1,45 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { STATUS_CODES } from 'node:http';
-import { BackupError } from '../backup/errors.js';
+import { AppError } from '../errors/AppError.js';
 import { silentLogger, type Logger } from '../log/Logger.js';
-import { HttpError } from './HttpError.js';
 import { jsonResponse } from './jsonResponse.js';
 
-/** An error that knows its HTTP answer: ours, and http-errors style ones from middy middlewares. */
-interface StatusError extends Error {
+/** Errors thrown by middy's own middlewares (http-errors): a status and whether to show the message. */
+interface HttpErrorsLike extends Error {
   statusCode: number;
-  code?: string;
   expose?: boolean;
-  detail?: string;
-  headers?: Record<string, string>;
 }
 
-const isStatusError = (error: unknown): error is StatusError =>
-  error instanceof Error && Number.isInteger((error as StatusError).statusCode);
-
-/** Our own errors are written to be shown; others only when they say so (http-errors: status < 500). */
-const isSafeToShow = (error: StatusError) =>
-  error instanceof BackupError || error instanceof HttpError || error.expose === true;
+const isHttpErrorsLike = (error: unknown): error is HttpErrorsLike =>
+  error instanceof Error && Number.isInteger((error as HttpErrorsLike).statusCode) && (error as HttpErrorsLike).statusCode >= 400 && (error as HttpErrorsLike).statusCode <= 599;
 
 /**
  * The one place that maps errors to HTTP: `{ "error": { "code", "message" } }` with the error's status.
- * Typed errors answer with their own (safe) message; anything unknown becomes a generic 500.
- * Every 5xx is logged with its details, which never reach the response.
+ * An AppError answers with its status and code, and its message when `expose` says so; an error from
+ * middy's middlewares likewise (exposed below 500); anything else is a generic 500. Every 5xx is
+ * logged with its details, which never reach the response.
  */
-export function errorResponse({ logger = silentLogger }: { logger?: Logger } = {}): MiddlewareObj<
-  unknown,
-  APIGatewayProxyResult
-> {
+export function toErrorResult(error: unknown, logger: Logger = silentLogger): APIGatewayProxyResult {
+  const app = error instanceof AppError ? error : undefined;
+  const status = app?.status ?? (isHttpErrorsLike(error) ? error.statusCode : 500);
+  const code = app?.code ?? (isHttpErrorsLike(error) ? codeOf(status) : 'INTERNAL_ERROR');
+  const expose = app?.expose ?? (isHttpErrorsLike(error) ? (error.expose ?? status < 500) : false);
+  const message = expose ? (error as Error).message : 'internal error; the API log has the details';
+  if (status >= 500) logger.error('request.failed', { status, code, error, detail: app?.detail, cause: (error as Error | undefined)?.cause });
+  return jsonResponse(status, { error: { code, message } }, app?.headers);
+}
+
+/** The Middy middleware form of `toErrorResult`. */
+export function errorResponse({ logger = silentLogger }: { logger?: Logger } = {}): MiddlewareObj<unknown, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
-      const error = request.error;
-      const known = isStatusError(error) && error.statusCode >= 400 && error.statusCode <= 599;
-      const statusCode = known ? error.statusCode : 500;
-      const code = known ? (error.code ?? codeOf(statusCode)) : 'INTERNAL_ERROR';
-      const message = known && isSafeToShow(error) ? error.message : 'internal error; the API log has the details';
-      if (statusCode >= 500) {
-        const detail = known ? error.detail : undefined;
-        logger.error('request.failed', { statusCode, code, error, detail, cause: (error as Error | undefined)?.cause });
-      }
-      request.response = jsonResponse(statusCode, { error: { code, message } }, known ? error.headers : undefined);
+      request.response = toErrorResult(request.error, logger);
     },
   };
 }
 
 /** `Method Not Allowed` → `METHOD_NOT_ALLOWED`. */
-function codeOf(statusCode: number): string {
-  return (STATUS_CODES[statusCode] ?? 'Error').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+function codeOf(status: number): string {
+  return (STATUS_CODES[status] ?? 'Error').toUpperCase().replace(/[^A-Z0-9]+/g, '_');
 }

@@ -4,7 +4,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { errorResponse } from './errorResponse.js';
-import { HttpError } from './HttpError.js';
+import { AppError } from '../errors/AppError.js';
 import { requireToken } from './requireToken.js';
 
 /** API Gateway proxy events of both payload versions (SAM `Api` = 1.0, `HttpApi` = 2.0). */
@@ -35,7 +35,7 @@ export function httpHandler(
     .handler(async (event) => {
       const actual = methodOf(event);
       if (method && actual !== method) {
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { allow: method });
+        throw new AppError(405, 'METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { headers: { allow: method } });
       }
       return logic(event);
     });

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from './HttpError.js';
+import { AppError } from '../errors/AppError.js';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -16,10 +16,10 @@ export function requireToken<Event extends { headers?: Record<string, string | u
       const header = request.event.headers?.authorization ?? '';
       const offered = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
       if (!offered) {
-        throw new HttpError(401, 'UNAUTHORIZED', 'this API needs a token: send Authorization: Bearer <API_TOKEN>', { 'www-authenticate': 'Bearer' });
+        throw new AppError(401, 'UNAUTHORIZED', 'this API needs a token: send Authorization: Bearer <API_TOKEN>', { headers: { 'www-authenticate': 'Bearer' } });
       }
       if (!timingSafeEqual(digest(offered), digest(expected))) {
-        throw new HttpError(401, 'UNAUTHORIZED', 'the bearer token is wrong', { 'www-authenticate': 'Bearer error="invalid_token"' });
+        throw new AppError(401, 'UNAUTHORIZED', 'the bearer token is wrong', { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
       }
     },
   };

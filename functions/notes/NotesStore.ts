@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { HttpError } from '../http/HttpError.js';
+import { ConflictError, NotFoundError } from './errors.js';
 
 export type NoteStatus = 'draft' | 'active' | 'archived';
 export const NOTE_STATUSES: readonly NoteStatus[] = ['draft', 'active', 'archived'];
@@ -148,7 +148,7 @@ export class NotesStore {
 
   async untagNote(id: number, tag: string): Promise<Note> {
     const note = await this.note(id);
-    if (!note.tags.includes(tag)) throw new HttpError(404, 'NOT_FOUND', `note ${id} has no tag "${tag}"`);
+    if (!note.tags.includes(tag)) throw new NotFoundError(`note ${id} has no tag "${tag}"`);
     await this.db.query('delete from note_tags where note_id = $1 and tag_id = (select id from tags where name = $2)', [id, tag]);
     return this.note(id);
   }
@@ -165,15 +165,15 @@ export class NotesStore {
       return await query();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === '23505' && messages.conflict) throw new HttpError(409, 'CONFLICT', messages.conflict);
-      if (code === '23503' && messages.missing) throw new HttpError(404, 'NOT_FOUND', messages.missing);
+      if (code === '23505' && messages.conflict) throw new ConflictError(messages.conflict);
+      if (code === '23503' && messages.missing) throw new NotFoundError(messages.missing);
       throw error;
     }
   }
 }
 
-function notFound(kind: string, id: number): HttpError {
-  return new HttpError(404, 'NOT_FOUND', `${kind} ${id} does not exist`);
+function notFound(kind: string, id: number): NotFoundError {
+  return new NotFoundError(`${kind} ${id} does not exist`);
 }
 
 function withNumericId<T extends { id: string | number }>(row: T): T & { id: number } {

@@ -1,0 +1,29 @@
+import { UsageError } from './UsageError.js';
+
+export interface MainOptions {
+  /** Ends the process with the status (or records it, for a server that goes on running). */
+  exit?: (status: number) => void;
+  /** Where the one error line goes. */
+  printError?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one way every command line ends: runs `main`, then exits with the status it returned (0 when
+ * none). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
+ * anything else; the stack trace only with DEBUG set.
+ */
+export async function runMain(program: string, main: () => Promise<number | void>, options: MainOptions = {}): Promise<void> {
+  const exit = options.exit ?? ((status: number) => void (process.exitCode = status));
+  const printError = options.printError ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  let status: number;
+  try {
+    status = (await main()) ?? 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    printError(`${program}: ${message}`);
+    if ((options.env ?? process.env).DEBUG && error instanceof Error && error.stack) printError(error.stack);
+    status = error instanceof UsageError ? 2 : 1;
+  }
+  exit(status);
+}

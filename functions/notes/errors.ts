@@ -1,0 +1,15 @@
+import { AppError } from '../errors/AppError.js';
+
+/** A folder, note or tag that does not exist. */
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super(404, 'NOT_FOUND', message);
+  }
+}
+
+/** A name already taken (a folder's name under its parent). */
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super(409, 'CONFLICT', message);
+  }
+}
