@@ -1,17 +1,23 @@
+import { formatKeepReason } from '../functions/backup/BackupAnswer.js';
+import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
 import type { RotationPlan } from '../functions/backup/retention/planRotation.js';
 
-/** One line per backup: what stays (and why), what moves to the archive, what is deleted. */
+/** One line per backup: what stays (and why), what moves to the archive, what is deleted or left in place. */
 export function formatRotation(plan: RotationPlan): string {
-  const width = Math.max(0, ...[...plan.kept.map((k) => k.file), ...plan.archived, ...plan.deleted].map((f) => f.length));
+  const deleted = [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)];
+  const files = [...plan.kept.map((k) => k.file), ...plan.archived, ...deleted, ...plan.skipped.map((s) => s.file)];
+  const width = Math.max(0, ...files.map((file) => file.length));
   const line = (file: string, what: string) => `${file.padEnd(width)}  ${what}`;
   return [
-    ...plan.kept.map(({ file, reasons }) => line(file, `keep (${reasons.join(', ')})`)),
+    ...plan.kept.map(({ file, reasons }) => line(file, `keep (${reasons.map(formatKeepReason).join(', ')})`)),
     ...plan.archived.map((file) => line(file, 'archive')),
-    ...plan.deleted.map((file) => line(file, `delete (taken before ${plan.archiveCutoff.toISOString()})`)),
+    ...deleted.map((file) => line(file, `delete (taken before ${plan.archiveCutoff.toISOString()})`)),
+    ...plan.skipped.map(({ file }) => line(file, `stays: ${ARCHIVE_FOLDER}/${file} already exists`)),
   ].join('\n');
 }
 
 /** `3 kept, 1 archived, 0 deleted`. */
 export function summarizeRotation(plan: RotationPlan): string {
-  return `${plan.kept.length} kept, ${plan.archived.length} archived, ${plan.deleted.length} deleted`;
+  const deleted = plan.deletedFromMain.length + plan.deletedFromArchive.length;
+  return `${plan.kept.length} kept, ${plan.archived.length} archived, ${deleted} deleted${plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : ''}`;
 }

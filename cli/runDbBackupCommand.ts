@@ -1,3 +1,4 @@
+import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
 import { createBackupService } from '../functions/backup/createBackupService.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
@@ -54,10 +55,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command === 'list' || flags.dryRun) {
     const plan = await new BackupRotator({ dir: config.backupDir, policy: config.policy }).plan(now);
     const heading = command === 'list' ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now` : `dry run, nothing changed: ${summarizeRotation(plan)}`;
-    return show(plan, [heading, formatRotation(plan)].filter(Boolean).join('\n'));
+    return show(rotationAnswer(plan), [heading, formatRotation(plan)].filter(Boolean).join('\n'));
   }
   const result = await createBackupService(config, logger).rotate(now);
-  show(result, [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
+  show(rotationAnswer(result), [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
 }
 
 function parseInstant(text: string): Date {

@@ -1,5 +1,4 @@
-import type { Backup } from '../../functions/backup/dump/BackupCreator.js';
-import type { KeptBackup } from '../../functions/backup/retention/planRotation.js';
+import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import type { Folder, Note, NoteStatus, NoteSummary } from '../../functions/notes/NotesStore.js';
 
 /** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */
@@ -20,19 +19,6 @@ export class ApiUnreachableError extends Error {
     super(message, options);
     this.name = 'ApiUnreachableError';
   }
-}
-
-export interface BackupAnswer {
-  backup: Backup;
-  rotation: { kept: KeptBackup[]; archived: string[]; deleted: string[]; skipped: { file: string; reason: string }[]; stalePartials: string[] };
-}
-
-export interface BackupListing {
-  /** The database listed, or null when every database's backups are (`all`). */
-  database: string | null;
-  kept: KeptBackup[];
-  archived: string[];
-  deleted: string[];
 }
 
 export interface ApiClientOptions {

@@ -1,7 +1,6 @@
-import { parseBackupFileName } from '../../functions/backup/retention/backupFileName.js';
-import { onlyDatabase } from '../../functions/backup/retention/onlyDatabase.js';
+import { databaseOf } from '../../functions/backup/retention/backupFileName.js';
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
-import type { BackupAnswer, BackupListing } from './ApiClient.js';
+import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import { formatSeconds } from './ApiClient.js';
 import type { Output } from './Output.js';
 
@@ -49,9 +48,10 @@ export function formatNote(note: Note, output: Output): string {
  * counted over this database's backups only (other databases may share the folder).
  */
 export function formatBackup({ backup, rotation }: BackupAnswer, output: Output): string {
-  const database = parseBackupFileName(backup.file)?.database;
-  const ours = database === undefined ? rotation : onlyDatabase(rotation, database);
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); rotation: ${ours.kept.length} kept, ${ours.archived.length} archived, ${ours.deleted.length} deleted`;
+  const database = databaseOf(backup.file);
+  const count = (files: string[]) => files.filter((file) => databaseOf(file) === database).length;
+  const kept = count(rotation.kept.map(({ file }) => file));
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); rotation: ${kept} kept, ${count(rotation.archived)} archived, ${count(rotation.deleted)} deleted`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {

@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createBackupService } from '../backup/createBackupService.js';
 import { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
+import { backupListing } from '../backup/BackupAnswer.js';
 import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { AppError } from '../errors/AppError.js';
@@ -33,14 +34,7 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
         const plan = await rotator().plan();
         const name = all ? null : await database();
         const listed = name === null ? plan : onlyDatabase(plan, name);
-        return jsonResponse(200, {
-          database: name,
-          kept: listed.kept,
-          archived: listed.archived,
-          deleted: listed.deleted,
-          stalePartials: listed.stalePartials,
-          archiveCutoff: plan.archiveCutoff.toISOString(),
-        });
+        return jsonResponse(200, backupListing(listed, name));
       },
     },
     {

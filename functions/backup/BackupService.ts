@@ -48,7 +48,8 @@ export class BackupService {
         this.logger.info('rotation.done', {
           kept: rotation.kept.length,
           archived: rotation.archived.length,
-          deleted: rotation.deleted.length,
+          deleted: rotation.deletedFromMain.length + rotation.deletedFromArchive.length,
+          skipped: rotation.skipped.length,
           stalePartials: rotation.stalePartials,
         });
         throwIfCancelled(signal);

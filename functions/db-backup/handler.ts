@@ -1,3 +1,4 @@
+import { backupAnswer } from '../backup/BackupAnswer.js';
 import type { BackupService } from '../backup/BackupService.js';
 import { createBackupService } from '../backup/createBackupService.js';
 import { loadConfig } from '../config/loadConfig.js';
@@ -20,17 +21,7 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
   return httpHandler(
     async () => {
       const { backup, rotation } = await service().rotateThenBackUp({ signal: shutdown });
-      return jsonResponse(201, {
-        backup,
-        rotation: {
-          kept: rotation.kept,
-          archived: rotation.archived,
-          deleted: rotation.deleted,
-          skipped: rotation.skipped,
-          stalePartials: rotation.stalePartials,
-          archiveCutoff: rotation.archiveCutoff.toISOString(),
-        },
-      });
+      return jsonResponse(201, backupAnswer(backup, rotation));
     },
     { method: 'POST', logger },
   );

@@ -41,7 +41,7 @@ describe('a rotation SIGKILLed at random points, 50 times', () => {
       try {
         const originals = await fillFolder(dir);
         const plan = await rotator(dir).plan();
-        const dueForDeletion = new Set(plan.deleted.map((path) => path.replace(/^archive\//, '')));
+        const dueForDeletion = new Set([...plan.deletedFromMain, ...plan.deletedFromArchive]);
 
         await rotateAndKill(dir, 40 + Math.floor(random() * 160));
 

@@ -68,10 +68,8 @@ describe('BackupRotator on a real folder', () => {
     const archivedNow = all.filter((file) => !EXPECTED_KEPT.includes(file) && file >= cutoff);
     expect(await namesIn(join(dir, 'archive'))).toEqual([...archivedNow, ...PRE_ARCHIVED.kept].sort());
     expect(result.kept.map((k) => k.file).sort()).toEqual([...EXPECTED_KEPT].sort());
-    expect(result.deleted).toEqual([
-      ...all.filter((file) => file < cutoff).sort().reverse(),
-      ...PRE_ARCHIVED.expired.map((file) => `archive/${file}`),
-    ]);
+    expect(result.deletedFromMain).toEqual(all.filter((file) => file < cutoff).sort().reverse());
+    expect(result.deletedFromArchive).toEqual(PRE_ARCHIVED.expired);
     expect(await readFile(join(outside, 'precious.sql'), 'utf8')).toBe('not a backup\n');
     expect(result.stalePartials).toEqual([`${b('2024-05-07T00:00:00Z')}.partial`]);
   });
@@ -83,7 +81,8 @@ describe('BackupRotator on a real folder', () => {
     const second = await rotator().rotate();
 
     expect(second.archived).toEqual([]);
-    expect(second.deleted).toEqual([]);
+    expect(second.deletedFromMain).toEqual([]);
+    expect(second.deletedFromArchive).toEqual([]);
     expect({ main: await namesIn(dir), archive: await namesIn(join(dir, 'archive')) }).toEqual(before);
   });
 
@@ -102,7 +101,9 @@ describe('BackupRotator on a real folder', () => {
 
     const result = await rotator().rotate();
 
-    expect(result.skipped).toEqual([{ file: clash, reason: `archive/${clash} already exists` }]);
+    expect(result.skipped).toEqual([{ file: clash, cause: 'archive-name-taken' }]);
+    expect(result.kept.map((k) => k.file)).not.toContain(clash);
+    expect(result.archived).not.toContain(clash);
     expect(await readFile(join(dir, 'archive', clash), 'utf8')).toBe('the archived copy\n');
     expect(await readFile(join(dir, clash), 'utf8')).toBe(`-- ${clash}\n`);
   });

@@ -14,11 +14,8 @@ export interface BackupRotatorOptions {
   logger?: Logger;
 }
 
-/** What a rotation did: the plan, less the moves it had to skip. */
-export interface RotationResult extends RotationPlan {
-  /** Backups left in place because `archive/` already holds a file of that name (never overwritten). */
-  skipped: { file: string; reason: string }[];
-}
+/** What a rotation did: the plan as carried out (a move that found its name taken in the meantime is skipped). */
+export type RotationResult = RotationPlan;
 
 export const ARCHIVE_FOLDER = 'archive';
 
@@ -50,32 +47,27 @@ export class BackupRotator {
 
   /**
    * Plans and applies a rotation: moves backups to `archive/` (never overwriting), deletes expired
-   * ones and `.partial` files a crash left over a day ago, fsyncs both folders.
+   * ones and `.partial` files a crash left over a day ago, fsyncs the folders it changed.
    */
   async rotate(now: Date = this.clock()): Promise<RotationResult> {
     const plan = await this.plan(now);
-    const skipped: RotationResult['skipped'] = [];
     const archived: string[] = [];
+    const skipped = [...plan.skipped];
 
     if (plan.archived.length > 0) await fs.mkdir(this.archiveDir, { recursive: true, mode: 0o700 });
     for (const file of plan.archived) {
       if (await this.moveToArchive(file)) archived.push(file);
-      else skipped.push({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
+      else skipped.push({ file, cause: 'archive-name-taken' });
     }
-    for (const path of [...plan.deleted, ...plan.stalePartials]) {
-      await fs.rm(join(this.dir, path), { force: true });
-    }
+    for (const file of [...plan.deletedFromMain, ...plan.stalePartials]) await fs.rm(join(this.dir, file), { force: true });
+    for (const file of plan.deletedFromArchive) await fs.rm(join(this.archiveDir, file), { force: true });
     for (const file of plan.stalePartials) this.logger.warn('rotation.stale_partial_removed', { file });
     // Flush only the folders whose entries changed: a rotation that moves nothing costs no disk sync.
-    const mainDeleted = plan.deleted.some((path) => !path.startsWith(`${ARCHIVE_FOLDER}/`));
-    if (archived.length > 0 || mainDeleted || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
-    if (archived.length > 0 || plan.deleted.some((path) => path.startsWith(`${ARCHIVE_FOLDER}/`))) {
-      await fsyncFolder(this.archiveDir);
-    }
-    for (const { file, reason } of skipped) this.logger.warn('rotation.skipped', { file, reason });
+    if (archived.length > 0 || plan.deletedFromMain.length > 0 || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
+    if (archived.length > 0 || plan.deletedFromArchive.length > 0) await fsyncFolder(this.archiveDir);
+    for (const { file } of skipped) this.logger.warn('rotation.skipped', { file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
 
-    const kept = [...plan.kept, ...skipped.map(({ file }) => ({ file, reasons: ['archive name taken'] }))];
-    return { ...plan, kept, archived, skipped };
+    return { ...plan, archived, skipped };
   }
 
   private async archivedFiles(): Promise<string[]> {

@@ -45,3 +45,9 @@ export function parseBackupFileName(file: string): BackupFileName | undefined {
   if (Number.isNaN(takenAt.getTime()) || takenAt.toISOString() !== roundTrip) return undefined;
   return { file, database: database!, takenAt };
 }
+
+/** The database part of a backup's name, from a file name or a path (`archive/…`, `….partial`); undefined for other names. */
+export function databaseOf(path: string): string | undefined {
+  const file = path.slice(path.lastIndexOf('/') + 1).replace(/\.partial$/, '');
+  return parseBackupFileName(file)?.database;
+}

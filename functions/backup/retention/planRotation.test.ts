@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatBackupFileName, parseBackupFileName } from './backupFileName.js';
+import { formatKeepReason } from '../BackupAnswer.js';
 import { planRotation, type RotationPlan } from './planRotation.js';
 import { DEFAULT_RETENTION_POLICY, type RetentionPolicy } from './RetentionPolicy.js';
 
@@ -12,9 +13,12 @@ interface Case {
   policy?: Partial<RetentionPolicy>;
   backups: string[];
   archived?: string[];
+  /** Each kept backup with its reasons as the API and `list` word them. */
   kept: [string, string[]][];
   toArchive?: string[];
-  deleted?: string[];
+  deletedFromMain?: string[];
+  deletedFromArchive?: string[];
+  skipped?: string[];
 }
 
 const cases: Case[] = [
@@ -22,7 +26,7 @@ const cases: Case[] = [
     name: 'keeps the 5 newest however old, and deletes older ones past the archive cutoff',
     backups: ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06', '2020-01-07'].map((d) => b(`${d}T00:00:00Z`)),
     kept: ['2020-01-07', '2020-01-06', '2020-01-05', '2020-01-04', '2020-01-03'].map((d) => [b(`${d}T00:00:00Z`), ['newest 5']]),
-    deleted: [b('2020-01-02T00:00:00Z'), b('2020-01-01T00:00:00Z')],
+    deletedFromMain: [b('2020-01-02T00:00:00Z'), b('2020-01-01T00:00:00Z')],
   },
   {
     name: 'keeps only the newest of several backups in one day and one week',
@@ -101,7 +105,7 @@ const cases: Case[] = [
     backups: [],
     archived: [b('2025-11-26T11:59:59.999Z'), b('2025-11-26T12:00:00.000Z'), b('2025-11-26T12:00:00.001Z'), b('2024-06-01T00:00:00Z')],
     kept: [],
-    deleted: [`archive/${b('2025-11-26T11:59:59.999Z')}`, `archive/${b('2024-06-01T00:00:00Z')}`],
+    deletedFromArchive: [b('2025-11-26T11:59:59.999Z'), b('2024-06-01T00:00:00Z')],
   },
   {
     name: 'counts the archive cutoff in the policy zone',
@@ -110,7 +114,7 @@ const cases: Case[] = [
     backups: [],
     archived: [b('2025-07-01T00:29:59.999Z'), b('2025-07-01T00:30:00.000Z')],
     kept: [],
-    deleted: [`archive/${b('2025-07-01T00:29:59.999Z')}`],
+    deletedFromArchive: [b('2025-07-01T00:29:59.999Z')],
   },
   {
     name: 'ignores names that only look like backups',
@@ -129,6 +133,15 @@ const cases: Case[] = [
     toArchive: [b('2026-11-24T00:00:00Z', 'notes')],
   },
   {
+    name: 'leaves a backup in place, as skipped, when archive/ already holds its name',
+    policy: { keepLast: 1, keepWeeks: 0, keepMonths: 0 },
+    backups: [b('2026-11-25T00:00:00Z'), b('2026-11-24T00:00:00Z'), b('2026-11-23T00:00:00Z')],
+    archived: [b('2026-11-24T00:00:00Z')],
+    kept: [[b('2026-11-25T00:00:00Z'), ['newest 1']]],
+    toArchive: [b('2026-11-23T00:00:00Z')],
+    skipped: [b('2026-11-24T00:00:00Z')],
+  },
+  {
     name: 'gives every reason that keeps a backup',
     backups: [b('2026-11-26T10:00:00Z')],
     kept: [[b('2026-11-26T10:00:00Z'), ['newest 5', 'week 2026-11-22', 'month 2026-11']]],
@@ -136,26 +149,40 @@ const cases: Case[] = [
 ];
 
 describe('planRotation', () => {
-  it.each(cases)('$name', ({ now = NOW, policy, backups, archived = [], kept, toArchive = [], deleted = [] }) => {
+  it.each(cases)('$name', ({ now = NOW, policy, backups, archived = [], kept, toArchive = [], deletedFromMain = [], deletedFromArchive = [], skipped = [] }) => {
     const plan = planRotation({ backups, archived }, new Date(now), { ...DEFAULT_RETENTION_POLICY, ...policy });
 
-    expect(plan.kept.map(({ file, reasons }) => [file, reasons])).toEqual(kept);
+    expect(plan.kept.map(({ file, reasons }) => [file, reasons.map(formatKeepReason)])).toEqual(kept);
     expect(plan.archived).toEqual(toArchive);
-    expect(plan.deleted).toEqual(deleted);
+    expect(plan.deletedFromMain).toEqual(deletedFromMain);
+    expect(plan.deletedFromArchive).toEqual(deletedFromArchive);
+    expect(plan.skipped).toEqual(skipped.map((file) => ({ file, cause: 'archive-name-taken' })));
+  });
+
+  it('gives each reason as a rule and its period, not as words', () => {
+    const plan = planRotation({ backups: [b('2026-11-26T10:00:00Z')], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
+
+    expect(plan.kept[0]!.reasons).toEqual([
+      { rule: 'newest', count: 5 },
+      { rule: 'week', period: '2026-11-22' },
+      { rule: 'month', period: '2026-11' },
+    ]);
   });
 
   it.each(cases)('accounts for every backup once and changes nothing on a second run: $name', ({ now = NOW, policy, backups, archived = [] }) => {
     const fullPolicy = { ...DEFAULT_RETENTION_POLICY, ...policy };
     const plan = planRotation({ backups, archived }, new Date(now), fullPolicy);
 
-    const mainDeleted = plan.deleted.filter((path) => !path.startsWith('archive/'));
-    const accounted = [...plan.kept.map((k) => k.file), ...plan.archived, ...mainDeleted].sort();
+    const accounted = [...plan.kept.map((k) => k.file), ...plan.archived, ...plan.deletedFromMain, ...plan.skipped.map((s) => s.file)].sort();
     expect(accounted).toEqual(backups.filter((file) => parseBackupFileName(file)).sort());
+    expect(plan.deletedFromArchive.every((file) => archived.includes(file))).toBe(true);
 
     const second = planRotation(applied(plan, backups, archived), new Date(now), fullPolicy);
     expect(second.kept).toEqual(plan.kept);
     expect(second.archived).toEqual([]);
-    expect(second.deleted).toEqual([]);
+    expect(second.deletedFromMain).toEqual([]);
+    expect(second.deletedFromArchive).toEqual([]);
+    expect(second.skipped).toEqual(plan.skipped);
   });
 });
 
@@ -167,15 +194,16 @@ describe('planRotation and crash leftovers', () => {
     const plan = planRotation({ backups: [stale, recent, 'other.partial', 'notes_2026-13-01T00-00-00.000Z.sql.partial'], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
 
     expect(plan.stalePartials).toEqual([stale]);
-    expect([...plan.kept, ...plan.archived, ...plan.deleted]).toEqual([]);
+    expect([...plan.kept, ...plan.archived, ...plan.deletedFromMain, ...plan.deletedFromArchive, ...plan.skipped]).toEqual([]);
   });
 });
 
 /** The folders' contents after carrying out `plan`, without a disk. */
 function applied(plan: RotationPlan, backups: string[], archived: string[]) {
-  const gone = new Set([...plan.archived, ...plan.deleted]);
+  const goneFromMain = new Set([...plan.archived, ...plan.deletedFromMain]);
+  const goneFromArchive = new Set(plan.deletedFromArchive);
   return {
-    backups: backups.filter((file) => !gone.has(file)),
-    archived: [...archived, ...plan.archived].filter((file) => !gone.has(`archive/${file}`)),
+    backups: backups.filter((file) => !goneFromMain.has(file)),
+    archived: [...archived.filter((file) => !goneFromArchive.has(file)), ...plan.archived],
   };
 }

@@ -2,26 +2,40 @@ import { parseBackupFileName, type BackupFileName } from './backupFileName.js';
 import { monthsBefore, periodContaining, recentPeriods } from './calendar.js';
 import type { RetentionPolicy } from './RetentionPolicy.js';
 
-/** Why a backup stays in the main folder, e.g. `newest 5`, `week 2026-11-22`, `month 2026-11`. */
-export type KeepReason = string;
+/**
+ * Why a backup stays in the main folder: one of the `keepLast` newest, or the newest of a week
+ * (`period`: the Sunday that starts it, `2026-11-22`) or of a calendar month (`2026-11`).
+ */
+export type KeepReason = { rule: 'newest'; count: number } | { rule: 'week'; period: string } | { rule: 'month'; period: string };
 
 export interface KeptBackup {
   file: string;
+  /** Every rule that keeps it, in the order newest, week, month. */
   reasons: KeepReason[];
 }
 
-/** What a rotation will do. Paths are relative to the backup folder (`archive/<file>` for archived ones). */
+/** A backup the rotation leaves where it is although the rules would archive it, and why. */
+export interface SkippedBackup {
+  file: string;
+  cause: 'archive-name-taken';
+}
+
+/** What a rotation will do, each kind of action in its own list. File names, no folders. */
 export interface RotationPlan {
-  /** Backups that stay in the main folder, newest first, each with every rule that keeps it. */
+  /** Backups that stay in the main folder, newest first per database, each with every rule that keeps it. */
   kept: KeptBackup[];
   /** Backups of the main folder that move to `archive/`. */
   archived: string[];
-  /** Backups removed for good: archived ones older than the cutoff, and main-folder ones that would be. */
-  deleted: string[];
+  /** Backups of the main folder past the archive age: removed for good, never archived. */
+  deletedFromMain: string[];
+  /** Backups in `archive/` past the archive age: removed for good. */
+  deletedFromArchive: string[];
+  /** Backups that would move to `archive/`, where a file of that name already is: left in place. */
+  skipped: SkippedBackup[];
+  /** `.partial` files in the main folder of backups started more than a day before `now`: left by a crash, removed. */
+  stalePartials: string[];
   /** Archived backups taken before this instant are deleted. */
   archiveCutoff: Date;
-  /** `.partial` files of backups started more than a day before `now`: left by a crash, removed. */
-  stalePartials: string[];
 }
 
 export interface RotationInput {
@@ -43,7 +57,8 @@ const newestFirst = (a: BackupFileName, b: BackupFileName) =>
  * keep the `keepLast` newest, the newest of each of the last `keepWeeks` Sunday–Saturday weeks
  * and of each of the last `keepMonths` calendar months; archive the rest; delete archived
  * backups taken before `now` minus `archiveMonths` months (one exactly at the cutoff stays).
- * `.partial` files of backups started over a day ago are planned for removal too.
+ * `.partial` files of backups started over a day ago are planned for removal too. A backup due for
+ * the archive where `archive/` already holds its name is planned as skipped: nothing is overwritten.
  */
 export function planRotation(input: RotationInput, now: Date, policy: RetentionPolicy): RotationPlan {
   const weeks = recentPeriods(now, policy.timeZone, 'week', policy.keepWeeks);
@@ -51,7 +66,8 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
   const archiveCutoff = monthsBefore(now, policy.timeZone, policy.archiveMonths);
   const expired = (backup: BackupFileName) => backup.takenAt.getTime() < archiveCutoff.getTime();
 
-  const plan: RotationPlan = { kept: [], archived: [], deleted: [], archiveCutoff, stalePartials: [] };
+  const inArchive = new Set(input.archived);
+  const plan: RotationPlan = { kept: [], archived: [], deletedFromMain: [], deletedFromArchive: [], skipped: [], stalePartials: [], archiveCutoff };
   const partialCutoff = now.getTime() - STALE_PARTIAL_MS;
   for (const file of input.backups) {
     const started = file.endsWith(PARTIAL) ? parseBackupFileName(file.slice(0, -PARTIAL.length)) : undefined;
@@ -64,26 +80,27 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
     const claimedMonths = new Set<string>();
     backups.forEach((backup, index) => {
       const reasons: KeepReason[] = [];
-      if (index < policy.keepLast) reasons.push(`newest ${policy.keepLast}`);
+      if (index < policy.keepLast) reasons.push({ rule: 'newest', count: policy.keepLast });
       const week = periodContaining(weeks, backup.takenAt);
       if (week && !claimedWeeks.has(week.key)) {
         claimedWeeks.add(week.key);
-        reasons.push(`week ${week.key}`);
+        reasons.push({ rule: 'week', period: week.key });
       }
       const month = periodContaining(months, backup.takenAt);
       if (month && !claimedMonths.has(month.key)) {
         claimedMonths.add(month.key);
-        reasons.push(`month ${month.key}`);
+        reasons.push({ rule: 'month', period: month.key });
       }
       if (reasons.length > 0) plan.kept.push({ file: backup.file, reasons });
-      else if (expired(backup)) plan.deleted.push(backup.file);
+      else if (expired(backup)) plan.deletedFromMain.push(backup.file);
+      else if (inArchive.has(backup.file)) plan.skipped.push({ file: backup.file, cause: 'archive-name-taken' });
       else plan.archived.push(backup.file);
     });
   }
 
   for (const backups of groupByDatabase(input.archived).values()) {
     for (const backup of backups.sort(newestFirst)) {
-      if (expired(backup)) plan.deleted.push(`archive/${backup.file}`);
+      if (expired(backup)) plan.deletedFromArchive.push(backup.file);
     }
   }
   return plan;

@@ -1,0 +1,62 @@
+import type { Backup } from './dump/BackupCreator.js';
+import type { KeepReason, RotationPlan } from './retention/planRotation.js';
+import { ARCHIVE_FOLDER } from './retention/BackupRotator.js';
+
+/**
+ * The API's wire contract for backups, shared by the handlers that answer with it and the notes
+ * app's ApiClient that reads it. Plans are typed inside; on the wire their reasons are words and
+ * their deletions paths relative to the backup folder.
+ */
+
+/** A kept backup with its reasons in words: `newest 5`, `week 2026-11-22`, `month 2026-11`. */
+export interface KeptBackupAnswer {
+  file: string;
+  reasons: string[];
+}
+
+/** A rotation (done, or what one would do now). */
+export interface RotationAnswer {
+  kept: KeptBackupAnswer[];
+  archived: string[];
+  /** Relative to the backup folder: `archive/<file>` for an archived backup. */
+  deleted: string[];
+  /** Left in place because `archive/` already holds a file of that name. */
+  skipped: { file: string; reason: string }[];
+  stalePartials: string[];
+  archiveCutoff: string;
+}
+
+/** POST /db-backup's answer: the new backup and the rotation before it. */
+export interface BackupAnswer {
+  backup: Backup;
+  rotation: RotationAnswer;
+}
+
+/** GET /db-backups' answer: one database's backups (`database`), or every database's (`null`). */
+export interface BackupListing extends RotationAnswer {
+  database: string | null;
+}
+
+/** `newest 5`, `week 2026-11-22`, `month 2026-11`. */
+export function formatKeepReason(reason: KeepReason): string {
+  return reason.rule === 'newest' ? `newest ${reason.count}` : `${reason.rule} ${reason.period}`;
+}
+
+export function rotationAnswer(plan: RotationPlan): RotationAnswer {
+  return {
+    kept: plan.kept.map(({ file, reasons }) => ({ file, reasons: reasons.map(formatKeepReason) })),
+    archived: plan.archived,
+    deleted: [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)],
+    skipped: plan.skipped.map(({ file }) => ({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` })),
+    stalePartials: plan.stalePartials,
+    archiveCutoff: plan.archiveCutoff.toISOString(),
+  };
+}
+
+export function backupAnswer(backup: Backup, rotation: RotationPlan): BackupAnswer {
+  return { backup, rotation: rotationAnswer(rotation) };
+}
+
+export function backupListing(plan: RotationPlan, database: string | null): BackupListing {
+  return { database, ...rotationAnswer(plan) };
+}
