@@ -24,8 +24,8 @@ async function fillFolder(dir: string): Promise<string[]> {
 /** Runs a rotation in a child process (the built code) and SIGKILLs it after `delayMs`. */
 function rotateAndKill(dir: string, delayMs: number): Promise<void> {
   const script = `
-    const { BackupRotator } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/BackupRotator.js'))});
-    const { DEFAULT_RETENTION_POLICY } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/RetentionPolicy.js'))});
+    const { BackupRotator } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/retention/BackupRotator.js'))});
+    const { DEFAULT_RETENTION_POLICY } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/retention/RetentionPolicy.js'))});
     await new BackupRotator({ dir: ${JSON.stringify(dir)}, policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(${JSON.stringify(NOW)}) }).rotate();`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
