@@ -14,7 +14,8 @@ const ENTRIES = {
 };
 
 function run(entry: keyof typeof ENTRIES, args: string[], env: NodeJS.ProcessEnv = {}) {
-  const clean: NodeJS.ProcessEnv = { NO_COLOR: '1', ...env };
+  // LOG_FILE: npm start logs how it stopped; not into the checkout's .data/api.log.
+  const clean: NodeJS.ProcessEnv = { NO_COLOR: '1', LOG_FILE: '/dev/null', ...env };
   for (const name of ['DATABASE_URL', ...PG_VARIABLES]) if (!(name in env)) clean[name] = '';
   return startNotes(args, clean, { entry: ENTRIES[entry] }).exited;
 }

@@ -88,6 +88,13 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(await namesIn(dir)).toEqual(before);
   });
 
+  it('exits 1 (a configuration error, not a usage error) for a bad BACKUP_ setting, also when --dir is given', async () => {
+    const result = await dbBackup(['list', '--dir', dir], { BACKUP_KEEP_LAST: '-1' });
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('db-backup: BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "-1")\n');
+  });
+
   it('exits 1 naming an unknown BACKUP_ setting', async () => {
     const result = await dbBackup(['list'], { BACKUP_DIR: dir, BACKUP_KEEP_LST: '3' });
 

@@ -2,7 +2,7 @@ import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
 import { createBackupService } from '../functions/backup/createBackupService.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
-import { loadConfig } from '../functions/config/loadConfig.js';
+import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
@@ -37,13 +37,9 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
 
-  let config;
-  try {
-    config = loadConfig({ ...io.env, ...(flags.dir ? { BACKUP_DIR: flags.dir } : {}), ...(flags.tz ? { BACKUP_TZ: flags.tz } : {}) });
-  } catch (error) {
-    if (error instanceof ConfigError && (flags.dir || flags.tz)) throw new UsageError(error.message.replace('BACKUP_TZ', '--tz'));
-    throw error;
-  }
+  if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
+  // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
+  const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
   const logger = io.logger ?? silentLogger;
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 
@@ -59,6 +55,15 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   }
   const result = await createBackupService(config, logger).rotate(now);
   show(rotationAnswer(result), [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
+}
+
+function checkTimeZone(zone: string): string {
+  try {
+    return readTimeZone(zone, '--tz');
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function parseInstant(text: string): Date {

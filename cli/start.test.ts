@@ -11,7 +11,7 @@ import { parseBackupFileName } from '../functions/backup/retention/backupFileNam
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no PG* variables. */
 function npmStart(folder: string, args: string[] = []) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: join(folder, 'backups'), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: join(folder, 'backups'), LOG_FILE: join(folder, 'api.log'), NO_COLOR: '1' };
   for (const name of ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE']) delete env[name];
   return startNotes(args, env, { entry: 'dist/cli/start.js' });
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { hasDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { redactUrl } from '../functions/db/databaseConnection.js';
-import { jsonLogger } from '../functions/log/Logger.js';
+import { fileSink, jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
@@ -52,12 +52,10 @@ for (const signal of STOP_SIGNALS) {
 }
 
 const shutdown = new AbortController();
-const logger = (() => {
-  mkdirSync(dataDir, { recursive: true });
-  // The API's log would scribble over the app in this terminal: it goes to a file instead.
-  process.env.LOG_FILE ||= join(dataDir, 'api.log');
-  return jsonLogger();
-})();
+// The API's log would scribble over the app in this terminal: it goes to a file instead.
+const logFile = process.env.LOG_FILE?.trim() || join(dataDir, 'api.log');
+mkdirSync(dirname(logFile), { recursive: true });
+const logger = jsonLogger(fileSink(logFile));
 
 await runMain(
   'notes',
@@ -74,6 +72,7 @@ await runMain(
     let gateway: RunningGateway | undefined;
     try {
       let dumpSource: DumpSource | undefined;
+      let env = process.env;
       if (hasDatabaseSettings(process.env)) {
         const where = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : 'the PG* variables';
         output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
@@ -88,10 +87,10 @@ await runMain(
         const database = await EmbeddedDatabase.start(pgliteDir);
         embedded = database;
         if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-        process.env.DATABASE_URL = database.url;
+        env = { ...process.env, DATABASE_URL: database.url };
         dumpSource = new PgliteDumpSource(database.db);
       }
-      gateway = await startGateway({ port: 0, host: '127.0.0.1', env: process.env, logger, dumpSource, shutdown: shutdown.signal });
+      gateway = await startGateway({ port: 0, host: '127.0.0.1', env, logger, dumpSource, shutdown: shutdown.signal });
       if (stoppedEarlyBy) {
         output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);
         return 0;

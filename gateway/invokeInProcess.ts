@@ -5,34 +5,13 @@ import type { Route } from './loadRoutes.js';
 export type Invoke = (route: Route, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
 /**
- * Invokes handlers in this process: the one `wired` under the route's function name, else the module
- * export the template names (`functions/db-backup/handler.handler` is the export `handler` of
- * `functions/db-backup/handler.js`, found relative to this folder: the same layout in the sources and `dist/`).
+ * Invokes the functions in this process: each route's function is the handler given under its name
+ * in template.yaml (every route must have one: `startGateway` checks before listening).
  */
-export function invokeInProcess(wired: ReadonlyMap<string, Handler> = new Map()): Invoke {
-  const handlers = new Map<string, Promise<Handler>>();
-  const load = (handler: string) => {
-    const dot = handler.lastIndexOf('.');
-    const modulePath = handler.slice(0, dot);
-    const exportName = handler.slice(dot + 1);
-    if (!/^[\w/-]+$/.test(modulePath)) throw new Error(`unsupported Handler "${handler}" in template.yaml`);
-    return import(`../${modulePath}.js`).then((module: Record<string, unknown>) => {
-      const fn = module[exportName];
-      if (typeof fn !== 'function') throw new Error(`${modulePath} has no export "${exportName}"`);
-      return fn as Handler;
-    });
-  };
+export function invokeInProcess(handlers: ReadonlyMap<string, Handler>): Invoke {
   return async (route, event) => {
-    const own = wired.get(route.functionName);
-    if (own) handlers.set(route.handler, Promise.resolve(own));
-    if (!handlers.has(route.handler)) {
-      // A failed import is not remembered: the next request tries again.
-      handlers.set(route.handler, load(route.handler).catch((error: unknown) => {
-        handlers.delete(route.handler);
-        throw error;
-      }));
-    }
-    const handler = await handlers.get(route.handler)!;
+    const handler = handlers.get(route.functionName);
+    if (!handler) throw new Error(`no handler for ${route.functionName}`);
     const deadline = Date.now() + route.timeoutSeconds * 1000;
     const context = lambdaContext(route, event.requestContext.requestId, deadline);
     return (await handler(event, context, () => undefined)) as APIGatewayProxyResult;

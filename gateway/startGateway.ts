@@ -8,6 +8,7 @@ import type { Logger } from '../functions/log/Logger.js';
 import { createGateway } from './createGateway.js';
 import { inProcessHandlers } from './inProcessHandlers.js';
 import { invokeInProcess, type Invoke } from './invokeInProcess.js';
+import { wireParts } from '../functions/wiring/wireParts.js';
 import { lambdaEndpoints } from './lambdaEndpoints.js';
 import { loadRoutes } from './loadRoutes.js';
 
@@ -38,6 +39,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const endpoints = lambdaEndpoints(options.env);
   let invoke: Invoke;
   let mode: Record<string, unknown>;
+  let closeParts = async () => undefined as void;
   if (endpoints.size > 0) {
     const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
     if (missing.length > 0) throw new Error(`no Lambda endpoint for ${[...new Set(missing.map((r) => r.functionName))].join(', ')} (LAMBDA_ENDPOINTS)`);
@@ -48,7 +50,12 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   } else {
     const config = loadConfig(options.env);
     await migrate(config.connection, options.logger);
-    invoke = invokeInProcess(inProcessHandlers({ config, logger: options.logger, dumpSource: options.dumpSource, shutdown: options.shutdown }));
+    const parts = wireParts({ config: () => config, logger: options.logger, dumpSource: options.dumpSource, shutdown: options.shutdown });
+    const handlers = inProcessHandlers(parts);
+    const unserved = routes.filter((route) => !handlers.has(route.functionName));
+    if (unserved.length > 0) throw new Error(`no handler in this process for ${unserved.map((r) => r.functionName).join(', ')}`);
+    invoke = invokeInProcess(handlers);
+    closeParts = parts.close;
     mode = { mode: 'in-process', database: config.connection.description, backupDir: config.backupDir };
   }
   // Requests under way are tracked so that closing waits for them, also when their client has gone.
@@ -81,6 +88,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       await Promise.allSettled([...underWay]);
       server.closeIdleConnections();
       await closed;
+      await closeParts();
     },
   };
 }

@@ -1,15 +1,14 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createBackupService } from '../backup/createBackupService.js';
-import { BackupRotator } from '../backup/retention/BackupRotator.js';
+import type { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { backupListing } from '../backup/BackupAnswer.js';
 import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
-import { loadConfig } from '../config/loadConfig.js';
 import { AppError } from '../errors/AppError.js';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
+import { fromEnvironment } from '../wiring/fromEnvironment.js';
 
 export interface BackupStatusParts {
   rotator: () => BackupRotator;
@@ -55,19 +54,5 @@ function readAll(value: string | undefined): boolean {
   throw new AppError(400, 'INVALID_INPUT', `all must be true or false (got "${value}")`);
 }
 
-let production: { rotator: BackupRotator; database: () => Promise<string> } | undefined;
-
-function productionParts() {
-  if (!production) {
-    const config = loadConfig();
-    const service = createBackupService(config);
-    production = { rotator: service.rotator, database: () => service.creator.databaseName() };
-  }
-  return production;
-}
-
-/** The Lambda entry point; its parts are built from the environment on first use and then reused. */
-export const handler = createBackupStatusHandler({
-  rotator: () => productionParts().rotator,
-  database: () => productionParts().database(),
-});
+/** The Lambda entry point. */
+export const handler = createBackupStatusHandler(fromEnvironment());

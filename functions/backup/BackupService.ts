@@ -88,7 +88,7 @@ export class BackupService {
   }
 
   private locked<T>(work: () => Promise<T>): Promise<T> {
-    return withFolderLock(this.creator.dir, work, { logger: this.logger });
+    return withFolderLock(this.creator.dir, work, { logger: this.logger, clock: this.clock });
   }
 }
 

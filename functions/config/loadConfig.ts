@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { ConfigError } from './ConfigError.js';
+import { DEFAULTS } from './defaults.js';
 import type { RetentionPolicy } from '../backup/retention/RetentionPolicy.js';
 import { databaseConnection, type DatabaseConnection } from '../db/databaseConnection.js';
 import { packageRoot } from './packageRoot.js';
@@ -25,23 +26,34 @@ interface IntegerSetting {
 }
 
 const INTEGERS = {
-  BACKUP_KEEP_LAST: { fallback: 5, min: 0, max: 10_000 },
-  BACKUP_KEEP_WEEKS: { fallback: 4, min: 0, max: 520 },
-  BACKUP_KEEP_MONTHS: { fallback: 12, min: 0, max: 1200 },
-  BACKUP_ARCHIVE_MONTHS: { fallback: 12, min: 1, max: 1200 },
-  BACKUP_TIMEOUT_MS: { fallback: 15 * 60_000, min: 1_000, max: 24 * 3_600_000 },
-  BACKUP_LOCK_WAIT_TIMEOUT_MS: { fallback: 30_000, min: 1, max: 3_600_000 },
-  BACKUP_COMPRESS_LEVEL: { fallback: 6, min: 1, max: 9 },
+  BACKUP_KEEP_LAST: { fallback: DEFAULTS.keepLast, min: 0, max: 10_000 },
+  BACKUP_KEEP_WEEKS: { fallback: DEFAULTS.keepWeeks, min: 0, max: 520 },
+  BACKUP_KEEP_MONTHS: { fallback: DEFAULTS.keepMonths, min: 0, max: 1200 },
+  BACKUP_ARCHIVE_MONTHS: { fallback: DEFAULTS.archiveMonths, min: 1, max: 1200 },
+  BACKUP_TIMEOUT_MS: { fallback: DEFAULTS.timeoutMs, min: 1_000, max: 24 * 3_600_000 },
+  BACKUP_LOCK_WAIT_TIMEOUT_MS: { fallback: DEFAULTS.lockWaitTimeoutMs, min: 1, max: 3_600_000 },
+  BACKUP_COMPRESS_LEVEL: { fallback: DEFAULTS.gzipLevel, min: 1, max: 9 },
 } satisfies Record<string, IntegerSetting>;
 
 const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', 'BACKUP_FILE_MODE', ...Object.keys(INTEGERS)]);
 
+/** Settings given on a command line, which win over the environment (already validated by their caller). */
+export interface ConfigOverrides {
+  /** `--dir`: relative to `cwd`. */
+  backupDir?: string;
+  /** `--tz`: an IANA zone. */
+  timeZone?: string;
+  cwd?: string;
+}
+
 /**
  * Reads and validates the configuration; throws a ConfigError naming the first bad or unknown
  * `BACKUP_*` variable. `BACKUP_DIR` defaults to `api/backups` in the project folder; a
- * relative `BACKUP_DIR` is taken from `cwd`.
+ * relative `BACKUP_DIR` (or `--dir`) is taken from `cwd`.
  */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): BackupConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): BackupConfig {
+  const cwd = overrides.cwd ?? process.cwd();
+  const dir = overrides.backupDir?.trim() || env.BACKUP_DIR?.trim();
   for (const key of Object.keys(env)) {
     if (key.startsWith('BACKUP_') && !KNOWN_BACKUP_KEYS.has(key)) {
       throw new ConfigError(`unknown setting ${key}; known ones: ${[...KNOWN_BACKUP_KEYS].join(', ')}`);
@@ -55,15 +67,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new ConfigError((error as Error).message);
   }
   return {
-    backupDir: env.BACKUP_DIR?.trim() ? resolve(cwd, env.BACKUP_DIR.trim()) : resolve(packageRoot(), 'api/backups'),
+    backupDir: dir ? resolve(cwd, dir) : resolve(packageRoot(), 'api/backups'),
     policy: {
       keepLast: integer('BACKUP_KEEP_LAST'),
       keepWeeks: integer('BACKUP_KEEP_WEEKS'),
       keepMonths: integer('BACKUP_KEEP_MONTHS'),
       archiveMonths: integer('BACKUP_ARCHIVE_MONTHS'),
-      timeZone: readTimeZone(env.BACKUP_TZ),
+      timeZone: overrides.timeZone ?? readTimeZone(env.BACKUP_TZ),
     },
-    pgDumpPath: env.PG_DUMP_PATH?.trim() || 'pg_dump',
+    pgDumpPath: env.PG_DUMP_PATH?.trim() || DEFAULTS.pgDumpPath,
     timeoutMs: integer('BACKUP_TIMEOUT_MS'),
     lockWaitTimeoutMs: integer('BACKUP_LOCK_WAIT_TIMEOUT_MS'),
     gzipLevel: readCompression(env.BACKUP_COMPRESS) === 'gzip' ? integer('BACKUP_COMPRESS_LEVEL') : undefined,
@@ -84,7 +96,7 @@ function readInteger(env: NodeJS.ProcessEnv, key: string, { fallback, min, max }
 
 /** An octal mode such as 0640 for backups read by another uid on a shared volume; never world-writable or executable. */
 function readFileMode(raw: string | undefined): number {
-  const value = raw?.trim() || '0600';
+  const value = raw?.trim() || `0${DEFAULTS.fileMode.toString(8)}`;
   if (!/^0?[0-7]{3}$/.test(value) || (parseInt(value, 8) & 0o133) !== 0 || (parseInt(value, 8) & 0o600) !== 0o600) {
     throw new ConfigError(`BACKUP_FILE_MODE must be an octal mode from 0600 to 0644 such as 0640 (got "${value}")`);
   }
@@ -99,7 +111,7 @@ function readCompression(raw: string | undefined): 'none' | 'gzip' {
 
 /** Validates an IANA zone name (`Europe/Berlin`); `UTC` when unset. */
 export function readTimeZone(raw: string | undefined, key = 'BACKUP_TZ'): string {
-  const zone = raw?.trim() || 'UTC';
+  const zone = raw?.trim() || DEFAULTS.timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {

@@ -1,10 +1,9 @@
 import { backupAnswer } from '../backup/BackupAnswer.js';
 import type { BackupService } from '../backup/BackupService.js';
-import { createBackupService } from '../backup/createBackupService.js';
-import { loadConfig } from '../config/loadConfig.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
+import { fromEnvironment } from '../wiring/fromEnvironment.js';
 
 export interface DbBackupParts {
   service: () => BackupService;
@@ -27,7 +26,5 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
   );
 }
 
-let productionService: BackupService | undefined;
-
-/** The Lambda entry point; the service is built from the environment on first use and then reused. */
-export const handler = createDbBackupHandler({ service: () => (productionService ??= createBackupService(loadConfig())) });
+/** The Lambda entry point. */
+export const handler = createDbBackupHandler(fromEnvironment());

@@ -9,25 +9,32 @@ export interface Logger {
 
 type Level = 'info' | 'warn' | 'error';
 
+/** Writes one log line to stderr, which Lambda sends to its logs. */
+export const stderrSink = (line: string): void => void process.stderr.write(line);
+
 /**
- * Where logs go by default: the file named by `LOG_FILE`, else stderr, which Lambda sends to its logs.
- * The file is appended to synchronously: a line logged just before the process exits (the exit
- * backup's result, after the terminal was closed) must not be lost in a write buffer.
+ * Appends each line to the file at `path`, synchronously: a line logged just before the process exits
+ * (the exit backup's result, after the terminal was closed) must not be lost in a write buffer. An
+ * unwritable file must not fail the work being logged: the line goes to stderr instead.
  */
-function defaultSink(line: string): void {
-  const path = process.env.LOG_FILE?.trim();
-  if (path) {
+export function fileSink(path: string): (line: string) => void {
+  return (line) => {
     try {
-      return appendFileSync(path, line);
+      appendFileSync(path, line);
     } catch {
-      // An unwritable log file must not fail the work being logged: the line goes to stderr instead.
+      stderrSink(line);
     }
-  }
-  process.stderr.write(line);
+  };
 }
 
-/** A logger writing one JSON line per event to `write` (by default `LOG_FILE`, else stderr). */
-export function jsonLogger(write: (line: string) => void = defaultSink): Logger {
+/** The sink the environment asks for, chosen once: the file named by `LOG_FILE`, else stderr. */
+export function sinkFromEnvironment(env: NodeJS.ProcessEnv = process.env): (line: string) => void {
+  const path = env.LOG_FILE?.trim();
+  return path ? fileSink(path) : stderrSink;
+}
+
+/** A logger writing one JSON line per event to `write` (by default the sink `LOG_FILE` names, else stderr). */
+export function jsonLogger(write: (line: string) => void = sinkFromEnvironment()): Logger {
   const log = (level: Level) => (event: string, fields: Record<string, unknown> = {}) =>
     write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }, errorFields)}\n`);
   return { info: log('info'), warn: log('warn'), error: log('error') };

@@ -27,7 +27,7 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
     await migrate(databaseConnection({ DATABASE_URL: database.url }));
     pool = new pg.Pool({ connectionString: database.url, max: 2 });
     const store = new NotesStore(pool);
-    handler = createNotesHandler(() => store, silentLogger);
+    handler = createNotesHandler({ store: () => store, logger: silentLogger });
   });
   afterAll(async () => {
     await pool.end();

@@ -2,13 +2,12 @@ import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import pg from 'pg';
-import { loadConfig } from '../config/loadConfig.js';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { freeText, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
-import { NOTE_STATUSES, NotesStore } from './NotesStore.js';
+import { fromEnvironment } from '../wiring/fromEnvironment.js';
+import { NOTE_STATUSES, type NotesStore } from './NotesStore.js';
 
 type RouteEvent = APIGatewayProxyEvent & { body: unknown };
 type Logic = (event: RouteEvent) => Promise<APIGatewayProxyResult>;
@@ -16,8 +15,13 @@ type Logic = (event: RouteEvent) => Promise<APIGatewayProxyResult>;
 const NAME = { max: 200, pattern: [/^[^/]+$/, 'must not contain "/"'] as [RegExp, string] };
 const TAG = { max: 100, required: true };
 
+export interface NotesParts {
+  store: () => NotesStore;
+  logger?: Logger;
+}
+
 /** The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the answer. */
-export function createNotesHandler(store: () => NotesStore, logger: Logger = jsonLogger()) {
+export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts) {
   const withBody = (logic: Logic) => middy(logic).use(httpJsonBodyParser({ disableContentTypeError: false }));
   const route = (method: Route<HttpEvent, APIGatewayProxyResult>['method'], path: string, logic: Logic, body = false) =>
     ({ method, path, handler: body ? withBody(logic) : logic }) as unknown as Route<HttpEvent, APIGatewayProxyResult>;
@@ -77,16 +81,5 @@ export function createNotesHandler(store: () => NotesStore, logger: Logger = jso
   return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger });
 }
 
-let productionStore: NotesStore | undefined;
-const logger = jsonLogger();
-
-/** The Lambda entry point; one small connection pool per container, built on first use. */
-export const handler = createNotesHandler(() => {
-  if (!productionStore) {
-    const pool = new pg.Pool({ ...loadConfig().connection.clientConfig, max: 3 });
-    // An idle connection dropped by the server (a restart, npm start shutting down) must not crash the process.
-    pool.on('error', (error) => logger.warn('db.idle_connection_lost', { error }));
-    productionStore = new NotesStore(pool);
-  }
-  return productionStore;
-}, logger);
+/** The Lambda entry point: one small connection pool per container, made on first use. */
+export const handler = createNotesHandler(fromEnvironment());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
@@ -60,7 +61,7 @@ export class BackupCreator {
     this.dir = options.dir;
     this.source = options.source;
     this.gzipLevel = options.gzipLevel;
-    this.fileMode = options.fileMode ?? 0o600;
+    this.fileMode = options.fileMode ?? DEFAULTS.fileMode;
     this.freeSpace = options.freeSpace ?? statfsFreeSpace;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;

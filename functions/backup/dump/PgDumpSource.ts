@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { DEFAULTS } from '../../config/defaults.js';
 import { redactUrl, type DatabaseConnection } from '../../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
 import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from '../errors.js';
@@ -31,9 +32,9 @@ export class PgDumpSource implements DumpSource {
 
   constructor(options: PgDumpSourceOptions) {
     this.connection = options.connection;
-    this.pgDumpPath = options.pgDumpPath ?? 'pg_dump';
-    this.timeoutMs = options.timeoutMs ?? 15 * 60_000;
-    this.lockWaitTimeoutMs = options.lockWaitTimeoutMs ?? 30_000;
+    this.pgDumpPath = options.pgDumpPath ?? DEFAULTS.pgDumpPath;
+    this.timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+    this.lockWaitTimeoutMs = options.lockWaitTimeoutMs ?? DEFAULTS.lockWaitTimeoutMs;
     this.runner = options.runner ?? runProcess;
     this.env = options.env ?? process.env;
   }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { BackupInProgressError } from '../errors.js';
 
@@ -11,6 +12,8 @@ export interface FolderLockOptions {
   logger?: Logger;
   /** A lock whose holder stopped refreshing it this long ago is taken over (a crashed process). */
   staleMs?: number;
+  /** Tells whether a leftover lock was stale, to say so in the log. */
+  clock?: () => Date;
 }
 
 /**
@@ -19,7 +22,8 @@ export interface FolderLockOptions {
  */
 export async function withFolderLock<T>(dir: string, work: () => Promise<T>, options: FolderLockOptions = {}): Promise<T> {
   const logger = options.logger ?? silentLogger;
-  const staleMs = options.staleMs ?? 20_000;
+  const staleMs = options.staleMs ?? DEFAULTS.lockStaleMs;
+  const clock = options.clock ?? (() => new Date());
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // A lock folder its holder stopped refreshing is left by a crash: proper-lockfile takes it over; say so.
   const leftover = await fs.stat(join(dir, LOCK_NAME)).catch(() => undefined);
@@ -41,7 +45,7 @@ export async function withFolderLock<T>(dir: string, work: () => Promise<T>, opt
     }
     throw error;
   }
-  if (leftover && Date.now() - leftover.mtimeMs > staleMs) {
+  if (leftover && clock().getTime() - leftover.mtimeMs > staleMs) {
     logger.warn('lock.stale_taken_over', { dir, lastRefreshed: leftover.mtime.toISOString() });
   }
   try {

@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../../config/defaults.js';
+
 /** How many backups the rotator keeps, and in which calendar. */
 export interface RetentionPolicy {
   /** Keep this many newest backups per database, however old. */
@@ -13,9 +15,9 @@ export interface RetentionPolicy {
 }
 
 export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
-  keepLast: 5,
-  keepWeeks: 4,
-  keepMonths: 12,
-  archiveMonths: 12,
-  timeZone: 'UTC',
+  keepLast: DEFAULTS.keepLast,
+  keepWeeks: DEFAULTS.keepWeeks,
+  keepMonths: DEFAULTS.keepMonths,
+  archiveMonths: DEFAULTS.archiveMonths,
+  timeZone: DEFAULTS.timeZone,
 };

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import type { BackupService } from '../backup/BackupService.js';
+import { createBackupService } from '../backup/createBackupService.js';
+import type { DumpSource } from '../backup/dump/DumpSource.js';
+import type { BackupRotator } from '../backup/retention/BackupRotator.js';
+import type { BackupConfig } from '../config/loadConfig.js';
+import type { Logger } from '../log/Logger.js';
+import { NotesStore } from '../notes/NotesStore.js';
+import { once } from './once.js';
+
+/** Everything the handlers are made of. Each handler factory takes the parts it needs. */
+export interface Parts {
+  logger: Logger;
+  /** Rotates, then backs up (POST /db-backup). */
+  service: () => BackupService;
+  /** The backup folder's rotator (GET /db-backups, /health). */
+  rotator: () => BackupRotator;
+  /** The name of the database the service backs up. */
+  database: () => Promise<string>;
+  /** Folders, notes and tags. */
+  store: () => NotesStore;
+  /** Aborts when the process hosting the handlers stops: a backup under way is cancelled cleanly. */
+  shutdown?: AbortSignal;
+}
+
+export interface WireOptions {
+  /** The configuration, read on first use (so that a Lambda answers a bad one with a 500 naming it). */
+  config: () => BackupConfig;
+  logger: Logger;
+  /** How the database is dumped; the native pg_dump when absent (`npm start` gives the embedded one). */
+  dumpSource?: DumpSource;
+  shutdown?: AbortSignal;
+}
+
+/**
+ * The composition root: builds each part on first use, once, from the configuration and the effects
+ * given. `close()` ends the notes store's connections.
+ */
+export function wireParts({ config, logger, dumpSource, shutdown }: WireOptions): Parts & { close(): Promise<void> } {
+  const service = once(() => createBackupService(config(), logger, dumpSource));
+  const pool = once(() => {
+    const created = new pg.Pool({ ...config().connection.clientConfig, max: 3 });
+    // An idle connection dropped by the server (a restart) must not crash the process.
+    created.on('error', (error) => logger.warn('db.idle_connection_lost', { error }));
+    return created;
+  });
+  let poolMade = false;
+  const store = once(() => {
+    poolMade = true;
+    return new NotesStore(pool());
+  });
+  return {
+    logger,
+    service,
+    rotator: () => service().rotator,
+    database: () => service().creator.databaseName(),
+    store,
+    shutdown,
+    close: async () => {
+      if (poolMade) await pool().end();
+    },
+  };
+}
