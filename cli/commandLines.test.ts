@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { startNotes } from '../test/support/cliProcess.js';
-import { standInApi } from '../test/support/standInServers.js';
+import { closedPort, standInApi } from '../test/support/standInServers.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { PG_VARIABLES } from '../functions/db/hasDatabaseSettings.js';
 
@@ -67,6 +67,27 @@ describe('the command lines that need PostgreSQL refuse to guess one (libpq woul
     } finally {
       await removeFolder(dir);
     }
+  });
+});
+
+describe('notes one-shot commands that need no API', () => {
+  it('notes help lists the commands and exits 0', async () => {
+    const { code, stdout, stderr } = await run('notes', ['help']);
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^Commands:\n {2}folders +list the folder tree\n/);
+  });
+
+  it('a failed one-shot backup says why in exactly one line and exits 1', async () => {
+    const port = await closedPort();
+
+    const { code, stdout, stderr } = await run('notes', ['--api-url', `http://127.0.0.1:${port}`, 'backup']);
+
+    expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+    expect(stderr.split('\n').filter((line) => !line.startsWith('Backing up'))).toEqual([
+      `notes: no backup was taken: cannot reach the API at http://127.0.0.1:${port} (ECONNREFUSED)`,
+      '',
+    ]);
   });
 });
 

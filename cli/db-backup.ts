@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { jsonLogger } from '../functions/log/Logger.js';
+import { jsonLogger, problemsOnly } from '../functions/log/Logger.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runDbBackupCommand } from './runDbBackupCommand.js';
 import { runMain } from './runMain.js';
@@ -25,7 +25,7 @@ const HELP = `
 `;
 
 await runMain('db-backup', async () => {
-  const cli = parseCommandLine(HELP, {
+  const cli = parseCommandLine('notes-db-backup', HELP, {
     importMeta: import.meta,
     flags: {
       dir: { type: 'string' },
@@ -38,6 +38,7 @@ await runMain('db-backup', async () => {
   await runDbBackupCommand(cli.input, cli.flags, {
     env: process.env,
     print: (text) => process.stdout.write(`${text}\n`),
-    logger: jsonLogger(),
+    // Its own line says what was done; the JSON log adds warnings (or everything, with LOG_FILE).
+    logger: process.env.LOG_FILE?.trim() ? jsonLogger() : problemsOnly(jsonLogger()),
   });
 });

@@ -15,7 +15,7 @@ const HELP = `
 `;
 
 await runMain('migrate', async () => {
-  const cli = parseCommandLine(HELP, { importMeta: import.meta });
+  const cli = parseCommandLine('notes-migrate', HELP, { importMeta: import.meta });
   if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
   requireDatabaseSettings(process.env);
   const applied = await migrate(loadConfig().connection);

@@ -41,7 +41,7 @@ const output = new Output(process.stdout, process.stderr, process.env, () => ter
 await runMain(
   'notes',
   async () => {
-    const cli = parseCommandLine(HELP, {
+    const cli = parseCommandLine('notes', HELP, {
       importMeta: import.meta,
       booleanDefault: undefined,
       flags: {

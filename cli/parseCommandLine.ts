@@ -2,11 +2,13 @@ import meow, { type AnyFlags, type Options, type Result } from 'meow';
 import { UsageError } from './UsageError.js';
 
 /**
- * meow, with one difference: an unknown option is a UsageError naming it (one line, the entry point
- * prefixes its program name and exits 2), instead of meow's own two-line report.
+ * meow, with two differences: an unknown option is a UsageError naming it (one line, the entry point
+ * prefixes its program name and exits 2), instead of meow's own two-line report; and the process is
+ * named `title` (what `ps` shows), where meow would name every command line after the package's bin.
  */
-export function parseCommandLine<Flags extends AnyFlags>(help: string, options: Options<Flags>): Result<Flags> {
+export function parseCommandLine<Flags extends AnyFlags>(title: string, help: string, options: Options<Flags>): Result<Flags> {
   const cli = meow(help, { ...options, allowUnknownFlags: true });
+  process.title = title;
   const known = new Set([...Object.keys(options.flags ?? {}), 'help', 'version']);
   const unknown = Object.keys(cli.flags).filter((name) => !known.has(name));
   if (unknown.length > 0) {

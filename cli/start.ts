@@ -29,8 +29,9 @@ const HELP = `
     --no-backup               Leave without a backup
     --backup-timeout <secs>   How long to wait for the exit backup (default: 120)
 
-  A second Ctrl-C while the exit backup runs cancels it cleanly: pg_dump is stopped and nothing
-  half-written is left. Stopping before the prompt appears changes nothing and takes no backup.
+  A second Ctrl-C while the exit backup runs (or --backup-timeout passing) cancels it cleanly: pg_dump
+  is stopped and nothing half-written is left. The embedded database's dump cannot be interrupted:
+  it finishes first, and its backup is kept. Stopping before the prompt appears takes no backup.
   The API's JSON log goes to .data/api.log ($LOG_FILE).
 `;
 
@@ -60,7 +61,7 @@ const logger = jsonLogger(fileSink(logFile));
 await runMain(
   'notes',
   async () => {
-    const cli = parseCommandLine(HELP, {
+    const cli = parseCommandLine('notes-start', HELP, {
       importMeta: import.meta,
       booleanDefault: undefined,
       flags: {
@@ -103,7 +104,8 @@ await runMain(
           apiUrl: gateway.url,
           backup: cli.flags.backup as boolean | undefined,
           backupTimeoutSeconds: cli.flags.backupTimeout,
-          afterStop: 'cancelling it (nothing half-written is left)',
+          // The API runs in this process: stopping the wait cancels the backup cleanly rather than cutting it off.
+          cancelBackup: () => shutdown.abort(),
         },
         { input: process.stdin, output },
       );

@@ -87,6 +87,16 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
     expect(bad.status).toBe(400);
   });
 
+  it("rotates only its own database's backups: another database's in the same folder stay where they are", async () => {
+    const others = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07'].map((day) => `shop_${day}T10-00-00.000Z.sql`);
+    for (const file of others) await writeFile(join(dir, file), '-- another database\'s backup\n');
+
+    const response = await fetch(`${api.url}/db-backup`, { method: 'POST' });
+
+    expect(response.status).toBe(201);
+    expect((await namesIn(dir)).filter((name) => name.startsWith('shop_'))).toEqual(others);
+  });
+
   it('logs one JSON line per request', async () => {
     await fetch(`${api.url}/nowhere`);
     await new Promise((resolve) => setTimeout(resolve, 100));

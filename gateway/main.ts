@@ -30,7 +30,7 @@ const isLoopback = (host: string) => host === 'localhost' || host === '::1' || h
 const shutdown = new AbortController();
 
 await runMain('api', async () => {
-  const cli = parseCommandLine(HELP, {
+  const cli = parseCommandLine('notes-api', HELP, {
     importMeta: import.meta,
     flags: {
       port: { type: 'number', default: Number(process.env.PORT ?? 3000) },

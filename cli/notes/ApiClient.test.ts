@@ -10,12 +10,13 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
   });
 
   it('sends JSON and the bearer token, and returns the parsed answer', async () => {
-    const api = await standInApi(() => ({ status: 201, body: JSON.stringify({ note: { id: 7, title: 'Milk' } }) }));
+    const milk = { id: 7, title: 'Milk', folderId: null, folder: null, status: 'active', tags: [], updatedAt: '2026-11-26T19:27:52.123Z', body: '', createdAt: '2026-11-26T19:27:52.123Z' };
+    const api = await standInApi(() => ({ status: 201, body: JSON.stringify({ note: milk }) }));
     close = api.close;
 
     const note = await new ApiClient({ baseUrl: `${api.url}/`, token: 't0ken' }).createNote({ title: 'Milk', folderId: null });
 
-    expect(note).toEqual({ id: 7, title: 'Milk' });
+    expect(note).toEqual(milk);
     expect(api.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
@@ -66,6 +67,23 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
 
     expect(api.requests[0]!.headers).toEqual(expect.objectContaining({ 'x-api-key': 'k3y' }));
     expect(api.requests[0]!.headers).not.toHaveProperty('authorization');
+  });
+
+  it.each([
+    ['an empty object', '{}'],
+    ['null', 'null'],
+    ['a list', '[]'],
+    ['a list of the wrong kind', '{"notes":"x"}'],
+    ['notes missing their fields', '{"notes":[{"id":1}]}'],
+    ['an error of another shape', '{"error":"nope"}'],
+  ])('refuses an answer that is JSON but not the notes API\'s: %s', async (_what, body) => {
+    const api = await standInApi(() => ({ status: 200, body }));
+    close = api.close;
+
+    const error = await new ApiClient({ baseUrl: api.url }).listNotes().catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as Error).message).toBe(`${api.url} answered 200 with JSON that is not the notes API's answer: is --api-url (API_URL) right?`);
   });
 
   it('says when nothing listens', async () => {

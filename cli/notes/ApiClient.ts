@@ -1,23 +1,32 @@
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
+import { ANSWERS, type AnswerKind } from './checkAnswer.js';
 import type { Folder, Note, NoteStatus, NoteSummary } from '../../functions/notes/NotesStore.js';
 
 /** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */
 export class ApiError extends Error {
+  /** The message is the API's own (`{ error: { code, message } }`), not one the client wrote about the answer. */
+  readonly fromApi: boolean;
+
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    options: { fromApi?: boolean } = {},
   ) {
     super(message);
     this.name = 'ApiError';
+    this.fromApi = options.fromApi ?? false;
   }
 }
 
-/** No answer: the API is down, unreachable, too slow, or the wait was aborted. */
+/** No answer: the API is down, unreachable, too slow (`timedOut`), or the wait was aborted. */
 export class ApiUnreachableError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly timedOut: boolean;
+
+  constructor(message: string, options: { cause?: unknown; timedOut?: boolean } = {}) {
+    super(message, { cause: options.cause });
     this.name = 'ApiUnreachableError';
+    this.timedOut = options.timedOut ?? false;
   }
 }
 
@@ -48,36 +57,41 @@ export class ApiClient {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
 
-  listFolders = () => this.request<{ folders: Folder[] }>('GET', '/folders').then((r) => r.folders);
+  listFolders = () => this.request<{ folders: Folder[] }>('GET', '/folders', { expect: 'folders' }).then((r) => r.folders);
   createFolder = (name: string, parentId: number | null) =>
-    this.request<{ folder: Folder }>('POST', '/folders', { body: { name, parentId } }).then((r) => r.folder);
+    this.request<{ folder: Folder }>('POST', '/folders', { body: { name, parentId }, expect: 'folder' }).then((r) => r.folder);
   renameFolder = (id: number, name: string) =>
-    this.request<{ folder: Folder }>('PATCH', `/folders/${id}`, { body: { name } }).then((r) => r.folder);
+    this.request<{ folder: Folder }>('PATCH', `/folders/${id}`, { body: { name }, expect: 'folder' }).then((r) => r.folder);
   removeFolder = (id: number) => this.request<void>('DELETE', `/folders/${id}`);
   listNotes = (filter: { folderId?: number; tag?: string } = {}) => {
     const query = new URLSearchParams();
     if (filter.folderId !== undefined) query.set('folderId', String(filter.folderId));
     if (filter.tag !== undefined) query.set('tag', filter.tag);
     const suffix = query.size > 0 ? `?${query}` : '';
-    return this.request<{ notes: NoteSummary[] }>('GET', `/notes${suffix}`).then((r) => r.notes);
+    return this.request<{ notes: NoteSummary[] }>('GET', `/notes${suffix}`, { expect: 'notes' }).then((r) => r.notes);
   };
   createNote = (note: { title: string; body?: string; folderId?: number | null }) =>
-    this.request<{ note: Note }>('POST', '/notes', { body: note }).then((r) => r.note);
-  note = (id: number) => this.request<{ note: Note }>('GET', `/notes/${id}`).then((r) => r.note);
+    this.request<{ note: Note }>('POST', '/notes', { body: note, expect: 'note' }).then((r) => r.note);
+  note = (id: number) => this.request<{ note: Note }>('GET', `/notes/${id}`, { expect: 'note' }).then((r) => r.note);
   updateNote = (id: number, changes: { title?: string; body?: string; status?: NoteStatus; folderId?: number | null }) =>
-    this.request<{ note: Note }>('PATCH', `/notes/${id}`, { body: changes }).then((r) => r.note);
+    this.request<{ note: Note }>('PATCH', `/notes/${id}`, { body: changes, expect: 'note' }).then((r) => r.note);
   removeNote = (id: number) => this.request<void>('DELETE', `/notes/${id}`);
   tagNote = (id: number, tag: string) =>
-    this.request<{ note: Note }>('PUT', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
+    this.request<{ note: Note }>('PUT', `/notes/${id}/tags/${encodeURIComponent(tag)}`, { expect: 'note' }).then((r) => r.note);
   untagNote = (id: number, tag: string) =>
-    this.request<{ note: Note }>('DELETE', `/notes/${id}/tags/${encodeURIComponent(tag)}`).then((r) => r.note);
-  listBackups = (options: { all?: boolean } = {}) => this.request<BackupListing>('GET', `/db-backups${options.all ? '?all=true' : ''}`);
+    this.request<{ note: Note }>('DELETE', `/notes/${id}/tags/${encodeURIComponent(tag)}`, { expect: 'note' }).then((r) => r.note);
+  listBackups = (options: { all?: boolean } = {}) =>
+    this.request<BackupListing>('GET', `/db-backups${options.all ? '?all=true' : ''}`, { expect: 'backups' });
 
   /** POST /db-backup: rotate, then back up. Waits at most `timeoutMs`; `signal` aborts the wait. */
   backup = (options: { timeoutMs: number; signal?: AbortSignal }) =>
-    this.request<BackupAnswer>('POST', '/db-backup', options);
+    this.request<BackupAnswer>('POST', '/db-backup', { ...options, expect: 'backup' });
 
-  private async request<T>(method: string, path: string, options: { body?: unknown; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; timeoutMs?: number; signal?: AbortSignal; expect?: AnswerKind } = {},
+  ): Promise<T> {
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -93,17 +107,22 @@ export class ApiClient {
         signal: AbortSignal.any(signals),
       });
     } catch (error) {
-      throw new ApiUnreachableError(this.explain(error, timeoutMs, options.signal), { cause: error });
+      const timedOut = !options.signal?.aborted && (error as Error).name === 'TimeoutError';
+      throw new ApiUnreachableError(this.explain(error, timeoutMs, options.signal), { cause: error, timedOut });
     }
     const text = await response.text();
     const payload = parseJson(text);
     if (response.status === 204 && text === '') return undefined as T;
     if (payload === undefined) throw new ApiError(response.status, `HTTP_${response.status}`, this.notJson(response));
     if (!response.ok) {
-      const apiError = (payload as { error?: { code?: string; message?: string } }).error;
-      const code = apiError?.code ?? `HTTP_${response.status}`;
-      const message = apiError?.message ?? (payload as { message?: string }).message ?? response.statusText;
-      throw new ApiError(response.status, code, this.explainRefusal(response.status, message));
+      const apiError = (payload as { error?: { code?: unknown; message?: unknown } }).error;
+      const fromApi = typeof apiError?.code === 'string' && typeof apiError.message === 'string';
+      const code = fromApi ? (apiError!.code as string) : `HTTP_${response.status}`;
+      const message = fromApi ? (apiError!.message as string) : ((payload as { message?: unknown }).message ?? response.statusText);
+      throw new ApiError(response.status, code, this.explainRefusal(response.status, String(message)), { fromApi: fromApi && response.status !== 401 });
+    }
+    if (options.expect && !ANSWERS[options.expect](payload)) {
+      throw new ApiError(response.status, 'NOT_THE_NOTES_API', `${this.baseUrl} answered ${response.status} with JSON that is not the notes API's answer: is --api-url (API_URL) right?`);
     }
     return payload as T;
   }

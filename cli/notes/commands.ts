@@ -149,11 +149,7 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'backup', args: '', summary: 'back up the database now (rotating the older backups first)', flags: [], minArgs: 0, maxArgs: 0,
-    async run(context) {
-      if (!(await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs }))) {
-        throw new CommandError('the backup failed');
-      }
-    },
+    run: backUpNow,
   },
   {
     name: 'backups', args: '', summary: "list this database's backups and the rules that keep each one (--all: every database's)", flags: ['all', 'json'], minArgs: 0, maxArgs: 0,
@@ -163,6 +159,13 @@ export const COMMANDS: Command[] = [
     },
   },
 ];
+
+/** Takes a backup now and prints its line; throws a CommandError saying why when none was written. */
+export async function backUpNow(context: CommandContext): Promise<void> {
+  const outcome = await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs });
+  if (!outcome.written) throw new CommandError(outcome.warning);
+  context.output.print(outcome.line);
+}
 
 /** Finds the command that `words` start with (one or two words) and returns it with its arguments. */
 export function findCommand(words: string[]): { command: Command; args: string[] } {

@@ -26,7 +26,7 @@ export function formatNotes(notes: NoteSummary[], output: Output): string {
   return notes
     .map((note) => {
       const where = note.folder ? output.style('dim', ` [${note.folder}]`) : '';
-      const tags = note.tags.length > 0 ? ` ${output.style('cyan', note.tags.map((t) => `#${t}`).join(' '))}` : '';
+      const tags = note.tags.length > 0 ? ` ${output.style('cyan', note.tags.map((t) => `#${quoteTag(t)}`).join(' '))}` : '';
       const status = output.style('dim', note.status.padEnd(statusWidth));
       return `${String(note.id).padStart(idWidth)}  ${status}  ${cut(note.title, LIST_TITLE_LENGTH)}${where}${tags}`;
     })
@@ -62,6 +62,11 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
   ];
   if (lines.length > 0) return lines.join('\n');
   return listing.database === null ? 'no backups yet (backup takes one)' : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;
+}
+
+/** A tag as it is typed: in quotes when it holds a space (`#"two words"`). */
+export function quoteTag(tag: string): string {
+  return /\s/.test(tag) ? JSON.stringify(tag) : tag;
 }
 
 /** `text` cut to `length` characters, ending in `…` when cut. */

@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { UsageError } from '../UsageError.js';
 import { commandHelp, runCommand, type CommandContext } from './commands.js';
 import { parseLine } from './parseLine.js';
 import { takeBackup } from './takeBackup.js';
@@ -10,8 +9,11 @@ export interface SessionOptions {
   backupOnExit: boolean;
   /** Where leaving is announced from: the process, or a test's stand-in emitter. */
   signals?: NodeJS.EventEmitter;
-  /** What becomes of the backup when the user stops waiting for it (a second Ctrl-C). */
-  afterStop?: string;
+  /**
+   * Cancels the exit backup itself (`npm start`, where the API runs in this process): a second Ctrl-C
+   * or the timeout then cancels it cleanly instead of walking away from it.
+   */
+  cancelBackup?: () => void;
 }
 
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -49,7 +51,9 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
       rl.close();
       if (afterCommands) await commands;
       if (options.backupOnExit) {
-        await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, signal: abortWait.signal, afterStop: options.afterStop });
+        const outcome = await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, stop: abortWait.signal, cancel: options.cancelBackup });
+        if (outcome.written) output.print(outcome.line);
+        else output.warn(outcome.warning);
       } else {
         output.note('Leaving without a backup (--no-backup).');
       }
@@ -89,13 +93,12 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   return done;
 }
 
-/** Runs one line; a failure is printed (a usage error as it is: it already says how) and the session goes on. */
+/** Runs one line; a failure is printed as one `error:` line and the session goes on. */
 async function runLine(context: CommandContext, line: string): Promise<void> {
   try {
     const { words, flags } = parseLine(line);
     await runCommand(context, words, flags);
   } catch (error) {
-    if (error instanceof UsageError) context.output.note(context.output.style('yellow', error.message));
-    else context.output.error((error as Error).message);
+    context.output.error((error as Error).message);
   }
 }

@@ -1,9 +1,8 @@
 import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
-import { runCommand, type CommandFlags } from './commands.js';
+import { backUpNow, commandHelp, runCommand, type CommandFlags } from './commands.js';
 import { interactiveSession } from './interactiveSession.js';
 import type { Output } from './Output.js';
-import { takeBackup } from './takeBackup.js';
 
 export interface NotesOptions {
   apiUrl: string;
@@ -12,8 +11,8 @@ export interface NotesOptions {
   /** true: back up after a one-shot command; false: not even when leaving the session; undefined: the defaults. */
   backup?: boolean;
   backupTimeoutSeconds: number;
-  /** What becomes of the exit backup when the user stops waiting for it (a second Ctrl-C). */
-  afterStop?: string;
+  /** Cancels the exit backup itself (`npm start`: the API runs in this process). */
+  cancelBackup?: () => void;
 }
 
 /**
@@ -35,11 +34,15 @@ export async function runNotes(
     if (Object.values(flags).some((value) => value !== undefined && value !== false)) {
       throw new UsageError('command flags such as --folder go with a command, e.g. notes add "Milk" --folder home');
     }
-    await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false, afterStop: options.afterStop });
+    await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false, cancelBackup: options.cancelBackup });
+    return 0;
+  }
+  if (words.length === 1 && words[0] === 'help') {
+    io.output.print(`Commands:\n${commandHelp()}\n(notes --help lists the options)`);
     return 0;
   }
   await runCommand(context, words, flags);
-  if (options.backup === true && !(await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs }))) return 1;
+  if (options.backup === true) await backUpNow(context);
   return 0;
 }
 

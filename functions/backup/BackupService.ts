@@ -44,7 +44,8 @@ export class BackupService {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal);
-        const rotation = await this.rotator.rotate();
+        // Each database manages its own backups: another database's in a shared folder are left to it.
+        const rotation = await this.rotator.rotate(undefined, { database: checked.database });
         this.logger.info('rotation.done', {
           kept: rotation.kept.length,
           archived: rotation.archived.length,
@@ -93,5 +94,5 @@ export class BackupService {
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new BackupCancelledError('the backup was cancelled: the API is shutting down');
+  if (signal?.aborted) throw new BackupCancelledError('cancelled before it started (the API is stopping)');
 }

@@ -40,6 +40,11 @@ export function jsonLogger(write: (line: string) => void = sinkFromEnvironment()
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }
 
+/** Passes on warnings and errors only (for command lines that print their own result). */
+export function problemsOnly(logger: Logger): Logger {
+  return { info() {}, warn: logger.warn, error: logger.error };
+}
+
 /** A logger that drops everything. */
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 

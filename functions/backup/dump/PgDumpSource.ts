@@ -76,7 +76,7 @@ export class PgDumpSource implements DumpSource {
       ];
       const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs, signal: options.signal });
       const stderr = this.redact(result.stderr.trim());
-      if (result.cancelled) throw new BackupCancelledError('the backup was cancelled: pg_dump was stopped', { detail: stderr });
+      if (result.cancelled) throw new BackupCancelledError('cancelled: pg_dump was stopped (the API is stopping)', { detail: stderr });
       if (result.timedOut) {
         throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
       }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger, type Logger } from '../../log/Logger.js';
+import { onlyDatabase } from './onlyDatabase.js';
 import { planRotation, type RotationPlan } from './planRotation.js';
 import type { RetentionPolicy } from './RetentionPolicy.js';
 import { fsyncFolder, pathExists, regularFilesIn } from '../folder/folderFiles.js';
@@ -39,18 +40,23 @@ export class BackupRotator {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Reads both folders and returns what a rotation at `now` would do; changes nothing. */
-  async plan(now: Date = this.clock()): Promise<RotationPlan> {
+  /**
+   * Reads both folders and returns what a rotation at `now` would do; changes nothing. With
+   * `database`, only that database's backups are planned (other databases may share the folder).
+   */
+  async plan(now: Date = this.clock(), scope: { database?: string } = {}): Promise<RotationPlan> {
     const [backups, archived] = await Promise.all([regularFilesIn(this.dir), this.archivedFiles()]);
-    return planRotation({ backups, archived }, now, this.policy);
+    const plan = planRotation({ backups, archived }, now, this.policy);
+    return scope.database === undefined ? plan : onlyDatabase(plan, scope.database);
   }
 
   /**
-   * Plans and applies a rotation: moves backups to `archive/` (never overwriting), deletes expired
-   * ones and `.partial` files a crash left over a day ago, fsyncs the folders it changed.
+   * Plans and applies a rotation (of one database's backups with `database`): moves backups to
+   * `archive/` (never overwriting), deletes expired ones and `.partial` files a crash left over a
+   * day ago, fsyncs the folders it changed.
    */
-  async rotate(now: Date = this.clock()): Promise<RotationResult> {
-    const plan = await this.plan(now);
+  async rotate(now: Date = this.clock(), scope: { database?: string } = {}): Promise<RotationResult> {
+    const plan = await this.plan(now, scope);
     const archived: string[] = [];
     const skipped = [...plan.skipped];
 
