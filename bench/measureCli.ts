@@ -28,7 +28,9 @@ export async function measureCli(apiUrl: string, rounds: number, apiLog: () => s
       child.on('close', () => resolve());
     });
     const leaving = performance.now() - exitTyped;
-    const posts = apiLog().split('\n').filter((line) => line.includes('"path":"/db-backup"') && line.includes('"event":"request"'));
+    const posts = apiLog()
+      .split('\n')
+      .filter((line) => line.includes('"path":"/db-backup"') && line.includes('"event":"request"'));
     const backupMs = JSON.parse(posts.at(-1)!).durationMs as number;
     exitOverhead.push(leaving - backupMs);
   }

@@ -40,7 +40,9 @@ export async function prepareDatabase(adminUrl: string, sizeMb: number, log: (li
            from generate_series($1::int, $1::int + 19999) i`,
         [batch * 20_000],
       );
-      await db.query(`insert into note_tags select n.id, 1 + (n.id % 200) from notes n where n.id > $1 on conflict do nothing`, [batch * 20_000]);
+      await db.query(`insert into note_tags select n.id, 1 + (n.id % 200) from notes n where n.id > $1 on conflict do nothing`, [
+        batch * 20_000,
+      ]);
       log(`filling ${name}: ${(await size()).toFixed(0)} / ${sizeMb} MB`);
     }
     await db.query('vacuum analyze');

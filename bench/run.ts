@@ -78,7 +78,11 @@ async function fileBackups(dir: string, count: number): Promise<void> {
   await mkdir(dir, { recursive: true });
   const newest = Date.now();
   const span = 16 * 30 * 86_400_000;
-  await Promise.all(Array.from({ length: count }, (_, i) => writeFile(join(dir, formatBackupFileName(url.split('/').pop()!, new Date(newest - (span * i) / count))), '')));
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      writeFile(join(dir, formatBackupFileName(url.split('/').pop()!, new Date(newest - (span * i) / count))), ''),
+    ),
+  );
 }
 
 /** Empties `dir`, and flushes the disk so that no contestant pays for the previous one's writeback. */
@@ -96,35 +100,54 @@ for (let round = 1; round <= rounds; round++) {
   sizes['plain dump'] = (await stat(join(out, 'raw.sql'))).size;
   await clean(out);
   // The same made durable: what the backup pays for with its fsync.
-  record('raw pg_dump -f + fsync', await timed(() => run('sh', ['-c', `pg_dump --no-password -f '${join(out, 'synced.sql')}' --dbname='${url}' && sync '${join(out, 'synced.sql')}'`])));
+  record(
+    'raw pg_dump -f + fsync',
+    await timed(() =>
+      run('sh', ['-c', `pg_dump --no-password -f '${join(out, 'synced.sql')}' --dbname='${url}' && sync '${join(out, 'synced.sql')}'`]),
+    ),
+  );
   await clean(out);
   record('BackupCreator.create()', await timed(() => new BackupCreator({ dir: out, source }).create()));
   await fileBackups(apiDir, backups);
   await run('sync');
-  record(`POST /db-backup (rotating ${backups})`, await timed(async () => {
-    const response = await fetch(`${apiUrl}/db-backup`, { method: 'POST' });
-    if (response.status !== 201) throw new Error(`POST /db-backup answered ${response.status}: ${await response.text()}`);
-  }));
+  record(
+    `POST /db-backup (rotating ${backups})`,
+    await timed(async () => {
+      const response = await fetch(`${apiUrl}/db-backup`, { method: 'POST' });
+      if (response.status !== 201) throw new Error(`POST /db-backup answered ${response.status}: ${await response.text()}`);
+    }),
+  );
   if (!cli.flags.gzip) continue;
   await clean(out);
   let ours = '';
-  record('gzip: BackupCreator (pg_dump -Z 6, verified)', await timed(async () => (ours = (await new BackupCreator({ dir: out, source, gzipLevel: 6 }).create()).path)));
+  record(
+    'gzip: BackupCreator (pg_dump -Z 6, verified)',
+    await timed(async () => (ours = (await new BackupCreator({ dir: out, source, gzipLevel: 6 }).create()).path)),
+  );
   sizes['gzip: BackupCreator'] = (await stat(ours)).size;
   await clean(out);
-  record('gzip: pg_dump -Z 6 -f', await timed(() => run('pg_dump', ['--no-password', '-Z', '6', '-f', join(out, 'z.sql.gz'), `--dbname=${url}`])));
+  record(
+    'gzip: pg_dump -Z 6 -f',
+    await timed(() => run('pg_dump', ['--no-password', '-Z', '6', '-f', join(out, 'z.sql.gz'), `--dbname=${url}`])),
+  );
   sizes['gzip: pg_dump -Z 6'] = (await stat(join(out, 'z.sql.gz'))).size;
   await clean(out);
-  record('gzip: pg_dump | gzip -6', await timed(() => run('sh', ['-c', `pg_dump --no-password --dbname='${url}' | gzip -6 > '${join(out, 'p.sql.gz')}'`])));
+  record(
+    'gzip: pg_dump | gzip -6',
+    await timed(() => run('sh', ['-c', `pg_dump --no-password --dbname='${url}' | gzip -6 > '${join(out, 'p.sql.gz')}'`])),
+  );
   sizes['gzip: pg_dump | gzip -6'] = (await stat(join(out, 'p.sql.gz'))).size;
 }
 const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${gateway.pid}/status`, 'utf8'))![1]) / 1024;
 
 // Rotation: planning alone over many names, and planning + applying over real files.
 const now = new Date();
-const names = (count: number) => Array.from({ length: count }, (_, i) => formatBackupFileName('notes', new Date(now.getTime() - (16 * 30 * 86_400_000 * i) / count)));
+const names = (count: number) =>
+  Array.from({ length: count }, (_, i) => formatBackupFileName('notes', new Date(now.getTime() - (16 * 30 * 86_400_000 * i) / count)));
 for (const count of [1_000, 10_000, 100_000]) {
   const input = { backups: names(count), archived: [] };
-  for (let round = 0; round < rounds; round++) record(`planRotation ${count} names`, await timed(async () => planRotation(input, now, DEFAULT_RETENTION_POLICY)));
+  for (let round = 0; round < rounds; round++)
+    record(`planRotation ${count} names`, await timed(async () => planRotation(input, now, DEFAULT_RETENTION_POLICY)));
 }
 const rotationDir = join(work, 'rotation');
 for (let round = 0; round < rounds; round++) {
@@ -148,7 +171,11 @@ for (const [name, samples] of Object.entries(times)) {
 }
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version, pgDump: (await run('pg_dump', ['--version'])).stdout.trim() },
+  machine: {
+    cpus: (await import('node:os')).cpus().length,
+    node: process.version,
+    pgDump: (await run('pg_dump', ['--version'])).stdout.trim(),
+  },
   sizeMb,
   rounds,
   bytes: sizes,
@@ -164,7 +191,9 @@ const lines = [
     row([name, r.min.toFixed(1), r.median.toFixed(1), r.max.toFixed(1), r.ratioToRaw === undefined ? '' : r.ratioToRaw.toFixed(3)]),
   ),
 ];
-process.stdout.write(`${lines.join('\n')}\n\nbytes: ${JSON.stringify(sizes)}\npeak RSS of the serving process: ${report.peakRssMbOfServingProcess} MB\n`);
+process.stdout.write(
+  `${lines.join('\n')}\n\nbytes: ${JSON.stringify(sizes)}\npeak RSS of the serving process: ${report.peakRssMbOfServingProcess} MB\n`,
+);
 const resultsDir = join(packageRoot(), 'bench/results');
 await mkdir(resultsDir, { recursive: true });
 await writeFile(join(resultsDir, `${report.date.replace(/:/g, '-')}.json`), `${JSON.stringify(report, null, 2)}\n`);

@@ -93,7 +93,11 @@ describe('notes one-shot commands that need no API', () => {
 
 describe('the notes app pointed at a web server that is not the notes API (stand-in: some other site)', () => {
   it('says so in one line instead of printing its HTML', async () => {
-    const site = await standInApi(() => ({ status: 404, body: '<!doctype html><html><body><h1>Not Found</h1>\n<p>nginx</p></body></html>', contentType: 'text/html' }));
+    const site = await standInApi(() => ({
+      status: 404,
+      body: '<!doctype html><html><body><h1>Not Found</h1>\n<p>nginx</p></body></html>',
+      contentType: 'text/html',
+    }));
     try {
       const { code, stdout, stderr } = await run('notes', ['--api-url', site.url, 'folders']);
 

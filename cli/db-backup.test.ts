@@ -27,8 +27,17 @@ describe('npm run db-backup (the ops command line)', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await tempFolder();
-    await Promise.all(['2026-11-26T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-24T10:00:00Z', '2026-11-23T10:00:00Z', '2026-11-22T10:00:00Z', '2026-11-21T10:00:00Z', '2026-11-20T10:00:00Z']
-      .map((iso) => writeFile(join(dir, b(iso)), 'x\n')));
+    await Promise.all(
+      [
+        '2026-11-26T10:00:00Z',
+        '2026-11-25T10:00:00Z',
+        '2026-11-24T10:00:00Z',
+        '2026-11-23T10:00:00Z',
+        '2026-11-22T10:00:00Z',
+        '2026-11-21T10:00:00Z',
+        '2026-11-20T10:00:00Z',
+      ].map((iso) => writeFile(join(dir, b(iso)), 'x\n')),
+    );
   });
   afterEach(() => removeFolder(dir));
 
@@ -38,17 +47,19 @@ describe('npm run db-backup (the ops command line)', () => {
     const result = await dbBackup(['rotate', '--dry-run', '--dir', dir, '--now', '2026-11-26T12:00:00Z']);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe([
-      'dry run, nothing changed: 6 kept, 1 archived, 0 deleted',
-      `${b('2026-11-26T10:00:00Z')}  keep (newest 5, week 2026-11-22, month 2026-11)`,
-      `${b('2026-11-25T10:00:00Z')}  keep (newest 5)`,
-      `${b('2026-11-24T10:00:00Z')}  keep (newest 5)`,
-      `${b('2026-11-23T10:00:00Z')}  keep (newest 5)`,
-      `${b('2026-11-22T10:00:00Z')}  keep (newest 5)`,
-      `${b('2026-11-21T10:00:00Z')}  keep (week 2026-11-15)`,
-      `${b('2026-11-20T10:00:00Z')}  archive`,
-      '',
-    ].join('\n'));
+    expect(result.stdout).toBe(
+      [
+        'dry run, nothing changed: 6 kept, 1 archived, 0 deleted',
+        `${b('2026-11-26T10:00:00Z')}  keep (newest 5, week 2026-11-22, month 2026-11)`,
+        `${b('2026-11-25T10:00:00Z')}  keep (newest 5)`,
+        `${b('2026-11-24T10:00:00Z')}  keep (newest 5)`,
+        `${b('2026-11-23T10:00:00Z')}  keep (newest 5)`,
+        `${b('2026-11-22T10:00:00Z')}  keep (newest 5)`,
+        `${b('2026-11-21T10:00:00Z')}  keep (week 2026-11-15)`,
+        `${b('2026-11-20T10:00:00Z')}  archive`,
+        '',
+      ].join('\n'),
+    );
     expect(await namesIn(dir)).toEqual(before);
   });
 
@@ -114,7 +125,9 @@ describeWithPostgres('npm run db-backup create', () => {
       expect(result.code).toBe(0);
       const files = await namesIn(dir);
       expect(files).toHaveLength(1);
-      expect(result.stdout).toMatch(new RegExp(`^created ${files[0]!.replace(/\./g, '\\.')} \\(\\d+ bytes, \\d+ ms, sha256 [0-9a-f]{64}\\)\\n$`));
+      expect(result.stdout).toMatch(
+        new RegExp(`^created ${files[0]!.replace(/\./g, '\\.')} \\(\\d+ bytes, \\d+ ms, sha256 [0-9a-f]{64}\\)\\n$`),
+      );
     } finally {
       await removeFolder(dir);
       await database.drop();

@@ -89,7 +89,11 @@ describe('npm start (embedded database) in a real terminal', () => {
   const dir = () => join(folder, 'backups');
   const apiLog = () => readFile(join(folder, 'api.log'), 'utf8');
   const npmStart = () =>
-    openTerminal('npm', ['start'], environment({ NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }));
+    openTerminal(
+      'npm',
+      ['start'],
+      environment({ NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }),
+    );
 
   beforeAll(async () => {
     folder = await tempFolder('notes-pty-start-');
@@ -100,7 +104,9 @@ describe('npm start (embedded database) in a real terminal', () => {
     const terminal = npmStart();
     await terminal.waitFor(/notes> /, 90_000);
 
-    expect(terminal.screen()).toMatch(/Creating the embedded database \(first run only; this takes a few seconds\)…\nCreated the embedded database in \d+\.\d s\./);
+    expect(terminal.screen()).toMatch(
+      /Creating the embedded database \(first run only; this takes a few seconds\)…\nCreated the embedded database in \d+\.\d s\./,
+    );
     await leaveAndCheck(terminal, dir(), (t) => t.type('exit\r'));
   });
 
@@ -119,12 +125,19 @@ describe('npm start (embedded database) in a real terminal', () => {
 
     await closeTerminalAndCheck(terminal, dir(), apiLog);
 
-    const stopped = (await apiLog()).split('\n').filter((line) => line.includes('"app.stopped"')).at(-1)!;
+    const stopped = (await apiLog())
+      .split('\n')
+      .filter((line) => line.includes('"app.stopped"'))
+      .at(-1)!;
     expect(JSON.parse(stopped)).toMatchObject({ status: 0, terminalGone: true });
   });
 
   it('under npm start, the app itself exits 0 when its terminal closes, not by a signal (run without npm to see its status)', async () => {
-    const terminal = openTerminal(process.execPath, [join(ROOT, 'dist/cli/start.js')], environment({ NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }));
+    const terminal = openTerminal(
+      process.execPath,
+      [join(ROOT, 'dist/cli/start.js')],
+      environment({ NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }),
+    );
     await terminal.waitFor(/notes> /);
 
     await closeTerminalAndCheck(terminal, dir(), apiLog);
@@ -153,7 +166,11 @@ describe('npm start (embedded database) in a real terminal', () => {
     const created = after.backups.filter((name) => !before.includes(name));
     expect(created).toHaveLength(1);
     const outcome = outcomeLines(terminal);
-    expect(outcome).toEqual([expect.stringMatching(new RegExp(`^Backed up ${created[0]!.replace(/\./g, '\\.')} .* \\(it was already written when the wait ended\\)$`))]);
+    expect(outcome).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Backed up ${created[0]!.replace(/\./g, '\\.')} .* \\(it was already written when the wait ended\\)$`),
+      ),
+    ]);
     expect(terminal.screen()).not.toMatch(CRASH);
     expect((await readFile(join(dir(), created[0]!), 'utf8')).slice(-4096)).toContain('-- PostgreSQL database dump complete');
   });
@@ -174,7 +191,11 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
   });
 
   it('a second Ctrl-C while pg_dump waits on a locked table cancels the backup: pg_dump stopped, no partial file, exit 0', async () => {
-    const terminal = openTerminal('npm', ['start'], environment({ DATABASE_URL: database.url, BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }));
+    const terminal = openTerminal(
+      'npm',
+      ['start'],
+      environment({ DATABASE_URL: database.url, BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }),
+    );
     await terminal.waitFor(/notes> /);
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
@@ -189,7 +210,9 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
 
       expect(exited).toEqual({ exitCode: 0, signal: 0 });
       const outcome = outcomeLines(terminal);
-      expect(outcome).toEqual(['warning: no backup was taken: cancelled: pg_dump was stopped (the API is stopping); nothing half-written is left']);
+      expect(outcome).toEqual([
+        'warning: no backup was taken: cancelled: pg_dump was stopped (the API is stopping); nothing half-written is left',
+      ]);
       expect(terminal.screen()).not.toMatch(CRASH);
       expect(await folderState(dir())).toEqual({ backups: [], partials: [] });
       const failed = (await readFile(join(folder, 'api.log'), 'utf8')).split('\n').filter((line) => line.includes('"backup.failed"'));
@@ -233,12 +256,15 @@ describeWithPostgres('npm run -s cli against the API (npm run api, PostgreSQL) i
     await closeTerminalAndCheck(terminal, dir, async () => api.logs());
   });
 
-  it.each(WAYS_OUT.filter(([how]) => !how.includes('npm')))('notes (installed): leaving by %s takes exactly one backup and exits 0', async (_how, leave) => {
-    const terminal = installedNotes();
-    await terminal.waitFor(/notes> /);
+  it.each(WAYS_OUT.filter(([how]) => !how.includes('npm')))(
+    'notes (installed): leaving by %s takes exactly one backup and exits 0',
+    async (_how, leave) => {
+      const terminal = installedNotes();
+      await terminal.waitFor(/notes> /);
 
-    await leaveAndCheck(terminal, dir, leave);
-  });
+      await leaveAndCheck(terminal, dir, leave);
+    },
+  );
 
   it('notes (installed): closing the terminal takes one backup and the app exits 0, not by a signal (Node aborts on a hung-up terminal unless the app prevents it)', async () => {
     const terminal = installedNotes();

@@ -14,7 +14,8 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
   let dir: string;
   let api: Awaited<ReturnType<typeof startApiProcess>>;
   const backups = async () => (await namesIn(dir)).filter((name) => parseBackupFileName(name));
-  const notes = (args: string[] = [], options: { pty?: boolean } = {}) => startNotes(['--api-url', api.url, ...args], { NO_COLOR: '1' }, options);
+  const notes = (args: string[] = [], options: { pty?: boolean } = {}) =>
+    startNotes(['--api-url', api.url, ...args], { NO_COLOR: '1' }, options);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -60,7 +61,7 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
     const { code, stdout } = await run.exited;
 
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^created folder home\nadded note \d+ to home\n\s*\d+  active  Eggs \[home\]\nBacked up /);
+    expect(stdout).toMatch(/^created folder home\nadded note \d+ to home\n\s*\d+ {2}active {2}Eggs \[home\]\nBacked up /);
     expect(stdout).not.toContain('never');
   });
 
@@ -103,7 +104,12 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
       // The rotation counts cover the folder before the new backup: our backups, not shop's two.
       const [, kept, archived, deleted] = /rotation: (\d+) kept, (\d+) archived, (\d+) deleted\n$/.exec(backup.stdout)!.map(Number);
       expect(kept! + archived! + deleted!).toBe(oursBefore);
-      expect(mine.stdout.trim().split('\n').map((line) => line.split(' ')[0])).toEqual([...ours].reverse());
+      expect(
+        mine.stdout
+          .trim()
+          .split('\n')
+          .map((line) => line.split(' ')[0]),
+      ).toEqual([...ours].reverse());
       expect(all.stdout).toContain(foreign[0]);
       expect(all.stdout).toContain(foreign[1]);
     } finally {
@@ -180,7 +186,9 @@ describe('the notes binary when the API misbehaves (stand-in APIs: the real one 
       const { code, stderr, ms } = await run.exited;
 
       expect(code).toBe(0);
-      expect(stderr).toContain('warning: stopped waiting after 1 s: the API did not answer in time; it may still finish the backup (backups lists them)');
+      expect(stderr).toContain(
+        'warning: stopped waiting after 1 s: the API did not answer in time; it may still finish the backup (backups lists them)',
+      );
       expect(ms).toBeLessThan(10_000); // the 120 s default was not used
     } finally {
       await api.close();
@@ -207,7 +215,10 @@ describe('the notes binary when the API misbehaves (stand-in APIs: the real one 
   });
 
   it('says what the API answered when the backup fails', async () => {
-    const api = await standInApi(() => ({ status: 500, body: JSON.stringify({ error: { code: 'DUMP_FAILED', message: 'pg_dump was killed by SIGKILL' } }) }));
+    const api = await standInApi(() => ({
+      status: 500,
+      body: JSON.stringify({ error: { code: 'DUMP_FAILED', message: 'pg_dump was killed by SIGKILL' } }),
+    }));
     try {
       const run = startNotes(['--api-url', api.url]);
       run.child.stdin!.end();

@@ -50,11 +50,17 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   }
   if (command === 'list' || flags.dryRun) {
     const plan = await new BackupRotator({ dir: config.backupDir, policy: config.policy }).plan(now);
-    const heading = command === 'list' ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now` : `dry run, nothing changed: ${summarizeRotation(plan)}`;
+    const heading =
+      command === 'list'
+        ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now`
+        : `dry run, nothing changed: ${summarizeRotation(plan)}`;
     return show(rotationAnswer(plan), [heading, formatRotation(plan)].filter(Boolean).join('\n'));
   }
   const result = await createBackupService(config, logger).rotate(now);
-  show(rotationAnswer(result), [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'));
+  show(
+    rotationAnswer(result),
+    [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'),
+  );
 }
 
 function checkTimeZone(zone: string): string {

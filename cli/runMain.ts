@@ -10,15 +10,16 @@ export interface MainOptions {
 
 /**
  * The one way every command line ends: runs `main`, then exits with the status it returned (0 when
- * none). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
+ * it returns no number). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
  * anything else; the stack trace only with DEBUG set.
  */
-export async function runMain(program: string, main: () => Promise<number | void>, options: MainOptions = {}): Promise<void> {
+export async function runMain(program: string, main: () => Promise<unknown>, options: MainOptions = {}): Promise<void> {
   const exit = options.exit ?? ((status: number) => void (process.exitCode = status));
   const printError = options.printError ?? ((line: string) => void process.stderr.write(`${line}\n`));
   let status: number;
   try {
-    status = (await main()) ?? 0;
+    const result = await main();
+    status = typeof result === 'number' ? result : 0;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     printError(`${program}: ${message}`);

@@ -11,8 +11,15 @@ import { parseBackupFileName } from '../functions/backup/retention/backupFileNam
 
 /** `npm start` as a new user runs it: no DATABASE_URL, no PG* variables. */
 function npmStart(folder: string, args: string[] = []) {
-  const env: NodeJS.ProcessEnv = { ...process.env, NOTES_DATA_DIR: join(folder, 'pglite'), BACKUP_DIR: join(folder, 'backups'), LOG_FILE: join(folder, 'api.log'), NO_COLOR: '1' };
-  for (const name of ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE']) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NOTES_DATA_DIR: join(folder, 'pglite'),
+    BACKUP_DIR: join(folder, 'backups'),
+    LOG_FILE: join(folder, 'api.log'),
+    NO_COLOR: '1',
+  };
+  for (const name of ['DATABASE_URL', 'PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSERVICE'])
+    delete env[name];
   return startNotes(args, env, { entry: 'dist/cli/start.js' });
 }
 
@@ -33,7 +40,7 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
 
     expect(code).toBe(0);
     expect(stderr.split('\n')[0]).toMatch(/^Database: embedded PGlite in .*pglite\. \(Set DATABASE_URL to use a PostgreSQL server\.\)$/);
-    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1  active  Crème brûlée \[home\]\nBacked up notes_/);
+    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1 {2}active {2}Crème brûlée \[home\]\nBacked up notes_/);
     const backups = (await namesIn(join(folder, 'backups'))).filter((name) => parseBackupFileName(name));
     expect(backups).toHaveLength(1);
     firstBackup = join(folder, 'backups', backups[0]!);
@@ -42,7 +49,10 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
   it('wrote a backup that restores into a fresh PGlite with every row', async () => {
     const copy = await PGlite.create();
     try {
-      const sql = (await readFile(firstBackup, 'utf8')).split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+      const sql = (await readFile(firstBackup, 'utf8'))
+        .split('\n')
+        .filter((line) => !line.startsWith('\\'))
+        .join('\n');
       await copy.exec(sql);
 
       const notes = await copy.query<{ title: string; body: string; folder: string }>(
@@ -55,22 +65,25 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
     }
   });
 
-  (postgresReachable() || process.env.CI === 'true' ? it : it.skip)('wrote a backup that psql restores into a real PostgreSQL', async () => {
-    const restored = await createTestDatabase('notes_from_pglite');
-    try {
-      // The WASM pg_dump is PostgreSQL 18's: a server older than 17 rejects its one
-      // `SET transaction_timeout` line and restores everything else.
-      const psql = spawnSync('psql', ['--no-psqlrc', '--quiet', '-d', restored.url, '-f', firstBackup], { encoding: 'utf8' });
-      const errors = psql.stderr.split('\n').filter((line) => line.includes('ERROR'));
-      expect(errors.filter((line) => !line.includes('unrecognized configuration parameter "transaction_timeout"'))).toEqual([]);
+  (postgresReachable() || process.env.CI === 'true' ? it : it.skip)(
+    'wrote a backup that psql restores into a real PostgreSQL',
+    async () => {
+      const restored = await createTestDatabase('notes_from_pglite');
+      try {
+        // The WASM pg_dump is PostgreSQL 18's: a server older than 17 rejects its one
+        // `SET transaction_timeout` line and restores everything else.
+        const psql = spawnSync('psql', ['--no-psqlrc', '--quiet', '-d', restored.url, '-f', firstBackup], { encoding: 'utf8' });
+        const errors = psql.stderr.split('\n').filter((line) => line.includes('ERROR'));
+        expect(errors.filter((line) => !line.includes('unrecognized configuration parameter "transaction_timeout"'))).toEqual([]);
 
-      const rows = await rowsOf(restored.url);
-      expect(rows['public.notes']!.map((row) => JSON.parse(row).title)).toEqual(['Crème brûlée']);
-      expect(rows['public.folders']!.map((row) => JSON.parse(row).name)).toEqual(['home']);
-    } finally {
-      await restored.drop();
-    }
-  });
+        const rows = await rowsOf(restored.url);
+        expect(rows['public.notes']!.map((row) => JSON.parse(row).title)).toEqual(['Crème brûlée']);
+        expect(rows['public.folders']!.map((row) => JSON.parse(row).name)).toEqual(['home']);
+      } finally {
+        await restored.drop();
+      }
+    },
+  );
 
   it('keeps the data across restarts', async () => {
     const run = npmStart(folder, ['--no-backup']);

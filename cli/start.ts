@@ -79,7 +79,9 @@ await runMain(
         output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
       } else {
         const pgliteDir = process.env.NOTES_DATA_DIR?.trim() || join(dataDir, 'pglite');
-        output.note(`Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`);
+        output.note(
+          `Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`,
+        );
         const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
         const started = performance.now();
         if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');

@@ -31,19 +31,28 @@ describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
     ['a prefix of the token', `Bearer ${TOKEN.slice(0, 10)}`, WRONG],
     ['basic auth', `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`, MISSING],
     ['the token without Bearer', TOKEN, MISSING],
-  ])('answers 401 to %s on every route, saying whether the token is missing or wrong, and creates nothing', async (_what, authorization, message) => {
-    for (const [method, path] of [['POST', '/db-backup'], ['GET', '/db-backups'], ['GET', '/health'], ['GET', '/notes'], ['POST', '/folders']]) {
-      const response = await fetch(`${api.url}${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-        body: method === 'POST' ? '{"name":"intruder"}' : undefined,
-      });
+  ])(
+    'answers 401 to %s on every route, saying whether the token is missing or wrong, and creates nothing',
+    async (_what, authorization, message) => {
+      for (const [method, path] of [
+        ['POST', '/db-backup'],
+        ['GET', '/db-backups'],
+        ['GET', '/health'],
+        ['GET', '/notes'],
+        ['POST', '/folders'],
+      ]) {
+        const response = await fetch(`${api.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+          body: method === 'POST' ? '{"name":"intruder"}' : undefined,
+        });
 
-      expect([path, response.status]).toEqual([path, 401]);
-      expect(((await response.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'UNAUTHORIZED', message });
-    }
-    expect(await namesIn(dir)).toEqual([]);
-  });
+        expect([path, response.status]).toEqual([path, 401]);
+        expect(((await response.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'UNAUTHORIZED', message });
+      }
+      expect(await namesIn(dir)).toEqual([]);
+    },
+  );
 
   it('lets the notes app in with --token, and it backs up when leaving', async () => {
     const run = startNotes(['--api-url', api.url, '--token', TOKEN]);

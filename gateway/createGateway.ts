@@ -33,7 +33,10 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
       }),
     );
     handle(request, response).catch((error: unknown) => {
-      const known = error instanceof AppError ? error : new BadGatewayError('BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result', { cause: error });
+      const known =
+        error instanceof AppError
+          ? error
+          : new BadGatewayError('BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result', { cause: error });
       send(response, toErrorResult(known, logger));
     });
   });
@@ -54,13 +57,14 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
     if (!chosen) {
       if (onPath.length === 0) return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${url.pathname}`)));
       const allow = onPath.map(({ route }) => route.method).join(', ');
-      return send(response, toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { headers: { allow } })));
+      return send(
+        response,
+        toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { headers: { allow } })),
+      );
     }
     let pathParameters: Record<string, string>;
     try {
-      pathParameters = Object.fromEntries(
-        chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]),
-      );
+      pathParameters = Object.fromEntries(chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]));
     } catch {
       return send(response, toErrorResult(new AppError(400, 'BAD_REQUEST', 'the path is not valid percent-encoding')));
     }

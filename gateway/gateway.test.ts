@@ -74,7 +74,7 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
   it("lists this database's backups by default, every database's with ?all=true (several databases may share a folder)", async () => {
     const ours = (await (await fetch(`${api.url}/db-backup`, { method: 'POST' })).json()) as { backup: { file: string } };
     const other = 'shop_2026-11-20T10-00-00.000Z.sql';
-    await writeFile(join(dir, other), '-- another database\'s backup\n');
+    await writeFile(join(dir, other), "-- another database's backup\n");
 
     const mine = (await (await fetch(`${api.url}/db-backups`)).json()) as { database: string; kept: { file: string }[] };
     const all = (await (await fetch(`${api.url}/db-backups?all=true`)).json()) as { database: null; kept: { file: string }[] };
@@ -88,8 +88,10 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
   });
 
   it("rotates only its own database's backups: another database's in the same folder stay where they are", async () => {
-    const others = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07'].map((day) => `shop_${day}T10-00-00.000Z.sql`);
-    for (const file of others) await writeFile(join(dir, file), '-- another database\'s backup\n');
+    const others = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07'].map(
+      (day) => `shop_${day}T10-00-00.000Z.sql`,
+    );
+    for (const file of others) await writeFile(join(dir, file), "-- another database's backup\n");
 
     const response = await fetch(`${api.url}/db-backup`, { method: 'POST' });
 
@@ -101,7 +103,10 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
     await fetch(`${api.url}/nowhere`);
     await new Promise((resolve) => setTimeout(resolve, 100));
 
-    const requestLines = api.logs().split('\n').filter((line) => line.includes('"event":"request"'));
+    const requestLines = api
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"event":"request"'));
     expect(requestLines.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ level: 'info', method: 'GET', path: '/nowhere', status: 404 }),
     ]);

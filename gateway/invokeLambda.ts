@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { BadGatewayError } from './BadGatewayError.js';
 import type { Invoke } from './invokeInProcess.js';
@@ -27,7 +27,7 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
   return async (route, event) => {
     const endpoint = endpoints.get(route.functionName) ?? endpoints.get('*');
     if (!endpoint) throw new BadGatewayError('NO_FUNCTION_ENDPOINT', `no Lambda endpoint for ${route.functionName}`);
-    let output;
+    let output: InvokeCommandOutput;
     try {
       output = await clientFor(endpoint).send(
         new InvokeCommand({ FunctionName: 'function', Payload: Buffer.from(JSON.stringify(event)) }),
@@ -38,7 +38,9 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
     }
     const payload = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';
     if (output.FunctionError) {
-      throw new BadGatewayError('FUNCTION_ERROR', `${route.functionName} failed (${output.FunctionError})`, { cause: payload.slice(0, 2000) });
+      throw new BadGatewayError('FUNCTION_ERROR', `${route.functionName} failed (${output.FunctionError})`, {
+        cause: payload.slice(0, 2000),
+      });
     }
     return parseResult(route.functionName, payload);
   };

@@ -13,7 +13,10 @@ export function lambdaEndpoints(env: NodeJS.ProcessEnv): Map<string, string> {
     endpoints.set(name, url);
   };
   if (env.LAMBDA_ENDPOINT?.trim()) add('*', env.LAMBDA_ENDPOINT.trim());
-  for (const pair of (env.LAMBDA_ENDPOINTS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (env.LAMBDA_ENDPOINTS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new Error(`LAMBDA_ENDPOINTS takes FunctionName=url pairs separated by commas (got "${pair}")`);
     add(pair.slice(0, at).trim(), pair.slice(at + 1).trim());

@@ -10,7 +10,8 @@ import { parseBackupFileName } from '../functions/backup/retention/backupFileNam
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { migrate } from '../functions/db/migrate.js';
 
-const BUILD_RIC = 'aws-lambda-ric is not built: run npm ci --prefix docker/lambda-runtime (it compiles native code, about a minute; .ci/run does)';
+const BUILD_RIC =
+  'aws-lambda-ric is not built: run npm ci --prefix docker/lambda-runtime (it compiles native code, about a minute; .ci/run does)';
 
 /**
  * Runs only where aws-lambda-ric was built. Elsewhere it is skipped with a message saying how to build
@@ -30,79 +31,85 @@ const describeWithRic: typeof describe = ((name: string, body: () => void) => {
   return describe.skip(name, body);
 }) as typeof describe;
 
-describeWithRic('the gateway in Lambda-Invoke mode: AWS SDK → Runtime API (stand-in for the emulator) → real aws-lambda-ric → handler', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+describeWithRic(
+  'the gateway in Lambda-Invoke mode: AWS SDK → Runtime API (stand-in for the emulator) → real aws-lambda-ric → handler',
+  () => {
+    const cleanups: (() => Promise<void>)[] = [];
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await migrate(databaseConnection({ DATABASE_URL: database.url }));
-  });
-  afterAll(() => database.drop());
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    });
+    afterAll(() => database.drop());
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
 
-  /** One Lambda "container": the emulator stand-in plus the real runtime client serving `handler`. */
-  async function lambdaContainer(taskRoot: string, handler: string, env: NodeJS.ProcessEnv = {}) {
-    const emulator = await startRuntimeApiEmulator();
-    cleanups.push(emulator.close);
-    const runtime = startRuntimeClient(taskRoot, handler, emulator.address, env);
-    cleanups.push(runtime.stop);
-    return emulator.url;
-  }
+    /** One Lambda "container": the emulator stand-in plus the real runtime client serving `handler`. */
+    async function lambdaContainer(taskRoot: string, handler: string, env: NodeJS.ProcessEnv = {}) {
+      const emulator = await startRuntimeApiEmulator();
+      cleanups.push(emulator.close);
+      const runtime = startRuntimeClient(taskRoot, handler, emulator.address, env);
+      cleanups.push(runtime.stop);
+      return emulator.url;
+    }
 
-  async function gateway(lambdaEndpoint: string) {
-    const api = await startApiProcess({ LAMBDA_ENDPOINT: lambdaEndpoint, DATABASE_URL: '', BACKUP_DIR: '' });
-    cleanups.push(api.stop);
-    return api.url;
-  }
+    async function gateway(lambdaEndpoint: string) {
+      const api = await startApiProcess({ LAMBDA_ENDPOINT: lambdaEndpoint, DATABASE_URL: '', BACKUP_DIR: '' });
+      cleanups.push(api.stop);
+      return api.url;
+    }
 
-  it('POST /db-backup writes a new backup through the real handler', async () => {
-    const dir = await tempFolder();
-    cleanups.push(() => removeFolder(dir));
-    const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', { DATABASE_URL: database.url, BACKUP_DIR: dir });
-    const url = await gateway(endpoint);
+    it('POST /db-backup writes a new backup through the real handler', async () => {
+      const dir = await tempFolder();
+      cleanups.push(() => removeFolder(dir));
+      const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', {
+        DATABASE_URL: database.url,
+        BACKUP_DIR: dir,
+      });
+      const url = await gateway(endpoint);
 
-    const response = await fetch(`${url}/db-backup`, { method: 'POST' });
-    const body = (await response.json()) as { backup: { file: string } };
+      const response = await fetch(`${url}/db-backup`, { method: 'POST' });
+      const body = (await response.json()) as { backup: { file: string } };
 
-    expect(response.status).toBe(201);
-    expect(await namesIn(dir)).toEqual([body.backup.file]);
-    expect(parseBackupFileName(body.backup.file)?.database).toBe(database.name);
-  });
+      expect(response.status).toBe(201);
+      expect(await namesIn(dir)).toEqual([body.backup.file]);
+      expect(parseBackupFileName(body.backup.file)?.database).toBe(database.name);
+    });
 
-  it('passes the handler\'s own error answers through (405 from the real handler)', async () => {
-    const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', { DATABASE_URL: database.url });
-    const url = await gateway(endpoint);
+    it("passes the handler's own error answers through (405 from the real handler)", async () => {
+      const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', { DATABASE_URL: database.url });
+      const url = await gateway(endpoint);
 
-    const response = await fetch(`${url}/db-backups`);
+      const response = await fetch(`${url}/db-backups`);
 
-    expect(response.status).toBe(405);
-    expect(await response.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'GET is not allowed here; use POST' } });
-  });
+      expect(response.status).toBe(405);
+      expect(await response.json()).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: 'GET is not allowed here; use POST' } });
+    });
 
-  it.each([
-    ['throws', 'export const handler = async () => { throw new Error("boom"); };', 'FUNCTION_ERROR'],
-    ['answers without a statusCode', 'export const handler = async () => ({ hello: "world" });', 'BAD_FUNCTION_RESULT'],
-  ])('answers 502 with a JSON error when the function %s (stand-in handler)', async (_what, source, code) => {
-    const taskRoot = await tempFolder();
-    cleanups.push(() => removeFolder(taskRoot));
-    await writeFile(join(taskRoot, 'bad.mjs'), source);
-    const url = await gateway(await lambdaContainer(taskRoot, 'bad.handler'));
+    it.each([
+      ['throws', 'export const handler = async () => { throw new Error("boom"); };', 'FUNCTION_ERROR'],
+      ['answers without a statusCode', 'export const handler = async () => ({ hello: "world" });', 'BAD_FUNCTION_RESULT'],
+    ])('answers 502 with a JSON error when the function %s (stand-in handler)', async (_what, source, code) => {
+      const taskRoot = await tempFolder();
+      cleanups.push(() => removeFolder(taskRoot));
+      await writeFile(join(taskRoot, 'bad.mjs'), source);
+      const url = await gateway(await lambdaContainer(taskRoot, 'bad.handler'));
 
-    const response = await fetch(`${url}/db-backup`, { method: 'POST' });
+      const response = await fetch(`${url}/db-backup`, { method: 'POST' });
 
-    expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
-  });
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+    });
 
-  it('answers 502 FUNCTION_UNREACHABLE when no Lambda container listens', async () => {
-    const url = await gateway('http://127.0.0.1:9');
+    it('answers 502 FUNCTION_UNREACHABLE when no Lambda container listens', async () => {
+      const url = await gateway('http://127.0.0.1:9');
 
-    const response = await fetch(`${url}/db-backup`, { method: 'POST' });
+      const response = await fetch(`${url}/db-backup`, { method: 'POST' });
 
-    expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FUNCTION_UNREACHABLE');
-  });
-});
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('FUNCTION_UNREACHABLE');
+    });
+  },
+);

@@ -12,28 +12,38 @@ describe('loadRoutes', () => {
   it('reads POST /db-backup from the project template.yaml', async () => {
     const routes = await loadRoutes(join(ROOT, 'template.yaml'));
 
-    expect(routes.map(({ method, path, functionName, handler, timeoutSeconds }) => ({ method, path, functionName, handler, timeoutSeconds }))).toContainEqual({
-      method: 'POST', path: '/db-backup', functionName: 'DbBackupFunction', handler: 'functions/db-backup/handler.handler', timeoutSeconds: 900,
+    expect(
+      routes.map(({ method, path, functionName, handler, timeoutSeconds }) => ({ method, path, functionName, handler, timeoutSeconds })),
+    ).toContainEqual({
+      method: 'POST',
+      path: '/db-backup',
+      functionName: 'DbBackupFunction',
+      handler: 'functions/db-backup/handler.handler',
+      timeoutSeconds: 900,
     });
   });
 
   it('reads CloudFormation short tags and path parameters', async () => {
     dir = await tempFolder();
     const template = join(dir, 'template.yaml');
-    await writeFile(template, [
-      'Globals: { Function: { Timeout: 30 } }',
-      'Resources:',
-      '  Notes:',
-      '    Type: AWS::Serverless::Function',
-      '    Properties:',
-      '      Handler: functions/notes/handler.handler',
-      '      Role: !GetAtt Role.Arn',
-      '      Environment: { Variables: { A: !Sub "${AWS::Region}", B: !Join [",", [!Ref X]] } }',
-      '      Events:',
-      '        One: { Type: Api, Properties: { Path: "/notes/{id}", Method: get } }',
-      '        Any: { Type: Api, Properties: { Path: "/files/{proxy+}", Method: any } }',
-      '  Queue: { Type: AWS::SQS::Queue }',
-    ].join('\n'));
+    await writeFile(
+      template,
+      [
+        'Globals: { Function: { Timeout: 30 } }',
+        'Resources:',
+        '  Notes:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Handler: functions/notes/handler.handler',
+        '      Role: !GetAtt Role.Arn',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${…} syntax, not a template literal.
+        '      Environment: { Variables: { A: !Sub "${AWS::Region}", B: !Join [",", [!Ref X]] } }',
+        '      Events:',
+        '        One: { Type: Api, Properties: { Path: "/notes/{id}", Method: get } }',
+        '        Any: { Type: Api, Properties: { Path: "/files/{proxy+}", Method: any } }',
+        '  Queue: { Type: AWS::SQS::Queue }',
+      ].join('\n'),
+    );
 
     const routes = await loadRoutes(template);
 

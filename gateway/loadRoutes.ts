@@ -77,8 +77,26 @@ interface FunctionProperties {
   Events?: Record<string, { Type?: string; Properties?: { Path?: unknown; Method?: unknown } }>;
 }
 
-const INTRINSICS = ['Ref', 'Condition', 'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join',
-  'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or'];
+const INTRINSICS = [
+  'Ref',
+  'Condition',
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+];
 
 function cloudFormationTags(): Tags {
   return INTRINSICS.flatMap((name): (ScalarTag | CollectionTag)[] => {

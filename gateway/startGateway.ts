@@ -39,10 +39,11 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const endpoints = lambdaEndpoints(options.env);
   let invoke: Invoke;
   let mode: Record<string, unknown>;
-  let closeParts = async () => undefined as void;
+  let closeParts: () => Promise<void> = async () => {};
   if (endpoints.size > 0) {
     const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
-    if (missing.length > 0) throw new Error(`no Lambda endpoint for ${[...new Set(missing.map((r) => r.functionName))].join(', ')} (LAMBDA_ENDPOINTS)`);
+    if (missing.length > 0)
+      throw new Error(`no Lambda endpoint for ${[...new Set(missing.map((r) => r.functionName))].join(', ')} (LAMBDA_ENDPOINTS)`);
     // The AWS SDK is loaded only in this mode: in-process serving stays light.
     const { invokeLambda } = await import('./invokeLambda.js');
     invoke = invokeLambda(endpoints);

@@ -10,7 +10,17 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
   });
 
   it('sends JSON and the bearer token, and returns the parsed answer', async () => {
-    const milk = { id: 7, title: 'Milk', folderId: null, folder: null, status: 'active', tags: [], updatedAt: '2026-11-26T19:27:52.123Z', body: '', createdAt: '2026-11-26T19:27:52.123Z' };
+    const milk = {
+      id: 7,
+      title: 'Milk',
+      folderId: null,
+      folder: null,
+      status: 'active',
+      tags: [],
+      updatedAt: '2026-11-26T19:27:52.123Z',
+      body: '',
+      createdAt: '2026-11-26T19:27:52.123Z',
+    };
     const api = await standInApi(() => ({ status: 201, body: JSON.stringify({ note: milk }) }));
     close = api.close;
 
@@ -29,23 +39,49 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
 
   it.each([
     [409, JSON.stringify({ error: { code: 'BACKUP_IN_PROGRESS', message: 'busy' } }), 'application/json', 'BACKUP_IN_PROGRESS', 'busy'],
-    [500, JSON.stringify({ error: { code: 'DUMP_FAILED', message: 'pg_dump failed' } }), 'application/json', 'DUMP_FAILED', 'pg_dump failed'],
-    [502, '<html>Bad Gateway</html>', 'text/html', 'HTTP_502', 'URL answered 502 Bad Gateway with text/html, not the notes API\'s JSON: is --api-url (API_URL) right?'],
-    [200, '<!doctype html><h1>Welcome to nginx</h1>', 'text/html; charset=utf-8', 'HTTP_200', 'URL answered 200 OK with text/html, not the notes API\'s JSON: is --api-url (API_URL) right?'],
-  ])('turns a %i answer into an ApiError, summarising one that is not JSON in one line', async (status, body, contentType, code, message) => {
-    const api = await standInApi(() => ({ status, body, contentType }));
-    close = api.close;
+    [
+      500,
+      JSON.stringify({ error: { code: 'DUMP_FAILED', message: 'pg_dump failed' } }),
+      'application/json',
+      'DUMP_FAILED',
+      'pg_dump failed',
+    ],
+    [
+      502,
+      '<html>Bad Gateway</html>',
+      'text/html',
+      'HTTP_502',
+      "URL answered 502 Bad Gateway with text/html, not the notes API's JSON: is --api-url (API_URL) right?",
+    ],
+    [
+      200,
+      '<!doctype html><h1>Welcome to nginx</h1>',
+      'text/html; charset=utf-8',
+      'HTTP_200',
+      "URL answered 200 OK with text/html, not the notes API's JSON: is --api-url (API_URL) right?",
+    ],
+  ])(
+    'turns a %i answer into an ApiError, summarising one that is not JSON in one line',
+    async (status, body, contentType, code, message) => {
+      const api = await standInApi(() => ({ status, body, contentType }));
+      close = api.close;
 
-    const error = await new ApiClient({ baseUrl: api.url }).backup({ timeoutMs: 5_000 }).catch((e: unknown) => e);
+      const error = await new ApiClient({ baseUrl: api.url }).backup({ timeoutMs: 5_000 }).catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status, code, message: message.replace('URL', api.url) });
-  });
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error).toMatchObject({ status, code, message: message.replace('URL', api.url) });
+    },
+  );
 
   it.each([
     ['no credential', {}, 401, 'the API requires a token (401): pass --token or set API_TOKEN'],
     ['a token', { token: 'wrong' }, 401, 'the API refused the token (401): check --token (API_TOKEN)'],
-    ['no credential', {}, 403, 'the API refused the request (403 Forbidden): the deployed API needs its key: pass --api-key or set API_KEY'],
+    [
+      'no credential',
+      {},
+      403,
+      'the API refused the request (403 Forbidden): the deployed API needs its key: pass --api-key or set API_KEY',
+    ],
     ['an API key', { apiKey: 'wrong' }, 403, 'the API refused the API key (403 Forbidden): check --api-key (API_KEY)'],
   ])('says which credential to give when refused with %s (%i)', async (_with, credentials, status, message) => {
     // 401 as the gateway answers a bearer-token failure; 403 as AWS API Gateway answers a missing or wrong API key.
@@ -76,14 +112,16 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
     ['a list of the wrong kind', '{"notes":"x"}'],
     ['notes missing their fields', '{"notes":[{"id":1}]}'],
     ['an error of another shape', '{"error":"nope"}'],
-  ])('refuses an answer that is JSON but not the notes API\'s: %s', async (_what, body) => {
+  ])("refuses an answer that is JSON but not the notes API's: %s", async (_what, body) => {
     const api = await standInApi(() => ({ status: 200, body }));
     close = api.close;
 
     const error = await new ApiClient({ baseUrl: api.url }).listNotes().catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(ApiError);
-    expect((error as Error).message).toBe(`${api.url} answered 200 with JSON that is not the notes API's answer: is --api-url (API_URL) right?`);
+    expect((error as Error).message).toBe(
+      `${api.url} answered 200 with JSON that is not the notes API's answer: is --api-url (API_URL) right?`,
+    );
   });
 
   it('says when nothing listens', async () => {

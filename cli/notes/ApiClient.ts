@@ -119,10 +119,16 @@ export class ApiClient {
       const fromApi = typeof apiError?.code === 'string' && typeof apiError.message === 'string';
       const code = fromApi ? (apiError!.code as string) : `HTTP_${response.status}`;
       const message = fromApi ? (apiError!.message as string) : ((payload as { message?: unknown }).message ?? response.statusText);
-      throw new ApiError(response.status, code, this.explainRefusal(response.status, String(message)), { fromApi: fromApi && response.status !== 401 });
+      throw new ApiError(response.status, code, this.explainRefusal(response.status, String(message)), {
+        fromApi: fromApi && response.status !== 401,
+      });
     }
     if (options.expect && !ANSWERS[options.expect](payload)) {
-      throw new ApiError(response.status, 'NOT_THE_NOTES_API', `${this.baseUrl} answered ${response.status} with JSON that is not the notes API's answer: is --api-url (API_URL) right?`);
+      throw new ApiError(
+        response.status,
+        'NOT_THE_NOTES_API',
+        `${this.baseUrl} answered ${response.status} with JSON that is not the notes API's answer: is --api-url (API_URL) right?`,
+      );
     }
     return payload as T;
   }

@@ -8,12 +8,29 @@ type Check = (value: unknown) => boolean;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const string: Check = (value) => typeof value === 'string';
 const number: Check = (value) => typeof value === 'number' && Number.isFinite(value);
-const nullable = (check: Check): Check => (value) => value === null || check(value);
-const listOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);
-const shape = (fields: Record<string, Check>): Check => (value) => isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
+const nullable =
+  (check: Check): Check =>
+  (value) =>
+    value === null || check(value);
+const listOf =
+  (check: Check): Check =>
+  (value) =>
+    Array.isArray(value) && value.every(check);
+const shape =
+  (fields: Record<string, Check>): Check =>
+  (value) =>
+    isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
 
 const folder = shape({ id: number, parentId: nullable(number), name: string, path: string, notes: number });
-const note = shape({ id: number, title: string, folderId: nullable(number), folder: nullable(string), status: string, tags: listOf(string), updatedAt: string });
+const note = shape({
+  id: number,
+  title: string,
+  folderId: nullable(number),
+  folder: nullable(string),
+  status: string,
+  tags: listOf(string),
+  updatedAt: string,
+});
 const rotation = {
   kept: listOf(shape({ file: string, reasons: listOf(string) })),
   archived: listOf(string),

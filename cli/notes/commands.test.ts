@@ -14,8 +14,8 @@ describe('parseLine', () => {
     ['edit 3 --body="line one" --status draft', ['edit', '3'], { body: 'line one', status: 'draft' }],
     ['   folders   ', ['folders'], {}],
     ['add "He said \\"hi\\""', ['add', 'He said "hi"'], {}],
-    ["add 'a \"quoted\" word'", ['add', 'a "quoted" word'], {}],
-    ['add it\\\'s', ['add', "it's"], {}],
+    ['add \'a "quoted" word\'', ['add', 'a "quoted" word'], {}],
+    ["add it\\'s", ['add', "it's"], {}],
     ['tag 1 ""', ['tag', '1', ''], {}],
   ])('reads %j', (line, words, flags) => {
     expect(parseLine(line)).toEqual({ words, flags });
@@ -54,7 +54,10 @@ describe('findCommand', () => {
 });
 
 describe('runCommand checks the command line before calling the API (stand-in client: it must not be reached)', () => {
-  const unreachable = new ApiClient({ baseUrl: 'http://127.0.0.1:9', fetch: () => Promise.reject(new Error('the API must not be called')) });
+  const unreachable = new ApiClient({
+    baseUrl: 'http://127.0.0.1:9',
+    fetch: () => Promise.reject(new Error('the API must not be called')),
+  });
   const context = { api: unreachable, output: new Output(process.stdout, process.stderr), backupTimeoutMs: 1000 };
 
   it.each([

@@ -1,4 +1,4 @@
-import type { NoteStatus } from '../../functions/notes/NotesStore.js';
+import type { Note, NoteStatus } from '../../functions/notes/NotesStore.js';
 import { UsageError } from '../UsageError.js';
 import type { ApiClient } from './ApiClient.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
@@ -56,14 +56,24 @@ const show = (context: CommandContext, flags: CommandFlags, value: unknown, text
 
 export const COMMANDS: Command[] = [
   {
-    name: 'folders', args: '', summary: 'list the folder tree', flags: ['json'], minArgs: 0, maxArgs: 0,
+    name: 'folders',
+    args: '',
+    summary: 'list the folder tree',
+    flags: ['json'],
+    minArgs: 0,
+    maxArgs: 0,
     async run(context, _args, flags) {
       const folders = await context.api.listFolders();
       show(context, flags, folders, formatFolders(folders, context.output));
     },
   },
   {
-    name: 'folder add', args: '<path>', summary: 'create a folder, e.g. home/groceries (its parent must exist)', flags: ['json'], minArgs: 1, maxArgs: 1,
+    name: 'folder add',
+    args: '<path>',
+    summary: 'create a folder, e.g. home/groceries (its parent must exist)',
+    flags: ['json'],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [path], flags) {
       const parts = splitPath(path!);
       const parentId = parts.length > 1 ? await folderId(context.api, parts.slice(0, -1).join('/')) : null;
@@ -72,21 +82,36 @@ export const COMMANDS: Command[] = [
     },
   },
   {
-    name: 'folder rename', args: '<path> <new-name>', summary: 'rename a folder', flags: ['json'], minArgs: 2, maxArgs: 2,
+    name: 'folder rename',
+    args: '<path> <new-name>',
+    summary: 'rename a folder',
+    flags: ['json'],
+    minArgs: 2,
+    maxArgs: 2,
     async run(context, [path, name], flags) {
       const folder = await context.api.renameFolder((await folderId(context.api, path!))!, name!);
       show(context, flags, folder, `renamed to ${folder.path}`);
     },
   },
   {
-    name: 'folder rm', args: '<path>', summary: 'remove a folder and its subfolders (their notes stay, without a folder)', flags: [], minArgs: 1, maxArgs: 1,
+    name: 'folder rm',
+    args: '<path>',
+    summary: 'remove a folder and its subfolders (their notes stay, without a folder)',
+    flags: [],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [path]) {
       await context.api.removeFolder((await folderId(context.api, path!))!);
       context.output.print(`removed folder ${splitPath(path!).join('/')}`);
     },
   },
   {
-    name: 'notes', args: '', summary: 'list notes (--folder <path>, --tag <tag>)', flags: ['folder', 'tag', 'json'], minArgs: 0, maxArgs: 0,
+    name: 'notes',
+    args: '',
+    summary: 'list notes (--folder <path>, --tag <tag>)',
+    flags: ['folder', 'tag', 'json'],
+    minArgs: 0,
+    maxArgs: 0,
     async run(context, _args, flags) {
       const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
       const notes = await context.api.listNotes({ folderId: folder ?? undefined, tag: flags.tag });
@@ -94,7 +119,12 @@ export const COMMANDS: Command[] = [
     },
   },
   {
-    name: 'add', args: '<title>', summary: 'add a note (--body <text>, --folder <path>)', flags: ['body', 'folder', 'json'], minArgs: 1, maxArgs: 1,
+    name: 'add',
+    args: '<title>',
+    summary: 'add a note (--body <text>, --folder <path>)',
+    flags: ['body', 'folder', 'json'],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [title], flags) {
       const folder = flags.folder === undefined ? null : await folderId(context.api, flags.folder);
       const note = await context.api.createNote({ title: title!, body: flags.body, folderId: folder });
@@ -102,14 +132,24 @@ export const COMMANDS: Command[] = [
     },
   },
   {
-    name: 'show', args: '<id>', summary: 'show a note', flags: ['json'], minArgs: 1, maxArgs: 1,
+    name: 'show',
+    args: '<id>',
+    summary: 'show a note',
+    flags: ['json'],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [id], flags) {
       const note = await context.api.note(noteId(id!));
       show(context, flags, note, formatNote(note, context.output));
     },
   },
   {
-    name: 'edit', args: '<id>', summary: 'change a note (--title, --body, --status draft|active|archived, --folder <path> or /)', flags: ['title', 'body', 'status', 'folder', 'json'], minArgs: 1, maxArgs: 1,
+    name: 'edit',
+    args: '<id>',
+    summary: 'change a note (--title, --body, --status draft|active|archived, --folder <path> or /)',
+    flags: ['title', 'body', 'status', 'folder', 'json'],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [id], flags) {
       if (flags.title === undefined && flags.body === undefined && flags.status === undefined && flags.folder === undefined) {
         throw new UsageError('edit needs at least one of --title, --body, --status, --folder');
@@ -125,34 +165,59 @@ export const COMMANDS: Command[] = [
     },
   },
   {
-    name: 'rm', args: '<id>', summary: 'remove a note', flags: [], minArgs: 1, maxArgs: 1,
+    name: 'rm',
+    args: '<id>',
+    summary: 'remove a note',
+    flags: [],
+    minArgs: 1,
+    maxArgs: 1,
     async run(context, [id]) {
       await context.api.removeNote(noteId(id!));
       context.output.print(`removed note ${id}`);
     },
   },
   {
-    name: 'tag', args: '<id> <tag>…', summary: 'tag a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
+    name: 'tag',
+    args: '<id> <tag>…',
+    summary: 'tag a note',
+    flags: ['json'],
+    minArgs: 2,
+    maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
-      let note;
+      let note: Note | undefined;
       for (const tag of checkTags(tags)) note = await context.api.tagNote(noteId(id!), tag);
       show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ')}`);
     },
   },
   {
-    name: 'untag', args: '<id> <tag>…', summary: 'remove tags from a note', flags: ['json'], minArgs: 2, maxArgs: Infinity,
+    name: 'untag',
+    args: '<id> <tag>…',
+    summary: 'remove tags from a note',
+    flags: ['json'],
+    minArgs: 2,
+    maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
-      let note;
+      let note: Note | undefined;
       for (const tag of checkTags(tags)) note = await context.api.untagNote(noteId(id!), tag);
       show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ') || '—'}`);
     },
   },
   {
-    name: 'backup', args: '', summary: 'back up the database now (rotating the older backups first)', flags: [], minArgs: 0, maxArgs: 0,
+    name: 'backup',
+    args: '',
+    summary: 'back up the database now (rotating the older backups first)',
+    flags: [],
+    minArgs: 0,
+    maxArgs: 0,
     run: backUpNow,
   },
   {
-    name: 'backups', args: '', summary: "list this database's backups and the rules that keep each one (--all: every database's)", flags: ['all', 'json'], minArgs: 0, maxArgs: 0,
+    name: 'backups',
+    args: '',
+    summary: "list this database's backups and the rules that keep each one (--all: every database's)",
+    flags: ['all', 'json'],
+    minArgs: 0,
+    maxArgs: 0,
     async run(context, _args, flags) {
       const listing = await context.api.listBackups({ all: flags.all === true });
       show(context, flags, listing, formatBackupListing(listing, context.output));
@@ -200,7 +265,10 @@ export function commandHelp(): string {
 }
 
 function splitPath(path: string): string[] {
-  const parts = path.split('/').map((part) => part.trim()).filter(Boolean);
+  const parts = path
+    .split('/')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new UsageError('a folder path needs at least one name, e.g. home or home/groceries');
   return parts;
 }

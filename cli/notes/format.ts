@@ -61,7 +61,9 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
     ...listing.deleted.map((file) => `${file}  ${output.style('red', 'deleted at the next rotation')}`),
   ];
   if (lines.length > 0) return lines.join('\n');
-  return listing.database === null ? 'no backups yet (backup takes one)' : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;
+  return listing.database === null
+    ? 'no backups yet (backup takes one)'
+    : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;
 }
 
 /** A tag as it is typed: in quotes when it holds a space (`#"two words"`). */

@@ -51,7 +51,11 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
       rl.close();
       if (afterCommands) await commands;
       if (options.backupOnExit) {
-        const outcome = await takeBackup(context.api, output, { timeoutMs: context.backupTimeoutMs, stop: abortWait.signal, cancel: options.cancelBackup });
+        const outcome = await takeBackup(context.api, output, {
+          timeoutMs: context.backupTimeoutMs,
+          stop: abortWait.signal,
+          cancel: options.cancelBackup,
+        });
         if (outcome.written) output.print(outcome.line);
         else output.warn(outcome.warning);
       } else {
@@ -88,7 +92,10 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
     });
   });
 
-  if (tty) output.print(`notes · ${context.api.baseUrl} · type help for the commands, exit to leave${options.backupOnExit ? ' (a backup is taken when you leave)' : ''}`);
+  if (tty)
+    output.print(
+      `notes · ${context.api.baseUrl} · type help for the commands, exit to leave${options.backupOnExit ? ' (a backup is taken when you leave)' : ''}`,
+    );
   prompt();
   return done;
 }

@@ -45,12 +45,18 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
   const onStop = () => (options.cancel ? cancel() : wait.abort());
   options.stop?.addEventListener('abort', onStop, { once: true });
   try {
-    const answer = await api.backup({ timeoutMs: options.cancel ? options.timeoutMs + CANCEL_GRACE_MS : options.timeoutMs, signal: wait.signal });
+    const answer = await api.backup({
+      timeoutMs: options.cancel ? options.timeoutMs + CANCEL_GRACE_MS : options.timeoutMs,
+      signal: wait.signal,
+    });
     const line = formatBackup(answer, output);
     return { written: true, line: cancelled ? `${line} (it was already written when the wait ended)` : line };
   } catch (error) {
     if (cancelled && wait.signal.aborted) {
-      return { written: false, warning: `stopped waiting: the backup was cancelled, but the API did not confirm within ${formatSeconds(CANCEL_GRACE_MS)}` };
+      return {
+        written: false,
+        warning: `stopped waiting: the backup was cancelled, but the API did not confirm within ${formatSeconds(CANCEL_GRACE_MS)}`,
+      };
     }
     return { written: false, warning: explain(error, wait.signal.aborted, options.timeoutMs) };
   } finally {

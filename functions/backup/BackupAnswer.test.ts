@@ -3,7 +3,16 @@ import { backupListing, rotationAnswer } from './BackupAnswer.js';
 import type { RotationPlan } from './retention/planRotation.js';
 
 const plan: RotationPlan = {
-  kept: [{ file: 'notes_2026-11-26T10-00-00.000Z.sql', reasons: [{ rule: 'newest', count: 5 }, { rule: 'week', period: '2026-11-22' }, { rule: 'month', period: '2026-11' }] }],
+  kept: [
+    {
+      file: 'notes_2026-11-26T10-00-00.000Z.sql',
+      reasons: [
+        { rule: 'newest', count: 5 },
+        { rule: 'week', period: '2026-11-22' },
+        { rule: 'month', period: '2026-11' },
+      ],
+    },
+  ],
   archived: ['notes_2026-10-02T18-00-00.000Z.sql'],
   deletedFromMain: ['notes_2025-01-01T00-00-00.000Z.sql'],
   deletedFromArchive: ['notes_2025-11-20T18-00-00.000Z.sql'],

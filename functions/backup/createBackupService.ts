@@ -20,7 +20,13 @@ export function createBackupService(config: BackupConfig, logger: Logger = jsonL
       lockWaitTimeoutMs: config.lockWaitTimeoutMs,
     });
   return new BackupService({
-    creator: new BackupCreator({ dir: config.backupDir, source: dumpSource, gzipLevel: config.gzipLevel, fileMode: config.fileMode, logger }),
+    creator: new BackupCreator({
+      dir: config.backupDir,
+      source: dumpSource,
+      gzipLevel: config.gzipLevel,
+      fileMode: config.fileMode,
+      logger,
+    }),
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, logger }),
     logger,
   });

@@ -13,16 +13,27 @@ describe('loadConfig', () => {
   });
 
   it('lets command-line settings win over the environment', () => {
-    const config = loadConfig({ BACKUP_DIR: 'from-env', BACKUP_TZ: 'Europe/Berlin' }, { backupDir: 'from-flag', timeZone: 'Asia/Tokyo', cwd: '/srv' });
+    const config = loadConfig(
+      { BACKUP_DIR: 'from-env', BACKUP_TZ: 'Europe/Berlin' },
+      { backupDir: 'from-flag', timeZone: 'Asia/Tokyo', cwd: '/srv' },
+    );
 
     expect([config.backupDir, config.policy.timeZone]).toEqual(['/srv/from-flag', 'Asia/Tokyo']);
   });
 
   it('reads every setting', () => {
     const config = loadConfig(
-      { BACKUP_DIR: 'b', BACKUP_KEEP_LAST: '2', BACKUP_KEEP_WEEKS: '3', BACKUP_KEEP_MONTHS: '6', BACKUP_ARCHIVE_MONTHS: '24',
-        BACKUP_TZ: 'Europe/Berlin', PG_DUMP_PATH: '/usr/lib/postgresql/17/bin/pg_dump', BACKUP_TIMEOUT_MS: '60000',
-        DATABASE_URL: 'postgresql://app:pw@db:5432/notes' },
+      {
+        BACKUP_DIR: 'b',
+        BACKUP_KEEP_LAST: '2',
+        BACKUP_KEEP_WEEKS: '3',
+        BACKUP_KEEP_MONTHS: '6',
+        BACKUP_ARCHIVE_MONTHS: '24',
+        BACKUP_TZ: 'Europe/Berlin',
+        PG_DUMP_PATH: '/usr/lib/postgresql/17/bin/pg_dump',
+        BACKUP_TIMEOUT_MS: '60000',
+        DATABASE_URL: 'postgresql://app:pw@db:5432/notes',
+      },
       { cwd: '/srv' },
     );
 

@@ -53,7 +53,14 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     const files = await namesIn(dir);
     expect(files).toEqual([response.json.backup.file]);
     expect(parseBackupFileName(files[0]!)?.database).toBe(database.database);
-    expect(response.json.rotation).toEqual({ kept: [], archived: [], deleted: [], skipped: [], stalePartials: [], archiveCutoff: expect.any(String) });
+    expect(response.json.rotation).toEqual({
+      kept: [],
+      archived: [],
+      deleted: [],
+      skipped: [],
+      stalePartials: [],
+      archiveCutoff: expect.any(String),
+    });
   });
 
   it('writes a backup that restores into an identical database', async () => {
@@ -71,8 +78,9 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
   });
 
   it('rotates the existing backups before writing the new one', async () => {
-    const old = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06']
-      .map((day) => formatBackupFileName(database.database, new Date(`${day}T00:00:00Z`)));
+    const old = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06'].map((day) =>
+      formatBackupFileName(database.database, new Date(`${day}T00:00:00Z`)),
+    );
     await Promise.all(old.map((file) => writeFile(join(dir, file), 'old\n')));
 
     const response = await call(handlerWith(), restEvent('POST', '/db-backup'));
@@ -91,7 +99,9 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
 
     expect(responses.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     const conflict = responses.find((r) => r.statusCode === 409)!;
-    expect(conflict.json).toEqual({ error: { code: 'BACKUP_IN_PROGRESS', message: 'a backup or rotation is already running for this backup folder' } });
+    expect(conflict.json).toEqual({
+      error: { code: 'BACKUP_IN_PROGRESS', message: 'a backup or rotation is already running for this backup folder' },
+    });
     expect(await namesIn(dir)).toHaveLength(1);
   });
 });
@@ -124,7 +134,11 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
   it('makes GET /health answer 503 after a failed backup, and 200 again after a good one', async () => {
     const health = async () => {
-      const handler = createBackupStatusHandler({ rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
+      const handler = createBackupStatusHandler({
+        rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }),
+        database: async () => 'notes',
+        logger: silentLogger,
+      });
       const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
       return { status: result.statusCode, body: JSON.parse(result.body) };
     };
@@ -138,11 +152,18 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
     await call(handlerWith(), restEvent('POST', '/db-backup'));
 
-    expect(await health()).toMatchObject({ status: 200, body: { healthy: true, backupDir: { writable: true }, lastAttempt: { ok: true }, problems: [] } });
+    expect(await health()).toMatchObject({
+      status: 200,
+      body: { healthy: true, backupDir: { writable: true }, lastAttempt: { ok: true }, problems: [] },
+    });
   });
 
   it('makes GET /health answer 503 when the backup folder cannot be written', async () => {
-    const handler = createBackupStatusHandler({ rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }), database: async () => 'notes', logger: silentLogger });
+    const handler = createBackupStatusHandler({
+      rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }),
+      database: async () => 'notes',
+      logger: silentLogger,
+    });
 
     const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
 
@@ -150,9 +171,13 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     expect(JSON.parse(result.body).problems).toEqual(['the backup folder is not writable (ENOENT)']);
   });
 
-  it('answers 500 DUMP_FAILED, without pg_dump\'s stderr, when pg_dump fails', async () => {
+  it("answers 500 DUMP_FAILED, without pg_dump's stderr, when pg_dump fails", async () => {
     const scripts = await tempFolder('notes-scripts-');
-    const pgDump = await shellScript(scripts, 'pg_dump', '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: fails.\necho "line one of the details" >&2\necho "pg_dump: error: boom" >&2\nexit 1');
+    const pgDump = await shellScript(
+      scripts,
+      'pg_dump',
+      '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: fails.\necho "line one of the details" >&2\necho "pg_dump: error: boom" >&2\nexit 1',
+    );
     try {
       const response = await call(handlerWith({ PG_DUMP_PATH: pgDump }), restEvent('POST', '/db-backup'));
 
@@ -182,7 +207,11 @@ describe('POST /db-backup handler, HTTP edges (stand-in service: these paths nev
   });
 
   it('answers a generic 500 for an unexpected error and keeps its message out of the response', async () => {
-    const failing = { rotateThenBackUp: async () => { throw new Error('secret internal detail'); } } as unknown as BackupService;
+    const failing = {
+      rotateThenBackUp: async () => {
+        throw new Error('secret internal detail');
+      },
+    } as unknown as BackupService;
 
     const response = await call(createDbBackupHandler({ service: () => failing, logger: silentLogger }), restEvent('POST', '/db-backup'));
 
@@ -191,11 +220,17 @@ describe('POST /db-backup handler, HTTP edges (stand-in service: these paths nev
   });
 
   it('answers 500 BAD_CONFIGURATION naming the setting when the environment is invalid', async () => {
-    const handler = createDbBackupHandler({ service: () => createBackupService(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger), logger: silentLogger });
+    const handler = createDbBackupHandler({
+      service: () => createBackupService(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger),
+      logger: silentLogger,
+    });
 
     const response = await call(handler, restEvent('POST', '/db-backup'));
 
     expect(response.statusCode).toBe(500);
-    expect(response.json.error).toEqual({ code: 'BAD_CONFIGURATION', message: 'BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "five")' });
+    expect(response.json.error).toEqual({
+      code: 'BAD_CONFIGURATION',
+      message: 'BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "five")',
+    });
   });
 });

@@ -12,7 +12,10 @@ interface HttpErrorsLike extends Error {
 }
 
 const isHttpErrorsLike = (error: unknown): error is HttpErrorsLike =>
-  error instanceof Error && Number.isInteger((error as HttpErrorsLike).statusCode) && (error as HttpErrorsLike).statusCode >= 400 && (error as HttpErrorsLike).statusCode <= 599;
+  error instanceof Error &&
+  Number.isInteger((error as HttpErrorsLike).statusCode) &&
+  (error as HttpErrorsLike).statusCode >= 400 &&
+  (error as HttpErrorsLike).statusCode <= 599;
 
 /**
  * The one place that maps errors to HTTP: `{ "error": { "code", "message" } }` with the error's status.
@@ -26,7 +29,8 @@ export function toErrorResult(error: unknown, logger: Logger = silentLogger): AP
   const code = app?.code ?? (isHttpErrorsLike(error) ? codeOf(status) : 'INTERNAL_ERROR');
   const expose = app?.expose ?? (isHttpErrorsLike(error) ? (error.expose ?? status < 500) : false);
   const message = expose ? (error as Error).message : 'internal error; the API log has the details';
-  if (status >= 500) logger.error('request.failed', { status, code, error, detail: app?.detail, cause: (error as Error | undefined)?.cause });
+  if (status >= 500)
+    logger.error('request.failed', { status, code, error, detail: app?.detail, cause: (error as Error | undefined)?.cause });
   return jsonResponse(status, { error: { code, message } }, app?.headers);
 }
 

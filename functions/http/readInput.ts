@@ -14,7 +14,11 @@ export function objectBody(body: unknown, allowed: readonly string[]): Record<st
 }
 
 /** A trimmed, non-empty string of at most `max` characters, or undefined when absent and optional. */
-export function text(value: unknown, name: string, { max, required = false, pattern }: { max: number; required?: boolean; pattern?: [RegExp, string] }): string | undefined {
+export function text(
+  value: unknown,
+  name: string,
+  { max, required = false, pattern }: { max: number; required?: boolean; pattern?: [RegExp, string] },
+): string | undefined {
   if (value === undefined || value === null) {
     if (required) throw invalid(`${name} is required`);
     return undefined;

@@ -35,8 +35,10 @@ export function sinkFromEnvironment(env: NodeJS.ProcessEnv = process.env): (line
 
 /** A logger writing one JSON line per event to `write` (by default the sink `LOG_FILE` names, else stderr). */
 export function jsonLogger(write: (line: string) => void = sinkFromEnvironment()): Logger {
-  const log = (level: Level) => (event: string, fields: Record<string, unknown> = {}) =>
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }, errorFields)}\n`);
+  const log =
+    (level: Level) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      write(`${JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }, errorFields)}\n`);
   return { info: log('info'), warn: log('warn'), error: log('error') };
 }
 

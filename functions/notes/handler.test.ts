@@ -37,7 +37,10 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
   it('keeps nested folders, notes and tags, and answers each route as documented', async () => {
     const home = (await call('POST', '/folders', { name: 'home' })).json.folder;
     const groceries = await call('POST', '/folders', { name: 'groceries', parentId: home.id });
-    expect(groceries).toEqual({ status: 201, json: { folder: { id: expect.any(Number), parentId: home.id, name: 'groceries', path: 'home/groceries', notes: 0 } } });
+    expect(groceries).toEqual({
+      status: 201,
+      json: { folder: { id: expect.any(Number), parentId: home.id, name: 'groceries', path: 'home/groceries', notes: 0 } },
+    });
 
     const note = await call('POST', '/notes', { title: 'Crème brûlée', body: 'Sahne ☕', folderId: groceries.json.folder.id });
     expect(note.status).toBe(201);
@@ -48,7 +51,10 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
     expect((await call('PUT', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual(['dessert']);
     expect((await call('GET', '/notes?tag=dessert')).json.notes.map((n: { id: number }) => n.id)).toEqual([id]);
     expect((await call('GET', '/notes?tag=other')).json.notes).toEqual([]);
-    expect((await call('PATCH', `/notes/${id}`, { status: 'archived', folderId: null })).json.note).toMatchObject({ status: 'archived', folder: null });
+    expect((await call('PATCH', `/notes/${id}`, { status: 'archived', folderId: null })).json.note).toMatchObject({
+      status: 'archived',
+      folder: null,
+    });
     expect((await call('DELETE', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual([]);
     expect((await call('GET', '/folders')).json.folders.map((f: { path: string }) => f.path)).toEqual(['home', 'home/groceries']);
     expect(await call('DELETE', `/folders/${home.id}`)).toEqual({ status: 204, json: undefined });

@@ -29,16 +29,26 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
 
   const routes = [
     route('GET', '/folders', async () => jsonResponse(200, { folders: await store().listFolders() })),
-    route('POST', '/folders', async (event) => {
-      const body = objectBody(event.body, ['name', 'parentId']);
-      const name = text(body.name, 'name', { ...NAME, required: true })!;
-      return jsonResponse(201, { folder: await store().createFolder(name, optionalId(body.parentId, 'parentId') ?? null) });
-    }, true),
-    route('PATCH', '/folders/{id}', async (event) => {
-      const body = objectBody(event.body, ['name']);
-      const name = text(body.name, 'name', { ...NAME, required: true })!;
-      return jsonResponse(200, { folder: await store().renameFolder(id(param(event, 'id'), 'folder id'), name) });
-    }, true),
+    route(
+      'POST',
+      '/folders',
+      async (event) => {
+        const body = objectBody(event.body, ['name', 'parentId']);
+        const name = text(body.name, 'name', { ...NAME, required: true })!;
+        return jsonResponse(201, { folder: await store().createFolder(name, optionalId(body.parentId, 'parentId') ?? null) });
+      },
+      true,
+    ),
+    route(
+      'PATCH',
+      '/folders/{id}',
+      async (event) => {
+        const body = objectBody(event.body, ['name']);
+        const name = text(body.name, 'name', { ...NAME, required: true })!;
+        return jsonResponse(200, { folder: await store().renameFolder(id(param(event, 'id'), 'folder id'), name) });
+      },
+      true,
+    ),
     route('DELETE', '/folders/{id}', async (event) => {
       await store().removeFolder(id(param(event, 'id'), 'folder id'));
       return { statusCode: 204, body: '' };
@@ -49,34 +59,46 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
       const tag = text(query.tag, 'tag', { max: 100 });
       return jsonResponse(200, { notes: await store().listNotes({ folderId, tag }) });
     }),
-    route('POST', '/notes', async (event) => {
-      const body = objectBody(event.body, ['title', 'body', 'folderId']);
-      const note = await store().createNote({
-        title: text(body.title, 'title', { max: 500, required: true })!,
-        body: freeText(body.body, 'body') ?? '',
-        folderId: optionalId(body.folderId, 'folderId') ?? null,
-      });
-      return jsonResponse(201, { note });
-    }, true),
+    route(
+      'POST',
+      '/notes',
+      async (event) => {
+        const body = objectBody(event.body, ['title', 'body', 'folderId']);
+        const note = await store().createNote({
+          title: text(body.title, 'title', { max: 500, required: true })!,
+          body: freeText(body.body, 'body') ?? '',
+          folderId: optionalId(body.folderId, 'folderId') ?? null,
+        });
+        return jsonResponse(201, { note });
+      },
+      true,
+    ),
     route('GET', '/notes/{id}', async (event) => jsonResponse(200, { note: await store().note(id(param(event, 'id'), 'note id')) })),
-    route('PATCH', '/notes/{id}', async (event) => {
-      const body = objectBody(event.body, ['title', 'body', 'status', 'folderId']);
-      const changes = {
-        title: text(body.title, 'title', { max: 500 }),
-        body: freeText(body.body, 'body'),
-        status: oneOf(body.status, 'status', NOTE_STATUSES),
-        ...('folderId' in body ? { folderId: optionalId(body.folderId, 'folderId') ?? null } : {}),
-      };
-      return jsonResponse(200, { note: await store().updateNote(id(param(event, 'id'), 'note id'), changes) });
-    }, true),
+    route(
+      'PATCH',
+      '/notes/{id}',
+      async (event) => {
+        const body = objectBody(event.body, ['title', 'body', 'status', 'folderId']);
+        const changes = {
+          title: text(body.title, 'title', { max: 500 }),
+          body: freeText(body.body, 'body'),
+          status: oneOf(body.status, 'status', NOTE_STATUSES),
+          ...('folderId' in body ? { folderId: optionalId(body.folderId, 'folderId') ?? null } : {}),
+        };
+        return jsonResponse(200, { note: await store().updateNote(id(param(event, 'id'), 'note id'), changes) });
+      },
+      true,
+    ),
     route('DELETE', '/notes/{id}', async (event) => {
       await store().removeNote(id(param(event, 'id'), 'note id'));
       return { statusCode: 204, body: '' };
     }),
     route('PUT', '/notes/{id}/tags/{tag}', async (event) =>
-      jsonResponse(200, { note: await store().tagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) })),
+      jsonResponse(200, { note: await store().tagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) }),
+    ),
     route('DELETE', '/notes/{id}/tags/{tag}', async (event) =>
-      jsonResponse(200, { note: await store().untagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) })),
+      jsonResponse(200, { note: await store().untagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) }),
+    ),
   ];
   return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger });
 }

@@ -29,19 +29,28 @@ function mountSmallDisk(dir: string): boolean {
 
 const canRun = process.getuid?.() === 0 && postgresReachable();
 const describeAsRoot = canRun || process.env.CI === 'true' ? describe : describe.skip;
-if (!canRun && process.env.CI !== 'true') process.stderr.write('SKIPPED "a full backup disk": needs root (to mount a tmpfs) and PostgreSQL\n');
+if (!canRun && process.env.CI !== 'true')
+  process.stderr.write('SKIPPED "a full backup disk": needs root (to mount a tmpfs) and PostgreSQL\n');
 
 describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let mountPoint: string;
   const call = async () => {
     const service = createBackupService(loadConfig({ DATABASE_URL: database.url, BACKUP_DIR: mountPoint }), silentLogger);
-    const result = (await createDbBackupHandler({ service: () => service, logger: silentLogger })(restEvent('POST', '/db-backup') as never, lambdaContext())) as APIGatewayProxyResult;
+    const result = (await createDbBackupHandler({ service: () => service, logger: silentLogger })(
+      restEvent('POST', '/db-backup') as never,
+      lambdaContext(),
+    )) as APIGatewayProxyResult;
     return { status: result.statusCode, error: JSON.parse(result.body).error as { code: string; message: string } | undefined };
   };
   /** Names and sizes, without the status file each attempt leaves. */
   const listing = async () =>
-    Promise.all((await readdir(mountPoint)).filter((name) => name !== '.db-backup-status.json').sort().map(async (name) => [name, (await stat(join(mountPoint, name))).size]));
+    Promise.all(
+      (await readdir(mountPoint))
+        .filter((name) => name !== '.db-backup-status.json')
+        .sort()
+        .map(async (name) => [name, (await stat(join(mountPoint, name))).size]),
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -72,7 +81,9 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
 
       expect(status).toBe(507);
       expect(error?.code).toBe('INSUFFICIENT_STORAGE');
-      expect(error?.message).toMatch(/^only \d+\.\d MiB free in the backup folder; the next backup needs about \d+\.\d MiB \(the last one took 18\.0 MiB\)$/);
+      expect(error?.message).toMatch(
+        /^only \d+\.\d MiB free in the backup folder; the next backup needs about \d+\.\d MiB \(the last one took 18\.0 MiB\)$/,
+      );
       expect(await listing()).toEqual(before);
     } finally {
       await rm(join(mountPoint, big));
@@ -81,7 +92,9 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
   });
 
   it('fails cleanly on a real ENOSPC mid-dump: no partial file, every earlier backup intact', async () => {
-    const earlier = ['2026-11-01', '2026-11-02', '2026-11-03'].map((day) => formatBackupFileName(database.name, new Date(`${day}T10:00:00Z`)));
+    const earlier = ['2026-11-01', '2026-11-02', '2026-11-03'].map((day) =>
+      formatBackupFileName(database.name, new Date(`${day}T10:00:00Z`)),
+    );
     await Promise.all(earlier.map((file) => writeFile(join(mountPoint, file), `${file}\n`)));
 
     const { status, error } = await call();
@@ -106,7 +119,11 @@ describeAsRoot('an archive on another filesystem (EXDEV)', () => {
       const files = Array.from({ length: 8 }, (_, i) => formatBackupFileName('notes', new Date(Date.UTC(2026, 10, 1 + i, 12))));
       await Promise.all(files.map((file) => writeFile(join(dir, file), `${file}\n`)));
 
-      const result = await new BackupRotator({ dir, policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 }, clock: () => new Date('2026-11-26T12:00:00Z') }).rotate();
+      const result = await new BackupRotator({
+        dir,
+        policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 },
+        clock: () => new Date('2026-11-26T12:00:00Z'),
+      }).rotate();
 
       expect(result.archived).toEqual(files.slice(0, 3).reverse());
       expect((await readdir(archive)).sort()).toEqual(files.slice(0, 3));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -54,7 +54,9 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     const descriptorsBefore = await openFiles();
 
     const statuses = await Promise.all(
-      Array.from({ length: 100 }, () => rawRequest(api.url, 'POST', '/db-backup', { authorization: `Bearer ${TOKEN}`, connection: 'close' })),
+      Array.from({ length: 100 }, () =>
+        rawRequest(api.url, 'POST', '/db-backup', { authorization: `Bearer ${TOKEN}`, connection: 'close' }),
+      ),
     );
 
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -69,14 +71,43 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
     const paths = [
-      '/db-backup', '/db-backups', '/health', '/notes', '/notes/1', '/notes/-1', '/notes/99999999999999999999', '/folders', '/folders/1',
-      '/notes/1/tags/x', '/notes/1/tags/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/../../etc/passwd', '/db-backup/../../outside/secret.txt',
-      '/%2e%2e/%2e%2e/outside/secret.txt', '//etc/passwd', '/notes/%00', '/notes/1%00.sql', '/folders/%ff%fe', `/${'a'.repeat(5000)}`,
-      '/db-backup?dir=/tmp', '/notes?folderId=../../x&tag=%00', '/notes?folderId=1e9', 'http://evil.example/db-backup',
+      '/db-backup',
+      '/db-backups',
+      '/health',
+      '/notes',
+      '/notes/1',
+      '/notes/-1',
+      '/notes/99999999999999999999',
+      '/folders',
+      '/folders/1',
+      '/notes/1/tags/x',
+      '/notes/1/tags/%2e%2e%2f%2e%2e%2fetc%2fpasswd',
+      '/../../etc/passwd',
+      '/db-backup/../../outside/secret.txt',
+      '/%2e%2e/%2e%2e/outside/secret.txt',
+      '//etc/passwd',
+      '/notes/%00',
+      '/notes/1%00.sql',
+      '/folders/%ff%fe',
+      `/${'a'.repeat(5000)}`,
+      '/db-backup?dir=/tmp',
+      '/notes?folderId=../../x&tag=%00',
+      '/notes?folderId=1e9',
+      'http://evil.example/db-backup',
     ];
     const bodies = [
-      undefined, '', '{', '{"name":', 'null', '[]', '"text"', '{"name":"x","parentId":"../.."}', '{"title":"\\u0000"}',
-      '{"title":"x","folderId":-5}', '{"__proto__":{"admin":true}}', JSON.stringify({ title: 'y'.repeat(600) }),
+      undefined,
+      '',
+      '{',
+      '{"name":',
+      'null',
+      '[]',
+      '"text"',
+      '{"name":"x","parentId":"../.."}',
+      '{"title":"\\u0000"}',
+      '{"title":"x","folderId":-5}',
+      '{"__proto__":{"admin":true}}',
+      JSON.stringify({ title: 'y'.repeat(600) }),
     ];
     const contentTypes = ['application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', ''];
     const statuses = new Map<number, number>();
@@ -95,7 +126,7 @@ describeWithPostgres('the gateway under load and hostile input', () => {
       const auth = random();
       if (auth < 0.6) headers.authorization = `Bearer ${TOKEN}`;
       else if (auth < 0.8) headers.authorization = `Bearer ${'z'.repeat(Math.floor(random() * 100))}`;
-      let path = pick(paths);
+      const path = pick(paths);
       // POST /db-backup with the token would take a 2 s backup: keep those few.
       if (path.startsWith('/db-backup') && headers.authorization === `Bearer ${TOKEN}` && random() < 0.97) delete headers.authorization;
       const method = pick(methods);
@@ -109,7 +140,11 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     expect((await readdir(root)).sort()).toEqual(['backups', 'outside', 'pg_dump']);
     expect(await readdir(join(root, 'outside'))).toEqual(['secret.txt']);
     expect(await readFile(join(root, 'outside', 'secret.txt'), 'utf8')).toBe('must stay untouched\n');
-    const unexpected = (await readdir(dir)).filter((name) => !/^notes_test_\w+_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.sql$/.test(name) && !['archive', '.db-backup-status.json'].includes(name));
+    const unexpected = (await readdir(dir)).filter(
+      (name) =>
+        !/^notes_test_\w+_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.sql$/.test(name) &&
+        !['archive', '.db-backup-status.json'].includes(name),
+    );
     expect(unexpected).toEqual([]);
   });
 });

@@ -29,7 +29,12 @@ function rotateAndKill(dir: string, delayMs: number): Promise<void> {
     await new BackupRotator({ dir: ${JSON.stringify(dir)}, policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(${JSON.stringify(NOW)}) }).rotate();`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-  return new Promise((resolve) => child.on('exit', () => (clearTimeout(timer), resolve())));
+  return new Promise((resolve) =>
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    }),
+  );
 }
 
 describe('a rotation SIGKILLed at random points, 50 times', () => {

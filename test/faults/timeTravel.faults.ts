@@ -70,7 +70,8 @@ describe('400 simulated days of leaving the app, through the real handler with a
     });
     const handler = createDbBackupHandler({ service: () => service, logger: silentLogger });
     const random = seededRandom(400);
-    const times = (names: string[]) => names.map((name) => parseBackupFileName(name)?.takenAt.getTime()).filter((t): t is number => t !== undefined);
+    const times = (names: string[]) =>
+      names.map((name) => parseBackupFileName(name)?.takenAt.getTime()).filter((t): t is number => t !== undefined);
     let mostInMain = 0;
 
     for (let day = 0; day < 400; day++) {

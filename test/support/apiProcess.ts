@@ -6,11 +6,16 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs a built entry point (`dist/...`) of this project as a child process. */
 export function runNode(entry: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist', entry), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [join(ROOT, 'dist', entry), ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /** Starts the local API (`npm run api`) on a free port and waits until it listens. */
-export async function startApiProcess(env: NodeJS.ProcessEnv): Promise<{ url: string; pid: number; logs: () => string; stop: () => Promise<void> }> {
+export async function startApiProcess(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; pid: number; logs: () => string; stop: () => Promise<void> }> {
   const child = runNode('gateway/main.js', ['--port', '0'], env);
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {

@@ -26,11 +26,11 @@ export function startNotes(args: string[], env: NodeJS.ProcessEnv = {}, options:
   const listeners = new Set<() => void>();
   child.stdout!.on('data', (chunk: Buffer) => {
     stdout += chunk;
-    listeners.forEach((check) => check());
+    for (const check of listeners) check();
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk;
-    listeners.forEach((check) => check());
+    for (const check of listeners) check();
   });
   const exited = new Promise<Awaited<CliRun['exited']>>((resolve) =>
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, ms: performance.now() - started })),

@@ -51,7 +51,10 @@ const embedded: DatabasePath = {
       async restore(backupPath) {
         const copy = await PGlite.create();
         // psql meta-commands (\restrict) are not SQL; PGlite executes the rest as it is.
-        const sql = (await readFile(backupPath, 'utf8')).split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+        const sql = (await readFile(backupPath, 'utf8'))
+          .split('\n')
+          .filter((line) => !line.startsWith('\\'))
+          .join('\n');
         await copy.exec(sql);
         await copy.exec('SET search_path TO "$user", public');
         const server = new PGLiteSocketServer({ db: copy, host: '127.0.0.1', port: 0, maxConnections: 4 });
@@ -117,5 +120,8 @@ export function describeEachDatabasePath(title: string, body: (path: DatabasePat
 
 async function pgliteSchema(db: PGlite): Promise<string> {
   const text = (await dumpPglite(db, ['--schema-only'])).toString('utf8');
-  return text.split('\n').filter((line) => !line.startsWith('\\') && !line.startsWith('-- Dumped')).join('\n');
+  return text
+    .split('\n')
+    .filter((line) => !line.startsWith('\\') && !line.startsWith('-- Dumped'))
+    .join('\n');
 }

@@ -15,9 +15,18 @@ export function restEvent(method: string, path: string, body: string | null = nu
     body,
     isBase64Encoded: false,
     requestContext: {
-      accountId: '123456789012', apiId: 'test', authorizer: null, protocol: 'HTTP/1.1', httpMethod: method,
+      accountId: '123456789012',
+      apiId: 'test',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: method,
       identity: { sourceIp: '127.0.0.1', userAgent: 'jest' } as APIGatewayProxyEvent['requestContext']['identity'],
-      path, stage: 'test', requestId: 'request-1', requestTimeEpoch: 0, resourceId: 'x', resourcePath: path,
+      path,
+      stage: 'test',
+      requestId: 'request-1',
+      requestTimeEpoch: 0,
+      resourceId: 'x',
+      resourcePath: path,
     },
   };
 }
@@ -33,9 +42,16 @@ export function httpApiEvent(method: string, path: string, body?: string): APIGa
     body,
     isBase64Encoded: false,
     requestContext: {
-      accountId: '123456789012', apiId: 'test', domainName: 'localhost', domainPrefix: 'localhost',
+      accountId: '123456789012',
+      apiId: 'test',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
       http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'jest' },
-      requestId: 'request-2', routeKey: `${method} ${path}`, stage: '$default', time: '', timeEpoch: 0,
+      requestId: 'request-2',
+      routeKey: `${method} ${path}`,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
     },
   };
 }
@@ -43,9 +59,17 @@ export function httpApiEvent(method: string, path: string, body?: string): APIGa
 /** A Lambda context with enough time left for a dump. */
 export function lambdaContext(): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: 'DbBackupFunction', functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:local:123456789012:function:DbBackupFunction', memoryLimitInMB: '512',
-    awsRequestId: 'request', logGroupName: 'test', logStreamName: 'test',
-    getRemainingTimeInMillis: () => 60_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'DbBackupFunction',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:local:123456789012:function:DbBackupFunction',
+    memoryLimitInMB: '512',
+    awsRequestId: 'request',
+    logGroupName: 'test',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 60_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }

@@ -9,7 +9,12 @@ export const RIC_BIN = join(ROOT, 'docker/lambda-runtime/node_modules/aws-lambda
 export const ricInstalled = () => existsSync(join(ROOT, 'docker/lambda-runtime/node_modules/aws-lambda-ric/dist/rapid-client.node'));
 
 /** Runs the real runtime interface client for `handler` in `taskRoot`, polling the Runtime API at `runtimeApi`. */
-export function startRuntimeClient(taskRoot: string, handler: string, runtimeApi: string, env: NodeJS.ProcessEnv): { child: ChildProcess; stop: () => Promise<void> } {
+export function startRuntimeClient(
+  taskRoot: string,
+  handler: string,
+  runtimeApi: string,
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; stop: () => Promise<void> } {
   const child = spawn(process.execPath, [RIC_BIN, handler], {
     cwd: taskRoot,
     env: { ...process.env, ...env, AWS_LAMBDA_RUNTIME_API: runtimeApi, LAMBDA_TASK_ROOT: taskRoot, _HANDLER: handler },

@@ -58,7 +58,10 @@ export async function startRuntimeApiEmulator(): Promise<{ address: string; url:
         id: randomUUID(),
         event: body,
         respond: (status, payload, functionError) => {
-          response.writeHead(status, { 'content-type': 'application/json', ...(functionError ? { 'x-amz-function-error': functionError } : {}) });
+          response.writeHead(status, {
+            'content-type': 'application/json',
+            ...(functionError ? { 'x-amz-function-error': functionError } : {}),
+          });
           response.end(payload);
         },
       });

@@ -18,7 +18,12 @@ export async function seedNotes(url: string): Promise<void> {
     await client.query(
       `insert into notes (folder_id, title, body, status, metadata, attachment)
        select f.id, $1, $2, 'draft', $3::jsonb, $4 from folders f where f.name = 'épicerie fine ☕'`,
-      ['Crème brûlée', 'Zucker, Sahne, Eier — «quotes», \\backslash, tab\tand\nnewline', { stars: 5, tags: ['dessert'], nested: { ok: true } }, attachment],
+      [
+        'Crème brûlée',
+        'Zucker, Sahne, Eier — «quotes», \\backslash, tab\tand\nnewline',
+        { stars: 5, tags: ['dessert'], nested: { ok: true } },
+        attachment,
+      ],
     );
     await client.query(`insert into notes (title, body) values ('top-level note', 'no folder'), ('empty body', '')`);
     await client.query(`insert into note_tags select n.id, t.id from notes n cross join tags t where n.title = 'Crème brûlée'`);

@@ -16,7 +16,11 @@ export async function closedPort(): Promise<number> {
  */
 export async function standInApi(
   respond: (request: IncomingMessage) => { status: number; body: string; contentType?: string } | undefined,
-): Promise<{ url: string; requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[]; close: () => Promise<void> }> {
+): Promise<{
+  url: string;
+  requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
+  close: () => Promise<void>;
+}> {
   const requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[] = [];
   const server: Server = createServer((request, response) => {
     let body = '';

@@ -33,7 +33,7 @@ export function openTerminal(command: string, args: string[], env: NodeJS.Proces
   const listeners = new Set<() => void>();
   terminal.onData((data) => {
     shown += data;
-    listeners.forEach((check) => check());
+    for (const check of listeners) check();
   });
   const exited = new Promise<{ exitCode: number; signal: number }>((resolve) =>
     terminal.onExit(({ exitCode, signal }) => resolve({ exitCode, signal: signal ?? 0 })),
@@ -82,7 +82,11 @@ function processesInSession(sid: number): { pid: number; ppid: number; cmdline: 
       // pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses.
       const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(session) !== sid || state === 'Z') continue;
-      found.push({ pid: Number(entry), ppid: Number(ppid), cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+      found.push({
+        pid: Number(entry),
+        ppid: Number(ppid),
+        cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim(),
+      });
     } catch {
       // The process ended while we looked.
     }

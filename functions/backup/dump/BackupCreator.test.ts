@@ -88,13 +88,17 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
 
   it('hands the password to pg_dump through a private passfile, never on its command line', async () => {
     const argvLog = join(scripts, 'argv.txt');
-    const recorder = await shellScript(scripts, 'pg_dump', [
-      '# Stand-in that records what the real pg_dump is started with, then runs it.',
-      `printf '%s\\n' "$@" >> ${argvLog}`,
-      `[ -n "$PGPASSFILE" ] && stat -c 'passfile %a' "$PGPASSFILE" >> ${argvLog} && cat "$PGPASSFILE" >> ${argvLog}`,
-      `echo "$PGPASSFILE" > ${argvLog}.passfile`,
-      'exec pg_dump "$@"',
-    ].join('\n'));
+    const recorder = await shellScript(
+      scripts,
+      'pg_dump',
+      [
+        '# Stand-in that records what the real pg_dump is started with, then runs it.',
+        `printf '%s\\n' "$@" >> ${argvLog}`,
+        `[ -n "$PGPASSFILE" ] && stat -c 'passfile %a' "$PGPASSFILE" >> ${argvLog} && cat "$PGPASSFILE" >> ${argvLog}`,
+        `echo "$PGPASSFILE" > ${argvLog}.passfile`,
+        'exec pg_dump "$@"',
+      ].join('\n'),
+    );
     const url = database.url.replace('postgres@', 'postgres:s3cr%3At@'); // trust auth accepts any password
 
     await creator({ url, pgDumpPath: recorder }).create();
@@ -109,11 +113,18 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
   });
 
   it.each([
-    ['a database that does not exist', { url: 'postgres://postgres@127.0.0.1:5432/no_such_database_here' }, DatabaseUnavailableError, /cannot reach the database/],
+    [
+      'a database that does not exist',
+      { url: 'postgres://postgres@127.0.0.1:5432/no_such_database_here' },
+      DatabaseUnavailableError,
+      /cannot reach the database/,
+    ],
     ['a server that is down', { url: 'postgres://postgres@127.0.0.1:1/notes' }, DatabaseUnavailableError, /ECONNREFUSED/],
     ['a pg_dump that is not installed', { pgDumpPath: '/nonexistent/pg_dump' }, DumpFailedError, /not found/],
   ] as const)('fails cleanly for %s', async (_what, options, errorClass, message) => {
-    const error = await creator(options).create().catch((e: unknown) => e);
+    const error = await creator(options)
+      .create()
+      .catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(errorClass);
     expect((error as Error).message).toMatch(message);
@@ -131,11 +142,7 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
       '# Stand-in: the real pg_dump, its output cut after 1000 bytes, exiting 0 as if all went well.\npg_dump "$@" | head -c 1000\nexit 0',
       /incomplete|corrupt/,
     ],
-    [
-      'writing nothing',
-      '# Stand-in: exits 0 without writing anything.\nexit 0',
-      /wrote nothing/,
-    ],
+    ['writing nothing', '# Stand-in: exits 0 without writing anything.\nexit 0', /wrote nothing/],
     [
       'failing with a password in its message',
       '# Stand-in: fails and prints a connection URL with a password.\necho "pg_dump: error: connection to postgres://app:s3cret@db/notes failed" >&2\nexit 1',
@@ -145,7 +152,9 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
     const pgDump = await shellScript(scripts, 'pg_dump', `[ "$1" = "--version" ] && exec pg_dump --version\n${body}`);
 
     for (const gzipLevel of [undefined, 6]) {
-      const error = await creator({ pgDumpPath: pgDump, gzipLevel }).create().catch((e: unknown) => e);
+      const error = await creator({ pgDumpPath: pgDump, gzipLevel })
+        .create()
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(DumpFailedError);
       expect((error as Error).message).toMatch(message);
@@ -161,10 +170,14 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
       await locker.query('begin');
       await locker.query('lock table notes in access exclusive mode');
 
-      const error = await creator({ lockWaitTimeoutMs: 300 }).create().catch((e: unknown) => e);
+      const error = await creator({ lockWaitTimeoutMs: 300 })
+        .create()
+        .catch((e: unknown) => e);
 
       expect(error).toBeInstanceOf(DumpFailedError);
-      expect((error as Error).message).toMatch(/^pg_dump gave up waiting for a table lock after 300 ms \(BACKUP_LOCK_WAIT_TIMEOUT_MS\): pg_dump: error: /);
+      expect((error as Error).message).toMatch(
+        /^pg_dump gave up waiting for a table lock after 300 ms \(BACKUP_LOCK_WAIT_TIMEOUT_MS\): pg_dump: error: /,
+      );
       expect(await namesIn(dir)).toEqual([]);
     } finally {
       await locker.query('rollback');
@@ -173,9 +186,15 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
   });
 
   it('stops a pg_dump that runs past the timeout', async () => {
-    const pgDump = await shellScript(scripts, 'pg_dump', '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: hangs.\nexec sleep 30');
+    const pgDump = await shellScript(
+      scripts,
+      'pg_dump',
+      '[ "$1" = "--version" ] && exec pg_dump --version\n# Stand-in: hangs.\nexec sleep 30',
+    );
 
-    const error = await creator({ pgDumpPath: pgDump, timeoutMs: 300 }).create().catch((e: unknown) => e);
+    const error = await creator({ pgDumpPath: pgDump, timeoutMs: 300 })
+      .create()
+      .catch((e: unknown) => e);
 
     expect((error as Error).message).toBe('pg_dump took longer than 300 ms and was stopped');
     expect(await namesIn(dir)).toEqual([]);
@@ -184,7 +203,9 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
   it('refuses a pg_dump older than the server, saying which versions', async () => {
     const pgDump = await shellScript(scripts, 'pg_dump', '# Stand-in: an old pg_dump.\necho "pg_dump (PostgreSQL) 9.6.24"');
 
-    const error = await creator({ pgDumpPath: pgDump }).create().catch((e: unknown) => e);
+    const error = await creator({ pgDumpPath: pgDump })
+      .create()
+      .catch((e: unknown) => e);
 
     expect((error as Error).message).toMatch(/^pg_dump 9 cannot dump a PostgreSQL \d+ server: install pg_dump \d+ or newer/);
     expect(await namesIn(dir)).toEqual([]);

@@ -11,7 +11,8 @@ export class TailKeeper extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.total += chunk.length;
-    this.kept = chunk.length >= this.size ? chunk.subarray(chunk.length - this.size) : Buffer.concat([this.kept, chunk]).subarray(-this.size);
+    this.kept =
+      chunk.length >= this.size ? chunk.subarray(chunk.length - this.size) : Buffer.concat([this.kept, chunk]).subarray(-this.size);
     done(null, chunk);
   }
 

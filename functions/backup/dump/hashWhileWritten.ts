@@ -8,11 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * the end. Each chunk also goes to `onChunk` (awaited: backpressure). The hashing overlaps the dump
  * instead of re-reading the whole file after it; memory stays at one 1 MiB buffer.
  */
-export async function hashWhileWritten(
-  path: string,
-  writer: Promise<unknown>,
-  onChunk?: (chunk: Buffer) => unknown,
-): Promise<string> {
+export async function hashWhileWritten(path: string, writer: Promise<unknown>, onChunk?: (chunk: Buffer) => unknown): Promise<string> {
   let writerDone = false;
   const settled = writer.then(
     () => (writerDone = true),

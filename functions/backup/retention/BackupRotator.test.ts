@@ -19,10 +19,24 @@ function sixteenMonthsOfBackups(): string[] {
 }
 
 const EXPECTED_KEPT = [
-  '2026-11-26T18:00:00Z', '2026-11-26T10:00:00Z', '2026-11-26T08:00:00Z', '2026-11-25T18:00:00Z', '2026-11-24T18:00:00Z', // newest 5
-  '2026-11-21T18:00:00Z', '2026-11-14T18:00:00Z', '2026-11-07T18:00:00Z', // newest of the 3 weeks before this one
-  '2026-10-31T18:00:00Z', '2026-09-30T18:00:00Z', '2026-08-31T18:00:00Z', '2026-07-31T18:00:00Z', '2026-06-30T18:00:00Z',
-  '2026-05-31T18:00:00Z', '2026-04-30T18:00:00Z', '2026-03-31T18:00:00Z', '2026-02-28T18:00:00Z', '2026-01-31T18:00:00Z',
+  '2026-11-26T18:00:00Z',
+  '2026-11-26T10:00:00Z',
+  '2026-11-26T08:00:00Z',
+  '2026-11-25T18:00:00Z',
+  '2026-11-24T18:00:00Z', // newest 5
+  '2026-11-21T18:00:00Z',
+  '2026-11-14T18:00:00Z',
+  '2026-11-07T18:00:00Z', // newest of the 3 weeks before this one
+  '2026-10-31T18:00:00Z',
+  '2026-09-30T18:00:00Z',
+  '2026-08-31T18:00:00Z',
+  '2026-07-31T18:00:00Z',
+  '2026-06-30T18:00:00Z',
+  '2026-05-31T18:00:00Z',
+  '2026-04-30T18:00:00Z',
+  '2026-03-31T18:00:00Z',
+  '2026-02-28T18:00:00Z',
+  '2026-01-31T18:00:00Z',
   '2025-12-31T18:00:00Z', // newest of each of the 11 months before this one
 ].map(b);
 
@@ -63,12 +77,23 @@ describe('BackupRotator on a real folder', () => {
 
     const result = await rotator().rotate();
 
-    const untouched = [b('2024-05-05T00:00:00Z'), b('2024-05-06T00:00:00Z'), `${b('2026-11-26T19:30:00Z')}.partial`, 'archive', 'notes.txt'];
+    const untouched = [
+      b('2024-05-05T00:00:00Z'),
+      b('2024-05-06T00:00:00Z'),
+      `${b('2026-11-26T19:30:00Z')}.partial`,
+      'archive',
+      'notes.txt',
+    ];
     expect(await namesIn(dir)).toEqual([...EXPECTED_KEPT, ...untouched].sort());
     const archivedNow = all.filter((file) => !EXPECTED_KEPT.includes(file) && file >= cutoff);
     expect(await namesIn(join(dir, 'archive'))).toEqual([...archivedNow, ...PRE_ARCHIVED.kept].sort());
     expect(result.kept.map((k) => k.file).sort()).toEqual([...EXPECTED_KEPT].sort());
-    expect(result.deletedFromMain).toEqual(all.filter((file) => file < cutoff).sort().reverse());
+    expect(result.deletedFromMain).toEqual(
+      all
+        .filter((file) => file < cutoff)
+        .sort()
+        .reverse(),
+    );
     expect(result.deletedFromArchive).toEqual(PRE_ARCHIVED.expired);
     expect(await readFile(join(outside, 'precious.sql'), 'utf8')).toBe('not a backup\n');
     expect(result.stalePartials).toEqual([`${b('2024-05-07T00:00:00Z')}.partial`]);

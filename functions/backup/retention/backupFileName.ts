@@ -13,8 +13,7 @@ export interface BackupFileName {
   takenAt: Date;
 }
 
-const PATTERN =
-  /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?$/;
+const PATTERN = /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?$/;
 
 /** Makes a database name safe for a file name: every character outside `[A-Za-z0-9_-]` becomes `-`. */
 export function safeDatabaseName(database: string): string {

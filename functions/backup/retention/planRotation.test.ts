@@ -24,7 +24,9 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'keeps the 5 newest however old, and deletes older ones past the archive cutoff',
-    backups: ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06', '2020-01-07'].map((d) => b(`${d}T00:00:00Z`)),
+    backups: ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06', '2020-01-07'].map((d) =>
+      b(`${d}T00:00:00Z`),
+    ),
     kept: ['2020-01-07', '2020-01-06', '2020-01-05', '2020-01-04', '2020-01-03'].map((d) => [b(`${d}T00:00:00Z`), ['newest 5']]),
     deletedFromMain: [b('2020-01-02T00:00:00Z'), b('2020-01-01T00:00:00Z')],
   },
@@ -66,7 +68,13 @@ const cases: Case[] = [
   {
     name: 'keeps the newest of each of the 12 months and skips a month with no backup',
     policy: { keepLast: 0, keepWeeks: 0 },
-    backups: [b('2026-09-01T00:00:00Z'), b('2026-09-30T23:59:59.999Z'), b('2026-07-15T00:00:00Z'), b('2025-12-01T00:00:00Z'), b('2025-11-30T23:59:59.999Z')],
+    backups: [
+      b('2026-09-01T00:00:00Z'),
+      b('2026-09-30T23:59:59.999Z'),
+      b('2026-07-15T00:00:00Z'),
+      b('2025-12-01T00:00:00Z'),
+      b('2025-11-30T23:59:59.999Z'),
+    ],
     kept: [
       [b('2026-09-30T23:59:59.999Z'), ['month 2026-09']],
       [b('2026-07-15T00:00:00Z'), ['month 2026-07']],
@@ -118,7 +126,12 @@ const cases: Case[] = [
   },
   {
     name: 'ignores names that only look like backups',
-    backups: ['notes_2026-13-01T00-00-00.000Z.sql', `${b('2026-11-26T00:00:00Z')}.partial`, 'README.txt', `${b('2026-11-25T00:00:00Z')}.bak`],
+    backups: [
+      'notes_2026-13-01T00-00-00.000Z.sql',
+      `${b('2026-11-26T00:00:00Z')}.partial`,
+      'README.txt',
+      `${b('2026-11-25T00:00:00Z')}.bak`,
+    ],
     archived: ['notes_2020-02-30T00-00-00.000Z.sql'],
     kept: [],
   },
@@ -149,15 +162,18 @@ const cases: Case[] = [
 ];
 
 describe('planRotation', () => {
-  it.each(cases)('$name', ({ now = NOW, policy, backups, archived = [], kept, toArchive = [], deletedFromMain = [], deletedFromArchive = [], skipped = [] }) => {
-    const plan = planRotation({ backups, archived }, new Date(now), { ...DEFAULT_RETENTION_POLICY, ...policy });
+  it.each(cases)(
+    '$name',
+    ({ now = NOW, policy, backups, archived = [], kept, toArchive = [], deletedFromMain = [], deletedFromArchive = [], skipped = [] }) => {
+      const plan = planRotation({ backups, archived }, new Date(now), { ...DEFAULT_RETENTION_POLICY, ...policy });
 
-    expect(plan.kept.map(({ file, reasons }) => [file, reasons.map(formatKeepReason)])).toEqual(kept);
-    expect(plan.archived).toEqual(toArchive);
-    expect(plan.deletedFromMain).toEqual(deletedFromMain);
-    expect(plan.deletedFromArchive).toEqual(deletedFromArchive);
-    expect(plan.skipped).toEqual(skipped.map((file) => ({ file, cause: 'archive-name-taken' })));
-  });
+      expect(plan.kept.map(({ file, reasons }) => [file, reasons.map(formatKeepReason)])).toEqual(kept);
+      expect(plan.archived).toEqual(toArchive);
+      expect(plan.deletedFromMain).toEqual(deletedFromMain);
+      expect(plan.deletedFromArchive).toEqual(deletedFromArchive);
+      expect(plan.skipped).toEqual(skipped.map((file) => ({ file, cause: 'archive-name-taken' })));
+    },
+  );
 
   it('gives each reason as a rule and its period, not as words', () => {
     const plan = planRotation({ backups: [b('2026-11-26T10:00:00Z')], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
@@ -169,21 +185,29 @@ describe('planRotation', () => {
     ]);
   });
 
-  it.each(cases)('accounts for every backup once and changes nothing on a second run: $name', ({ now = NOW, policy, backups, archived = [] }) => {
-    const fullPolicy = { ...DEFAULT_RETENTION_POLICY, ...policy };
-    const plan = planRotation({ backups, archived }, new Date(now), fullPolicy);
+  it.each(cases)(
+    'accounts for every backup once and changes nothing on a second run: $name',
+    ({ now = NOW, policy, backups, archived = [] }) => {
+      const fullPolicy = { ...DEFAULT_RETENTION_POLICY, ...policy };
+      const plan = planRotation({ backups, archived }, new Date(now), fullPolicy);
 
-    const accounted = [...plan.kept.map((k) => k.file), ...plan.archived, ...plan.deletedFromMain, ...plan.skipped.map((s) => s.file)].sort();
-    expect(accounted).toEqual(backups.filter((file) => parseBackupFileName(file)).sort());
-    expect(plan.deletedFromArchive.every((file) => archived.includes(file))).toBe(true);
+      const accounted = [
+        ...plan.kept.map((k) => k.file),
+        ...plan.archived,
+        ...plan.deletedFromMain,
+        ...plan.skipped.map((s) => s.file),
+      ].sort();
+      expect(accounted).toEqual(backups.filter((file) => parseBackupFileName(file)).sort());
+      expect(plan.deletedFromArchive.every((file) => archived.includes(file))).toBe(true);
 
-    const second = planRotation(applied(plan, backups, archived), new Date(now), fullPolicy);
-    expect(second.kept).toEqual(plan.kept);
-    expect(second.archived).toEqual([]);
-    expect(second.deletedFromMain).toEqual([]);
-    expect(second.deletedFromArchive).toEqual([]);
-    expect(second.skipped).toEqual(plan.skipped);
-  });
+      const second = planRotation(applied(plan, backups, archived), new Date(now), fullPolicy);
+      expect(second.kept).toEqual(plan.kept);
+      expect(second.archived).toEqual([]);
+      expect(second.deletedFromMain).toEqual([]);
+      expect(second.deletedFromArchive).toEqual([]);
+      expect(second.skipped).toEqual(plan.skipped);
+    },
+  );
 });
 
 describe('planRotation and crash leftovers', () => {
@@ -191,7 +215,11 @@ describe('planRotation and crash leftovers', () => {
     const stale = `${b('2026-11-25T11:59:59.999Z')}.partial`;
     const recent = `${b('2026-11-25T12:00:00.000Z')}.partial`;
 
-    const plan = planRotation({ backups: [stale, recent, 'other.partial', 'notes_2026-13-01T00-00-00.000Z.sql.partial'], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
+    const plan = planRotation(
+      { backups: [stale, recent, 'other.partial', 'notes_2026-13-01T00-00-00.000Z.sql.partial'], archived: [] },
+      new Date(NOW),
+      DEFAULT_RETENTION_POLICY,
+    );
 
     expect(plan.stalePartials).toEqual([stale]);
     expect([...plan.kept, ...plan.archived, ...plan.deletedFromMain, ...plan.deletedFromArchive, ...plan.skipped]).toEqual([]);

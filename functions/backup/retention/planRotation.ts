@@ -67,7 +67,15 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
   const expired = (backup: BackupFileName) => backup.takenAt.getTime() < archiveCutoff.getTime();
 
   const inArchive = new Set(input.archived);
-  const plan: RotationPlan = { kept: [], archived: [], deletedFromMain: [], deletedFromArchive: [], skipped: [], stalePartials: [], archiveCutoff };
+  const plan: RotationPlan = {
+    kept: [],
+    archived: [],
+    deletedFromMain: [],
+    deletedFromArchive: [],
+    skipped: [],
+    stalePartials: [],
+    archiveCutoff,
+  };
   const partialCutoff = now.getTime() - STALE_PARTIAL_MS;
   for (const file of input.backups) {
     const started = file.endsWith(PARTIAL) ? parseBackupFileName(file.slice(0, -PARTIAL.length)) : undefined;

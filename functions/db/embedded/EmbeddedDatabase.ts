@@ -23,7 +23,13 @@ export class EmbeddedDatabase {
     await mkdir(dirname(dataDir), { recursive: true });
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, realpath: false, retries: 0, stale: 10_000, onCompromised: () => undefined });
+      release = await lockfile.lock(dataDir, {
+        lockfilePath: `${dataDir}.lock`,
+        realpath: false,
+        retries: 0,
+        stale: 10_000,
+        onCompromised: () => undefined,
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
         throw new Error(`the embedded database in ${dataDir} is in use by another "npm start"; leave that app first`);
