@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { COMMAND_FLAG_TYPES, commandHelp } from './notes/commands.js';
+import { COMMAND_FLAG_TYPES } from './notes/Command.js';
+import { commandHelp } from './notes/runCommand.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { parseCommandLine } from './parseCommandLine.js';

@@ -1,56 +1,12 @@
 import type { Note, NoteStatus } from '../../functions/notes/NotesStore.js';
 import { UsageError } from '../UsageError.js';
 import type { ApiClient } from './ApiClient.js';
+import type { Command, CommandContext, CommandFlags } from './Command.js';
+import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
-import type { Output } from './Output.js';
 import { takeBackup } from './takeBackup.js';
 
-/** The flags commands take; the same set in one-shot and interactive use. */
-export interface CommandFlags {
-  folder?: string;
-  tag?: string;
-  body?: string;
-  title?: string;
-  status?: string;
-  json?: boolean;
-  all?: boolean;
-}
-
-export const COMMAND_FLAG_TYPES = {
-  folder: 'string',
-  tag: 'string',
-  body: 'string',
-  title: 'string',
-  status: 'string',
-  json: 'boolean',
-  all: 'boolean',
-} as const satisfies Record<keyof CommandFlags, 'string' | 'boolean'>;
-
-export interface CommandContext {
-  api: ApiClient;
-  output: Output;
-  backupTimeoutMs: number;
-}
-
-/** A command that reached the API but could not be done (no such folder, a backup that failed): exit status 1. */
-export class CommandError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CommandError';
-  }
-}
-
-export interface Command {
-  /** One or two words: `notes`, `folder add`. */
-  name: string;
-  args: string;
-  summary: string;
-  flags: (keyof CommandFlags)[];
-  minArgs: number;
-  maxArgs: number;
-  run(context: CommandContext, args: string[], flags: CommandFlags): Promise<void>;
-}
-
+/** Every command of the notes app: what it takes and what it does. */
 const show = (context: CommandContext, flags: CommandFlags, value: unknown, text: string) =>
   context.output.print(flags.json ? JSON.stringify(value, null, 2) : text);
 
@@ -230,38 +186,6 @@ export async function backUpNow(context: CommandContext): Promise<void> {
   const outcome = await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs });
   if (!outcome.written) throw new CommandError(outcome.warning);
   context.output.print(outcome.line);
-}
-
-/** Finds the command that `words` start with (one or two words) and returns it with its arguments. */
-export function findCommand(words: string[]): { command: Command; args: string[] } {
-  const [first = '', second = ''] = words;
-  const twoWords = COMMANDS.find((command) => command.name === `${first} ${second}`);
-  if (twoWords) return { command: twoWords, args: words.slice(2) };
-  const oneWord = COMMANDS.find((command) => command.name === first);
-  if (oneWord) return { command: oneWord, args: words.slice(1) };
-  if (first === 'folder') throw new UsageError('folder takes add, rename or rm; e.g. folder add home');
-  throw new UsageError(`unknown command "${first}"; help lists the commands`);
-}
-
-/** Checks the argument count and flags of a command line, then runs it. */
-export async function runCommand(context: CommandContext, words: string[], flags: CommandFlags): Promise<void> {
-  const { command, args } = findCommand(words);
-  const usage = `usage: ${command.name}${command.args ? ` ${command.args}` : ''}`;
-  if (args.length < command.minArgs || args.length > command.maxArgs) throw new UsageError(usage);
-  for (const [flag, value] of Object.entries(flags)) {
-    if (value !== undefined && value !== false && !command.flags.includes(flag as keyof CommandFlags)) {
-      throw new UsageError(`${command.name} does not take --${flag}; ${usage}`);
-    }
-  }
-  await command.run(context, args, flags);
-}
-
-/** The commands and what they do, for `help`. */
-export function commandHelp(): string {
-  const rows = COMMANDS.map((command) => [`${command.name}${command.args ? ` ${command.args}` : ''}`, command.summary]);
-  rows.push(['help', 'show this list'], ['exit, quit', 'back up the database and leave (also Ctrl-D, Ctrl-C)']);
-  const width = Math.max(...rows.map(([left]) => left!.length));
-  return rows.map(([left, right]) => `  ${left!.padEnd(width)}  ${right}`).join('\n');
 }
 
 function splitPath(path: string): string[] {

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { commandHelp, runCommand, type CommandContext } from './commands.js';
+import type { CommandContext } from './Command.js';
+import { commandHelp, runCommand } from './runCommand.js';
 import { parseLine } from './parseLine.js';
 import { takeBackup } from './takeBackup.js';
 

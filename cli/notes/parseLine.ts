@@ -1,7 +1,7 @@
 import { split } from 'shlex';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../UsageError.js';
-import { COMMAND_FLAG_TYPES, type CommandFlags } from './commands.js';
+import { COMMAND_FLAG_TYPES, type CommandFlags } from './Command.js';
 
 const OPTIONS = Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }]));
 

@@ -1,6 +1,8 @@
 import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
-import { backUpNow, commandHelp, runCommand, type CommandFlags } from './commands.js';
+import type { CommandFlags } from './Command.js';
+import { backUpNow } from './commands.js';
+import { commandHelp, runCommand } from './runCommand.js';
 import { interactiveSession } from './interactiveSession.js';
 import type { Output } from './Output.js';
 

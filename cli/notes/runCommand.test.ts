@@ -1,38 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
-import { findCommand, runCommand } from './commands.js';
+import { findCommand, runCommand } from './runCommand.js';
 import { Output } from './Output.js';
-import { parseLine } from './parseLine.js';
-
-describe('parseLine', () => {
-  it.each([
-    ['add Milk', ['add', 'Milk'], {}],
-    ['add "Crème brûlée" --folder home/desserts', ['add', 'Crème brûlée'], { folder: 'home/desserts' }],
-    ["tag 3 'two words' urgent", ['tag', '3', 'two words', 'urgent'], {}],
-    ['notes --tag urgent --json', ['notes'], { tag: 'urgent', json: true }],
-    ['edit 3 --body="line one" --status draft', ['edit', '3'], { body: 'line one', status: 'draft' }],
-    ['   folders   ', ['folders'], {}],
-    ['add "He said \\"hi\\""', ['add', 'He said "hi"'], {}],
-    ['add \'a "quoted" word\'', ['add', 'a "quoted" word'], {}],
-    ["add it\\'s", ['add', "it's"], {}],
-    ['tag 1 ""', ['tag', '1', ''], {}],
-  ])('reads %j', (line, words, flags) => {
-    expect(parseLine(line)).toEqual({ words, flags });
-  });
-
-  it.each([
-    ['add x --colour red', /^unknown option --colour$/],
-    ['notes --json=yes', /^--json takes no value$/],
-    ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
-    ['add "unterminated', /^unbalanced quotes/],
-    ["add 'also unterminated", /^unbalanced quotes/],
-    ['add "ends in a backslash\\', /^unbalanced quotes/],
-  ])('refuses %j with a usage error', (line, message) => {
-    expect(() => parseLine(line)).toThrow(UsageError);
-    expect(() => parseLine(line)).toThrow(message);
-  });
-});
 
 describe('findCommand', () => {
   it.each([

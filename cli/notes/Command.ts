@@ -1,0 +1,40 @@
+import type { ApiClient } from './ApiClient.js';
+import type { Output } from './Output.js';
+
+/** The flags commands take; the same set in one-shot and interactive use. */
+export interface CommandFlags {
+  folder?: string;
+  tag?: string;
+  body?: string;
+  title?: string;
+  status?: string;
+  json?: boolean;
+  all?: boolean;
+}
+
+export const COMMAND_FLAG_TYPES = {
+  folder: 'string',
+  tag: 'string',
+  body: 'string',
+  title: 'string',
+  status: 'string',
+  json: 'boolean',
+  all: 'boolean',
+} as const satisfies Record<keyof CommandFlags, 'string' | 'boolean'>;
+
+export interface CommandContext {
+  api: ApiClient;
+  output: Output;
+  backupTimeoutMs: number;
+}
+
+export interface Command {
+  /** One or two words: `notes`, `folder add`. */
+  name: string;
+  args: string;
+  summary: string;
+  flags: (keyof CommandFlags)[];
+  minArgs: number;
+  maxArgs: number;
+  run(context: CommandContext, args: string[], flags: CommandFlags): Promise<void>;
+}
