@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import type { Invoke } from './invokeInProcess.js';
 import { BadGatewayError } from './BadGatewayError.js';
 import type { Route } from './loadRoutes.js';
+import { requestTarget } from './requestTarget.js';
 import { toProxyEvent } from './toProxyEvent.js';
 
 export interface GatewayOptions {
@@ -42,20 +43,23 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://gateway.local');
+    const target = requestTarget(request.url);
     const method = (request.method ?? 'GET').toUpperCase();
     const onPath = routes
-      .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
+      .map((route) => ({ route, match: target ? route.pattern.exec(target.path) : null }))
       .filter((candidate) => candidate.match !== null);
     const chosen = onPath.find(({ route }) => route.method === method || route.method === 'ANY');
     // The body is read (or drained) first, whatever the answer: closing on a client that is still
     // sending would reset the connection before it reads our answer.
     const body = await readBody(request, maxBodyBytes);
-    if (!body) {
+    if (body === 'gone') return;
+    if (body === 'too large' || body === 'cut off') {
+      if (body === 'cut off') closeAfterAnswer(request, response);
       return send(response, toErrorResult(new AppError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)));
     }
     if (!chosen) {
-      if (onPath.length === 0) return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${url.pathname}`)));
+      if (onPath.length === 0)
+        return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${target?.path ?? request.url}`)));
       const allow = onPath.map(({ route }) => route.method).join(', ');
       return send(
         response,
@@ -68,28 +72,50 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
     } catch {
       return send(response, toErrorResult(new AppError(400, 'BAD_REQUEST', 'the path is not valid percent-encoding')));
     }
-    const event = toProxyEvent(request, url, chosen.route, pathParameters, body);
+    const event = toProxyEvent(request, target!, chosen.route, pathParameters, body);
     send(response, checkResult(await invoke(chosen.route, event)));
   }
 }
 
 /**
- * Reads the whole body; past `limit` bytes it keeps reading but drops the data and returns undefined
- * at the end, so the 413 reaches a client that is still sending. Past 16 × `limit` the connection
- * is cut.
+ * Reads the whole body. Past `limit` bytes it keeps reading but drops the data, so that the 413
+ * reaches a client that is still sending ('too large' at the end). Past 16 × `limit` it stops
+ * reading ('cut off'): the answer is sent with the connection closing behind it, whether the body
+ * came with a length or chunked. 'gone' when the client left before the end.
  */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large' | 'cut off' | 'gone'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
-      else if (size > 16 * limit) request.destroy();
-    });
-    request.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    request.on('close', () => resolve(undefined));
+      else if (size > 16 * limit) {
+        request.off('data', onData);
+        request.pause();
+        resolve('cut off');
+      }
+    };
+    request.on('data', onData);
+    request.on('end', () => resolve(size > limit ? 'too large' : Buffer.concat(chunks)));
+    request.on('close', () => resolve('gone'));
     request.on('error', reject);
+  });
+}
+
+/**
+ * Closes the connection after the answer without resetting it: the client is still sending, and
+ * closing a socket with unread data sends a reset that can destroy the answer before the client reads
+ * it. So the answer goes out, the sending side is closed, and what still arrives is read and dropped
+ * for up to two seconds (a lingering close, as web servers do).
+ */
+function closeAfterAnswer(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader('connection', 'close');
+  response.on('finish', () => {
+    const socket = request.socket;
+    socket.end();
+    request.resume();
+    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 }
 

@@ -5,6 +5,7 @@ import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import pg from 'pg';
 import { writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { join } from 'node:path';
 
 describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
@@ -99,6 +100,23 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
     expect((await namesIn(dir)).filter((name) => name.startsWith('shop_'))).toEqual(others);
   });
 
+  it.each([['//anything/db-backup'], ['//127.0.0.1/db-backup'], ['/db-backup/../db-backup']])(
+    'routes on the path as sent: POST %s is not /db-backup (404) and backs nothing up',
+    async (path) => {
+      const status = await rawRequest(api.url, 'POST', path);
+
+      expect(status).toBe(404);
+      expect(await namesIn(dir)).toEqual([]);
+    },
+  );
+
+  it('answers 413 to a 10 MB chunked body, without resetting the connection, and backs nothing up', async () => {
+    const status = await rawRequest(api.url, 'POST', '/db-backup', { chunkedBytes: 10 * 1024 * 1024 });
+
+    expect(status).toBe(413);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
   it('logs one JSON line per request', async () => {
     await fetch(`${api.url}/nowhere`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -112,3 +130,33 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
     ]);
   });
 });
+
+/**
+ * Sends a request with node:http, the path exactly as given (fetch would normalise `//x/…` and
+ * `/../`), optionally with a chunked body; resolves with the answer's status.
+ */
+function rawRequest(base: string, method: string, path: string, options: { chunkedBytes?: number } = {}): Promise<number> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname, port, method, path, headers: options.chunkedBytes ? { 'content-type': 'application/json' } : {} },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
+    // A client still sending when the server closes may see EPIPE: only an error before any answer fails.
+    req.on('error', reject);
+    if (!options.chunkedBytes) return void req.end();
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    const pump = () => {
+      while (sent < options.chunkedBytes!) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}

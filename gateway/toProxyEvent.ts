@@ -2,11 +2,12 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Route } from './loadRoutes.js';
+import type { RequestTarget } from './requestTarget.js';
 
 /** Turns an HTTP request into the API Gateway proxy event (payload 1.0) that `sam local start-api` sends. */
 export function toProxyEvent(
   request: IncomingMessage,
-  url: URL,
+  target: RequestTarget,
   route: Route,
   pathParameters: Record<string, string>,
   body: Buffer,
@@ -21,7 +22,7 @@ export function toProxyEvent(
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of target.query) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }
@@ -30,7 +31,7 @@ export function toProxyEvent(
   const requestId = randomUUID();
   return {
     resource: route.path,
-    path: url.pathname,
+    path: target.path,
     httpMethod: request.method ?? 'GET',
     headers,
     multiValueHeaders,
@@ -47,7 +48,7 @@ export function toProxyEvent(
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: request.method ?? 'GET',
       identity: localIdentity(request.socket.remoteAddress ?? '127.0.0.1', headers['user-agent'] ?? headers['User-Agent']),
-      path: url.pathname,
+      path: target.path,
       stage: 'local',
       requestId,
       requestTimeEpoch: Date.now(),
