@@ -5,7 +5,7 @@ import type { RotationPlan } from '../functions/backup/retention/planRotation.js
 /** One line per backup: what stays (and why), what moves to the archive, what is deleted or left in place. */
 export function formatRotation(plan: RotationPlan): string {
   const deleted = [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)];
-  const files = [...plan.kept.map((k) => k.file), ...plan.archived, ...deleted, ...plan.skipped.map((s) => s.file)];
+  const files = [...plan.kept.map((k) => k.file), ...plan.archived, ...deleted, ...plan.skipped.map((s) => s.file), ...plan.futureDated];
   const width = Math.max(0, ...files.map((file) => file.length));
   const line = (file: string, what: string) => `${file.padEnd(width)}  ${what}`;
   return [
@@ -13,11 +13,16 @@ export function formatRotation(plan: RotationPlan): string {
     ...plan.archived.map((file) => line(file, 'archive')),
     ...deleted.map((file) => line(file, `delete (taken before ${plan.archiveCutoff.toISOString()})`)),
     ...plan.skipped.map(({ file }) => line(file, `stays: ${ARCHIVE_FOLDER}/${file} already exists`)),
+    ...plan.futureDated.map((file) => line(file, 'future-dated (named after now: a clock ran ahead): left alone by every rule')),
   ].join('\n');
 }
 
 /** `3 kept, 1 archived, 0 deleted`. */
 export function summarizeRotation(plan: RotationPlan): string {
   const deleted = plan.deletedFromMain.length + plan.deletedFromArchive.length;
-  return `${plan.kept.length} kept, ${plan.archived.length} archived, ${deleted} deleted${plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : ''}`;
+  const extra = [
+    ...(plan.skipped.length > 0 ? [`${plan.skipped.length} skipped`] : []),
+    ...(plan.futureDated.length > 0 ? [`${plan.futureDated.length} future-dated`] : []),
+  ];
+  return [`${plan.kept.length} kept, ${plan.archived.length} archived, ${deleted} deleted`, ...extra].join(', ');
 }

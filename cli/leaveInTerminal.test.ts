@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
@@ -97,6 +97,7 @@ describe('npm start (embedded database) in a real terminal', () => {
 
   beforeAll(async () => {
     folder = await tempFolder('notes-pty-start-');
+    await mkdir(dir()); // a configured BACKUP_DIR must exist
   });
   afterAll(() => removeFolder(folder));
 
@@ -184,6 +185,7 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
   beforeAll(async () => {
     database = await createTestDatabase();
     folder = await tempFolder('notes-pty-server-');
+    await mkdir(dir());
   });
   afterAll(async () => {
     await removeFolder(folder);

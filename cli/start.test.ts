@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startNotes } from '../test/support/cliProcess.js';
 import { rowsOf } from '../test/support/compareDatabases.js';
@@ -29,6 +29,7 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
 
   beforeAll(async () => {
     folder = await tempFolder('notes-start-');
+    await mkdir(join(folder, 'backups')); // a configured BACKUP_DIR must exist
   });
   afterAll(() => removeFolder(folder));
 

@@ -79,9 +79,9 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
 
 /**
  * Reads the whole body. Past `limit` bytes it keeps reading but drops the data, so that the 413
- * reaches a client that is still sending ('too large' at the end). Past 16 × `limit` it stops
- * reading ('cut off'): the answer is sent with the connection closing behind it, whether the body
- * came with a length or chunked. 'gone' when the client left before the end.
+ * reaches a client that is still sending ('too large' at the end), whether the body came with a
+ * length or chunked. Past 256 × `limit` (16 MiB) it stops reading ('cut off'): the answer is sent
+ * with the connection closing behind it. 'gone' when the client left before the end.
  */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large' | 'cut off' | 'gone'> {
   return new Promise((resolve, reject) => {
@@ -90,7 +90,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'to
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
-      else if (size > 16 * limit) {
+      else if (size > 256 * limit) {
         request.off('data', onData);
         request.pause();
         resolve('cut off');

@@ -186,6 +186,7 @@ export async function backUpNow(context: CommandContext): Promise<void> {
   const outcome = await takeBackup(context.api, context.output, { timeoutMs: context.backupTimeoutMs });
   if (!outcome.written) throw new CommandError(outcome.warning);
   context.output.print(outcome.line);
+  if (outcome.warning) context.output.warn(outcome.warning);
 }
 
 function splitPath(path: string): string[] {

@@ -51,7 +51,10 @@ export function formatBackup({ backup, rotation }: BackupAnswer, output: Output)
   const database = databaseOf(backup.file);
   const count = (files: string[]) => files.filter((file) => databaseOf(file) === database).length;
   const kept = count(rotation.kept.map(({ file }) => file));
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); rotation: ${kept} kept, ${count(rotation.archived)} archived, ${count(rotation.deleted)} deleted`;
+  const rotated = rotation.problem
+    ? `rotation not done (${rotation.problem.code})`
+    : `rotation: ${kept} kept, ${count(rotation.archived)} archived, ${count(rotation.deleted)} deleted`;
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {
@@ -59,6 +62,10 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
     ...listing.kept.map(({ file, reasons }) => `${file}  ${output.style('dim', `keep: ${reasons.join(', ')}`)}`),
     ...listing.archived.map((file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}`),
     ...listing.deleted.map((file) => `${file}  ${output.style('red', 'deleted at the next rotation')}`),
+    ...listing.skipped.map(({ file, reason }) => `${file}  ${output.style('yellow', `stays: ${reason}`)}`),
+    ...listing.futureDated.map(
+      (file) => `${file}  ${output.style('yellow', 'future-dated (a clock ran ahead): left alone by every rule')}`,
+    ),
   ];
   if (lines.length > 0) return lines.join('\n');
   return listing.database === null

@@ -58,7 +58,7 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
           cancel: options.cancelBackup,
         });
         if (outcome.written) output.print(outcome.line);
-        else output.warn(outcome.warning);
+        if (outcome.warning) output.warn(outcome.warning);
       } else {
         output.note('Leaving without a backup (--no-backup).');
       }

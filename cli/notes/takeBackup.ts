@@ -16,7 +16,7 @@ export interface TakeBackupOptions {
 }
 
 /** How a backup request ended: a line for stdout, or a warning saying why there is no (known) backup. */
-export type BackupOutcome = { written: true; line: string } | { written: false; warning: string };
+export type BackupOutcome = { written: true; line: string; warning?: string } | { written: false; warning: string };
 
 /** After a cancel, the API answers at once; this long is the most it may take before the app walks away. */
 const CANCEL_GRACE_MS = 60_000;
@@ -50,7 +50,12 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
       signal: wait.signal,
     });
     const line = formatBackup(answer, output);
-    return { written: true, line: cancelled ? `${line} (it was already written when the wait ended)` : line };
+    const problem = answer.rotation.problem;
+    return {
+      written: true,
+      line: cancelled ? `${line} (it was already written when the wait ended)` : line,
+      ...(problem ? { warning: `the rotation before it was not done: ${problem.message}` } : {}),
+    };
   } catch (error) {
     if (cancelled && wait.signal.aborted) {
       return {

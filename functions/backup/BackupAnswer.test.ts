@@ -18,6 +18,7 @@ const plan: RotationPlan = {
   deletedFromArchive: ['notes_2025-11-20T18-00-00.000Z.sql'],
   skipped: [{ file: 'notes_2026-10-01T18-00-00.000Z.sql', cause: 'archive-name-taken' }],
   stalePartials: ['notes_2026-11-24T10-00-00.000Z.sql.partial'],
+  futureDated: ['notes_2027-11-26T10-00-00.000Z.sql'],
   archiveCutoff: new Date('2025-11-26T19:27:52.100Z'),
 };
 
@@ -29,6 +30,7 @@ describe('the wire contract', () => {
       deleted: ['notes_2025-01-01T00-00-00.000Z.sql', 'archive/notes_2025-11-20T18-00-00.000Z.sql'],
       skipped: [{ file: 'notes_2026-10-01T18-00-00.000Z.sql', reason: 'archive/notes_2026-10-01T18-00-00.000Z.sql already exists' }],
       stalePartials: ['notes_2026-11-24T10-00-00.000Z.sql.partial'],
+      futureDated: ['notes_2027-11-26T10-00-00.000Z.sql'],
       archiveCutoff: '2025-11-26T19:27:52.100Z',
     });
   });

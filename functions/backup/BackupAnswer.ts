@@ -23,7 +23,11 @@ export interface RotationAnswer {
   /** Left in place because `archive/` already holds a file of that name. */
   skipped: { file: string; reason: string }[];
   stalePartials: string[];
+  /** Named in the future (beyond the clock tolerance): left alone by every rule. */
+  futureDated: string[];
   archiveCutoff: string;
+  /** Why the rotation was not done (the backup was still written): a clock disagreement, a folder it could not change. */
+  problem?: { code: string; message: string };
 }
 
 /** POST /db-backup's answer: the new backup and the rotation before it. */
@@ -42,19 +46,21 @@ export function formatKeepReason(reason: KeepReason): string {
   return reason.rule === 'newest' ? `newest ${reason.count}` : `${reason.rule} ${reason.period}`;
 }
 
-export function rotationAnswer(plan: RotationPlan): RotationAnswer {
+export function rotationAnswer(plan: RotationPlan, problem?: { code: string; message: string }): RotationAnswer {
   return {
+    ...(problem ? { problem } : {}),
     kept: plan.kept.map(({ file, reasons }) => ({ file, reasons: reasons.map(formatKeepReason) })),
     archived: plan.archived,
     deleted: [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)],
     skipped: plan.skipped.map(({ file }) => ({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` })),
     stalePartials: plan.stalePartials,
+    futureDated: plan.futureDated,
     archiveCutoff: plan.archiveCutoff.toISOString(),
   };
 }
 
-export function backupAnswer(backup: Backup, rotation: RotationPlan): BackupAnswer {
-  return { backup, rotation: rotationAnswer(rotation) };
+export function backupAnswer(backup: Backup, rotation: RotationPlan, rotationProblem?: { code: string; message: string }): BackupAnswer {
+  return { backup, rotation: rotationAnswer(rotation, rotationProblem) };
 }
 
 export function backupListing(plan: RotationPlan, database: string | null): BackupListing {

@@ -1,9 +1,25 @@
 import { silentLogger, type Logger } from '../log/Logger.js';
 import type { Backup, BackupCreator } from './dump/BackupCreator.js';
 import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
-import { BackupCancelledError, BackupInProgressError, BackupError } from './errors.js';
+import { AppError } from '../errors/AppError.js';
+import { BackupCancelledError, BackupInProgressError } from './errors.js';
+import { DatabaseNames } from './folder/DatabaseNames.js';
+import { emptyPlan } from './retention/planRotation.js';
 import { BackupStatus } from './folder/BackupStatus.js';
 import { withFolderLock } from './folder/withFolderLock.js';
+
+/** Why a rotation was not done: a stable code and a message for the operator. */
+export interface Problem {
+  code: string;
+  message: string;
+}
+
+export interface RotateThenBackUpResult {
+  backup: Backup;
+  /** What the rotation did (nothing, when `rotationProblem` says why). */
+  rotation: RotationResult;
+  rotationProblem?: Problem;
+}
 
 export interface BackupServiceParts {
   creator: BackupCreator;
@@ -32,10 +48,13 @@ export class BackupService {
   /**
    * Rotates, then backs up; throws BackupInProgressError when another run holds the folder. Every
    * attempt that got the lock is recorded in the folder's status file (read by GET /health).
+   * A rotation that cannot be done — this API's clock and the database server's disagree, the archive
+   * cannot be changed — is reported in `rotationProblem` and the backup is still written: only what
+   * makes a backup impossible (no database, no room, no usable folder) stops it.
    * `signal` cancels (BackupCancelledError): a rotation under way finishes, a running dump is stopped
    * and its partial file removed; nothing is left half-done.
    */
-  async rotateThenBackUp(options: { signal?: AbortSignal } = {}): Promise<{ backup: Backup; rotation: RotationResult }> {
+  async rotateThenBackUp(options: { signal?: AbortSignal } = {}): Promise<RotateThenBackUpResult> {
     const { signal } = options;
     const status = new BackupStatus(this.creator.dir);
     try {
@@ -44,33 +63,78 @@ export class BackupService {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal);
-        // Each database manages its own backups: another database's in a shared folder are left to it.
-        const rotation = await this.rotator.rotate(undefined, { database: checked.database });
-        this.logger.info('rotation.done', {
-          kept: rotation.kept.length,
-          archived: rotation.archived.length,
-          deleted: rotation.deletedFromMain.length + rotation.deletedFromArchive.length,
-          skipped: rotation.skipped.length,
-          stalePartials: rotation.stalePartials,
-        });
+        const { rotation, rotationProblem } = await this.rotateIfSafe(checked);
         throwIfCancelled(signal);
         const backup = await this.creator.create(checked, { signal });
-        return { backup, rotation };
+        await new DatabaseNames(this.creator.dir)
+          .record(checked.database)
+          .catch((error: unknown) => this.logger.warn('names.not_recorded', { error }));
+        return { backup, rotation, ...(rotationProblem ? { rotationProblem } : {}) };
       });
-      await this.record(status, { at: result.backup.startedAt, ok: true, file: result.backup.file, bytes: result.backup.bytes });
+      await this.record(status, {
+        at: result.backup.startedAt,
+        ok: true,
+        file: result.backup.file,
+        bytes: result.backup.bytes,
+        ...(result.rotationProblem ? { rotationProblem: result.rotationProblem } : {}),
+      });
       return result;
     } catch (error) {
       if (!(error instanceof BackupInProgressError)) {
-        const known = error instanceof BackupError;
+        const known = error instanceof AppError && error.expose;
         await this.record(status, {
           at: this.clock().toISOString(),
           ok: false,
           error: { code: known ? error.code : 'INTERNAL_ERROR', message: known ? error.message : 'unexpected error; see the log' },
         });
-        this.logger.error('backup.failed', { error, detail: known ? error.detail : undefined });
+        this.logger.error('backup.failed', { error, detail: error instanceof AppError ? error.detail : undefined });
       }
       throw error;
     }
+  }
+
+  /**
+   * Rotates this database's backups unless that would be unsafe: when this API's clock and the
+   * database server's disagree by more than the tolerance, neither can be trusted to date backups,
+   * so nothing is archived or deleted. A rotation that fails is reported, not thrown.
+   */
+  private async rotateIfSafe(checked: {
+    database: string;
+    serverTime?: Date;
+  }): Promise<{ rotation: RotationResult; rotationProblem?: Problem }> {
+    const now = this.clock();
+    const tolerance = this.rotator.policy.clockToleranceMs;
+    const skew = checked.serverTime ? checked.serverTime.getTime() - now.getTime() : 0;
+    let rotationProblem: Problem | undefined;
+    if (Math.abs(skew) > tolerance) {
+      rotationProblem = {
+        code: 'CLOCK_SKEW',
+        message:
+          `this API's clock (${now.toISOString()}) is ${formatDuration(Math.abs(skew))} ${skew > 0 ? 'behind' : 'ahead of'} the database server's ` +
+          `(${checked.serverTime!.toISOString()}), more than BACKUP_CLOCK_TOLERANCE_MS (${formatDuration(tolerance)}) allows: nothing was archived or deleted`,
+      };
+    } else {
+      try {
+        // Each database manages its own backups: another database's in a shared folder are left to it.
+        const rotation = await this.rotator.rotate(now, { database: checked.database });
+        this.logger.info('rotation.done', {
+          kept: rotation.kept.length,
+          archived: rotation.archived.length,
+          deleted: rotation.deletedFromMain.length + rotation.deletedFromArchive.length,
+          skipped: rotation.skipped.length,
+          futureDated: rotation.futureDated,
+          stalePartials: rotation.stalePartials,
+        });
+        return { rotation };
+      } catch (error) {
+        rotationProblem =
+          error instanceof AppError && error.expose
+            ? { code: error.code, message: error.message }
+            : { code: 'ROTATION_FAILED', message: `the rotation failed, the backup was still written: ${(error as Error).message}` };
+      }
+    }
+    this.logger.warn('rotation.not_done', { ...rotationProblem });
+    return { rotation: emptyPlan(now, this.rotator.policy), rotationProblem };
   }
 
   private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {
@@ -88,9 +152,21 @@ export class BackupService {
     return this.locked(() => this.rotator.rotate(now));
   }
 
-  private locked<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs `work` under the folder's lock, once the folder is known to be usable (the lock lives in it). */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await this.creator.checkFolder();
     return withFolderLock(this.creator.dir, work, { logger: this.logger, clock: this.clock });
   }
+}
+
+/** `3 h 12 min`, `45 s`. */
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.round(hours / 24)} days`;
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {

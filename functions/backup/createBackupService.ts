@@ -10,7 +10,12 @@ import { PgDumpSource } from './dump/PgDumpSource.js';
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
  * start` gives the embedded database's own dump), the real clock, JSON logs on stderr.
  */
-export function createBackupService(config: BackupConfig, logger: Logger = jsonLogger(), source?: DumpSource): BackupService {
+export function createBackupService(
+  config: BackupConfig,
+  logger: Logger = jsonLogger(),
+  source?: DumpSource,
+  clock: () => Date = () => new Date(),
+): BackupService {
   const dumpSource =
     source ??
     new PgDumpSource({
@@ -22,12 +27,15 @@ export function createBackupService(config: BackupConfig, logger: Logger = jsonL
   return new BackupService({
     creator: new BackupCreator({
       dir: config.backupDir,
+      createDir: config.createBackupDir,
       source: dumpSource,
       gzipLevel: config.gzipLevel,
       fileMode: config.fileMode,
+      clock,
       logger,
     }),
-    rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, logger }),
+    rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, clock, logger }),
+    clock,
     logger,
   });
 }

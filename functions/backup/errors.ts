@@ -48,3 +48,17 @@ export class BackupCancelledError extends BackupError {
     super(503, 'BACKUP_CANCELLED', message, options);
   }
 }
+
+/** The backup folder (BACKUP_DIR) does not exist: most often a volume that was not mounted. Nothing is created in its place. */
+export class BackupFolderMissingError extends BackupError {
+  constructor(message: string, options?: Options) {
+    super(503, 'BACKUP_DIR_MISSING', message, options);
+  }
+}
+
+/** The backup folder exists but this process cannot write to it (or it is not a folder). */
+export class BackupFolderNotWritableError extends BackupError {
+  constructor(message: string, options?: Options) {
+    super(503, 'BACKUP_DIR_NOT_WRITABLE', message, options);
+  }
+}

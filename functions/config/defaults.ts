@@ -23,6 +23,11 @@ export const DEFAULTS = {
   gzipLevel: 6,
   /** BACKUP_FILE_MODE */
   fileMode: 0o600,
+  /**
+   * BACKUP_CLOCK_TOLERANCE_MS: the API's and the database server's clocks may disagree this much before
+   * rotation is held back; a backup named this far after now is future-dated.
+   */
+  clockToleranceMs: 5 * 60_000,
   /** A folder lock its holder stopped refreshing this long ago is taken over. */
   lockStaleMs: 20_000,
 } as const;

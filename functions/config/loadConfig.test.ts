@@ -6,7 +6,14 @@ describe('loadConfig', () => {
   it('defaults to the documented policy, pg_dump on PATH and api/backups in the project', () => {
     const config = loadConfig({});
 
-    expect(config.policy).toEqual({ keepLast: 5, keepWeeks: 4, keepMonths: 12, archiveMonths: 12, timeZone: 'UTC' });
+    expect(config.policy).toEqual({
+      keepLast: 5,
+      keepWeeks: 4,
+      keepMonths: 12,
+      archiveMonths: 12,
+      timeZone: 'UTC',
+      clockToleranceMs: 300_000,
+    });
     expect(config.pgDumpPath).toBe('pg_dump');
     expect(config.backupDir).toMatch(/\/api\/backups$/);
     expect(config.timeoutMs).toBe(900_000);
@@ -38,7 +45,14 @@ describe('loadConfig', () => {
     );
 
     expect(config.backupDir).toBe('/srv/b');
-    expect(config.policy).toEqual({ keepLast: 2, keepWeeks: 3, keepMonths: 6, archiveMonths: 24, timeZone: 'Europe/Berlin' });
+    expect(config.policy).toEqual({
+      keepLast: 2,
+      keepWeeks: 3,
+      keepMonths: 6,
+      archiveMonths: 24,
+      timeZone: 'Europe/Berlin',
+      clockToleranceMs: 300_000,
+    });
     expect(config.pgDumpPath).toBe('/usr/lib/postgresql/17/bin/pg_dump');
     expect(config.timeoutMs).toBe(60_000);
     expect(config.connection.description).toBe('postgresql://app:***@db:5432/notes');

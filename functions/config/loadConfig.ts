@@ -8,6 +8,8 @@ import { packageRoot } from './packageRoot.js';
 /** Everything the backup service reads from its environment, validated once. */
 export interface BackupConfig {
   backupDir: string;
+  /** Only the checkout's own default folder is created when missing; a configured one must exist. */
+  createBackupDir: boolean;
   policy: RetentionPolicy;
   pgDumpPath: string;
   timeoutMs: number;
@@ -33,6 +35,7 @@ const INTEGERS = {
   BACKUP_TIMEOUT_MS: { fallback: DEFAULTS.timeoutMs, min: 1_000, max: 24 * 3_600_000 },
   BACKUP_LOCK_WAIT_TIMEOUT_MS: { fallback: DEFAULTS.lockWaitTimeoutMs, min: 1, max: 3_600_000 },
   BACKUP_COMPRESS_LEVEL: { fallback: DEFAULTS.gzipLevel, min: 1, max: 9 },
+  BACKUP_CLOCK_TOLERANCE_MS: { fallback: DEFAULTS.clockToleranceMs, min: 1_000, max: 7 * 24 * 3_600_000 },
 } satisfies Record<string, IntegerSetting>;
 
 const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', 'BACKUP_FILE_MODE', ...Object.keys(INTEGERS)]);
@@ -68,12 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   }
   return {
     backupDir: dir ? resolve(cwd, dir) : resolve(packageRoot(), 'api/backups'),
+    createBackupDir: !dir,
     policy: {
       keepLast: integer('BACKUP_KEEP_LAST'),
       keepWeeks: integer('BACKUP_KEEP_WEEKS'),
       keepMonths: integer('BACKUP_KEEP_MONTHS'),
       archiveMonths: integer('BACKUP_ARCHIVE_MONTHS'),
       timeZone: overrides.timeZone ?? readTimeZone(env.BACKUP_TZ),
+      clockToleranceMs: integer('BACKUP_CLOCK_TOLERANCE_MS'),
     },
     pgDumpPath: env.PG_DUMP_PATH?.trim() || DEFAULTS.pgDumpPath,
     timeoutMs: integer('BACKUP_TIMEOUT_MS'),

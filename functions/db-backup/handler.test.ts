@@ -59,6 +59,7 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
       deleted: [],
       skipped: [],
       stalePartials: [],
+      futureDated: [],
       archiveCutoff: expect.any(String),
     });
   });
@@ -168,7 +169,9 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
 
     expect(result.statusCode).toBe(503);
-    expect(JSON.parse(result.body).problems).toEqual(['the backup folder is not writable (ENOENT)']);
+    expect(JSON.parse(result.body).problems).toEqual([
+      `the backup folder ${join(dir, 'missing', 'folder')} does not exist; is the volume mounted? (BACKUP_DIR)`,
+    ]);
   });
 
   it("answers 500 DUMP_FAILED, without pg_dump's stderr, when pg_dump fails", async () => {

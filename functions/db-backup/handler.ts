@@ -19,8 +19,8 @@ export interface DbBackupParts {
 export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown }: DbBackupParts) {
   return httpHandler(
     async () => {
-      const { backup, rotation } = await service().rotateThenBackUp({ signal: shutdown });
-      return jsonResponse(201, backupAnswer(backup, rotation));
+      const { backup, rotation, rotationProblem } = await service().rotateThenBackUp({ signal: shutdown });
+      return jsonResponse(201, backupAnswer(backup, rotation, rotationProblem));
     },
     { method: 'POST', logger },
   );

@@ -34,6 +34,7 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     database = await createTestDatabase();
     root = await tempFolder('notes-attack-');
     dir = join(root, 'backups');
+    await mkdir(dir); // a configured BACKUP_DIR must exist (a volume that is mounted)
     await mkdir(join(root, 'outside'));
     await writeFile(join(root, 'outside', 'secret.txt'), 'must stay untouched\n');
     // Stand-in pg_dump: the real one, started after 2 s, so that 100 requests surely overlap one dump.
@@ -50,7 +51,10 @@ describeWithPostgres('the gateway under load and hostile input', () => {
   const backupsIn = async () => (await readdir(dir).catch(() => [] as string[])).filter((name) => /\.sql$/.test(name));
 
   it('answers 100 concurrent POST /db-backup with one 201 and 99 409s, one dump, no 5xx, and no leaked descriptors', async () => {
-    await fetch(`${api.url}/health`, { headers: { authorization: `Bearer ${TOKEN}` } }); // warm up the handler modules
+    // Warm up the handler modules, on a connection that closes: a keep-alive socket would close during
+    // the test (after the server's keep-alive timeout) and make the count before one too high.
+    await rawRequest(api.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}`, connection: 'close' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const descriptorsBefore = await openFiles();
 
     const statuses = await Promise.all(

@@ -38,14 +38,22 @@ export function databaseUrl(database: string): string {
   return url.toString();
 }
 
-/** Creates an empty database with a unique name; `drop()` removes it. */
-export async function createTestDatabase(prefix = 'notes_test'): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
-  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`create database ${name}`);
+/**
+ * Creates an empty database with a unique name (`<prefix>_<random>`), or exactly `options.name` (any
+ * characters: quoted); `drop()` removes it.
+ */
+export async function createTestDatabase(
+  prefix = 'notes_test',
+  options: { name?: string } = {},
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+  const name = options.name ?? `${prefix}_${randomBytes(4).toString('hex')}`;
+  const quoted = `"${name.replace(/"/g, '""')}"`;
+  await adminQuery(`drop database if exists ${quoted} with (force)`);
+  await adminQuery(`create database ${quoted}`);
   return {
     name,
     url: databaseUrl(name),
-    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+    drop: () => adminQuery(`drop database if exists ${quoted} with (force)`),
   };
 }
 

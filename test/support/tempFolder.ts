@@ -13,8 +13,10 @@ export function removeFolder(dir: string): Promise<void> {
 
 /**
  * Sorted names in `dir` ([] when missing), without the status file every backup run leaves
- * (`.db-backup-status.json`, checked by the health tests): what a user would call the folder's files.
+ * (`.db-backup-status.json`, `.db-backup-databases.json`: checked by their own tests): what a user
+ * would call the folder's files.
  */
 export async function namesIn(dir: string): Promise<string[]> {
-  return (await readdir(dir).catch(() => [] as string[])).filter((name) => name !== '.db-backup-status.json').sort();
+  const bookkeeping = ['.db-backup-status.json', '.db-backup-databases.json'];
+  return (await readdir(dir).catch(() => [] as string[])).filter((name) => !bookkeeping.includes(name)).sort();
 }

@@ -8,6 +8,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
+import { checkFolder } from '../folder/checkFolder.js';
 import { ensureFreeSpace, statfsFreeSpace } from '../folder/ensureFreeSpace.js';
 import { DumpFailedError } from '../errors.js';
 import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
@@ -22,10 +23,19 @@ export interface BackupCreatorOptions {
   gzipLevel?: number;
   /** Permissions of backup files (`BACKUP_FILE_MODE`); 0600 by default. */
   fileMode?: number;
+  /** Create `dir` when it is missing (only the checkout's own default folder); otherwise a missing folder is an error. */
+  createDir?: boolean;
   /** Free space in bytes of the folder holding `path`; `fs.statfs` by default. */
   freeSpace?: (path: string) => Promise<number>;
   clock?: () => Date;
   logger?: Logger;
+}
+
+/** What `preflight` found: what the next backup is named after, and the database server's clock. */
+export interface Preflight {
+  database: string;
+  extension: string;
+  serverTime?: Date;
 }
 
 /** A backup that was written completely and durably. */
@@ -53,6 +63,7 @@ export class BackupCreator {
   private readonly source: DumpSource;
   private readonly gzipLevel?: number;
   private readonly fileMode: number;
+  private readonly createDir: boolean;
   private readonly freeSpace: (path: string) => Promise<number>;
   private readonly clock: () => Date;
   private readonly logger: Logger;
@@ -62,6 +73,7 @@ export class BackupCreator {
     this.source = options.source;
     this.gzipLevel = options.gzipLevel;
     this.fileMode = options.fileMode ?? DEFAULTS.fileMode;
+    this.createDir = options.createDir ?? false;
     this.freeSpace = options.freeSpace ?? statfsFreeSpace;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
@@ -72,16 +84,22 @@ export class BackupCreator {
     return (await this.source.prepare()).database;
   }
 
+  /** Checks that the folder exists (or creates the default one), is a folder, and can be written. */
+  async checkFolder(): Promise<void> {
+    await checkFolder(this.dir, { create: this.createDir });
+  }
+
   /**
-   * Checks, without writing anything, that a backup can start now: the database answers, pg_dump fits
-   * it, and the folder has room. Throws the BackupError that `create` would.
+   * Checks, without writing anything, that a backup can start now: the folder is usable, the database
+   * answers, pg_dump fits it, and the folder has room. Throws the BackupError that `create` would.
+   * Returns the database's name, the database server's clock (when it has its own) and the file extension.
    */
-  async preflight(): Promise<{ database: string; extension: string }> {
-    const { database } = await this.source.prepare();
-    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+  async preflight(): Promise<Preflight> {
+    await this.checkFolder();
+    const { database, serverTime } = await this.source.prepare();
     const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
     await ensureFreeSpace(this.dir, database, extension, this.freeSpace);
-    return { database, extension };
+    return { database, extension, ...(serverTime ? { serverTime } : {}) };
   }
 
   /**
@@ -89,7 +107,7 @@ export class BackupCreator {
    * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
    * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
    */
-  async create(checked?: { database: string; extension: string }, options: { signal?: AbortSignal } = {}): Promise<Backup> {
+  async create(checked?: Preflight, options: { signal?: AbortSignal } = {}): Promise<Backup> {
     const { database, extension } = checked ?? (await this.preflight());
     const startedAt = this.clock();
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);

@@ -40,7 +40,7 @@ export class PgDumpSource implements DumpSource {
   }
 
   /** Connects once to learn the database name and server version; refuses a pg_dump older than the server. */
-  async prepare(): Promise<{ database: string }> {
+  async prepare(): Promise<{ database: string; serverTime: Date }> {
     const server = await this.serverInfo();
     const pgDumpMajor = await this.pgDumpVersion();
     if (pgDumpMajor < server.major) {
@@ -48,7 +48,7 @@ export class PgDumpSource implements DumpSource {
         `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${server.major} server: install pg_dump ${server.major} or newer and point PG_DUMP_PATH at it`,
       );
     }
-    return { database: server.database };
+    return { database: server.database, serverTime: server.serverTime };
   }
 
   /**
@@ -97,15 +97,15 @@ export class PgDumpSource implements DumpSource {
     }
   }
 
-  private async serverInfo(): Promise<{ database: string; major: number }> {
+  private async serverInfo(): Promise<{ database: string; major: number; serverTime: Date }> {
     const client = new pg.Client({ ...this.connection.clientConfig, connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
-      const { rows } = await client.query<{ database: string; version: string }>(
-        "select current_database() as database, current_setting('server_version_num') as version",
+      const { rows } = await client.query<{ database: string; version: string; now: Date }>(
+        "select current_database() as database, current_setting('server_version_num') as version, clock_timestamp() as now",
       );
       const row = rows[0]!;
-      return { database: row.database, major: Math.floor(Number(row.version) / 10_000) };
+      return { database: row.database, major: Math.floor(Number(row.version) / 10_000), serverTime: row.now };
     } catch (error) {
       throw new DatabaseUnavailableError(
         `cannot reach the database (${this.connection.description}): ${this.redact((error as Error).message)}`,

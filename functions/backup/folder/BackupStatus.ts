@@ -1,5 +1,5 @@
-import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
 
 /** The outcome of the last backup attempt, kept in the backup folder so every process sharing it sees it. */
 export interface LastAttempt {
@@ -8,11 +8,13 @@ export interface LastAttempt {
   file?: string;
   bytes?: number;
   error?: { code: string; message: string };
+  /** The backup was written, but the rotation before it could not be done (or was held back). */
+  rotationProblem?: { code: string; message: string };
 }
 
 export const STATUS_FILE = '.db-backup-status.json';
 
-/** Reads and writes `.db-backup-status.json` in a backup folder (replaced atomically). */
+/** Reads and writes `.db-backup-status.json` in a backup folder (replaced atomically, symlinks never followed). */
 export class BackupStatus {
   private readonly path: string;
 
@@ -20,10 +22,12 @@ export class BackupStatus {
     this.path = join(dir, STATUS_FILE);
   }
 
-  /** The last attempt, or undefined when none was recorded (or the file is unreadable). */
+  /** The last attempt, or undefined when none was recorded; throws PlantedSymlinkError for a symlink in its place. */
   async read(): Promise<LastAttempt | undefined> {
+    const text = await readBookkeepingFile(this.path);
+    if (text === undefined) return undefined;
     try {
-      return JSON.parse(await fs.readFile(this.path, 'utf8')) as LastAttempt;
+      return JSON.parse(text) as LastAttempt;
     } catch {
       return undefined;
     }
@@ -31,13 +35,10 @@ export class BackupStatus {
 
   /** Records an attempt; a failure to record is not a failure of the backup, so it is only returned. */
   async write(attempt: LastAttempt): Promise<Error | undefined> {
-    const temporary = `${this.path}.${process.pid}.tmp`;
     try {
-      await fs.writeFile(temporary, `${JSON.stringify(attempt)}\n`, { mode: 0o600 });
-      await fs.rename(temporary, this.path);
+      await writeBookkeepingFile(this.path, `${JSON.stringify(attempt)}\n`);
       return undefined;
     } catch (error) {
-      await fs.rm(temporary, { force: true });
       return error as Error;
     }
   }

@@ -1,35 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../../errors/AppError.js';
 import { BackupStatus, type LastAttempt } from './BackupStatus.js';
+import { checkFolder } from './checkFolder.js';
 
 export interface Health {
+  /** False when backups cannot be taken, or the last attempt failed: GET /health answers 503. */
   healthy: boolean;
+  /** True when backups are taken but something needs attention (the last rotation was not done). */
+  degraded: boolean;
   backupDir: { writable: boolean; error?: string };
   lastAttempt: LastAttempt | null;
+  /** What stops backups; each a line for the operator. */
   problems: string[];
+  /** What needs attention although backups are taken. */
+  warnings: string[];
 }
 
 /**
- * Checks the backup folder: can a file be written there now, and did the last backup attempt succeed
- * (from the status file every backup run leaves). Writes and removes one small probe file.
+ * Checks the backup folder: does it exist and can a file be written there now, and how did the last
+ * backup attempt go (from the status file every attempt leaves). Writes and removes one small probe
+ * file; never creates the folder.
  */
 export async function checkHealth(dir: string): Promise<Health> {
-  const probe = join(dir, `.health-probe-${randomUUID()}`);
-  let writable = true;
-  let error: string | undefined;
+  let folderError: string | undefined;
   try {
-    await fs.writeFile(probe, 'ok', { flag: 'wx', mode: 0o600 });
-  } catch (caught) {
-    writable = false;
-    error = (caught as NodeJS.ErrnoException).code ?? (caught as Error).message;
-  } finally {
-    await fs.rm(probe, { force: true });
+    await checkFolder(dir);
+    const probe = join(dir, `.health-probe-${randomUUID()}`);
+    try {
+      await fs.writeFile(probe, 'ok', { flag: 'wx', mode: 0o600 });
+    } finally {
+      await fs.rm(probe, { force: true });
+    }
+  } catch (error) {
+    folderError =
+      error instanceof AppError
+        ? error.message
+        : `the backup folder is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
-  const lastAttempt = (await new BackupStatus(dir).read()) ?? null;
+  let lastAttempt: LastAttempt | null = null;
+  let statusError: string | undefined;
+  try {
+    lastAttempt = (await new BackupStatus(dir).read()) ?? null;
+  } catch (error) {
+    statusError = (error as Error).message;
+  }
   const problems = [
-    ...(writable ? [] : [`the backup folder is not writable (${error})`]),
+    ...(folderError ? [folderError] : []),
+    ...(statusError ? [statusError] : []),
     ...(lastAttempt && !lastAttempt.ok ? [`the last backup failed: ${lastAttempt.error?.message ?? 'unknown error'}`] : []),
   ];
-  return { healthy: problems.length === 0, backupDir: { writable, ...(error ? { error } : {}) }, lastAttempt, problems };
+  const warnings =
+    lastAttempt?.ok && lastAttempt.rotationProblem ? [`the last rotation was not done: ${lastAttempt.rotationProblem.message}`] : [];
+  return {
+    healthy: problems.length === 0,
+    degraded: warnings.length > 0,
+    backupDir: { writable: !folderError, ...(folderError ? { error: folderError } : {}) },
+    lastAttempt,
+    problems,
+    warnings,
+  };
 }

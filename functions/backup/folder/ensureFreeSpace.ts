@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseBackupFileName, safeDatabaseName } from '../retention/backupFileName.js';
+import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.js';
 import { InsufficientStorageError } from '../errors.js';
 import { regularFilesIn } from './folderFiles.js';
 
@@ -26,7 +26,7 @@ export async function ensureFreeSpace(
 ): Promise<void> {
   const previous = (await regularFilesIn(dir))
     .map(parseBackupFileName)
-    .filter((backup) => backup?.database === safeDatabaseName(database) && backup.file.endsWith(extension))
+    .filter((backup) => backup?.database === backupPrefix(database) && backup.file.endsWith(extension))
     .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
   const previousBytes = previous ? (await fs.stat(join(dir, previous.file))).size : 0;
   const needed = Math.ceil(previousBytes * 1.1) + 8 * MIB;

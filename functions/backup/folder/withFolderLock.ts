@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
+import { AppError } from '../../errors/AppError.js';
 import { BackupInProgressError } from '../errors.js';
+import { PlantedSymlinkError } from './bookkeepingFile.js';
 
 /** The lock is a folder inside the backup folder, so every process sharing the volume sees it. */
 export const LOCK_NAME = '.db-backup.lock';
@@ -24,9 +26,14 @@ export async function withFolderLock<T>(dir: string, work: () => Promise<T>, opt
   const logger = options.logger ?? silentLogger;
   const staleMs = options.staleMs ?? DEFAULTS.lockStaleMs;
   const clock = options.clock ?? (() => new Date());
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // A lock folder its holder stopped refreshing is left by a crash: proper-lockfile takes it over; say so.
-  const leftover = await fs.stat(join(dir, LOCK_NAME)).catch(() => undefined);
+  // Anything else under the lock's name was planted (or broken): never followed, never removed.
+  const lockPath = join(dir, LOCK_NAME);
+  const leftover = await fs.lstat(lockPath).catch(() => undefined);
+  if (leftover?.isSymbolicLink()) throw new PlantedSymlinkError(lockPath);
+  if (leftover && !leftover.isDirectory()) {
+    throw new AppError(500, 'LOCK_BROKEN', `${lockPath} is not the lock folder (a file is there): remove it`, { expose: true });
+  }
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(dir, {

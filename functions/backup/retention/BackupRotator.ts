@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../../errors/AppError.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { onlyDatabase } from './onlyDatabase.js';
 import { planRotation, type RotationPlan } from './planRotation.js';
@@ -28,7 +29,7 @@ export const ARCHIVE_FOLDER = 'archive';
 export class BackupRotator {
   readonly dir: string;
   readonly archiveDir: string;
-  private readonly policy: RetentionPolicy;
+  readonly policy: RetentionPolicy;
   private readonly clock: () => Date;
   private readonly logger: Logger;
 
@@ -83,7 +84,14 @@ export class BackupRotator {
     });
     if (!archive) return [];
     if (!archive.isDirectory()) {
-      throw new Error(`${this.archiveDir} exists but is not a folder (a symlink or a file): refusing to rotate`);
+      throw new AppError(
+        500,
+        'ARCHIVE_NOT_A_FOLDER',
+        `${this.archiveDir} is not a folder (a symlink or a file): nothing was archived or deleted; remove it or make it a folder`,
+        {
+          expose: true,
+        },
+      );
     }
     return regularFilesIn(this.archiveDir);
   }

@@ -12,6 +12,8 @@ export interface RetentionPolicy {
   archiveMonths: number;
   /** IANA time zone in which weeks (Sunday to Saturday) and months are counted. */
   timeZone: string;
+  /** A backup named more than this after `now` is future-dated: no rule keeps, archives or deletes it. */
+  clockToleranceMs: number;
 }
 
 export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
@@ -20,4 +22,5 @@ export const DEFAULT_RETENTION_POLICY: RetentionPolicy = {
   keepMonths: DEFAULTS.keepMonths,
   archiveMonths: DEFAULTS.archiveMonths,
   timeZone: DEFAULTS.timeZone,
+  clockToleranceMs: DEFAULTS.clockToleranceMs,
 };

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The backup file name is the contract between the creator and the rotator:
  * `<database>_<YYYY-MM-DD>T<HH-mm-ss.SSS>Z.sql[.gz]`, always UTC, e.g.
@@ -7,7 +9,7 @@
 export interface BackupFileName {
   /** The file name itself, without a folder. */
   file: string;
-  /** The database part of the name (already made safe for a file name). */
+  /** The database part of the name: the database's `backupPrefix`. */
   database: string;
   /** The moment the backup was started, from the name. */
   takenAt: Date;
@@ -15,17 +17,34 @@ export interface BackupFileName {
 
 const PATTERN = /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?$/;
 
-/** Makes a database name safe for a file name: every character outside `[A-Za-z0-9_-]` becomes `-`. */
-export function safeDatabaseName(database: string): string {
-  const safe = database.replace(/[^A-Za-z0-9_-]/g, '-');
-  return safe.length > 0 ? safe : '-';
+/** Names kept as they are: letters, digits, `_` and single inner `-` (never `--`), at most 63 characters. */
+const PLAIN_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
+
+/**
+ * The file-name prefix of a database's backups, distinct for distinct databases: a name of letters,
+ * digits, `_` and single `-` is kept as it is (`notes`, `shop-eu`); any other becomes a readable slug,
+ * `--` and the first 10 hex digits of the name's SHA-256 (`shop.eu` → `shop-eu--5c0a1b2d3e`, `café` →
+ * `cafe--…`). Kept names never contain `--` and made ones always do, so the two never meet; two made
+ * ones differ unless their names' hashes do not.
+ */
+export function backupPrefix(database: string): string {
+  if (database.length <= 63 && PLAIN_NAME.test(database)) return database;
+  const slug =
+    database
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^A-Za-z0-9_]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '') || 'db';
+  return `${slug}--${createHash('sha256').update(database, 'utf8').digest('hex').slice(0, 10)}`;
 }
 
 /** Formats the backup file name for `database` taken at `takenAt` (UTC, millisecond precision). */
 export function formatBackupFileName(database: string, takenAt: Date, extension = '.sql'): string {
   const iso = takenAt.toISOString(); // 2026-11-26T19:27:52.123Z
   if (!/^\d{4}-/.test(iso)) throw new RangeError(`cannot name a backup taken at ${iso}`);
-  return `${safeDatabaseName(database)}_${iso.replace(/:/g, '-')}${extension}`;
+  return `${backupPrefix(database)}_${iso.replace(/:/g, '-')}${extension}`;
 }
 
 /**

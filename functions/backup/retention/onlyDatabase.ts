@@ -1,4 +1,4 @@
-import { databaseOf, safeDatabaseName } from './backupFileName.js';
+import { backupPrefix, databaseOf } from './backupFileName.js';
 import type { RotationPlan } from './planRotation.js';
 
 /**
@@ -6,7 +6,7 @@ import type { RotationPlan } from './planRotation.js';
  * their names; several databases may share a folder). Returns a new plan.
  */
 export function onlyDatabase(plan: RotationPlan, database: string): RotationPlan {
-  const prefix = safeDatabaseName(database);
+  const prefix = backupPrefix(database);
   const ours = (file: string) => databaseOf(file) === prefix;
   return {
     kept: plan.kept.filter(({ file }) => ours(file)),
@@ -15,6 +15,7 @@ export function onlyDatabase(plan: RotationPlan, database: string): RotationPlan
     deletedFromArchive: plan.deletedFromArchive.filter(ours),
     skipped: plan.skipped.filter(({ file }) => ours(file)),
     stalePartials: plan.stalePartials.filter(ours),
+    futureDated: plan.futureDated.filter(ours),
     archiveCutoff: plan.archiveCutoff,
   };
 }

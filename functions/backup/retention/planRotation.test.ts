@@ -19,6 +19,7 @@ interface Case {
   deletedFromMain?: string[];
   deletedFromArchive?: string[];
   skipped?: string[];
+  futureDated?: string[];
 }
 
 const cases: Case[] = [
@@ -155,6 +156,31 @@ const cases: Case[] = [
     skipped: [b('2026-11-24T00:00:00Z')],
   },
   {
+    name: 'leaves backups named in the future alone: they take no keep slot and are never archived or deleted',
+    policy: { keepLast: 2 },
+    backups: [
+      b('2027-06-01T00:00:00Z'),
+      b('2026-12-01T00:00:00Z'),
+      b('2026-11-26T10:00:00Z'),
+      b('2026-11-25T10:00:00Z'),
+      b('2026-11-24T10:00:00Z'),
+    ],
+    kept: [
+      [b('2026-11-26T10:00:00Z'), ['newest 2', 'week 2026-11-22', 'month 2026-11']],
+      [b('2026-11-25T10:00:00Z'), ['newest 2']],
+    ],
+    toArchive: [b('2026-11-24T10:00:00Z')],
+    futureDated: [b('2027-06-01T00:00:00Z'), b('2026-12-01T00:00:00Z')],
+  },
+  {
+    name: 'counts a backup up to the clock tolerance after now as a real one (clocks a little apart)',
+    policy: { keepLast: 1, keepWeeks: 0, keepMonths: 0 },
+    backups: [b('2026-11-26T12:05:00.000Z'), b('2026-11-26T12:05:00.001Z'), b('2026-11-26T11:00:00Z')],
+    kept: [[b('2026-11-26T12:05:00.000Z'), ['newest 1']]],
+    toArchive: [b('2026-11-26T11:00:00Z')],
+    futureDated: [b('2026-11-26T12:05:00.001Z')],
+  },
+  {
     name: 'gives every reason that keeps a backup',
     backups: [b('2026-11-26T10:00:00Z')],
     kept: [[b('2026-11-26T10:00:00Z'), ['newest 5', 'week 2026-11-22', 'month 2026-11']]],
@@ -164,7 +190,18 @@ const cases: Case[] = [
 describe('planRotation', () => {
   it.each(cases)(
     '$name',
-    ({ now = NOW, policy, backups, archived = [], kept, toArchive = [], deletedFromMain = [], deletedFromArchive = [], skipped = [] }) => {
+    ({
+      now = NOW,
+      policy,
+      backups,
+      archived = [],
+      kept,
+      toArchive = [],
+      deletedFromMain = [],
+      deletedFromArchive = [],
+      skipped = [],
+      futureDated = [],
+    }) => {
       const plan = planRotation({ backups, archived }, new Date(now), { ...DEFAULT_RETENTION_POLICY, ...policy });
 
       expect(plan.kept.map(({ file, reasons }) => [file, reasons.map(formatKeepReason)])).toEqual(kept);
@@ -172,6 +209,7 @@ describe('planRotation', () => {
       expect(plan.deletedFromMain).toEqual(deletedFromMain);
       expect(plan.deletedFromArchive).toEqual(deletedFromArchive);
       expect(plan.skipped).toEqual(skipped.map((file) => ({ file, cause: 'archive-name-taken' })));
+      expect(plan.futureDated).toEqual(futureDated);
     },
   );
 
@@ -196,6 +234,7 @@ describe('planRotation', () => {
         ...plan.archived,
         ...plan.deletedFromMain,
         ...plan.skipped.map((s) => s.file),
+        ...plan.futureDated,
       ].sort();
       expect(accounted).toEqual(backups.filter((file) => parseBackupFileName(file)).sort());
       expect(plan.deletedFromArchive.every((file) => archived.includes(file))).toBe(true);

@@ -34,6 +34,11 @@ export interface RotationPlan {
   skipped: SkippedBackup[];
   /** `.partial` files in the main folder of backups started more than a day before `now`: left by a crash, removed. */
   stalePartials: string[];
+  /**
+   * Backups of the main folder named more than the clock tolerance after `now` (written while a clock
+   * ran ahead): no rule keeps, archives or deletes them, and they take no keep slot from a real backup.
+   */
+  futureDated: string[];
   /** Archived backups taken before this instant are deleted. */
   archiveCutoff: Date;
 }
@@ -74,16 +79,21 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
     deletedFromArchive: [],
     skipped: [],
     stalePartials: [],
+    futureDated: [],
     archiveCutoff,
   };
+  const futureAfter = now.getTime() + policy.clockToleranceMs;
   const partialCutoff = now.getTime() - STALE_PARTIAL_MS;
   for (const file of input.backups) {
     const started = file.endsWith(PARTIAL) ? parseBackupFileName(file.slice(0, -PARTIAL.length)) : undefined;
     if (started && started.takenAt.getTime() < partialCutoff) plan.stalePartials.push(file);
   }
 
-  for (const backups of groupByDatabase(input.backups).values()) {
-    backups.sort(newestFirst);
+  for (const group of groupByDatabase(input.backups).values()) {
+    const backups = group.filter((backup) => backup.takenAt.getTime() <= futureAfter).sort(newestFirst);
+    for (const backup of group.filter((backup) => backup.takenAt.getTime() > futureAfter).sort(newestFirst)) {
+      plan.futureDated.push(backup.file);
+    }
     const claimedWeeks = new Set<string>();
     const claimedMonths = new Set<string>();
     backups.forEach((backup, index) => {
@@ -112,6 +122,20 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
     }
   }
   return plan;
+}
+
+/** A plan that does nothing (a rotation held back): every list empty. */
+export function emptyPlan(now: Date, policy: RetentionPolicy): RotationPlan {
+  return {
+    kept: [],
+    archived: [],
+    deletedFromMain: [],
+    deletedFromArchive: [],
+    skipped: [],
+    stalePartials: [],
+    futureDated: [],
+    archiveCutoff: monthsBefore(now, policy.timeZone, policy.archiveMonths),
+  };
 }
 
 function groupByDatabase(files: readonly string[]): Map<string, BackupFileName[]> {

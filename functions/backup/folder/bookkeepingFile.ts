@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { AppError } from '../../errors/AppError.js';
+
+/** A symlink where the service keeps one of its own files: planted by someone else, never followed. */
+export class PlantedSymlinkError extends AppError {
+  constructor(readonly path: string) {
+    super(500, 'PLANTED_SYMLINK', `${path} is a symlink, not the service's own file: it is not followed; remove it`, { expose: true });
+  }
+}
+
+/**
+ * Reads one of the service's bookkeeping files in the backup folder (status, names) without following
+ * a symlink planted under its name (O_NOFOLLOW). Undefined when the file does not exist.
+ */
+export async function readBookkeepingFile(path: string): Promise<string | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new PlantedSymlinkError(path);
+    throw error;
+  }
+  try {
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces a bookkeeping file atomically: the content goes to a new temporary file created exclusively
+ * (O_CREAT|O_EXCL never follows a symlink: whatever already has that name makes it fail), which is
+ * then renamed over `path` (a rename replaces a symlink there; it never writes through it).
+ */
+export async function writeBookkeepingFile(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
+    await fs.rename(temporary, path);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,27 @@
+import { constants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { BackupFolderMissingError, BackupFolderNotWritableError } from '../errors.js';
+
+/**
+ * Checks that the backup folder can take a backup: it exists (it is created only when `create` says
+ * so: the checkout's own default folder), is a folder, and this process may write to it. A missing
+ * folder is an error, never silently created: it is usually a volume that was not mounted, and
+ * backups written beside it would land where nobody looks.
+ */
+export async function checkFolder(dir: string, options: { create?: boolean } = {}): Promise<void> {
+  if (options.create) await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const stat = await fs.stat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!stat) throw new BackupFolderMissingError(`the backup folder ${dir} does not exist; is the volume mounted? (BACKUP_DIR)`);
+  if (!stat.isDirectory()) throw new BackupFolderNotWritableError(`the backup folder ${dir} is not a folder (BACKUP_DIR)`);
+  try {
+    await fs.access(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    const uid = process.getuid?.();
+    throw new BackupFolderNotWritableError(
+      `the backup folder ${dir} is not writable by ${uid === undefined ? 'this process' : `uid ${uid}`} (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)})`,
+    );
+  }
+}
