@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { loadConfig } from '../functions/config/loadConfig.js';
+import { ConfigError } from '../functions/config/ConfigError.js';
+import { databaseConnection, type DatabaseConnection } from '../functions/db/databaseConnection.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { migrate } from '../functions/db/migrate.js';
 import { parseCommandLine } from './parseCommandLine.js';
@@ -18,6 +19,13 @@ await runMain('migrate', async () => {
   const cli = parseCommandLine('notes-migrate', HELP, { importMeta: import.meta });
   if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
   requireDatabaseSettings(process.env);
-  const applied = await migrate(loadConfig().connection);
+  // Only the connection is read: the backup settings are not the migrations' business.
+  let connection: DatabaseConnection;
+  try {
+    connection = databaseConnection(process.env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message, { cause: error });
+  }
+  const applied = await migrate(connection);
   process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'the database is up to date\n');
 });

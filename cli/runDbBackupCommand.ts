@@ -1,6 +1,6 @@
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
-import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
-import { createBackupService } from '../functions/backup/createBackupService.js';
+import { checkFolder } from '../functions/backup/folder/checkFolder.js';
+import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
@@ -40,23 +40,25 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
-  const logger = io.logger ?? silentLogger;
+  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 
   if (command === 'create') {
     requireDatabaseSettings(io.env);
-    const backup = await createBackupService(config, logger).backUp();
+    const backup = await parts.service().backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
+  // The folder must exist: a missing one is said so, not listed as empty.
+  await checkFolder(config.backupDir, { create: config.createBackupDir });
   if (command === 'list' || flags.dryRun) {
-    const plan = await new BackupRotator({ dir: config.backupDir, policy: config.policy }).plan(now);
+    const plan = await parts.rotator().plan(now);
     const heading =
       command === 'list'
         ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now`
         : `dry run, nothing changed: ${summarizeRotation(plan)}`;
     return show(rotationAnswer(plan), [heading, formatRotation(plan)].filter(Boolean).join('\n'));
   }
-  const result = await createBackupService(config, logger).rotate(now);
+  const result = await parts.service().rotate(now);
   show(
     rotationAnswer(result),
     [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'),

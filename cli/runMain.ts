@@ -23,7 +23,8 @@ export async function runMain(program: string, main: () => Promise<unknown>, opt
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     printError(`${program}: ${message}`);
-    if ((options.env ?? process.env).DEBUG && error instanceof Error && error.stack) printError(error.stack);
+    const debug = (options.env ?? process.env).DEBUG?.trim();
+    if (debug && !['0', 'false', 'no'].includes(debug.toLowerCase()) && error instanceof Error && error.stack) printError(error.stack);
     status = error instanceof UsageError ? 2 : 1;
   }
   exit(status);

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { hasDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
-import { redactUrl } from '../functions/db/databaseConnection.js';
 import { fileSink, jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
 import { Output } from './notes/Output.js';
-import { runNotes } from './notes/runNotes.js';
+import { checkTimeout, runNotes } from './notes/runNotes.js';
+import { loadConfig } from '../functions/config/loadConfig.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
+import { UsageError } from './UsageError.js';
 
 const HELP = `
   Usage
@@ -54,8 +55,9 @@ for (const signal of STOP_SIGNALS) {
 
 const shutdown = new AbortController();
 // The API's log would scribble over the app in this terminal: it goes to a file instead.
+// A LOG_FILE of the user's must be in a folder that exists; the default one's folder is created.
 const logFile = process.env.LOG_FILE?.trim() || join(dataDir, 'api.log');
-mkdirSync(dirname(logFile), { recursive: true });
+if (!process.env.LOG_FILE?.trim()) mkdirSync(dataDir, { recursive: true });
 const logger = jsonLogger(fileSink(logFile));
 
 await runMain(
@@ -69,13 +71,17 @@ await runMain(
         backupTimeout: { type: 'number', default: 120 },
       },
     });
+    if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}" (npm start takes only options)`);
+    checkTimeout(cli.flags.backupTimeout);
+    // Every setting is checked before anything starts: a bad one is one line, not a half-started app.
+    const config = loadConfig(process.env);
     let embedded: { close(): Promise<void> } | undefined;
     let gateway: RunningGateway | undefined;
     try {
       let dumpSource: DumpSource | undefined;
       let env = process.env;
       if (hasDatabaseSettings(process.env)) {
-        const where = process.env.DATABASE_URL ? redactUrl(process.env.DATABASE_URL) : 'the PG* variables';
+        const where = process.env.DATABASE_URL?.trim() ? config.connection.description : 'the PG* variables';
         output.note(`Database: PostgreSQL at ${where}, backed up with pg_dump. (Unset DATABASE_URL and PG* for the embedded database.)`);
       } else {
         const pgliteDir = process.env.NOTES_DATA_DIR?.trim() || join(dataDir, 'pglite');

@@ -38,6 +38,9 @@ await runMain('api', async () => {
     },
   });
   if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}"`);
+  if (!Number.isInteger(cli.flags.port) || cli.flags.port < 0 || cli.flags.port > 65_535) {
+    throw new UsageError(`--port (PORT) must be a port number from 0 to 65535 (got ${cli.flags.port})`);
+  }
   if (lambdaEndpoints(process.env).size === 0) requireDatabaseSettings(process.env);
   const gateway = await startGateway({ port: cli.flags.port, host: cli.flags.host, env: process.env, logger, shutdown: shutdown.signal });
   process.stdout.write(`notes API listening on ${gateway.url}\n`);

@@ -1,4 +1,3 @@
-import { databaseOf } from '../../functions/backup/retention/backupFileName.js';
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import { formatSeconds } from './ApiClient.js';
@@ -44,16 +43,13 @@ export function formatNote(note: Note, output: Output): string {
 }
 
 /**
- * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted`, the rotation
- * counted over this database's backups only (other databases may share the folder).
+ * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted` (the API rotates
+ * only its own database's backups, so these are this database's).
  */
 export function formatBackup({ backup, rotation }: BackupAnswer, output: Output): string {
-  const database = databaseOf(backup.file);
-  const count = (files: string[]) => files.filter((file) => databaseOf(file) === database).length;
-  const kept = count(rotation.kept.map(({ file }) => file));
   const rotated = rotation.problem
     ? `rotation not done (${rotation.problem.code})`
-    : `rotation: ${kept} kept, ${count(rotation.archived)} archived, ${count(rotation.deleted)} deleted`;
+    : `rotation: ${rotation.kept.length} kept, ${rotation.archived.length} archived, ${rotation.deleted.length} deleted`;
   return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}`;
 }
 

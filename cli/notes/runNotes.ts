@@ -55,12 +55,13 @@ function checkApiUrl(text: string): string {
   } catch {
     // falls through to the usage error
   }
-  throw new UsageError(`--api-url must be an http(s) URL such as http://localhost:3000 (got "${text}")`);
+  throw new UsageError(`--api-url (API_URL) must be an http(s) URL such as http://localhost:3000 (got "${text}")`);
 }
 
-function checkTimeout(seconds: number): number {
+/** `--backup-timeout`: more than 0 and at most 3600 seconds; a UsageError otherwise. */
+export function checkTimeout(seconds: number): number {
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--backup-timeout must be a number of seconds from 0 to 3600 (got ${seconds})`);
+    throw new UsageError(`--backup-timeout must be a number of seconds above 0 and at most 3600 (got ${seconds})`);
   }
   return seconds;
 }

@@ -15,6 +15,8 @@ export interface BackupStatusParts {
   /** The name of the database this API backs up (its backups are the ones listed by default). */
   database: () => Promise<string>;
   logger?: Logger;
+  /** The bearer token every request must carry (`API_TOKEN`). */
+  token?: () => string | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface BackupStatusParts {
  * rotation would do to them; `?all=true` lists every database's backups in the folder.
  * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems.
  */
-export function createBackupStatusHandler({ rotator, database, logger = jsonLogger() }: BackupStatusParts) {
+export function createBackupStatusHandler({ rotator, database, logger = jsonLogger(), token }: BackupStatusParts) {
   const routes: Route<HttpEvent, APIGatewayProxyResult>[] = [
     {
       method: 'GET',
@@ -45,7 +47,7 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
       },
     },
   ];
-  return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { method: 'GET', logger });
+  return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { method: 'GET', logger, token });
 }
 
 function readAll(value: string | undefined): boolean {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { loadConfig } from '../config/loadConfig.js';
-import { silentLogger } from '../log/Logger.js';
+import type { AppError } from '../errors/AppError.js';
+import { jsonLogger, silentLogger } from '../log/Logger.js';
 import type { BackupService } from './BackupService.js';
 import { createBackupService } from './createBackupService.js';
 import { checkHealth } from './folder/checkHealth.js';
@@ -140,6 +141,30 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
     await expect(serviceFor(database.url, dir).rotateThenBackUp()).rejects.toMatchObject({ code: 'PLANTED_SYMLINK' });
     expect(await namesIn(dir)).toEqual(['.db-backup.lock']);
     expect(await namesIn(outside)).toEqual(['victim.json']);
+  });
+
+  it.each([
+    ['in the URL, holding @:/?#%', `postgres://postgres:${encodeURIComponent('p@:/?#%s3cr3t')}@127.0.0.1:1/notes`],
+    ['as a URL parameter', 'postgres://postgres@127.0.0.1:1/notes?password=s3cr3t-param&sslpassword=s3cr3t-key'],
+  ])('never shows a password given %s: not in the error, the status file, /health or the log', async (_how, url) => {
+    const lines: string[] = [];
+    const service = createBackupService(
+      loadConfig({ DATABASE_URL: url, BACKUP_DIR: dir }),
+      jsonLogger((line) => lines.push(line)),
+    );
+
+    const error = (await service.rotateThenBackUp().catch((caught: unknown) => caught)) as AppError;
+
+    expect(error.code).toBe('DATABASE_UNAVAILABLE');
+    const shown = [
+      error.message,
+      await readFile(join(dir, '.db-backup-status.json'), 'utf8'),
+      JSON.stringify(await checkHealth(dir)),
+      ...lines,
+    ].join('\n');
+    expect(shown).toContain('***');
+    expect(shown).not.toContain('s3cr3t');
+    expect(shown).not.toContain(encodeURIComponent('p@:/?#%s3cr3t').slice(0, 12));
   });
 
   it('answers a missing backup folder (a volume not mounted) with BACKUP_DIR_MISSING and creates nothing', async () => {

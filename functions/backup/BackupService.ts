@@ -4,6 +4,7 @@ import type { BackupRotator, RotationResult } from './retention/BackupRotator.js
 import { AppError } from '../errors/AppError.js';
 import { BackupCancelledError, BackupInProgressError } from './errors.js';
 import { DatabaseNames } from './folder/DatabaseNames.js';
+import { stopLeftoverDumps } from './folder/stopLeftoverDumps.js';
 import { emptyPlan } from './retention/planRotation.js';
 import { BackupStatus } from './folder/BackupStatus.js';
 import { withFolderLock } from './folder/withFolderLock.js';
@@ -155,7 +156,15 @@ export class BackupService {
   /** Runs `work` under the folder's lock, once the folder is known to be usable (the lock lives in it). */
   private async locked<T>(work: () => Promise<T>): Promise<T> {
     await this.creator.checkFolder();
-    return withFolderLock(this.creator.dir, work, { logger: this.logger, clock: this.clock });
+    return withFolderLock(this.creator.dir, work, {
+      logger: this.logger,
+      clock: this.clock,
+      // The dead holder's dump: stopped if it still runs, its partial file removed at once.
+      onStaleTakeover: async () => {
+        const leftovers = await stopLeftoverDumps(this.creator.dir);
+        if (leftovers.removed.length > 0) this.logger.warn('lock.leftover_dump_removed', leftovers);
+      },
+    });
   }
 }
 

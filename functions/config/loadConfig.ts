@@ -19,6 +19,8 @@ export interface BackupConfig {
   /** Permissions of backup files. */
   fileMode: number;
   connection: DatabaseConnection;
+  /** `API_TOKEN`: every route requires `Authorization: Bearer <token>` when set. */
+  apiToken?: string;
 }
 
 interface IntegerSetting {
@@ -67,7 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   try {
     connection = databaseConnection(env);
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    throw new ConfigError((error as Error).message, { cause: error });
   }
   return {
     backupDir: dir ? resolve(cwd, dir) : resolve(packageRoot(), 'api/backups'),
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     gzipLevel: readCompression(env.BACKUP_COMPRESS) === 'gzip' ? integer('BACKUP_COMPRESS_LEVEL') : undefined,
     fileMode: readFileMode(env.BACKUP_FILE_MODE),
     connection,
+    ...(env.API_TOKEN?.trim() ? { apiToken: env.API_TOKEN.trim() } : {}),
   };
 }
 

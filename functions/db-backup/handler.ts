@@ -10,19 +10,21 @@ export interface DbBackupParts {
   logger?: Logger;
   /** Aborts when the process hosting the handler shuts down: a backup under way is cancelled cleanly. */
   shutdown?: AbortSignal;
+  /** The bearer token every request must carry (`API_TOKEN`). */
+  token?: () => string | undefined;
 }
 
 /**
  * POST /db-backup: rotates the existing backups, then writes a new full SQL backup.
  * 201 `{ backup, rotation }`; 409 while another backup runs; 503 when the database is down.
  */
-export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown }: DbBackupParts) {
+export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown, token }: DbBackupParts) {
   return httpHandler(
     async () => {
       const { backup, rotation, rotationProblem } = await service().rotateThenBackUp({ signal: shutdown });
       return jsonResponse(201, backupAnswer(backup, rotation, rotationProblem));
     },
-    { method: 'POST', logger },
+    { method: 'POST', logger, token },
   );
 }
 

@@ -1,47 +1,112 @@
 import type { ClientConfig } from 'pg';
+import { userInfo } from 'node:os';
+import { parse } from 'pg-connection-string';
 
-/** How to reach the database, for `pg` and for `pg_dump`, with the password kept apart. */
+/** How to reach the database, for `pg` and for `pg_dump`, with the secrets kept apart. */
 export interface DatabaseConnection {
   /** Config for a `pg` client (empty: `pg` falls back to the standard `PG*` variables). */
   clientConfig: ClientConfig;
-  /** pg_dump's connection arguments; never contain the password. */
+  /** pg_dump's connection arguments: the URL without any secret (no password, no sslpassword). */
   dumpArgs: string[];
-  /** The password to hand to pg_dump through a passfile, if the URL has one. */
+  /** The password, for pg_dump's own environment (PGPASSWORD): never on a command line, never in a file. */
   password?: string;
-  /** A printable description: the URL with its password replaced by `***`, or `PG* variables`. */
+  /** Every secret value of the connection, to be replaced by `***` wherever text might show it. */
+  secrets: string[];
+  /** A printable description: the URL with every secret replaced by `***`, or `PG* variables`. */
   description: string;
+  /** The database's name as the settings give it (libpq's rule: PGDATABASE, else the user name), known without connecting. */
+  database: string;
+  /** The `PG*` variables of the environment the connection was read from: they apply to pg_dump as to libpq. */
+  libpqEnvironment: Record<string, string>;
 }
 
+/** Query parameters of a connection URL that hold secrets. */
+const SECRET_PARAMETERS = ['password', 'sslpassword'];
+
 /**
- * Reads the connection from `DATABASE_URL`, else from the standard `PG*` variables (which `pg` and
- * pg_dump both read themselves). Throws a clear error on a malformed URL, without echoing it.
+ * Reads the connection from `DATABASE_URL` (parsed with pg's own parser, pg-connection-string), else
+ * from the standard `PG*` variables (which `pg` and pg_dump both read themselves). Throws a clear
+ * error on a malformed URL, without echoing it.
  */
 export function databaseConnection(env: NodeJS.ProcessEnv = process.env): DatabaseConnection {
   const url = env.DATABASE_URL?.trim();
+  const libpqEnvironment = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => /^PG[A-Z]+$/.test(entry[0]) && typeof entry[1] === 'string'),
+  );
+  const user = env.PGUSER || userInfo().username;
   if (!url) {
-    return { clientConfig: {}, dumpArgs: [], description: 'PG* variables' };
+    return {
+      // Read from the environment given, not pg's own reading of process.env.
+      clientConfig: {
+        ...(env.PGHOST ? { host: env.PGHOST } : {}),
+        ...(env.PGPORT ? { port: Number(env.PGPORT) } : {}),
+        user,
+        database: env.PGDATABASE || user,
+        ...(env.PGPASSWORD ? { password: env.PGPASSWORD } : {}),
+      },
+      dumpArgs: [],
+      secrets: env.PGPASSWORD ? [env.PGPASSWORD] : [],
+      description: 'PG* variables',
+      database: env.PGDATABASE || user,
+      libpqEnvironment,
+    };
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
+    parse(url);
   } catch {
     throw new Error('DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database)');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new Error(`DATABASE_URL must start with postgresql:// (got ${parsed.protocol}//)`);
   }
-  const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;
-  const withoutPassword = new URL(url);
-  withoutPassword.password = '';
+  const options = parse(url);
+  const secrets = [
+    url,
+    ...(parsed.password ? [decodeURIComponent(parsed.password), parsed.password] : []),
+    ...SECRET_PARAMETERS.map((name) => parsed.searchParams.get(name)).filter((value): value is string => Boolean(value)),
+  ];
+  const withoutSecrets = new URL(url);
+  withoutSecrets.password = '';
+  for (const name of SECRET_PARAMETERS) withoutSecrets.searchParams.delete(name);
   return {
     clientConfig: { connectionString: url },
-    dumpArgs: [`--dbname=${withoutPassword.toString()}`],
-    password,
+    dumpArgs: [`--dbname=${withoutSecrets.toString()}`],
+    password: options.password || undefined,
+    secrets,
     description: redactUrl(url),
+    database: options.database || env.PGDATABASE || options.user || user,
+    libpqEnvironment,
   };
 }
 
-/** Replaces the password of every `scheme://user:password@` in `text` with `***`. */
+/**
+ * Replaces every secret of every URL in `text` with `***`: the password of `scheme://user:password@`
+ * (whatever characters it holds, `@` and `:` included) and `password` / `sslpassword` parameters. A URL
+ * that cannot be parsed is shortened to its scheme.
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@');
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (candidate) => {
+    try {
+      const url = new URL(candidate);
+      if (url.password) url.password = '***';
+      for (const name of SECRET_PARAMETERS) if (url.searchParams.has(name)) url.searchParams.set(name, '***');
+      return url.toString();
+    } catch {
+      return `${candidate.slice(0, candidate.indexOf('://'))}://***`;
+    }
+  });
+}
+
+/**
+ * Every literal secret of `connection` replaced with `***` (an error may quote the password, or the
+ * whole URL, even one too malformed to parse), then `redactUrl` for any other URL.
+ */
+export function redactSecrets(text: string, connection: Pick<DatabaseConnection, 'secrets' | 'description'>): string {
+  let redacted = text;
+  for (const secret of [...connection.secrets].sort((a, b) => b.length - a.length)) {
+    redacted = redacted.split(secret).join(secret === connection.secrets[0] ? connection.description : '***');
+  }
+  return redactUrl(redacted);
 }

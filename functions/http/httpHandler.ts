@@ -14,7 +14,7 @@ export interface HttpHandlerOptions {
   /** The one method the route answers, when it has one; others get 405. */
   method?: string;
   logger?: Logger;
-  /** The bearer token every request must carry; `API_TOKEN` by default, none when unset. */
+  /** The bearer token every request must carry (`API_TOKEN`, given by the composition root); none when absent. */
   token?: () => string | undefined;
 }
 
@@ -25,7 +25,7 @@ export interface HttpHandlerOptions {
  */
 export function httpHandler(
   logic: (event: HttpEvent) => Promise<APIGatewayProxyResult>,
-  { method, logger = jsonLogger(), token = () => process.env.API_TOKEN?.trim() || undefined }: HttpHandlerOptions,
+  { method, logger = jsonLogger(), token = () => undefined }: HttpHandlerOptions,
 ) {
   return middy<HttpEvent, APIGatewayProxyResult>()
     .use(httpEventNormalizer())

@@ -31,18 +31,23 @@ export function text(
   return trimmed;
 }
 
-/** A positive whole-number id from a path parameter, query parameter or body field. */
-export function id(value: unknown, name: string): number {
+/** The largest id of a PostgreSQL `integer` column (folders); `bigint` ids (notes) stop at JavaScript's safe integers. */
+export const INTEGER_ID_MAX = 2_147_483_647;
+
+/** A positive whole-number id, at most `max`, from a path parameter, query parameter or body field. */
+export function id(value: unknown, name: string, max: number = Number.MAX_SAFE_INTEGER): number {
   const raw = typeof value === 'number' ? String(value) : value;
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,15}$/.test(raw)) throw invalid(`${name} must be a positive whole number`);
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,15}$/.test(raw) || Number(raw) > max) {
+    throw invalid(`${name} must be a whole number from 1 to ${max}`);
+  }
   return Number(raw);
 }
 
 /** Like `id`, but `null` stays null (no folder) and absent stays undefined. */
-export function optionalId(value: unknown, name: string): number | null | undefined {
+export function optionalId(value: unknown, name: string, max?: number): number | null | undefined {
   if (value === undefined) return undefined;
   if (value === null) return null;
-  return id(value, name);
+  return id(value, name, max);
 }
 
 /** Free text (a note body): any string, kept as written; undefined when absent. */

@@ -1,5 +1,8 @@
 import type pg from 'pg';
-import { ConflictError, NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError, NotesUnavailableError } from './errors.js';
+
+/** Errors of reaching the database, not of the query: no connection, the server shutting down or refusing. */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|57P0[1-3]|08\d{3}|3D000|28P01|28000)$/;
 
 export type NoteStatus = 'draft' | 'active' | 'archived';
 export const NOTE_STATUSES: readonly NoteStatus[] = ['draft', 'active', 'archived'];
@@ -42,7 +45,21 @@ const NOTE_COLUMNS = `
 
 /** The notes app's data: nested folders, notes and tags, in PostgreSQL. Each method is one short transaction or statement. */
 export class NotesStore {
-  constructor(private readonly db: pg.Pool) {}
+  private readonly db: Pick<pg.Pool, 'query'>;
+
+  constructor(pool: pg.Pool) {
+    // Every query: a database that cannot be reached answers 503, not a generic 500.
+    this.db = {
+      query: ((...args: Parameters<pg.Pool['query']>) =>
+        (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+          const code = (error as { code?: string }).code ?? '';
+          if (UNREACHABLE.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test((error as Error).message)) {
+            throw new NotesUnavailableError({ cause: error });
+          }
+          throw error;
+        })) as pg.Pool['query'],
+    };
+  }
 
   /** Every folder with its path and note count, sorted by path. */
   async listFolders(): Promise<Folder[]> {
@@ -165,8 +182,8 @@ export class NotesStore {
       return await query();
     } catch (error) {
       const code = (error as { code?: string }).code;
-      if (code === '23505' && messages.conflict) throw new ConflictError(messages.conflict);
-      if (code === '23503' && messages.missing) throw new NotFoundError(messages.missing);
+      if (code === '23505' && messages.conflict) throw new ConflictError(messages.conflict, { cause: error });
+      if (code === '23503' && messages.missing) throw new NotFoundError(messages.missing, { cause: error });
       throw error;
     }
   }

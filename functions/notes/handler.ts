@@ -4,7 +4,7 @@ import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
-import { freeText, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
+import { freeText, INTEGER_ID_MAX, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { fromEnvironment } from '../wiring/fromEnvironment.js';
 import { NOTE_STATUSES, type NotesStore } from './NotesStore.js';
@@ -18,10 +18,12 @@ const TAG = { max: 100, required: true };
 export interface NotesParts {
   store: () => NotesStore;
   logger?: Logger;
+  /** The bearer token every request must carry (`API_TOKEN`). */
+  token?: () => string | undefined;
 }
 
 /** The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the answer. */
-export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts) {
+export function createNotesHandler({ store, logger = jsonLogger(), token }: NotesParts) {
   const withBody = (logic: Logic) => middy(logic).use(httpJsonBodyParser({ disableContentTypeError: false }));
   const route = (method: Route<HttpEvent, APIGatewayProxyResult>['method'], path: string, logic: Logic, body = false) =>
     ({ method, path, handler: body ? withBody(logic) : logic }) as unknown as Route<HttpEvent, APIGatewayProxyResult>;
@@ -35,7 +37,9 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
       async (event) => {
         const body = objectBody(event.body, ['name', 'parentId']);
         const name = text(body.name, 'name', { ...NAME, required: true })!;
-        return jsonResponse(201, { folder: await store().createFolder(name, optionalId(body.parentId, 'parentId') ?? null) });
+        return jsonResponse(201, {
+          folder: await store().createFolder(name, optionalId(body.parentId, 'parentId', INTEGER_ID_MAX) ?? null),
+        });
       },
       true,
     ),
@@ -45,17 +49,17 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
       async (event) => {
         const body = objectBody(event.body, ['name']);
         const name = text(body.name, 'name', { ...NAME, required: true })!;
-        return jsonResponse(200, { folder: await store().renameFolder(id(param(event, 'id'), 'folder id'), name) });
+        return jsonResponse(200, { folder: await store().renameFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX), name) });
       },
       true,
     ),
     route('DELETE', '/folders/{id}', async (event) => {
-      await store().removeFolder(id(param(event, 'id'), 'folder id'));
+      await store().removeFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX));
       return { statusCode: 204, body: '' };
     }),
     route('GET', '/notes', async (event) => {
       const query = event.queryStringParameters ?? {};
-      const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId');
+      const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId', INTEGER_ID_MAX);
       const tag = text(query.tag, 'tag', { max: 100 });
       return jsonResponse(200, { notes: await store().listNotes({ folderId, tag }) });
     }),
@@ -67,7 +71,7 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
         const note = await store().createNote({
           title: text(body.title, 'title', { max: 500, required: true })!,
           body: freeText(body.body, 'body') ?? '',
-          folderId: optionalId(body.folderId, 'folderId') ?? null,
+          folderId: optionalId(body.folderId, 'folderId', INTEGER_ID_MAX) ?? null,
         });
         return jsonResponse(201, { note });
       },
@@ -83,7 +87,7 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
           title: text(body.title, 'title', { max: 500 }),
           body: freeText(body.body, 'body'),
           status: oneOf(body.status, 'status', NOTE_STATUSES),
-          ...('folderId' in body ? { folderId: optionalId(body.folderId, 'folderId') ?? null } : {}),
+          ...('folderId' in body ? { folderId: optionalId(body.folderId, 'folderId', INTEGER_ID_MAX) ?? null } : {}),
         };
         return jsonResponse(200, { note: await store().updateNote(id(param(event, 'id'), 'note id'), changes) });
       },
@@ -100,7 +104,7 @@ export function createNotesHandler({ store, logger = jsonLogger() }: NotesParts)
       jsonResponse(200, { note: await store().untagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) }),
     ),
   ];
-  return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger });
+  return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger, token });
 }
 
 /** The Lambda entry point: one small connection pool per container, made on first use. */

@@ -21,6 +21,8 @@ export interface Parts {
   store: () => NotesStore;
   /** Aborts when the process hosting the handlers stops: a backup under way is cancelled cleanly. */
   shutdown?: AbortSignal;
+  /** The bearer token every request must carry (`API_TOKEN`); none when it returns undefined. */
+  token: () => string | undefined;
 }
 
 export interface WireOptions {
@@ -30,14 +32,16 @@ export interface WireOptions {
   /** How the database is dumped; the native pg_dump when absent (`npm start` gives the embedded one). */
   dumpSource?: DumpSource;
   shutdown?: AbortSignal;
+  /** The clock the backups are named and rotated by; the system's by default. */
+  clock?: () => Date;
 }
 
 /**
  * The composition root: builds each part on first use, once, from the configuration and the effects
  * given. `close()` ends the notes store's connections.
  */
-export function wireParts({ config, logger, dumpSource, shutdown }: WireOptions): Parts & { close(): Promise<void> } {
-  const service = once(() => createBackupService(config(), logger, dumpSource));
+export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireOptions): Parts & { close(): Promise<void> } {
+  const service = once(() => createBackupService(config(), logger, dumpSource, clock));
   const pool = once(() => {
     const created = new pg.Pool({ ...config().connection.clientConfig, max: 3 });
     // An idle connection dropped by the server (a restart) must not crash the process.
@@ -53,9 +57,12 @@ export function wireParts({ config, logger, dumpSource, shutdown }: WireOptions)
     logger,
     service,
     rotator: () => service().rotator,
-    database: () => service().creator.databaseName(),
+    // The name is known from the settings (no connection needed to list backups); the embedded
+    // database names its own.
+    database: async () => (dumpSource ? (await dumpSource.prepare()).database : config().connection.database),
     store,
     shutdown,
+    token: () => config().apiToken,
     close: async () => {
       if (poolMade) await pool().end();
     },

@@ -39,7 +39,7 @@ export function startNotes(args: string[], env: NodeJS.ProcessEnv = {}, options:
     child,
     exited,
     write: (text) => child.stdin!.write(text),
-    waitFor: (pattern, timeoutMs = 15_000) =>
+    waitFor: (pattern, timeoutMs = 60_000) =>
       new Promise((resolve, reject) => {
         const check = () => {
           if (pattern.test(stdout) || pattern.test(stderr)) {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -86,31 +85,43 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
     expect(await readFile(join(dir, taken), 'utf8')).toBe('an earlier backup\n');
   });
 
-  it('hands the password to pg_dump through a private passfile, never on its command line', async () => {
-    const argvLog = join(scripts, 'argv.txt');
-    const recorder = await shellScript(
-      scripts,
-      'pg_dump',
-      [
-        '# Stand-in that records what the real pg_dump is started with, then runs it.',
-        `printf '%s\\n' "$@" >> ${argvLog}`,
-        `[ -n "$PGPASSFILE" ] && stat -c 'passfile %a' "$PGPASSFILE" >> ${argvLog} && cat "$PGPASSFILE" >> ${argvLog}`,
-        `echo "$PGPASSFILE" > ${argvLog}.passfile`,
-        'exec pg_dump "$@"',
-      ].join('\n'),
-    );
-    const url = database.url.replace('postgres@', 'postgres:s3cr%3At@'); // trust auth accepts any password
+  it.each([
+    [
+      'in the URL, with every special character encoded',
+      (url: string) => url.replace('postgres@', `postgres:${encodeURIComponent('p@:/?#%s3cr3t')}@`),
+      'p@:/?#%s3cr3t',
+    ],
+    ['as a URL parameter', (url: string) => `${url}?password=s3cr3t-param&application_name=notes`, 's3cr3t-param'],
+  ])(
+    'gives pg_dump the password %s only in its own environment: never in argv, never in a file, no DATABASE_URL or API_TOKEN',
+    async (_how, withPassword, password) => {
+      const record = join(scripts, 'record.txt');
+      const recorder = await shellScript(
+        scripts,
+        'pg_dump',
+        [
+          '# Stand-in that records what the real pg_dump is started with (argv, environment, open files), then runs it.',
+          `printf 'ARG %s\\n' "$@" >> ${record}`,
+          `env | sed 's/^/ENV /' >> ${record}`,
+          `ls -l /proc/$$/fd | sed 's/^/FD /' >> ${record}`,
+          'exec pg_dump "$@"',
+        ].join('\n'),
+      );
+      // trust auth accepts any password; API_TOKEN and DATABASE_URL stand for the API's own secrets.
+      const env = { ...process.env, DATABASE_URL: withPassword(database.url), API_TOKEN: 'api-secret' };
 
-    await creator({ url, pgDumpPath: recorder }).create();
+      await creator({ url: withPassword(database.url), pgDumpPath: recorder, env }).create();
 
-    const log = await readFile(argvLog, 'utf8');
-    const dumpArgs = log.slice(log.indexOf('--format=plain'), log.indexOf('passfile'));
-    expect(dumpArgs).toContain('--no-password');
-    expect(dumpArgs).not.toContain('s3cr');
-    expect(log).toContain('passfile 600\n*:*:*:*:s3cr\\:t\n');
-    const passfile = (await readFile(`${argvLog}.passfile`, 'utf8')).trim();
-    expect(existsSync(passfile)).toBe(false);
-  });
+      const lines = (await readFile(record, 'utf8')).split('\n');
+      const args = lines.filter((line) => line.startsWith('ARG '));
+      const environment = lines.filter((line) => line.startsWith('ENV '));
+      expect(args).toContain('ARG --no-password');
+      expect(args.join('\n')).not.toContain(password);
+      expect(environment).toContain(`ENV PGPASSWORD=${password}`);
+      expect(environment.filter((line) => /^ENV (DATABASE_URL|API_TOKEN)=/.test(line))).toEqual([]);
+      expect(lines.filter((line) => line.startsWith('FD ') && /pgpass/.test(line))).toEqual([]);
+    },
+  );
 
   it.each([
     [

@@ -1,9 +1,6 @@
-import * as fs from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { DEFAULTS } from '../../config/defaults.js';
-import { redactUrl, type DatabaseConnection } from '../../db/databaseConnection.js';
+import { redactSecrets, type DatabaseConnection } from '../../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
 import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from '../errors.js';
 import { runProcess, type ProcessRunner } from './runProcess.js';
@@ -52,48 +49,39 @@ export class PgDumpSource implements DumpSource {
   }
 
   /**
-   * Runs pg_dump with `fd` as its stdout; the password goes through a private passfile, never argv.
+   * Runs pg_dump with `fd` as its stdout. pg_dump gets no secret on its command line and none of this
+   * process's other settings (DATABASE_URL, API_TOKEN): its environment is built from scratch, the
+   * password in PGPASSWORD (readable only by this uid, never written to a file). On Linux it dies with
+   * this process (parent-death signal), so it never outlives the API that started it.
    * `signal` stops pg_dump (SIGTERM, then SIGKILL) and throws BackupCancelledError once it has exited.
    */
   async dumpTo(fd: number, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<void> {
-    const secretDir = this.connection.password ? await fs.mkdtemp(join(tmpdir(), 'notes-pgpass-')) : undefined;
-    try {
-      const env: NodeJS.ProcessEnv = { ...this.env, PGCONNECT_TIMEOUT: this.env.PGCONNECT_TIMEOUT ?? '10' };
-      if (secretDir) {
-        env.PGPASSFILE = join(secretDir, 'pgpass');
-        await fs.writeFile(env.PGPASSFILE, `*:*:*:*:${escapePassfile(this.connection.password!)}\n`, {
-          mode: 0o600,
-          flag: 'wx',
-        });
-      }
-      const args = [
-        '--format=plain',
-        '--no-password',
-        `--lock-wait-timeout=${this.lockWaitTimeoutMs}`,
-        // pg_dump's own gzip: on two cores it beats compressing in a separate process (npm run bench).
-        ...(options.gzipLevel === undefined ? [] : [`--compress=${options.gzipLevel}`]),
-        ...this.connection.dumpArgs,
-      ];
-      const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs, signal: options.signal });
-      const stderr = this.redact(result.stderr.trim());
-      if (result.cancelled) throw new BackupCancelledError('cancelled: pg_dump was stopped (the API is stopping)', { detail: stderr });
-      if (result.timedOut) {
-        throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
-      }
-      if (result.signal) throw new DumpFailedError(`pg_dump was killed by ${result.signal}`, { detail: stderr });
-      if (result.exitCode !== 0 && /LOCK TABLE/.test(stderr) && /timeout/.test(stderr)) {
-        throw new DumpFailedError(
-          `pg_dump gave up waiting for a table lock after ${this.lockWaitTimeoutMs} ms (BACKUP_LOCK_WAIT_TIMEOUT_MS): ${mainError(stderr)}`,
-          { detail: stderr },
-        );
-      }
-      if (result.exitCode !== 0) {
-        throw new DumpFailedError(`pg_dump failed with exit code ${result.exitCode}: ${mainError(stderr)}`, {
-          detail: stderr,
-        });
-      }
-    } finally {
-      if (secretDir) await fs.rm(secretDir, { recursive: true, force: true });
+    const env = pgDumpEnvironment(this.env, this.connection);
+    const args = [
+      '--format=plain',
+      '--no-password',
+      `--lock-wait-timeout=${this.lockWaitTimeoutMs}`,
+      // pg_dump's own gzip: on two cores it beats compressing in a separate process (npm run bench).
+      ...(options.gzipLevel === undefined ? [] : [`--compress=${options.gzipLevel}`]),
+      ...this.connection.dumpArgs,
+    ];
+    const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs, signal: options.signal, dieWithParent: true });
+    const stderr = this.redact(result.stderr.trim());
+    if (result.cancelled) throw new BackupCancelledError('cancelled: pg_dump was stopped (the API is stopping)', { detail: stderr });
+    if (result.timedOut) {
+      throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
+    }
+    if (result.signal) throw new DumpFailedError(`pg_dump was killed by ${result.signal}`, { detail: stderr });
+    if (result.exitCode !== 0 && /LOCK TABLE/.test(stderr) && /timeout/.test(stderr)) {
+      throw new DumpFailedError(
+        `pg_dump gave up waiting for a table lock after ${this.lockWaitTimeoutMs} ms (BACKUP_LOCK_WAIT_TIMEOUT_MS): ${mainError(stderr)}`,
+        { detail: stderr },
+      );
+    }
+    if (result.exitCode !== 0) {
+      throw new DumpFailedError(`pg_dump failed with exit code ${result.exitCode}: ${mainError(stderr)}`, {
+        detail: stderr,
+      });
     }
   }
 
@@ -118,7 +106,10 @@ export class PgDumpSource implements DumpSource {
 
   private async pgDumpVersion(): Promise<number> {
     if (this.pgDumpMajor !== undefined) return this.pgDumpMajor;
-    const result = await this.run(['--version'], { env: this.env, timeoutMs: 10_000 });
+    const result = await this.run(['--version'], {
+      env: pgDumpEnvironment(this.env, { libpqEnvironment: this.connection.libpqEnvironment }),
+      timeoutMs: 10_000,
+    });
     const major = /\(PostgreSQL\)\s+(\d+)/.exec(result.stdout)?.[1];
     if (result.exitCode !== 0 || !major) {
       throw new DumpFailedError(`${this.pgDumpPath} --version did not answer like pg_dump`, {
@@ -140,14 +131,28 @@ export class PgDumpSource implements DumpSource {
   }
 
   private redact(text: string): string {
-    const password = this.connection.password;
-    const withoutUrls = redactUrl(text);
-    return password ? withoutUrls.split(password).join('***') : withoutUrls;
+    return redactSecrets(text, this.connection);
   }
 }
 
-function escapePassfile(password: string): string {
-  return password.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+/** What pg_dump may see of this process's environment: how to find programs and locales. */
+const PASSED_TO_PG_DUMP = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|TMPDIR)$/;
+
+/**
+ * pg_dump's environment, built from scratch: how to find programs and locales, the connection's libpq
+ * settings (`PG*`), its password, a connect timeout. Nothing else of this process's reaches it.
+ */
+function pgDumpEnvironment(
+  env: NodeJS.ProcessEnv,
+  connection: Pick<DatabaseConnection, 'libpqEnvironment' | 'password'>,
+): NodeJS.ProcessEnv {
+  const passed = Object.fromEntries(Object.entries(env).filter(([name]) => PASSED_TO_PG_DUMP.test(name)));
+  return {
+    ...passed,
+    ...connection.libpqEnvironment,
+    PGCONNECT_TIMEOUT: connection.libpqEnvironment.PGCONNECT_TIMEOUT ?? '10',
+    ...(connection.password ? { PGPASSWORD: connection.password } : {}),
+  };
 }
 
 /** The line that says what went wrong: the last `error:` line (detail and hint lines follow it), else the last line. */

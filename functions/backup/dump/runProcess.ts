@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
@@ -9,6 +10,11 @@ export interface RunOptions {
   /** Stop the child the same way when this aborts. */
   signal?: AbortSignal;
   killGraceMs?: number;
+  /**
+   * The child gets SIGTERM when this process dies, however it dies (Linux: started through
+   * `setpriv --pdeathsig`, which then execs the command, so the pid stays the command's).
+   */
+  dieWithParent?: boolean;
 }
 
 export interface ProcessResult {
@@ -28,10 +34,14 @@ export type ProcessRunner = (command: string, args: readonly string[], options?:
 
 const CAPTURE_LIMIT = 64 * 1024;
 
+/** util-linux's setpriv, where there is one (every Debian and Ubuntu system: util-linux is essential). */
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path));
+
 /** The production runner: `child_process.spawn` without a shell; output to a descriptor never passes through Node. */
 export const runProcess: ProcessRunner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
+    const [file, argv] = options.dieWithParent && SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
+    const child = spawn(file, argv, {
       env: options.env ?? process.env,
       stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
     });

@@ -42,7 +42,8 @@ export async function writeBookkeepingFile(path: string, content: string): Promi
     await fs.writeFile(temporary, content, { mode: 0o600, flag: 'wx' });
     await fs.rename(temporary, path);
   } catch (error) {
-    await fs.rm(temporary, { force: true });
+    // The folder may be what failed (gone, not a folder): cleaning up must not replace the real error.
+    await fs.rm(temporary, { force: true }).catch(() => undefined);
     throw error;
   }
 }

@@ -31,7 +31,7 @@ export async function checkHealth(dir: string): Promise<Health> {
     try {
       await fs.writeFile(probe, 'ok', { flag: 'wx', mode: 0o600 });
     } finally {
-      await fs.rm(probe, { force: true });
+      await fs.rm(probe, { force: true }).catch(() => undefined);
     }
   } catch (error) {
     folderError =

@@ -24,11 +24,23 @@ export async function ensureFreeSpace(
   extension: string,
   freeSpace: (path: string) => Promise<number> = statfsFreeSpace,
 ): Promise<void> {
-  const previous = (await regularFilesIn(dir))
-    .map(parseBackupFileName)
-    .filter((backup) => backup?.database === backupPrefix(database) && backup.file.endsWith(extension))
-    .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
-  const previousBytes = previous ? (await fs.stat(join(dir, previous.file))).size : 0;
+  const files = await regularFilesIn(dir);
+  const ours = (file: string) => {
+    const backup = parseBackupFileName(file);
+    return backup?.database === backupPrefix(database) && file.endsWith(extension) ? backup : undefined;
+  };
+  const previous = files
+    .map(ours)
+    .filter((backup) => backup !== undefined)
+    .sort((a, b) => b.takenAt.getTime() - a.takenAt.getTime())[0];
+  // A partial file is a dump that got as far as its size (one that a crash cut short, or still running
+  // elsewhere): the next dump needs at least that much room too.
+  const partialSizes = await Promise.all(
+    files
+      .filter((file) => file.endsWith('.partial') && ours(file.slice(0, -'.partial'.length)))
+      .map(async (file) => (await fs.stat(join(dir, file)).catch(() => ({ size: 0 }))).size),
+  );
+  const previousBytes = Math.max(previous ? (await fs.stat(join(dir, previous.file))).size : 0, ...partialSizes);
   const needed = Math.ceil(previousBytes * 1.1) + 8 * MIB;
   const free = await freeSpace(dir);
   if (free < needed) {

@@ -16,6 +16,8 @@ export interface FolderLockOptions {
   staleMs?: number;
   /** Tells whether a leftover lock was stale, to say so in the log. */
   clock?: () => Date;
+  /** Runs once a stale lock (its holder died) was taken over, before `work`: cleans up what the holder left. */
+  onStaleTakeover?: () => Promise<void>;
 }
 
 /**
@@ -52,10 +54,11 @@ export async function withFolderLock<T>(dir: string, work: () => Promise<T>, opt
     }
     throw error;
   }
-  if (leftover && clock().getTime() - leftover.mtimeMs > staleMs) {
-    logger.warn('lock.stale_taken_over', { dir, lastRefreshed: leftover.mtime.toISOString() });
-  }
   try {
+    if (leftover && clock().getTime() - leftover.mtimeMs > staleMs) {
+      logger.warn('lock.stale_taken_over', { dir, lastRefreshed: leftover.mtime.toISOString() });
+      await options.onStaleTakeover?.();
+    }
     return await work();
   } finally {
     await release().catch((error: unknown) => logger.warn('lock.release_failed', { dir, error }));

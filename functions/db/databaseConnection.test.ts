@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { databaseConnection, redactSecrets, redactUrl } from './databaseConnection.js';
+
+describe('redactUrl: no secret of a URL in any text survives', () => {
+  it.each([
+    ['a password', 'failed: postgresql://app:s3cret@db:5432/notes', 'failed: postgresql://app:***@db:5432/notes'],
+    ['a password holding @ and :', 'postgres://u:p@ss:w@h/d', 'postgres://u:***@h/d'],
+    ['an encoded password', 'postgres://u:p%40%3A%2F%3F%23%25x@h/d', 'postgres://u:***@h/d'],
+    ['a password parameter', 'postgres://u@h/d?sslmode=require&password=p4ss', 'postgres://u@h/d?sslmode=require&password=***'],
+    [
+      'an sslpassword parameter',
+      'postgres://u@h/d?sslpassword=k3y&sslkey=/keys/client.key',
+      'postgres://u@h/d?sslpassword=***&sslkey=%2Fkeys%2Fclient.key',
+    ],
+    ['two URLs', 'a postgres://u:one@h/d b postgres://v:two@h/e', 'a postgres://u:***@h/d b postgres://v:***@h/e'],
+    ['no password', 'postgres://u@h:5432/d', 'postgres://u@h:5432/d'],
+    ['a URL that cannot be parsed', 'postgres://u:p@[bad/d', 'postgres://***'],
+  ])('%s', (_what, text, redacted) => {
+    expect(redactUrl(text)).toBe(redacted);
+  });
+});
+
+describe('databaseConnection', () => {
+  it.each([
+    ['in the URL', 'postgresql://app:p%40%3A%2F%3F%23%25x@db:5433/notes', 'p@:/?#%x'],
+    ['as a URL parameter', 'postgresql://app@db:5433/notes?password=p4ss&application_name=x', 'p4ss'],
+  ])("keeps a password given %s out of pg_dump's arguments and out of the description", (_how, url, password) => {
+    const connection = databaseConnection({ DATABASE_URL: url });
+
+    expect(connection.password).toBe(password);
+    expect(connection.dumpArgs.join(' ')).not.toContain(password);
+    expect(connection.dumpArgs.join(' ')).not.toContain(encodeURIComponent(password));
+    expect(connection.description).not.toContain(password.slice(0, 4));
+    expect(connection.database).toBe('notes');
+  });
+
+  it('redacts the whole URL and the password wherever an error quotes them', () => {
+    const url = 'postgresql://app:p%40ss@db:5433/notes';
+    const connection = databaseConnection({ DATABASE_URL: url });
+
+    const text = redactSecrets(`could not connect with ${url} (password "p@ss" refused)`, connection);
+
+    expect(text).toBe('could not connect with postgresql://app:***@db:5433/notes (password "***" refused)');
+  });
+
+  it("reads the PG* variables of the environment it is given, not the process's", () => {
+    const connection = databaseConnection({ PGHOST: 'db.example', PGPORT: '5433', PGUSER: 'app', PGDATABASE: 'notes', PGPASSWORD: 'pw' });
+
+    expect(connection.clientConfig).toEqual({ host: 'db.example', port: 5433, user: 'app', database: 'notes', password: 'pw' });
+    expect(connection.libpqEnvironment).toEqual({
+      PGHOST: 'db.example',
+      PGPORT: '5433',
+      PGUSER: 'app',
+      PGDATABASE: 'notes',
+      PGPASSWORD: 'pw',
+    });
+    expect(connection.database).toBe('notes');
+    expect(connection.secrets).toEqual(['pw']);
+  });
+});

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startApiProcess } from '../../test/support/apiProcess.js';
+import { startNotes } from '../../test/support/cliProcess.js';
+import { ADMIN_URL, createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
+import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { databaseConnection } from './databaseConnection.js';
+import { migrate } from './migrate.js';
+
+async function admin(sql: string, url = ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describeWithPostgres('migrations (real PostgreSQL)', () => {
+  it('apply exactly once when three processes start at once on a new database', async () => {
+    const database = await createTestDatabase();
+    try {
+      const connection = databaseConnection({ DATABASE_URL: database.url });
+
+      const applied = await Promise.all([migrate(connection), migrate(connection), migrate(connection)]);
+
+      expect(applied.flat()).toEqual(['1764000000000_notes-schema']);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('let two API instances started at once on a new database both come up', async () => {
+    const database = await createTestDatabase();
+    const dir = await tempFolder();
+    try {
+      const apis = await Promise.all([1, 2].map(() => startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir })));
+      try {
+        const answers = await Promise.all(apis.map(async (api) => (await fetch(`${api.url}/folders`)).status));
+        expect(answers).toEqual([200, 200]);
+      } finally {
+        await Promise.all(apis.map((api) => api.stop()));
+      }
+    } finally {
+      await removeFolder(dir);
+      await database.drop();
+    }
+  });
+
+  describe('as a role that may not use the migrations table another role created', () => {
+    const role = `notes_t_reader_${randomBytes(3).toString('hex')}`;
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
+    let url: string;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      await migrate(databaseConnection({ DATABASE_URL: database.url }));
+      await admin(`create role ${role} login`);
+      const asRole = new URL(database.url);
+      asRole.username = role;
+      url = asRole.toString();
+    });
+    afterAll(async () => {
+      await database.drop();
+      await admin(`drop role if exists ${role}`);
+    });
+
+    it('says whose table it is and what to grant', async () => {
+      await expect(migrate(databaseConnection({ DATABASE_URL: url }))).rejects.toThrow(
+        `the database role "${role}" may not use the migrations table pgmigrations (owned by "postgres"): run npm run migrate as "postgres", or GRANT SELECT, INSERT ON pgmigrations TO "${role}"`,
+      );
+    });
+
+    it('npm run migrate says so in one line and exits 1', async () => {
+      const { code, stdout, stderr } = await startNotes([], { DATABASE_URL: url }, { entry: 'dist/cli/migrate.js' }).exited;
+
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toMatch(new RegExp(`^migrate: the database role "${role}" may not use the migrations table pgmigrations .*\\n$`));
+    });
+  });
+});
