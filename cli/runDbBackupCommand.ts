@@ -1,5 +1,6 @@
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import { checkFolder } from '../functions/backup/folder/checkFolder.js';
+import { DatabaseNames } from '../functions/backup/folder/DatabaseNames.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
@@ -56,7 +57,13 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
       command === 'list'
         ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now`
         : `dry run, nothing changed: ${summarizeRotation(plan)}`;
-    return show(rotationAnswer(plan), [heading, formatRotation(plan)].filter(Boolean).join('\n'));
+    // The real database behind each prefix made from an unusual name (`shop-eu--5c0a1b2d3e` is `shop.eu`).
+    const databases = Object.entries(await new DatabaseNames(config.backupDir).read()).filter(([prefix, name]) => prefix !== name);
+    const legend = databases.map(([prefix, name]) => `${prefix}_… are backups of the database ${JSON.stringify(name)}`);
+    return show(
+      { ...rotationAnswer(plan), databases: Object.fromEntries(databases) },
+      [heading, formatRotation(plan), ...legend].filter(Boolean).join('\n'),
+    );
   }
   const result = await parts.service().rotate(now);
   show(

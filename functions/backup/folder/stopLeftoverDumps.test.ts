@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { stopLeftoverDumps } from './stopLeftoverDumps.js';
 
-describe('stopLeftoverDumps (after taking over a dead holder\'s lock)', () => {
+describe("stopLeftoverDumps (after taking over a dead holder's lock)", () => {
   let dir: string;
   beforeEach(async () => {
     dir = await tempFolder();
