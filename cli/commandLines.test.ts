@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { startNotes } from '../test/support/cliProcess.js';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { closedPort, standInApi } from '../test/support/standInServers.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { PG_VARIABLES } from '../functions/db/hasDatabaseSettings.js';
@@ -65,6 +66,37 @@ describe('the command lines that need PostgreSQL refuse to guess one (libpq woul
       expect(code).toBe(0);
       expect(stdout).toBe(`${dir}: 0 kept, 0 archived, 0 deleted if rotated now\n`);
     } finally {
+      await removeFolder(dir);
+    }
+  });
+});
+
+describe('npm start stopped while it waits on a database server that never answers', () => {
+  it('ends at once on Ctrl-C (SIGINT), saying nothing changed, exit 0', async () => {
+    // A stand-in server that accepts connections and never says a word (a hung host, a firewall).
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const dir = await tempFolder();
+    try {
+      const run = startNotes(
+        [],
+        { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/notes`, BACKUP_DIR: dir, LOG_FILE: '/dev/null', NO_COLOR: '1' },
+        { entry: ENTRIES.start },
+      );
+      await run.waitFor(/^Database: PostgreSQL/m);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+
+      run.child.kill('SIGINT');
+      const { code, stderr, ms } = await run.exited;
+
+      expect(code).toBe(0);
+      expect(stderr).toContain('Stopped (SIGINT) before the app opened: nothing changed, so no backup was taken.');
+      expect(ms).toBeLessThan(8_000); // not the 10 s connect timeout: it stopped when asked
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
       await removeFolder(dir);
     }
   });

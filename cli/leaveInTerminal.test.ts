@@ -192,12 +192,85 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
     await database.drop();
   });
 
+  const npmStartOnServer = () =>
+    openTerminal('npm', ['start'], environment({ DATABASE_URL: database.url, BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }));
+
+  /** Runs `during` while another session holds a lock on the notes table (pg_dump waits for it), then lets go. */
+  async function withTableLocked(during: (release: () => Promise<void>) => Promise<void>): Promise<void> {
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    let released = false;
+    const release = async () => {
+      if (!released) await locker.query('commit');
+      released = true;
+    };
+    try {
+      await locker.query('begin; lock table notes in access exclusive mode');
+      await during(release);
+    } finally {
+      await release().catch(() => undefined);
+      await locker.end();
+    }
+  }
+
+  it('closing the terminal while pg_dump runs does not stop it: the backup completes and the app then ends', async () => {
+    const before = (await folderState(dir())).backups;
+    const terminal = npmStartOnServer();
+    await terminal.waitFor(/notes> /);
+    await withTableLocked(async (release) => {
+      terminal.type('exit\r');
+      await waitUntil(async () => (await folderState(dir())).partials.length === 1);
+
+      terminal.hangUp(); // the kernel's SIGHUP reaches the app's process group; pg_dump runs in its own session
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await release();
+      await terminal.allGone();
+    });
+
+    const after = await folderState(dir());
+    expect(after.backups.filter((name) => !before.includes(name))).toHaveLength(1);
+    expect(after.partials).toEqual([]);
+  });
+
+  it('a Ctrl-C while a backup command runs makes that backup the exit backup: exactly one, exit 0', async () => {
+    const before = (await folderState(dir())).backups;
+    const terminal = npmStartOnServer();
+    await terminal.waitFor(/notes> /);
+    await withTableLocked(async (release) => {
+      terminal.type('backup\r');
+      await waitUntil(async () => (await folderState(dir())).partials.length === 1);
+
+      terminal.type('\x03');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await release();
+      const exited = await terminal.exited;
+      await terminal.allGone();
+
+      expect(exited).toEqual({ exitCode: 0, signal: 0 });
+    });
+
+    const after = await folderState(dir());
+    const created = after.backups.filter((name) => !before.includes(name));
+    expect(created).toHaveLength(1);
+    expect(after.partials).toEqual([]);
+    expect(outcomeLines(terminal)).toEqual([expect.stringMatching(new RegExp(`^Backed up ${created[0]!.replace(/\./g, '\\.')} `))]);
+  });
+
+  it('Ctrl-Z at the prompt says it is not supported instead of freezing the terminal; exit still works', async () => {
+    const terminal = npmStartOnServer();
+    await terminal.waitFor(/notes> /);
+
+    terminal.type('\x1a');
+    await terminal.waitFor(/Ctrl-Z \(suspend\) is not supported here/);
+    terminal.type('exit\r');
+
+    expect(await terminal.exited).toEqual({ exitCode: 0, signal: 0 });
+    await terminal.allGone();
+  });
+
   it('a second Ctrl-C while pg_dump waits on a locked table cancels the backup: pg_dump stopped, no partial file, exit 0', async () => {
-    const terminal = openTerminal(
-      'npm',
-      ['start'],
-      environment({ DATABASE_URL: database.url, BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }),
-    );
+    const before = await folderState(dir());
+    const terminal = npmStartOnServer();
     await terminal.waitFor(/notes> /);
     const locker = new pg.Client({ connectionString: database.url });
     await locker.connect();
@@ -208,7 +281,15 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
       await waitUntil(async () => (await folderState(dir())).partials.length === 1); // pg_dump runs, waiting for the lock
       terminal.type('\x03');
       const exited = await terminal.exited;
-      await terminal.allGone(); // pg_dump, a child of the app, ran in the same session
+      await terminal.allGone();
+      // pg_dump runs in a session of its own: it is gone when its server session is (no orphan waiting on the lock).
+      await waitUntil(async () => {
+        const { rows } = await locker.query(
+          "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'pg_dump'",
+          [database.name],
+        );
+        return rows[0].n === 0;
+      }, 10_000);
 
       expect(exited).toEqual({ exitCode: 0, signal: 0 });
       const outcome = outcomeLines(terminal);
@@ -216,9 +297,9 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
         'warning: no backup was taken: cancelled: pg_dump was stopped (the API is stopping); nothing half-written is left',
       ]);
       expect(terminal.screen()).not.toMatch(CRASH);
-      expect(await folderState(dir())).toEqual({ backups: [], partials: [] });
+      expect(await folderState(dir())).toEqual({ backups: before.backups, partials: [] });
       const failed = (await readFile(join(folder, 'api.log'), 'utf8')).split('\n').filter((line) => line.includes('"backup.failed"'));
-      expect(failed.map((line) => JSON.parse(line).error.name)).toEqual(['BackupCancelledError']);
+      expect(JSON.parse(failed.at(-1)!).error.name).toBe('BackupCancelledError');
     } finally {
       await locker.end();
     }

@@ -35,6 +35,13 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
     ['SIGINT (Ctrl-C)', (run) => run.child.kill('SIGINT')],
     ['SIGTERM', (run) => run.child.kill('SIGTERM')],
     ['SIGHUP (terminal closed)', (run) => run.child.kill('SIGHUP')],
+    [
+      'SIGHUP and SIGINT in one burst (the second is no "second Ctrl-C")',
+      (run) => {
+        run.child.kill('SIGHUP');
+        run.child.kill('SIGINT');
+      },
+    ],
   ];
 
   it.each(leaveBy)('leaving by %s takes exactly one backup and exits 0', async (_how, leave) => {

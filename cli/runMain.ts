@@ -8,6 +8,18 @@ export interface MainOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** A one-line description of anything thrown: an Error's message, else a code or the value itself. */
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null) {
+    const { message, code } = error as { message?: unknown; code?: unknown };
+    if (typeof message === 'string') return message;
+    if (typeof code === 'string') return `failed (${code})`;
+    return JSON.stringify(error);
+  }
+  return String(error);
+}
+
 /**
  * The one way every command line ends: runs `main`, then exits with the status it returned (0 when
  * it returns no number). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
@@ -21,7 +33,7 @@ export async function runMain(program: string, main: () => Promise<unknown>, opt
     const result = await main();
     status = typeof result === 'number' ? result : 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describe(error);
     printError(`${program}: ${message}`);
     const debug = (options.env ?? process.env).DEBUG?.trim();
     if (debug && !['0', 'false', 'no'].includes(debug.toLowerCase()) && error instanceof Error && error.stack) printError(error.stack);

@@ -104,10 +104,38 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
     const second = await npmStart(folder, ['--no-backup']).exited;
 
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/notes: the embedded database in .*pglite is in use by another "npm start"; leave that app first/);
+    expect(second.stderr).toMatch(
+      /notes: the embedded database in .*pglite is in use by another "npm start" \(process \d+\); leave that app first/,
+    );
     first.write('add "still here"\nexit\n');
     const { code, stdout } = await first.exited;
     expect(code).toBe(0);
     expect(stdout).toContain('added note 2');
+  });
+
+  it('keeps the database locked while its app is stopped (Ctrl-Z, SIGSTOP) however long, and frees it the moment that app dies', async () => {
+    const first = npmStart(folder, ['--no-backup']);
+    first.write('folders\n');
+    await first.waitFor(/home {2}\(1 note\)/);
+    process.kill(first.child.pid!, 'SIGSTOP');
+    try {
+      // Longer than any heartbeat-based lock would wait before calling the holder dead.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+
+      const whileStopped = await npmStart(folder, ['--no-backup']).exited;
+
+      expect(whileStopped.code).toBe(1);
+      expect(whileStopped.stderr).toMatch(/is in use by another "npm start" \(process \d+\)/);
+    } finally {
+      process.kill(first.child.pid!, 'SIGKILL');
+    }
+    await first.exited;
+
+    const afterItDied = npmStart(folder, ['--no-backup']);
+    afterItDied.write('notes\nexit\n');
+    const { code, stdout } = await afterItDied.exited;
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('Crème brûlée');
   });
 });

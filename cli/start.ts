@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
@@ -8,6 +8,7 @@ import { fileSink, jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
 import { Output } from './notes/Output.js';
 import { checkTimeout, runNotes } from './notes/runNotes.js';
+import { ConfigError } from '../functions/config/ConfigError.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runMain } from './runMain.js';
@@ -42,23 +43,33 @@ const dataDir = join(root, '.data');
 const terminal = Terminal.ofProcess();
 const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
 
-// Until the app's prompt is up, a signal must not kill the process half-way through creating the
-// embedded database: it is remembered, the start-up finishes, and everything is closed again.
-// While the app runs, it handles the signals; afterwards they are ignored until the API has stopped.
-let phase: 'starting' | 'running' | 'stopping' = 'starting';
-let stoppedEarlyBy: string | undefined;
-for (const signal of STOP_SIGNALS) {
-  process.on(signal, () => {
-    if (phase === 'starting') stoppedEarlyBy ??= signal;
-  });
-}
-
-const shutdown = new AbortController();
 // The API's log would scribble over the app in this terminal: it goes to a file instead.
 // A LOG_FILE of the user's must be in a folder that exists; the default one's folder is created.
 const logFile = process.env.LOG_FILE?.trim() || join(dataDir, 'api.log');
 if (!process.env.LOG_FILE?.trim()) mkdirSync(dataDir, { recursive: true });
 const logger = jsonLogger(fileSink(logFile));
+
+// Until the app's prompt is up, a signal stops the start-up: at once while nothing can be left
+// half-done (connecting to a server, applying migrations: each runs in a transaction), or once the
+// embedded database is open (a signal must not cut its creation short), closing it again. While the
+// app runs, it handles the signals; afterwards they are ignored until the API has stopped.
+let phase: 'starting' | 'running' | 'stopping' = 'starting';
+let openingEmbedded = false;
+let stoppedEarlyBy: string | undefined;
+const stopEarly = (signal: string) => {
+  output.note(`Stopped (${signal}) before the app opened: nothing changed, so no backup was taken.`);
+  logger.info('app.stopped', { status: 0, before: 'the app opened', signal });
+  terminal.exit(0);
+};
+for (const signal of STOP_SIGNALS) {
+  process.on(signal, () => {
+    if (phase !== 'starting') return;
+    if (openingEmbedded) stoppedEarlyBy ??= signal;
+    else stopEarly(signal);
+  });
+}
+
+const shutdown = new AbortController();
 
 await runMain(
   'notes',
@@ -73,6 +84,11 @@ await runMain(
     });
     if (cli.input.length > 0) throw new UsageError(`unexpected argument "${cli.input[0]}" (npm start takes only options)`);
     checkTimeout(cli.flags.backupTimeout);
+    try {
+      appendFileSync(logFile, '');
+    } catch (error) {
+      throw new ConfigError(`LOG_FILE ${logFile} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
     // Every setting is checked before anything starts: a bad one is one line, not a half-started app.
     const config = loadConfig(process.env);
     let embedded: { close(): Promise<void> } | undefined;
@@ -93,6 +109,7 @@ await runMain(
         if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
         const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
         const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
+        openingEmbedded = true;
         const database = await EmbeddedDatabase.start(pgliteDir);
         embedded = database;
         if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);

@@ -23,9 +23,13 @@ export interface GatewayStartOptions {
   shutdown?: AbortSignal;
 }
 
+/** How long closing waits for the requests under way, and then for the database connections. */
+const CLOSE_GRACE_MS = 10_000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 export interface RunningGateway {
   url: string;
-  /** Stops accepting requests and resolves once every request under way has been answered. */
+  /** Stops accepting requests; resolves once every request under way has been answered, or after 10 s. */
   close(): Promise<void>;
 }
 
@@ -86,10 +90,12 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     url,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.allSettled([...underWay]);
-      server.closeIdleConnections();
+      // Requests under way get a while to finish (a cancelled backup answers at once); one stuck on a
+      // locked table must not keep the process from ending.
+      await Promise.race([Promise.allSettled([...underWay]), delay(CLOSE_GRACE_MS)]);
+      server.closeAllConnections();
       await closed;
-      await closeParts();
+      await Promise.race([closeParts(), delay(CLOSE_GRACE_MS)]);
     },
   };
 }

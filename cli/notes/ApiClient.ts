@@ -110,7 +110,16 @@ export class ApiClient {
       const timedOut = !options.signal?.aborted && (error as Error).name === 'TimeoutError';
       throw new ApiUnreachableError(this.explain(error, timeoutMs, options.signal), { cause: error, timedOut });
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The answer stalled or broke off after its headers.
+      throw new ApiUnreachableError(this.explain(error, timeoutMs, options.signal), {
+        cause: error,
+        timedOut: (error as Error).name === 'TimeoutError',
+      });
+    }
     const payload = parseJson(text);
     if (response.status === 204 && text === '') return undefined as T;
     if (payload === undefined) throw new ApiError(response.status, `HTTP_${response.status}`, this.notJson(response));
@@ -119,7 +128,7 @@ export class ApiClient {
       const fromApi = typeof apiError?.code === 'string' && typeof apiError.message === 'string';
       const code = fromApi ? (apiError!.code as string) : `HTTP_${response.status}`;
       const message = fromApi ? (apiError!.message as string) : ((payload as { message?: unknown }).message ?? response.statusText);
-      throw new ApiError(response.status, code, this.explainRefusal(response.status, String(message)), {
+      throw new ApiError(response.status, printable(code, 60), this.explainRefusal(response.status, printable(String(message), 300)), {
         fromApi: fromApi && response.status !== 401,
       });
     }
@@ -160,6 +169,13 @@ export class ApiClient {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     return `cannot reach the API at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message})`;
   }
+}
+
+/** Text from the other side, safe for a terminal: control characters (escapes, newlines) removed, at most `max` characters. */
+function printable(text: string, max: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 function parseJson(text: string): unknown {

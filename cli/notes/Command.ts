@@ -1,5 +1,6 @@
 import type { ApiClient } from './ApiClient.js';
 import type { Output } from './Output.js';
+import type { BackupOutcome } from './takeBackup.js';
 
 /** The flags commands take; the same set in one-shot and interactive use. */
 export interface CommandFlags {
@@ -26,6 +27,8 @@ export interface CommandContext {
   api: ApiClient;
   output: Output;
   backupTimeoutMs: number;
+  /** A `backup` command under way: leaving waits for it instead of taking a second backup. */
+  backupUnderWay?: Promise<BackupOutcome>;
 }
 
 export interface Command {

@@ -15,14 +15,19 @@ export class Output {
     readonly out: Stream,
     readonly err: Stream,
     env: NodeJS.ProcessEnv = process.env,
-    private readonly terminalGone: () => boolean = () => false,
+    private readonly isTerminalGone: () => boolean = () => false,
   ) {
     this.color = Boolean(out.isTTY) && !('NO_COLOR' in env) && (out.hasColors?.() ?? false);
   }
 
   /** True while `err` is a terminal that is still there: progress may be animated on it. */
   get interactive(): boolean {
-    return Boolean(this.err.isTTY) && !this.terminalGone();
+    return Boolean(this.err.isTTY) && !this.isTerminalGone();
+  }
+
+  /** True once the terminal this process started on is gone (hung up). */
+  get terminalGone(): boolean {
+    return this.isTerminalGone();
   }
 
   /** Writes lines to stdout. */
@@ -50,7 +55,7 @@ export class Output {
   }
 
   private write(stream: Stream, text: string): void {
-    if (stream.isTTY && this.terminalGone()) return;
+    if (stream.isTTY && this.isTerminalGone()) return;
     stream.write(text);
   }
 }

@@ -31,37 +31,64 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   const rl = createInterface({ input: options.input, output: output.out, terminal: tty, prompt: 'notes> ', historySize: 200 });
   const abortWait = new AbortController();
   let commands: Promise<void> = Promise.resolve();
-  let leaving = false;
+  /** running → finishing (the commands typed before Ctrl-D) → backing up → done. */
+  let phase: 'running' | 'finishing' | 'backing up' | 'done' = 'running';
+  /** When the last Ctrl-C or signal came: one key press can arrive twice (the terminal's SIGINT, and npm's copy of it). */
+  let lastLeaveAt = Number.NEGATIVE_INFINITY;
   /** Set by exit, quit and signals: the commands still queued are dropped. End of input lets them finish. */
   let stopped = false;
+  let skipCommands!: () => void;
+  const commandsSkipped = new Promise<void>((resolve) => (skipCommands = resolve));
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
 
   const prompt = () => {
-    if (tty && !leaving && output.interactive) rl.prompt();
+    if (tty && phase === 'running' && output.interactive) rl.prompt();
   };
 
+  /**
+   * Leaving, however it was asked for. Later requests while leaving: a signal or Ctrl-C stops waiting
+   * for the commands still running (the backup follows at once); a Ctrl-C while the backup runs stops
+   * waiting for it — unless it comes within half a second of the last one, when it is the same key
+   * press delivered twice (npm forwards the terminal's SIGINT), or part of one burst of signals.
+   */
   const leave = (how: string, afterCommands: boolean) => {
-    if (!afterCommands) stopped = true;
-    if (leaving) {
-      if (how === 'SIGINT' || how === 'Ctrl-C') abortWait.abort();
+    const now = performance.now();
+    const bySignal = how === 'Ctrl-C' || (EXIT_SIGNALS as readonly string[]).includes(how);
+    const sameKeyPress = now - lastLeaveAt < 500;
+    if (bySignal) lastLeaveAt = now;
+    // A terminal that is gone will deliver nothing more worth waiting for.
+    if (!afterCommands || context.output.terminalGone) stopped = true;
+    if (phase === 'finishing' && how !== 'end of input') {
+      stopped = true;
+      skipCommands();
       return;
     }
-    leaving = true;
+    if (phase === 'backing up' && (how === 'SIGINT' || how === 'Ctrl-C') && !sameKeyPress) abortWait.abort();
+    if (phase !== 'running') return;
+    phase = 'finishing';
     void (async () => {
       rl.close();
-      if (afterCommands) await commands;
+      if (!stopped) await Promise.race([commands, commandsSkipped]);
+      phase = 'backing up';
       if (options.backupOnExit) {
-        const outcome = await takeBackup(context.api, output, {
-          timeoutMs: context.backupTimeoutMs,
-          stop: abortWait.signal,
-          cancel: options.cancelBackup,
-        });
-        if (outcome.written) output.print(outcome.line);
-        if (outcome.warning) output.warn(outcome.warning);
+        // A `backup` command already under way is this session's backup: it covers every change made.
+        const underWay = context.backupUnderWay ? await context.backupUnderWay : undefined;
+        // Its command prints its own line; the commands queued after it were dropped.
+        if (underWay) await commands;
+        if (!underWay?.written) {
+          const outcome = await takeBackup(context.api, output, {
+            timeoutMs: context.backupTimeoutMs,
+            stop: abortWait.signal,
+            cancel: options.cancelBackup,
+          });
+          if (outcome.written) output.print(outcome.line);
+          if (outcome.warning) output.warn(outcome.warning);
+        }
       } else {
         output.note('Leaving without a backup (--no-backup).');
       }
+      phase = 'done';
       for (const signal of EXIT_SIGNALS) signals.removeListener(signal, onSignal[signal]);
       finished();
     })();
@@ -76,6 +103,8 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   // A terminal that goes away fails the reads (EIO) and readline's attempt to restore the terminal
   // mode; end of input follows, which leaves. Those errors must not crash the way out.
   rl.on('error', () => undefined);
+  // Ctrl-Z would stop the app but not the npm that runs it, and the shell would wait on both: say so instead.
+  rl.on('SIGTSTP', () => output.error('Ctrl-Z (suspend) is not supported here; leave with exit (your notes are backed up then)'));
   rl.on('SIGINT', () => {
     if (tty) output.note('');
     leave('Ctrl-C', false);

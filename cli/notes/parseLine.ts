@@ -15,7 +15,7 @@ export function parseLine(line: string): { words: string[]; flags: CommandFlags 
   try {
     argv = split(line);
   } catch {
-    throw new UsageError('unbalanced quotes: close every " and \' (write \\" for a quote inside double quotes)');
+    throw new UsageError('unbalanced quotes or a trailing backslash: close every " and \' (write \\" for a quote inside double quotes)');
   }
   try {
     const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

@@ -38,7 +38,18 @@ export async function migrate(connection: DatabaseConnection, logger: Logger = s
   // An idle connection dropped by the server must not crash the process.
   client.on('error', (error) => logger.warn('migrations.connection_lost', { error }));
   try {
-    await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+    // Another process applying migrations holds the lock for seconds; one that holds it for a minute is stuck.
+    await client.query("set lock_timeout = '60s'");
+    try {
+      await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55P03') throw error;
+      throw new AppError(503, 'MIGRATIONS_BUSY', 'another process has held the migrations lock for over 60 s; is a migration stuck?', {
+        expose: true,
+        cause: error,
+      });
+    }
+    await client.query('reset lock_timeout');
     await checkMigrationsTable(client);
     const applied = await runner({
       dbClient: client,

@@ -26,6 +26,7 @@ export class PgDumpSource implements DumpSource {
   private readonly runner: ProcessRunner;
   private readonly env: NodeJS.ProcessEnv;
   private pgDumpMajor?: number;
+  private serverMajor?: number;
 
   constructor(options: PgDumpSourceOptions) {
     this.connection = options.connection;
@@ -45,6 +46,7 @@ export class PgDumpSource implements DumpSource {
         `pg_dump ${pgDumpMajor} cannot dump a PostgreSQL ${server.major} server: install pg_dump ${server.major} or newer and point PG_DUMP_PATH at it`,
       );
     }
+    this.serverMajor = server.major;
     return { database: server.database, serverTime: server.serverTime };
   }
 
@@ -57,6 +59,9 @@ export class PgDumpSource implements DumpSource {
    */
   async dumpTo(fd: number, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<void> {
     const env = pgDumpEnvironment(this.env, this.connection);
+    // PostgreSQL 14+ notices within 2 s that pg_dump is gone (cancelled, killed) even while its session
+    // waits on a lock, instead of holding that lock request until the table is free.
+    if ((this.serverMajor ?? 0) >= 14) env.PGOPTIONS = `${env.PGOPTIONS ?? ''} -c client_connection_check_interval=2000`.trim();
     const args = [
       '--format=plain',
       '--no-password',

@@ -11,7 +11,9 @@ export interface RunOptions {
   signal?: AbortSignal;
   killGraceMs?: number;
   /**
-   * The child gets SIGTERM when this process dies, however it dies (Linux: started through
+   * The child lives and dies with this process alone: it runs in a session of its own (so a closed
+   * terminal's SIGHUP or a Ctrl-C's SIGINT meant for the app never reaches it: the app decides), and
+   * it gets SIGTERM when this process dies, however it dies (Linux: started through
    * `setpriv --pdeathsig`, which then execs the command, so the pid stays the command's).
    */
   dieWithParent?: boolean;
@@ -42,6 +44,7 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
   new Promise((resolve, reject) => {
     const [file, argv] = options.dieWithParent && SETPRIV ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
     const child = spawn(file, argv, {
+      detached: options.dieWithParent ?? false,
       env: options.env ?? process.env,
       stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'],
     });

@@ -2,12 +2,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { LockHeldError, lockForThisProcess } from './lockForThisProcess.js';
 
 /**
  * PostgreSQL without a server, for a first run: PGlite (WASM Postgres) persisted in a folder, served
  * over the PostgreSQL wire protocol on a loopback port so that `pg`, the migrations and the handlers
- * use it unchanged. Only one process may open the folder at a time.
+ * use it unchanged. Only one live process may open the folder at a time (`<dataDir>.pid`).
  */
 export class EmbeddedDatabase {
   private constructor(
@@ -23,16 +23,12 @@ export class EmbeddedDatabase {
     await mkdir(dirname(dataDir), { recursive: true });
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(dataDir, {
-        lockfilePath: `${dataDir}.lock`,
-        realpath: false,
-        retries: 0,
-        stale: 10_000,
-        onCompromised: () => undefined,
-      });
+      release = await lockForThisProcess(`${dataDir}.pid`);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new Error(`the embedded database in ${dataDir} is in use by another "npm start"; leave that app first`);
+      if (error instanceof LockHeldError) {
+        throw new Error(
+          `the embedded database in ${dataDir} is in use by another "npm start" (process ${error.holder}); leave that app first`,
+        );
       }
       throw error;
     }
@@ -52,6 +48,8 @@ export class EmbeddedDatabase {
   async close(): Promise<void> {
     try {
       await this.server.stop();
+      // Let the socket server's own close handlers run before the database goes: they still use it.
+      await new Promise((resolve) => setTimeout(resolve, 20));
       await this.db.close();
     } finally {
       await this.release();

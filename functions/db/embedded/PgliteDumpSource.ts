@@ -35,8 +35,13 @@ export class PgliteDumpSource implements DumpSource {
     } catch (error) {
       throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
     }
-    for (let offset = 0; offset < dump.length; ) {
-      offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
+    try {
+      for (let offset = 0; offset < dump.length; ) {
+        offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
+      }
+    } catch (error) {
+      // A full disk (ENOSPC) or a failing one: the backup failed, in the words of the error.
+      throw new DumpFailedError(`writing the dump failed: ${(error as Error).message}`, { cause: error });
     }
   }
 }
