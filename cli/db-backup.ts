@@ -12,6 +12,9 @@ const HELP = `
     create   Write a new backup now (no rotation)
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
     list     Show each backup with the rules that keep it, or what rotation would do to it
+    restore <file> --into <postgres-url> [--clean]
+             Restore one backup (a path, or a name in the folder or its archive) into a database:
+             created when missing; a non-empty one is refused unless --clean empties it first
 
   Options
     --dir <folder>   Backup folder (default: $BACKUP_DIR, else api/backups)
@@ -20,7 +23,8 @@ const HELP = `
     --dry-run        With rotate: print the plan and change nothing
     --json           Print JSON instead of text
 
-  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder.
+  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
+  connects only to --into (and never restores over the database of DATABASE_URL without --clean).
   Exit status: 0 done, 1 failed, 2 usage error.
 `;
 
@@ -33,11 +37,14 @@ await runMain('db-backup', async () => {
       tz: { type: 'string' },
       dryRun: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      into: { type: 'string' },
+      clean: { type: 'boolean', default: false },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {
     env: process.env,
     print: (text) => process.stdout.write(`${text}\n`),
+    progress: process.stderr.isTTY ? (text) => process.stderr.write(`\r\u001b[2K${text}`) : undefined,
     // Its own line says what was done; the JSON log adds warnings (or everything, with LOG_FILE).
     logger: process.env.LOG_FILE?.trim() ? jsonLogger() : problemsOnly(jsonLogger()),
   });

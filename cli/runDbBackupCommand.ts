@@ -4,9 +4,10 @@ import { DatabaseNames } from '../functions/backup/folder/DatabaseNames.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
-import { requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
+import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
+import { runRestoreCommand } from './runRestoreCommand.js';
 import { UsageError } from './UsageError.js';
 
 export interface DbBackupFlags {
@@ -15,15 +16,19 @@ export interface DbBackupFlags {
   tz?: string;
   dryRun: boolean;
   json: boolean;
+  into?: string;
+  clean: boolean;
 }
 
 export interface CommandIo {
   env: NodeJS.ProcessEnv;
   print: (text: string) => void;
+  /** Progress on a terminal, rewritten in place (restore). */
+  progress?: (text: string) => void;
   logger?: Logger;
 }
 
-const COMMANDS = ['create', 'rotate', 'list'] as const;
+const COMMANDS = ['create', 'rotate', 'list', 'restore'] as const;
 
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
@@ -34,13 +39,22 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (!command || !COMMANDS.includes(command as (typeof COMMANDS)[number])) {
     throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : 'name a command: create, rotate or list');
   }
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command === 'restore' && extra.length !== 1) throw new UsageError('restore takes one backup: restore <file> --into <postgres-url>');
+  if (command !== 'restore' && extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
+  if (command === 'restore')
+    return runRestoreCommand(
+      extra[0]!,
+      { into: flags.into, clean: flags.clean, json: flags.json, protect: hasDatabaseSettings(io.env) },
+      config,
+      io,
+    );
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 

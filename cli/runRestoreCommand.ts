@@ -1,0 +1,62 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
+import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
+import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
+import type { BackupConfig } from '../functions/config/loadConfig.js';
+import { UsageError } from './UsageError.js';
+
+export interface RestoreIo {
+  print: (text: string) => void;
+  /** Progress, on a terminal only: rewritten in place. */
+  progress?: (text: string) => void;
+}
+
+/**
+ * `db-backup restore <file> --into <postgres-url> [--clean]`: restores one backup (a path, or a backup's
+ * name in the backup folder or its archive) and prints a one-line summary.
+ */
+export async function runRestoreCommand(
+  file: string,
+  flags: {
+    into?: string;
+    clean: boolean;
+    json: boolean /** A database is configured: the service's own, never restored over without --clean. */;
+    protect: boolean;
+  },
+  config: BackupConfig,
+  io: RestoreIo,
+): Promise<void> {
+  if (!flags.into)
+    throw new UsageError('restore needs --into <postgres-url>, e.g. --into postgresql://postgres@127.0.0.1:5432/notes_restored');
+  if (!/^postgres(ql)?:\/\//.test(flags.into))
+    throw new UsageError(`--into must be a postgresql:// URL (got "${flags.into.slice(0, 40)}")`);
+  const path = resolveBackupFile(file, config.backupDir);
+  const summary = await restoreBackup({
+    file: path,
+    into: flags.into,
+    clean: flags.clean,
+    protectedConnection: flags.protect ? config.connection : undefined,
+    onProgress: io.progress ? (share) => io.progress!(`restoring ${path}: ${Math.round(share * 100)}%`) : undefined,
+  });
+  io.progress?.('');
+  const notes = [
+    ...(summary.createdRoles.length > 0
+      ? [`created the roles ${summary.createdRoles.join(', ')} (NOLOGIN: grant LOGIN and a password to use them)`]
+      : []),
+    ...(summary.skippedSettings.length > 0 ? [`left out the settings ${summary.skippedSettings.join(', ')} (unknown to this server)`] : []),
+  ];
+  const line =
+    `restored ${path} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +
+    `${summary.largeObjects} large objects in ${(summary.durationMs / 1000).toFixed(1)} s`;
+  io.print(flags.json ? JSON.stringify({ file: path, ...summary }, null, 2) : [line, ...notes].join('; '));
+}
+
+/** A path to a backup file, or a backup's name looked up in the folder, then in its archive. */
+function resolveBackupFile(file: string, backupDir: string): string {
+  if (existsSync(file)) return file;
+  if (!file.includes('/') && parseBackupFileName(file)) {
+    for (const candidate of [join(backupDir, file), join(backupDir, ARCHIVE_FOLDER, file)]) if (existsSync(candidate)) return candidate;
+  }
+  throw new UsageError(`no backup ${file} (give a path, or a backup's name in ${backupDir} or its archive)`);
+}
