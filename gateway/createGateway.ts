@@ -25,21 +25,29 @@ export interface GatewayOptions {
 export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBytes = 64 * 1024 }: GatewayOptions): Server {
   return createServer((request, response) => {
     const started = performance.now();
-    response.on('finish', () =>
+    // One line per request, when its work is done: also for a client that left before the answer
+    // (its backup still ran), which a 'finish' event would never report.
+    let clientLeft = false;
+    response.on('close', () => {
+      if (!response.writableFinished) clientLeft = true;
+    });
+    const logRequest = () =>
       logger.info('request', {
         method: request.method,
         path: request.url,
         status: response.statusCode,
         durationMs: Math.round(performance.now() - started),
-      }),
-    );
-    handle(request, response).catch((error: unknown) => {
-      const known =
-        error instanceof AppError
-          ? error
-          : new BadGatewayError('BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result', { cause: error });
-      send(response, toErrorResult(known, logger));
-    });
+        ...(clientLeft ? { clientLeft } : {}),
+      });
+    handle(request, response)
+      .catch((error: unknown) => {
+        const known =
+          error instanceof AppError
+            ? error
+            : new BadGatewayError('BAD_GATEWAY', 'the function failed or answered something that is not an HTTP result', { cause: error });
+        send(response, toErrorResult(known, logger));
+      })
+      .finally(logRequest);
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

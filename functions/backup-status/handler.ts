@@ -1,6 +1,7 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { BackupRotator } from '../backup/retention/BackupRotator.js';
+import { checkFolder } from '../backup/folder/checkFolder.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { backupListing } from '../backup/BackupAnswer.js';
 import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
@@ -32,6 +33,8 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
       path: '/db-backups',
       handler: async (event: HttpEvent) => {
         const all = readAll(event.queryStringParameters?.all ?? undefined);
+        // A missing or unusable folder says so (503), rather than listing nothing.
+        await checkFolder(rotator().dir);
         const plan = await rotator().plan();
         const name = all ? null : await database();
         const listed = name === null ? plan : onlyDatabase(plan, name);
@@ -42,7 +45,7 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
       method: 'GET',
       path: '/health',
       handler: async () => {
-        const health = await checkHealth(rotator().dir);
+        const health = await checkHealth(rotator().dir, await database());
         return jsonResponse(health.healthy ? 200 : 503, health);
       },
     },

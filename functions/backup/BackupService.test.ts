@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
@@ -8,6 +9,7 @@ import type { AppError } from '../errors/AppError.js';
 import { jsonLogger, silentLogger } from '../log/Logger.js';
 import type { BackupService } from './BackupService.js';
 import { createBackupService } from './createBackupService.js';
+import { statusFile } from './folder/BackupStatus.js';
 import { checkHealth } from './folder/checkHealth.js';
 import { DatabaseNames } from './folder/DatabaseNames.js';
 import { backupPrefix, formatBackupFileName, parseBackupFileName } from './retention/backupFileName.js';
@@ -65,8 +67,13 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
         code: 'CLOCK_SKEW',
         message: expect.stringMatching(/^this API's clock .* nothing was archived or deleted$/),
       });
+      // Named by the later clock: named by a clock running behind, the backup would look old once the
+      // clock is right again, and be due for deletion at once.
+      expect(parseBackupFileName(result.backup.file)!.takenAt.getTime()).toBeGreaterThanOrEqual(
+        Date.now() + Math.max(0, offsetMs) - 60_000,
+      );
       expect(await namesIn(dir)).toEqual([...existing, result.backup.file].sort());
-      const health = await checkHealth(dir);
+      const health = await checkHealth(dir, database.name);
       expect(health).toMatchObject({
         healthy: true,
         degraded: true,
@@ -117,22 +124,36 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
     expect(parseBackupFileName(result.backup.file)).toBeDefined();
     expect((await namesIn(dir)).filter((name) => name !== 'archive')).toEqual([...existing, result.backup.file].sort());
     expect(await namesIn(outside)).toEqual(['victim.json']);
-    expect((await checkHealth(dir)).warnings).toEqual([expect.stringMatching(/^the last rotation was not done: .* is not a folder/)]);
+    expect((await checkHealth(dir, database.name)).warnings).toEqual([
+      expect.stringMatching(/^the last rotation was not done: .* is not a folder/),
+    ]);
   });
 
   it('never follows symlinks planted on its bookkeeping files; it replaces them and reports them', async () => {
     const victim = join(outside, 'victim.json');
-    await symlink(victim, join(dir, '.db-backup-status.json'));
+    await symlink(victim, join(dir, statusFile(database.name)));
     await symlink(victim, join(dir, '.db-backup-databases.json'));
 
-    expect((await checkHealth(dir)).problems).toEqual([
-      expect.stringMatching(/\.db-backup-status\.json is a symlink, not the service's own file/),
+    expect((await checkHealth(dir, database.name)).problems).toEqual([
+      expect.stringMatching(/\.db-backup-status-.*\.json is a symlink, not the service's own file/),
     ]);
     const result = await serviceFor(database.url, dir).rotateThenBackUp();
 
     expect(parseBackupFileName(result.backup.file)).toBeDefined();
     expect(await readFile(victim, 'utf8')).toBe('{"untouched":true}\n');
-    expect(await checkHealth(dir)).toMatchObject({ healthy: true, lastAttempt: { ok: true, file: result.backup.file } });
+    expect(await checkHealth(dir, database.name)).toMatchObject({ healthy: true, lastAttempt: { ok: true, file: result.backup.file } });
+  });
+
+  it('never hangs on a FIFO planted on its bookkeeping files; it replaces them and reports them', async () => {
+    execFileSync('mkfifo', [join(dir, statusFile(database.name)), join(dir, '.db-backup-databases.json')]);
+
+    expect((await checkHealth(dir, database.name)).problems).toEqual([
+      expect.stringMatching(/\.db-backup-status-.*\.json is not a regular file/),
+    ]);
+    const result = await serviceFor(database.url, dir).rotateThenBackUp();
+
+    expect(parseBackupFileName(result.backup.file)).toBeDefined();
+    expect(await checkHealth(dir, database.name)).toMatchObject({ healthy: true, lastAttempt: { ok: true, file: result.backup.file } });
   });
 
   it('refuses a lock path that is not its own lock folder (a planted symlink or file), touching nothing', async () => {
@@ -158,8 +179,8 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
     expect(error.code).toBe('DATABASE_UNAVAILABLE');
     const shown = [
       error.message,
-      await readFile(join(dir, '.db-backup-status.json'), 'utf8'),
-      JSON.stringify(await checkHealth(dir)),
+      await readFile(join(dir, statusFile('notes')), 'utf8'),
+      JSON.stringify(await checkHealth(dir, database.name)),
       ...lines,
     ].join('\n');
     expect(shown).toContain('***');
@@ -173,7 +194,7 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
     await expect(serviceFor(database.url, missing).rotateThenBackUp()).rejects.toMatchObject({
       status: 503,
       code: 'BACKUP_DIR_MISSING',
-      message: `the backup folder ${missing} does not exist; is the volume mounted? (BACKUP_DIR)`,
+      message: `the backup folder ${missing} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`,
     });
     expect(await namesIn(dir)).toEqual([]);
   });

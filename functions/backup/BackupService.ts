@@ -25,6 +25,8 @@ export interface RotateThenBackUpResult {
 export interface BackupServiceParts {
   creator: BackupCreator;
   rotator: BackupRotator;
+  /** The database, for its status file (known from the settings, also when the database is down). */
+  database?: string;
   logger?: Logger;
   clock?: () => Date;
 }
@@ -36,11 +38,13 @@ export interface BackupServiceParts {
 export class BackupService {
   readonly creator: BackupCreator;
   readonly rotator: BackupRotator;
+  private readonly database?: string;
   private readonly logger: Logger;
   private readonly clock: () => Date;
 
   constructor(parts: BackupServiceParts) {
     this.creator = parts.creator;
+    this.database = parts.database;
     this.rotator = parts.rotator;
     this.logger = parts.logger ?? silentLogger;
     this.clock = parts.clock ?? (() => new Date());
@@ -57,16 +61,18 @@ export class BackupService {
    */
   async rotateThenBackUp(options: { signal?: AbortSignal } = {}): Promise<RotateThenBackUpResult> {
     const { signal } = options;
-    const status = new BackupStatus(this.creator.dir);
+    const status = new BackupStatus(this.creator.dir, this.database ?? (await this.creator.databaseName().catch(() => 'unknown')));
     try {
       throwIfCancelled(signal);
       const result = await this.locked(async () => {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal);
-        const { rotation, rotationProblem } = await this.rotateIfSafe(checked);
+        const { rotation, rotationProblem, behindMs } = await this.rotateIfSafe(checked);
         throwIfCancelled(signal);
-        const backup = await this.creator.create(checked, { signal });
+        // A backup is named by the later of the two clocks: named by a clock running behind, it would
+        // look old once the clock is right again, and the rules would archive or delete it at once.
+        const backup = await this.creator.create(checked, { signal, nameOffsetMs: behindMs });
         await new DatabaseNames(this.creator.dir)
           .record(checked.database)
           .catch((error: unknown) => this.logger.warn('names.not_recorded', { error }));
@@ -81,13 +87,17 @@ export class BackupService {
       });
       return result;
     } catch (error) {
+      // Another run holding the folder is no attempt; this API stopping (a deploy) is logged, but is no
+      // failure of the backups that /health should report.
       if (!(error instanceof BackupInProgressError)) {
         const known = error instanceof AppError && error.expose;
-        await this.record(status, {
-          at: this.clock().toISOString(),
-          ok: false,
-          error: { code: known ? error.code : 'INTERNAL_ERROR', message: known ? error.message : 'unexpected error; see the log' },
-        });
+        if (!(error instanceof BackupCancelledError)) {
+          await this.record(status, {
+            at: this.clock().toISOString(),
+            ok: false,
+            error: { code: known ? error.code : 'INTERNAL_ERROR', message: known ? error.message : 'unexpected error; see the log' },
+          });
+        }
         this.logger.error('backup.failed', { error, detail: error instanceof AppError ? error.detail : undefined });
       }
       throw error;
@@ -102,7 +112,7 @@ export class BackupService {
   private async rotateIfSafe(checked: {
     database: string;
     serverTime?: Date;
-  }): Promise<{ rotation: RotationResult; rotationProblem?: Problem }> {
+  }): Promise<{ rotation: RotationResult; rotationProblem?: Problem; behindMs: number }> {
     const now = this.clock();
     const tolerance = this.rotator.policy.clockToleranceMs;
     const skew = checked.serverTime ? checked.serverTime.getTime() - now.getTime() : 0;
@@ -126,7 +136,7 @@ export class BackupService {
           futureDated: rotation.futureDated,
           stalePartials: rotation.stalePartials,
         });
-        return { rotation };
+        return { rotation, behindMs: 0 };
       } catch (error) {
         rotationProblem =
           error instanceof AppError && error.expose
@@ -135,7 +145,7 @@ export class BackupService {
       }
     }
     this.logger.warn('rotation.not_done', { ...rotationProblem });
-    return { rotation: emptyPlan(now, this.rotator.policy), rotationProblem };
+    return { rotation: emptyPlan(now, this.rotator.policy), rotationProblem, behindMs: Math.max(0, skew) };
   }
 
   private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {

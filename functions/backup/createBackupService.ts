@@ -35,6 +35,7 @@ export function createBackupService(
       logger,
     }),
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, clock, logger }),
+    database: (dumpSource as DumpSource).name ?? config.connection.database,
     clock,
     logger,
   });

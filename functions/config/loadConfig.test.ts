@@ -67,7 +67,10 @@ describe('loadConfig', () => {
     [{ BACKUP_ARCHIVE_MONTHS: '0' }, 'BACKUP_ARCHIVE_MONTHS must be a whole number from 1 to 1200 (got "0")'],
     [{ BACKUP_TZ: 'Berlin' }, 'BACKUP_TZ must be an IANA time zone such as UTC or Europe/Berlin (got "Berlin")'],
     [{ BACKUP_KEEP_LST: '3' }, /^unknown setting BACKUP_KEEP_LST; known ones: BACKUP_DIR, /],
-    [{ DATABASE_URL: 'not a url with secret' }, 'DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database)'],
+    [
+      { DATABASE_URL: 'not a url with secret' },
+      'DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database; percent-encode special characters',
+    ],
     [{ DATABASE_URL: 'mysql://u:p@h/d' }, 'DATABASE_URL must start with postgresql:// (got mysql://)'],
   ])('refuses %j with a message naming the setting', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

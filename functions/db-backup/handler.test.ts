@@ -101,7 +101,11 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     expect(responses.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     const conflict = responses.find((r) => r.statusCode === 409)!;
     expect(conflict.json).toEqual({
-      error: { code: 'BACKUP_IN_PROGRESS', message: 'a backup or rotation is already running for this backup folder' },
+      error: {
+        code: 'BACKUP_IN_PROGRESS',
+        message:
+          'a backup or rotation is already running for this backup folder (a lock whose holder died is taken over 20 s after its last refresh)',
+      },
     });
     expect(await namesIn(dir)).toHaveLength(1);
   });
@@ -137,13 +141,14 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     const health = async () => {
       const handler = createBackupStatusHandler({
         rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }),
-        database: async () => 'notes',
+        database: async () => database.name,
         logger: silentLogger,
       });
       const result = (await handler(restEvent('GET', '/health') as never, lambdaContext())) as APIGatewayProxyResult;
       return { status: result.statusCode, body: JSON.parse(result.body) };
     };
-    await call(handlerWith({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/notes' }), restEvent('POST', '/db-backup'));
+    // The same database, its server unreachable for a moment.
+    await call(handlerWith({ DATABASE_URL: `postgres://postgres@127.0.0.1:1/${database.name}` }), restEvent('POST', '/db-backup'));
 
     const failing = await health();
 
@@ -170,7 +175,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body).problems).toEqual([
-      `the backup folder ${join(dir, 'missing', 'folder')} does not exist; is the volume mounted? (BACKUP_DIR)`,
+      `the backup folder ${join(dir, 'missing', 'folder')} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`,
     ]);
   });
 

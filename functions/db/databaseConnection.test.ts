@@ -43,6 +43,22 @@ describe('databaseConnection', () => {
     expect(text).toBe('could not connect with postgresql://app:***@db:5433/notes (password "***" refused)');
   });
 
+  it('keeps a raw password holding spaces and quotes out of the description and of any error text', () => {
+    const url = `postgresql://app:pa ss"wo'rd tail@db:5433/notes`;
+    const connection = databaseConnection({ DATABASE_URL: url });
+
+    expect(connection.password).toBe(`pa ss"wo'rd tail`);
+    expect(connection.description).toBe('postgresql://app:***@db:5433/notes');
+    const text = redactSecrets(`failed for ${url}; password pa ss"wo'rd tail refused`, connection);
+    expect(text).toBe('failed for postgresql://app:***@db:5433/notes; password *** refused');
+  });
+
+  it.each(['dbname', 'user', 'port', 'service', 'hostaddr'])('refuses ?%s=, which pg and pg_dump would read differently', (name) => {
+    expect(() => databaseConnection({ DATABASE_URL: `postgresql://app@db/notes?${name}=other` })).toThrow(
+      new RegExp(`give \\?${name}= in the URL itself`),
+    );
+  });
+
   it("reads the PG* variables of the environment it is given, not the process's", () => {
     const connection = databaseConnection({ PGHOST: 'db.example', PGPORT: '5433', PGUSER: 'app', PGDATABASE: 'notes', PGPASSWORD: 'pw' });
 

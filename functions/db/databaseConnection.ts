@@ -24,6 +24,13 @@ export interface DatabaseConnection {
 const SECRET_PARAMETERS = ['password', 'sslpassword'];
 
 /**
+ * Query parameters that name what the URL's own parts name, or that libpq reads and pg ignores:
+ * pg takes `/database` and `user@`, pg_dump (libpq) lets `?dbname=` or a `?service=` entry override
+ * them. Refused, so the service's checks and its pg_dump can never talk to two different databases.
+ */
+const PARAMETERS_IN_THE_URL_ITSELF = ['dbname', 'user', 'port', 'hostaddr', 'service', 'servicefile'];
+
+/**
  * Reads the connection from `DATABASE_URL` (parsed with pg's own parser, pg-connection-string), else
  * from the standard `PG*` variables (which `pg` and pg_dump both read themselves). Throws a clear
  * error on a malformed URL, without echoing it.
@@ -55,11 +62,20 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
   try {
     parsed = new URL(url);
     parse(url);
+    decodeURIComponent(parsed.password);
   } catch {
-    throw new Error('DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database)');
+    throw new Error(
+      'DATABASE_URL is not a valid URL (expected postgresql://user:password@host:5432/database; percent-encode special characters of the password: % as %25, @ as %40, # as %23)',
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new Error(`DATABASE_URL must start with postgresql:// (got ${parsed.protocol}//)`);
+  }
+  const conflicting = PARAMETERS_IN_THE_URL_ITSELF.filter((name) => parsed.searchParams.has(name));
+  if (conflicting.length > 0) {
+    throw new Error(
+      `DATABASE_URL: give ${conflicting.map((name) => `?${name}=`).join(', ')} in the URL itself (postgresql://user@host:port/database): pg and pg_dump read such parameters differently, so a backup could come from another database`,
+    );
   }
   const options = parse(url);
   const secrets = [
@@ -75,10 +91,18 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
     dumpArgs: [`--dbname=${withoutSecrets.toString()}`],
     password: options.password || undefined,
     secrets,
-    description: redactUrl(url),
+    description: describe(parsed),
     database: options.database || env.PGDATABASE || options.user || user,
     libpqEnvironment,
   };
+}
+
+/** A parsed URL with its secrets as `***`, built from the parsed parts (a raw password may hold spaces or quotes). */
+function describe(parsed: URL): string {
+  const shown = new URL(parsed.toString());
+  if (shown.password) shown.password = '***';
+  for (const name of SECRET_PARAMETERS) if (shown.searchParams.has(name)) shown.searchParams.set(name, '***');
+  return shown.toString();
 }
 
 /**

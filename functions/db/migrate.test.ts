@@ -49,6 +49,48 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     }
   });
 
+  it('give up with a clear 503 when another session holds a lock on a table they need, ending their session', async () => {
+    const database = await createTestDatabase();
+    const holder = new pg.Client({ connectionString: database.url });
+    try {
+      const connection = databaseConnection({ DATABASE_URL: database.url });
+      await migrate(connection);
+      await holder.connect();
+      await holder.query('begin; lock table pgmigrations in access exclusive mode');
+
+      await expect(migrate(connection, undefined, { lockTimeoutMs: 300 })).rejects.toMatchObject({
+        code: 'MIGRATIONS_BUSY',
+        status: 503,
+        message: 'a migration waited over 0 s for a table lock another session holds (see pg_locks)',
+      });
+      const { rows } = await holder.query<{ others: number }>(
+        'select count(*)::int as others from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      expect(rows[0]!.others).toBe(0);
+    } finally {
+      await holder.end();
+      await database.drop();
+    }
+  });
+
+  it('tell a role that may not create tables on a new database what to do, in one line', async () => {
+    const role = `notes_t_plain_${randomBytes(3).toString('hex')}`;
+    const database = await createTestDatabase();
+    try {
+      await admin(`create role ${role} login`);
+      const asRole = new URL(database.url);
+      asRole.username = role;
+
+      await expect(migrate(databaseConnection({ DATABASE_URL: asRole.toString() }))).rejects.toMatchObject({
+        code: 'MIGRATIONS_NOT_ACCESSIBLE',
+        message: `the database role "${role}" may not create the tables of a new database (no CREATE on schema public): run npm run migrate once as the database's owner, or GRANT CREATE ON SCHEMA public TO "${role}"`,
+      });
+    } finally {
+      await database.drop();
+      await admin(`drop role if exists ${role}`);
+    }
+  });
+
   describe('as a role that may not use the migrations table another role created', () => {
     const role = `notes_t_reader_${randomBytes(3).toString('hex')}`;
     let database: Awaited<ReturnType<typeof createTestDatabase>>;

@@ -24,7 +24,11 @@ export class MigrationsNotAccessibleError extends AppError {
  * connection, so the migrations table is created and each migration applied exactly once. A role
  * that may not use the migrations table gets a message saying whose table it is and what to grant.
  */
-export async function migrate(connection: DatabaseConnection, logger: Logger = silentLogger): Promise<string[]> {
+export async function migrate(
+  connection: DatabaseConnection,
+  logger: Logger = silentLogger,
+  { lockTimeoutMs = 60_000 }: { lockTimeoutMs?: number } = {},
+): Promise<string[]> {
   const client = new pg.Client({ ...connection.clientConfig, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
@@ -38,47 +42,74 @@ export async function migrate(connection: DatabaseConnection, logger: Logger = s
   // An idle connection dropped by the server must not crash the process.
   client.on('error', (error) => logger.warn('migrations.connection_lost', { error }));
   try {
-    // Another process applying migrations holds the lock for seconds; one that holds it for a minute is stuck.
-    await client.query("set lock_timeout = '60s'");
+    // Another process applying migrations holds a lock for seconds; one that holds it for a minute is
+    // stuck. The limit stays on for the migrations themselves: a session holding a lock on a table they
+    // change would otherwise make start-up wait for ever.
+    await client.query(`set lock_timeout = ${Math.round(lockTimeoutMs)}`);
+    const waited = `${Math.round(lockTimeoutMs / 1000)} s`;
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
     } catch (error) {
-      if ((error as { code?: string }).code !== '55P03') throw error;
-      throw new AppError(503, 'MIGRATIONS_BUSY', 'another process has held the migrations lock for over 60 s; is a migration stuck?', {
-        expose: true,
-        cause: error,
-      });
+      throw migrationError(error, `another process has held the migrations lock for over ${waited}; is a migration stuck?`);
     }
-    await client.query('reset lock_timeout');
     await checkMigrationsTable(client);
-    const applied = await runner({
-      dbClient: client,
-      dir: join(packageRoot(), 'migrations'),
-      migrationsTable: MIGRATIONS_TABLE,
-      direction: 'up',
-      checkOrder: true,
-      noLock: true,
-      log: () => undefined,
-    });
-    const names = applied.map((migration) => migration.name);
-    if (names.length > 0) logger.info('migrations.applied', { migrations: names });
-    return names;
+    try {
+      const applied = await runner({
+        dbClient: client,
+        dir: join(packageRoot(), 'migrations'),
+        migrationsTable: MIGRATIONS_TABLE,
+        direction: 'up',
+        checkOrder: true,
+        noLock: true,
+        log: () => undefined,
+      });
+      const names = applied.map((migration) => migration.name);
+      if (names.length > 0) logger.info('migrations.applied', { migrations: names });
+      return names;
+    } catch (error) {
+      throw migrationError(error, `a migration waited over ${waited} for a table lock another session holds (see pg_locks)`);
+    }
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
+/**
+ * A migration failure users can act on: a lock that was not granted in time (503), or a role lacking a
+ * privilege (what to run instead); anything else unchanged. Either way the session ends (migrate's finally).
+ */
+function migrationError(error: unknown, lockMessage: string): unknown {
+  let cause = error as { code?: string; message?: string; cause?: unknown } | undefined;
+  while (cause?.cause && !cause.code) cause = cause.cause as typeof cause;
+  const { code, message } = cause ?? {};
+  if (code === '55P03') return new AppError(503, 'MIGRATIONS_BUSY', lockMessage, { expose: true, cause: error });
+  if (code === '42501') {
+    return new MigrationsNotAccessibleError(
+      `the database role may not apply the migrations (${message}): run npm run migrate once as the database's owner, or GRANT CREATE ON SCHEMA public to this role`,
+    );
+  }
+  return error;
+}
+
 /** Throws MigrationsNotAccessibleError when the migrations table exists but this role may not read and add to it. */
 async function checkMigrationsTable(client: pg.Client): Promise<void> {
-  const { rows } = await client.query<{ usable: boolean; owner: string; role: string }>(
+  const { rows } = await client.query<{ usable: boolean | null; owner: string | null; role: string; schema: string; creates: boolean }>(
     `select has_table_privilege(c.oid, 'SELECT') and has_table_privilege(c.oid, 'INSERT') as usable,
-            pg_get_userbyid(c.relowner) as owner, current_user as role
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relname = $1 and n.nspname = current_schema()`,
+            pg_get_userbyid(c.relowner) as owner, current_user as role, current_schema() as schema,
+            has_schema_privilege(current_schema(), 'CREATE') as creates
+       from (select 1) as one
+       left join (pg_class c join pg_namespace n on n.oid = c.relnamespace)
+         on c.relname = $1 and n.nspname = current_schema()`,
     [MIGRATIONS_TABLE],
   );
-  const table = rows[0];
-  if (table && !table.usable) {
+  const table = rows[0]!;
+  if (table.usable === null && !table.creates) {
+    throw new MigrationsNotAccessibleError(
+      `the database role "${table.role}" may not create the tables of a new database (no CREATE on schema ${table.schema}): ` +
+        `run npm run migrate once as the database's owner, or GRANT CREATE ON SCHEMA ${table.schema} TO "${table.role}"`,
+    );
+  }
+  if (table.usable === false) {
     throw new MigrationsNotAccessibleError(
       `the database role "${table.role}" may not use the migrations table ${MIGRATIONS_TABLE} (owned by "${table.owner}"): ` +
         `run npm run migrate as "${table.owner}", or GRANT SELECT, INSERT ON ${MIGRATIONS_TABLE} TO "${table.role}"`,

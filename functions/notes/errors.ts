@@ -17,6 +17,6 @@ export class ConflictError extends AppError {
 /** The database cannot be reached or refuses the connection: the notes cannot be read or changed now. */
 export class NotesUnavailableError extends AppError {
   constructor(options: { cause?: unknown } = {}) {
-    super(503, 'DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', options);
+    super(503, 'DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', { ...options, expose: true });
   }
 }

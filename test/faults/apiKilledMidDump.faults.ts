@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { statusFile } from '../../functions/backup/folder/BackupStatus.js';
 import { migrate } from '../../functions/db/migrate.js';
 import { databaseConnection } from '../../functions/db/databaseConnection.js';
 import { startApiProcess } from '../support/apiProcess.js';
@@ -93,7 +94,7 @@ describe('the API SIGKILLed while pg_dump runs, with a second instance sharing t
         expect(log).toContain('"event":"lock.stale_taken_over"');
         expect(log).toContain(`"event":"lock.leftover_dump_removed","removed":["${partial}"],"stopped":[]`);
         expect(mostDumpsAtOnce).toBe(1);
-        expect(await readFile(join(dir, '.db-backup-status.json'), 'utf8')).toContain('"ok":true');
+        expect(await readFile(join(dir, statusFile(database.name)), 'utf8')).toContain('"ok":true');
       } finally {
         await second.stop();
       }

@@ -13,10 +13,10 @@ export function removeFolder(dir: string): Promise<void> {
 
 /**
  * Sorted names in `dir` ([] when missing), without the status file every backup run leaves
- * (`.db-backup-status.json`, `.db-backup-databases.json`: checked by their own tests): what a user
+ * (`.db-backup-status-<database>.json`, `.db-backup-databases.json`: checked by their own tests): what a user
  * would call the folder's files.
  */
 export async function namesIn(dir: string): Promise<string[]> {
-  const bookkeeping = ['.db-backup-status.json', '.db-backup-databases.json'];
-  return (await readdir(dir).catch(() => [] as string[])).filter((name) => !bookkeeping.includes(name)).sort();
+  const bookkeeping = (name: string) => name === '.db-backup-databases.json' || /^\.db-backup-status-.+\.json$/.test(name);
+  return (await readdir(dir).catch(() => [] as string[])).filter((name) => !bookkeeping(name)).sort();
 }

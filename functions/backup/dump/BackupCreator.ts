@@ -107,9 +107,11 @@ export class BackupCreator {
    * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
    * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
    */
-  async create(checked?: Preflight, options: { signal?: AbortSignal } = {}): Promise<Backup> {
+  async create(checked?: Preflight, options: { signal?: AbortSignal; nameOffsetMs?: number } = {}): Promise<Backup> {
     const { database, extension } = checked ?? (await this.preflight());
-    const startedAt = this.clock();
+    const clockStart = this.clock();
+    // Named by this clock, moved on by `nameOffsetMs` when the caller found it behind the database server's.
+    const startedAt = new Date(clockStart.getTime() + (options.nameOffsetMs ?? 0));
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
@@ -128,7 +130,7 @@ export class BackupCreator {
         bytes,
         sha256,
         startedAt: startedAt.toISOString(),
-        durationMs: this.clock().getTime() - startedAt.getTime(),
+        durationMs: this.clock().getTime() - clockStart.getTime(),
       };
       this.logger.info('backup.created', { ...backup });
       return backup;

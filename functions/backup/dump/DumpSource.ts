@@ -3,6 +3,8 @@
  * write, the checksum and the checks on the result are the same whatever dumps the database.
  */
 export interface DumpSource {
+  /** The name backups are filed under when the source knows it without connecting (the embedded database's). */
+  readonly name?: string;
   /**
    * Checks that the database can be dumped now; returns its name, which the backup file is named
    * after, and the database server's clock when it has one of its own (the embedded database shares

@@ -94,11 +94,17 @@ export class PgDumpSource implements DumpSource {
     const client = new pg.Client({ ...this.connection.clientConfig, connectionTimeoutMillis: 10_000 });
     try {
       await client.connect();
-      const { rows } = await client.query<{ database: string; version: string; now: Date }>(
-        "select current_database() as database, current_setting('server_version_num') as version, clock_timestamp() as now",
+      // The time as seconds since the epoch, not a timestamp: a timestamp's text follows the session's
+      // DateStyle, and pg cannot parse every style (e.g. `SQL, DMY`), which would turn the clock check off.
+      const { rows } = await client.query<{ database: string; version: string; epoch: string }>(
+        "select current_database() as database, current_setting('server_version_num') as version, extract(epoch from clock_timestamp())::text as epoch",
       );
       const row = rows[0]!;
-      return { database: row.database, major: Math.floor(Number(row.version) / 10_000), serverTime: row.now };
+      return {
+        database: row.database,
+        major: Math.floor(Number(row.version) / 10_000),
+        serverTime: new Date(Math.round(Number(row.epoch) * 1000)),
+      };
     } catch (error) {
       throw new DatabaseUnavailableError(
         `cannot reach the database (${this.connection.description}): ${this.redact((error as Error).message)}`,

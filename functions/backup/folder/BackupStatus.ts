@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { backupPrefix } from '../retention/backupFileName.js';
 import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
 
 /** The outcome of the last backup attempt, kept in the backup folder so every process sharing it sees it. */
@@ -12,14 +13,18 @@ export interface LastAttempt {
   rotationProblem?: { code: string; message: string };
 }
 
-export const STATUS_FILE = '.db-backup-status.json';
+/** The status file of a database's backups in a folder: one per database, as several may share the folder. */
+export const statusFile = (database: string) => `.db-backup-status-${backupPrefix(database)}.json`;
 
-/** Reads and writes `.db-backup-status.json` in a backup folder (replaced atomically, symlinks never followed). */
+/**
+ * Reads and writes the last attempt of one database's backups, `.db-backup-status-<prefix>.json` in
+ * the backup folder (replaced atomically, symlinks never followed).
+ */
 export class BackupStatus {
   private readonly path: string;
 
-  constructor(dir: string) {
-    this.path = join(dir, STATUS_FILE);
+  constructor(dir: string, database: string) {
+    this.path = join(dir, statusFile(database));
   }
 
   /** The last attempt, or undefined when none was recorded; throws PlantedSymlinkError for a symlink in its place. */

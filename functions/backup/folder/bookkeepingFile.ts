@@ -10,6 +10,13 @@ export class PlantedSymlinkError extends AppError {
   }
 }
 
+/** Something else than a regular file (a FIFO, a device, a folder) where the service keeps one of its own files. */
+export class NotAFileError extends AppError {
+  constructor(readonly path: string) {
+    super(500, 'NOT_A_FILE', `${path} is not a regular file, not the service's own file: it is not read; remove it`, { expose: true });
+  }
+}
+
 /**
  * Reads one of the service's bookkeeping files in the backup folder (status, names) without following
  * a symlink planted under its name (O_NOFOLLOW). Undefined when the file does not exist.
@@ -17,7 +24,8 @@ export class PlantedSymlinkError extends AppError {
 export async function readBookkeepingFile(path: string): Promise<string | undefined> {
   let handle: fs.FileHandle;
   try {
-    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO planted under the name must not hang the open (for a regular file it changes nothing).
+    handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
@@ -25,6 +33,7 @@ export async function readBookkeepingFile(path: string): Promise<string | undefi
     throw error;
   }
   try {
+    if (!(await handle.stat()).isFile()) throw new NotAFileError(path);
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

@@ -14,8 +14,8 @@ export async function checkFolder(dir: string, options: { create?: boolean } = {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (!stat) throw new BackupFolderMissingError(`the backup folder ${dir} does not exist; is the volume mounted? (BACKUP_DIR)`);
-  if (!stat.isDirectory()) throw new BackupFolderNotWritableError(`the backup folder ${dir} is not a folder (BACKUP_DIR)`);
+  if (!stat) throw new BackupFolderMissingError(`the backup folder ${dir} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`);
+  if (!stat.isDirectory()) throw new BackupFolderNotWritableError(`the backup folder ${dir} is not a folder (BACKUP_DIR, or --dir)`);
   try {
     await fs.access(dir, constants.W_OK | constants.X_OK);
   } catch {

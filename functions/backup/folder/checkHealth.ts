@@ -20,10 +20,10 @@ export interface Health {
 
 /**
  * Checks the backup folder: does it exist and can a file be written there now, and how did the last
- * backup attempt go (from the status file every attempt leaves). Writes and removes one small probe
+ * backup attempt of `database` go (from the status file every attempt leaves). Writes and removes one small probe
  * file; never creates the folder.
  */
-export async function checkHealth(dir: string): Promise<Health> {
+export async function checkHealth(dir: string, database: string): Promise<Health> {
   let folderError: string | undefined;
   try {
     await checkFolder(dir);
@@ -42,7 +42,7 @@ export async function checkHealth(dir: string): Promise<Health> {
   let lastAttempt: LastAttempt | null = null;
   let statusError: string | undefined;
   try {
-    lastAttempt = (await new BackupStatus(dir).read()) ?? null;
+    lastAttempt = (await new BackupStatus(dir, database).read()) ?? null;
   } catch (error) {
     statusError = (error as Error).message;
   }

@@ -46,11 +46,16 @@ export async function withFolderLock<T>(dir: string, work: () => Promise<T>, opt
       // Losing the lock mid-run is logged, not thrown: throwing here would crash the process mid-dump.
       onCompromised: (error) => logger.error('lock.compromised', { dir, error }),
     });
+    // The lock folder is the service's own, like every folder it makes: 0700.
+    await fs.chmod(lockPath, 0o700).catch(() => undefined);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new BackupInProgressError('a backup or rotation is already running for this backup folder', {
-        cause: error,
-      });
+      throw new BackupInProgressError(
+        `a backup or rotation is already running for this backup folder (a lock whose holder died is taken over ${Math.round(staleMs / 1000)} s after its last refresh)`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }

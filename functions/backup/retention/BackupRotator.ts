@@ -87,7 +87,7 @@ export class BackupRotator {
       throw new AppError(
         500,
         'ARCHIVE_NOT_A_FOLDER',
-        `${this.archiveDir} is not a folder (a symlink or a file): nothing was archived or deleted; remove it or make it a folder`,
+        `${this.archiveDir} is not a folder (a symlink or a file): remove it or make it a folder; until then rotations archive and delete nothing`,
         {
           expose: true,
         },

@@ -18,7 +18,7 @@ export class PgliteDumpSource implements DumpSource {
   constructor(
     private readonly db: PGlite,
     /** The name backups are filed under (PGlite's own database is always `postgres`). */
-    private readonly name = 'notes',
+    readonly name = 'notes',
   ) {}
 
   async prepare(): Promise<{ database: string }> {
