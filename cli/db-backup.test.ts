@@ -49,7 +49,7 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        'dry run, nothing changed: 6 kept, 1 archived, 0 deleted',
+        `dry run of ${dir}, nothing changed: 6 kept, 1 archived, 0 deleted`,
         `${b('2026-11-26T10:00:00Z')}  keep (newest 5, week 2026-11-22, month 2026-11)`,
         `${b('2026-11-25T10:00:00Z')}  keep (newest 5)`,
         `${b('2026-11-24T10:00:00Z')}  keep (newest 5)`,
@@ -86,6 +86,7 @@ describe('npm run db-backup (the ops command line)', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [[], /name a command/],
     [['rotate', '--now', 'yesterday'], /--now must be an ISO-8601 instant/],
+    [['rotate', '--now', '2026-02-31T00:00:00Z'], /--now must be an ISO-8601 instant.*got "2026-02-31T00:00:00Z"/],
     [['rotate', '--tz', 'Mars/Olympus'], /--tz must be an IANA time zone/],
     [['rotate', '--bogus'], /^db-backup: unknown option --bogus \(see --help\)\n$/],
     [['create', '--dry-run'], /create takes neither/],

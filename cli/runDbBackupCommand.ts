@@ -70,7 +70,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     const heading =
       command === 'list'
         ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now`
-        : `dry run, nothing changed: ${summarizeRotation(plan)}`;
+        : `dry run of ${config.backupDir}, nothing changed: ${summarizeRotation(plan)}`;
     // The real database behind each prefix made from an unusual name (`shop-eu--5c0a1b2d3e` is `shop.eu`).
     const databases = Object.entries(await new DatabaseNames(config.backupDir).read()).filter(([prefix, name]) => prefix !== name);
     const legend = databases.map(([prefix, name]) => `${prefix}_… are backups of the database ${JSON.stringify(name)}`);
@@ -96,9 +96,12 @@ function checkTimeZone(zone: string): string {
 }
 
 function parseInstant(text: string): Date {
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.exec(text);
   const instant = new Date(text);
-  if (!iso.test(text) || Number.isNaN(instant.getTime())) {
+  // Date rolls a day that its month lacks over (2026-02-31 becomes March 3rd): the calendar date must exist.
+  const [year, month, day] = (iso ?? []).slice(1, 4).map(Number) as [number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  if (!iso || Number.isNaN(instant.getTime()) || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day) {
     throw new UsageError(`--now must be an ISO-8601 instant with a zone, e.g. 2026-11-26T19:00:00Z (got "${text}")`);
   }
   return instant;

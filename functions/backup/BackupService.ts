@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '../log/Logger.js';
 import type { Backup, BackupCreator } from './dump/BackupCreator.js';
-import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
+import { type BackupRotator, RotationIncompleteError, type RotationResult } from './retention/BackupRotator.js';
 import { AppError } from '../errors/AppError.js';
 import { BackupCancelledError, BackupInProgressError } from './errors.js';
 import { DatabaseNames } from './folder/DatabaseNames.js';
@@ -64,15 +64,19 @@ export class BackupService {
     const status = new BackupStatus(this.creator.dir, this.database ?? (await this.creator.databaseName().catch(() => 'unknown')));
     try {
       throwIfCancelled(signal);
-      const result = await this.locked(async () => {
+      const result = await this.locked(async (lockLost) => {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
-        throwIfCancelled(signal);
+        throwIfCancelled(signal, lockLost);
         const { rotation, rotationProblem, behindMs } = await this.rotateIfSafe(checked);
-        throwIfCancelled(signal);
+        throwIfCancelled(signal, lockLost);
         // A backup is named by the later of the two clocks: named by a clock running behind, it would
         // look old once the clock is right again, and the rules would archive or delete it at once.
-        const backup = await this.creator.create(checked, { signal, nameOffsetMs: behindMs });
+        const backup = await this.creator
+          .create(checked, { signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost, nameOffsetMs: behindMs })
+          .catch((error: unknown) => {
+            throw lockLost.aborted ? lockLost.reason : error;
+          });
         await new DatabaseNames(this.creator.dir)
           .record(checked.database)
           .catch((error: unknown) => this.logger.warn('names.not_recorded', { error }));
@@ -138,6 +142,11 @@ export class BackupService {
         });
         return { rotation, behindMs: 0 };
       } catch (error) {
+        if (error instanceof RotationIncompleteError) {
+          rotationProblem = { code: error.code, message: error.message };
+          this.logger.warn('rotation.not_done', { ...rotationProblem });
+          return { rotation: error.done, rotationProblem, behindMs: 0 };
+        }
         rotationProblem =
           error instanceof AppError && error.expose
             ? { code: error.code, message: error.message }
@@ -164,7 +173,7 @@ export class BackupService {
   }
 
   /** Runs `work` under the folder's lock, once the folder is known to be usable (the lock lives in it). */
-  private async locked<T>(work: () => Promise<T>): Promise<T> {
+  private async locked<T>(work: (lockLost: AbortSignal) => Promise<T>): Promise<T> {
     await this.creator.checkFolder();
     return withFolderLock(this.creator.dir, work, {
       logger: this.logger,
@@ -188,6 +197,7 @@ function formatDuration(ms: number): string {
   return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.round(hours / 24)} days`;
 }
 
-function throwIfCancelled(signal: AbortSignal | undefined): void {
+function throwIfCancelled(signal: AbortSignal | undefined, lockLost?: AbortSignal): void {
+  if (lockLost?.aborted) throw lockLost.reason;
   if (signal?.aborted) throw new BackupCancelledError('cancelled before it started (the API is stopping)');
 }

@@ -134,4 +134,38 @@ describeAsRoot('an archive on another filesystem (EXDEV)', () => {
       await removeFolder(dir);
     }
   });
+
+  it('stops part-way on a full archive disk, says how far it got, and loses nothing', async () => {
+    const dir = await tempFolder('notes-exdev-full-');
+    const archive = join(dir, 'archive');
+    await mkdir(archive);
+    if (!mountSmallDisk(archive)) throw new Error('cannot mount a tmpfs (run as root)');
+    try {
+      // Three 10 MiB backups to archive onto a 24 MiB disk: two fit, the third fills it.
+      const files = Array.from({ length: 8 }, (_, i) => formatBackupFileName('notes', new Date(Date.UTC(2026, 10, 1 + i, 12))));
+      await Promise.all(files.map((file) => writeFile(join(dir, file), Buffer.alloc(10 * 1024 * 1024, file))));
+      const rotator = new BackupRotator({
+        dir,
+        policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 },
+        clock: () => new Date('2026-11-26T12:00:00Z'),
+      });
+
+      const failure = await rotator.rotate().catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({
+        code: 'ROTATION_FAILED',
+        message: 'the rotation stopped after archiving 2 of 3 and deleting 0 of 0 (ENOSPC); the backup was still written',
+        done: { archived: files.slice(1, 3).reverse() },
+      });
+      // Every backup is whole in exactly one place; the failed copy is removed.
+      for (const file of files) {
+        const where = (await readdir(dir)).includes(file) ? join(dir, file) : join(archive, file);
+        expect((await stat(where)).size).toBe(10 * 1024 * 1024);
+      }
+      expect((await readdir(archive)).sort()).toEqual(files.slice(1, 3));
+    } finally {
+      execFileSync('umount', [archive]);
+      await removeFolder(dir);
+    }
+  });
 });

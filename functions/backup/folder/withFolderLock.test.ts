@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdir, utimes } from 'node:fs/promises';
+import { mkdir, rm, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { BackupInProgressError } from '../errors.js';
-import { LOCK_NAME, withFolderLock } from './withFolderLock.js';
+import { LOCK_NAME, LockLostError, withFolderLock } from './withFolderLock.js';
 
 describe('withFolderLock', () => {
   let dir: string;
@@ -39,11 +39,50 @@ describe('withFolderLock', () => {
     const warnings: string[] = [];
     const logger = { info() {}, error() {}, warn: (event: string) => warnings.push(event) };
 
-    const result = await withFolderLock(dir, async () => 'done', { logger });
+    const result = await withFolderLock(dir, async () => 'done', { logger, staleMs: 2_000 });
 
     expect(result).toBe('done');
     expect(warnings).toEqual(['lock.stale_taken_over']);
     expect(await namesIn(dir)).toEqual([]);
+  });
+
+  // Another container sharing the volume stamps the lock with its own clock, which may differ from ours.
+  it.each([
+    ['an hour behind ours, still refreshed', -3_600_000, true, 'refuses (its holder lives)'],
+    ['an hour ahead of ours, still refreshed', 3_600_000, true, 'refuses (its holder lives)'],
+    ['an hour ahead of ours, no longer refreshed', 3_600_000, false, 'takes it over (its holder died)'],
+  ])('judges a lock stamped by a clock %s by its refreshes, and %s', async (_clock, offsetMs, refreshed, _outcome) => {
+    const lock = join(dir, LOCK_NAME);
+    await mkdir(lock);
+    const stamp = () => {
+      const holderNow = new Date(Date.now() + offsetMs);
+      return utimes(lock, holderNow, holderNow).catch(() => undefined);
+    };
+    await stamp();
+    const holder = refreshed ? setInterval(stamp, 300) : undefined;
+    try {
+      const attempt = withFolderLock(dir, async () => 'ran', { staleMs: 2_000 });
+
+      if (refreshed) await expect(attempt).rejects.toThrow(BackupInProgressError);
+      else await expect(attempt).resolves.toBe('ran');
+    } finally {
+      clearInterval(holder);
+    }
+  });
+
+  it('aborts the work with LockLostError when another process takes the lock over while it runs', async () => {
+    const reason = await withFolderLock(
+      dir,
+      async (lockLost) => {
+        // What a takeover does to the holder's lock: it is removed and made anew by someone else.
+        await rm(join(dir, LOCK_NAME), { recursive: true });
+        await mkdir(join(dir, LOCK_NAME));
+        return new Promise((resolve) => lockLost.addEventListener('abort', () => resolve(lockLost.reason)));
+      },
+      { staleMs: 2_000 },
+    );
+
+    expect(reason).toBeInstanceOf(LockLostError);
   });
 
   it('releases the lock when the work fails', async () => {

@@ -61,13 +61,28 @@ export class BackupRotator {
     const archived: string[] = [];
     const skipped = [...plan.skipped];
 
-    if (plan.archived.length > 0) await fs.mkdir(this.archiveDir, { recursive: true, mode: 0o700 });
-    for (const file of plan.archived) {
-      if (await this.moveToArchive(file)) archived.push(file);
-      else skipped.push({ file, cause: 'archive-name-taken' });
+    const deletedFromMain: string[] = [];
+    const deletedFromArchive: string[] = [];
+    try {
+      if (plan.archived.length > 0) await fs.mkdir(this.archiveDir, { recursive: true, mode: 0o700 });
+      for (const file of plan.archived) {
+        if (await this.moveToArchive(file)) archived.push(file);
+        else skipped.push({ file, cause: 'archive-name-taken' });
+      }
+      for (const file of plan.deletedFromMain) {
+        await fs.rm(join(this.dir, file), { force: true });
+        deletedFromMain.push(file);
+      }
+      for (const file of plan.stalePartials) await fs.rm(join(this.dir, file), { force: true });
+      for (const file of plan.deletedFromArchive) {
+        await fs.rm(join(this.archiveDir, file), { force: true });
+        deletedFromArchive.push(file);
+      }
+    } catch (error) {
+      // What was done stays done (each step is whole: a move is a rename or a durable copy); say how far it got.
+      const done = { ...plan, archived, skipped, deletedFromMain, deletedFromArchive };
+      throw new RotationIncompleteError(done, plan, error as NodeJS.ErrnoException);
     }
-    for (const file of [...plan.deletedFromMain, ...plan.stalePartials]) await fs.rm(join(this.dir, file), { force: true });
-    for (const file of plan.deletedFromArchive) await fs.rm(join(this.archiveDir, file), { force: true });
     for (const file of plan.stalePartials) this.logger.warn('rotation.stale_partial_removed', { file });
     // Flush only the folders whose entries changed: a rotation that moves nothing costs no disk sync.
     if (archived.length > 0 || plan.deletedFromMain.length > 0 || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
@@ -107,13 +122,37 @@ export class BackupRotator {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       // The archive is another filesystem: copy to a temporary name, make it durable, then publish it.
       const partial = `${target}.partial`;
-      await fs.copyFile(source, partial, constants.COPYFILE_EXCL);
-      const handle = await fs.open(partial, 'r+');
-      await handle.sync().finally(() => handle.close());
-      await fs.rename(partial, target);
+      try {
+        await fs.copyFile(source, partial, constants.COPYFILE_EXCL);
+        const handle = await fs.open(partial, 'r+');
+        await handle.sync().finally(() => handle.close());
+        await fs.rename(partial, target);
+      } catch (copyError) {
+        // A full archive disk: the copy is given up (the backup stays where it was) and its space freed.
+        await fs.rm(partial, { force: true }).catch(() => undefined);
+        throw copyError;
+      }
       await fsyncFolder(this.archiveDir);
       await fs.rm(source);
     }
     return true;
+  }
+}
+
+/** A rotation that stopped part-way (a full archive disk, a file it may not remove): `done` is what it did. */
+export class RotationIncompleteError extends AppError {
+  constructor(
+    readonly done: RotationResult,
+    plan: RotationResult,
+    error: NodeJS.ErrnoException,
+  ) {
+    const deleted = done.deletedFromMain.length + done.deletedFromArchive.length;
+    super(
+      500,
+      'ROTATION_FAILED',
+      `the rotation stopped after archiving ${done.archived.length} of ${plan.archived.length} and deleting ${deleted} of ` +
+        `${plan.deletedFromMain.length + plan.deletedFromArchive.length} (${error.code ?? error.message}); the backup was still written`,
+      { expose: true, cause: error },
+    );
   }
 }
