@@ -15,6 +15,10 @@ const HELP = `
     restore <file> --into <postgres-url> [--clean]
              Restore one backup (a path, or a name in the folder or its archive) into a database:
              created when missing; a non-empty one is refused unless --clean empties it first
+    verify [<file> | --latest | --all]
+             Prove backups: the sha256 recorded when each was written, then a restore into a
+             scratch database (a temporary one on the configured server, else an in-memory
+             embedded one) with every table's rows as recorded; the newest backup by default
 
   Options
     --dir <folder>   Backup folder (default: $BACKUP_DIR, else api/backups)
@@ -24,8 +28,10 @@ const HELP = `
     --json           Print JSON instead of text
 
   create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
-  connects only to --into (and never restores over the database of DATABASE_URL without --clean).
-  Exit status: 0 done, 1 failed, 2 usage error.
+  connects only to --into (and never restores over the database of DATABASE_URL without --clean);
+  verify creates and drops its scratch database on the configured server (a role that may create
+  databases), or uses an embedded one when none is configured.
+  Exit status: 0 done (every backup verified), 1 failed, 2 usage error.
 `;
 
 await runMain('db-backup', async () => {
@@ -39,6 +45,8 @@ await runMain('db-backup', async () => {
       json: { type: 'boolean', default: false },
       into: { type: 'string' },
       clean: { type: 'boolean', default: false },
+      latest: { type: 'boolean', default: false },
+      all: { type: 'boolean', default: false },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

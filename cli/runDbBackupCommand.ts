@@ -8,6 +8,7 @@ import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/ha
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
 import { runRestoreCommand } from './runRestoreCommand.js';
+import { runVerifyCommand } from './runVerifyCommand.js';
 import { UsageError } from './UsageError.js';
 
 export interface DbBackupFlags {
@@ -18,6 +19,8 @@ export interface DbBackupFlags {
   json: boolean;
   into?: string;
   clean: boolean;
+  latest: boolean;
+  all: boolean;
 }
 
 export interface CommandIo {
@@ -28,7 +31,7 @@ export interface CommandIo {
   logger?: Logger;
 }
 
-const COMMANDS = ['create', 'rotate', 'list', 'restore'] as const;
+const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
 
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
@@ -40,7 +43,9 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : 'name a command: create, rotate or list');
   }
   if (command === 'restore' && extra.length !== 1) throw new UsageError('restore takes one backup: restore <file> --into <postgres-url>');
-  if (command !== 'restore' && extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command === 'verify' && extra.length > 1) throw new UsageError('verify takes one backup, --latest or --all');
+  if (command !== 'restore' && command !== 'verify' && extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (command !== 'verify' && (flags.latest || flags.all)) throw new UsageError('--latest and --all go with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
@@ -55,6 +60,14 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
       config,
       io,
     );
+  if (command === 'verify') {
+    return runVerifyCommand(
+      extra[0],
+      { latest: flags.latest, all: flags.all, json: flags.json, server: hasDatabaseSettings(io.env) },
+      config,
+      io,
+    );
+  }
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 

@@ -1,9 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
-import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
+import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
 
 export interface RestoreIo {
@@ -50,13 +47,4 @@ export async function runRestoreCommand(
     `restored ${path} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +
     `${summary.largeObjects} large objects in ${(summary.durationMs / 1000).toFixed(1)} s`;
   io.print(flags.json ? JSON.stringify({ file: path, ...summary }, null, 2) : [line, ...notes].join('; '));
-}
-
-/** A path to a backup file, or a backup's name looked up in the folder, then in its archive. */
-function resolveBackupFile(file: string, backupDir: string): string {
-  if (existsSync(file)) return file;
-  if (!file.includes('/') && parseBackupFileName(file)) {
-    for (const candidate of [join(backupDir, file), join(backupDir, ARCHIVE_FOLDER, file)]) if (existsSync(candidate)) return candidate;
-  }
-  throw new UsageError(`no backup ${file} (give a path, or a backup's name in ${backupDir} or its archive)`);
 }

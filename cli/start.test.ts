@@ -66,6 +66,17 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
     }
   });
 
+  it('wrote a backup that db-backup verify proves on an embedded scratch database (no server configured)', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, BACKUP_DIR: join(folder, 'backups') };
+    for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete env[name];
+
+    const result = spawnSync(process.execPath, ['dist/cli/db-backup.js', 'verify', '--latest'], { encoding: 'utf8', env });
+
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    // One note, one folder, one migration: counted as written, found after the restore.
+    expect(result.stdout).toMatch(/^ok {6}.*notes_.*\.sql: sha256 as recorded; restored \d+ tables, 3 rows, 0 large objects, as recorded/);
+  });
+
   (postgresReachable() || process.env.CI === 'true' ? it : it.skip)(
     'wrote a backup that psql restores into a real PostgreSQL',
     async () => {

@@ -12,11 +12,12 @@ export function removeFolder(dir: string): Promise<void> {
 }
 
 /**
- * Sorted names in `dir` ([] when missing), without the status file every backup run leaves
- * (`.db-backup-status-<database>.json`, `.db-backup-databases.json`: checked by their own tests): what a user
- * would call the folder's files.
+ * Sorted names in `dir` ([] when missing), without the bookkeeping files every backup run leaves
+ * (`.db-backup-status-<database>.json`, `.db-backup-databases.json`, the manifest's `SHA256SUMS` and
+ * `.db-backup-contents.json`: checked by their own tests): what a user would call the folder's files.
  */
 export async function namesIn(dir: string): Promise<string[]> {
-  const bookkeeping = (name: string) => name === '.db-backup-databases.json' || /^\.db-backup-status-.+\.json$/.test(name);
+  const bookkeeping = (name: string) =>
+    ['.db-backup-databases.json', '.db-backup-contents.json', 'SHA256SUMS'].includes(name) || /^\.db-backup-status-.+\.json$/.test(name);
   return (await readdir(dir).catch(() => [] as string[])).filter((name) => !bookkeeping(name)).sort();
 }

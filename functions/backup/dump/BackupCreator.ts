@@ -14,6 +14,9 @@ import { DumpFailedError } from '../errors.js';
 import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { hashWhileWritten } from './hashWhileWritten.js';
 import { TailKeeper } from './TailKeeper.js';
+import { BackupManifest } from '../folder/BackupManifest.js';
+import { ARCHIVE_FOLDER } from '../retention/BackupRotator.js';
+import { RowCounter, type DumpContents } from '../verify/RowCounter.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to. */
@@ -46,6 +49,8 @@ export interface Backup {
   sha256: string;
   startedAt: string;
   durationMs: number;
+  /** Rows per table and large objects, counted as the dump was written (what `verify` compares with). */
+  contents: DumpContents;
 }
 
 /** pg_dump writes this near the end of a complete plain dump (no longer the very last line since 17.6/16.10/15.14). */
@@ -115,14 +120,21 @@ export class BackupCreator {
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
+      const counter = new RowCounter();
       const sha256 =
         this.gzipLevel === undefined
-          ? await this.writePlain(handle, partialPath, options.signal)
-          : await this.writeGzipped(handle, partialPath, this.gzipLevel, options.signal);
+          ? await this.writePlain(handle, partialPath, counter, options.signal)
+          : await this.writeGzipped(handle, partialPath, this.gzipLevel, counter, options.signal);
+      const contents = counter.end();
       const { size: bytes } = await handle.stat();
       await handle.sync();
       await handle.close();
       await publish(partialPath, path);
+      // Recorded before the folder is flushed, so one fsync makes both the backup and its entry durable.
+      // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
+      await new BackupManifest(this.dir, join(this.dir, ARCHIVE_FOLDER))
+        .record(file, sha256, contents)
+        .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
       await fsyncFolder(this.dir);
       const backup = {
         file,
@@ -131,8 +143,10 @@ export class BackupCreator {
         sha256,
         startedAt: startedAt.toISOString(),
         durationMs: this.clock().getTime() - clockStart.getTime(),
+        contents,
       };
-      this.logger.info('backup.created', { ...backup });
+      const { contents: _, ...logged } = backup;
+      this.logger.info('backup.created', { ...logged, tables: Object.keys(contents.rows).length });
       return backup;
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -142,11 +156,11 @@ export class BackupCreator {
   }
 
   /** pg_dump writes straight into the file, hashed as it grows; then its tail is checked. Returns the sha256. */
-  private async writePlain(handle: fs.FileHandle, partialPath: string, signal?: AbortSignal): Promise<string> {
+  private async writePlain(handle: fs.FileHandle, partialPath: string, counter: RowCounter, signal?: AbortSignal): Promise<string> {
     const dumping = this.source.dumpTo(handle.fd, { signal });
     // The hash reader finishes (and closes the file) before anything else happens, even when the dump
-    // failed: an open reader would keep a removed partial file's space in use.
-    const sha256 = await hashWhileWritten(partialPath, dumping);
+    // failed: an open reader would keep a removed partial file's space in use. Rows are counted on the way.
+    const sha256 = await hashWhileWritten(partialPath, dumping, (chunk) => counter.push(chunk));
     await dumping;
     const { size } = await handle.stat();
     const length = Math.min(size, TAIL_BYTES);
@@ -160,11 +174,23 @@ export class BackupCreator {
    * The source writes gzip straight into the file (pg_dump's own compression); the file is hashed as it
    * grows and gunzipped on the way, so the completion marker is checked without a second pass.
    */
-  private async writeGzipped(handle: fs.FileHandle, partialPath: string, level: number, signal?: AbortSignal): Promise<string> {
+  private async writeGzipped(
+    handle: fs.FileHandle,
+    partialPath: string,
+    level: number,
+    counter: RowCounter,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const sql = new TailKeeper(TAIL_BYTES);
     const gunzip = createGunzip();
+    const count = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        counter.push(chunk);
+        done();
+      },
+    });
     // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
-    const checked = pipeline(gunzip, sql, new Writable({ write: (_chunk, _encoding, done) => done() })).then(
+    const checked = pipeline(gunzip, sql, count).then(
       () => undefined,
       (error: unknown) => error as Error,
     );

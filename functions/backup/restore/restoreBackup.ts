@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
 import pg from 'pg';
 import { AppError } from '../../errors/AppError.js';
@@ -194,7 +195,9 @@ async function runPsql(options: RestoreOptions, target: DatabaseConnection, skip
     })) {
       const set = /^SET ([a-z_.]+) = /.exec(line);
       const text = set && skipped.has(set[1]!) ? `-- restore: the target server has no setting ${set[1]}; left out` : line;
-      if (!psql.stdin.write(`${text}\n`)) await new Promise((resolve) => psql.stdin.once('drain', resolve));
+      // psql stopping (an error, a lost connection) never drains its input: stop waiting when it ends.
+      if (!psql.stdin.write(`${text}\n`))
+        await Promise.race([once(psql.stdin, 'drain').catch(() => undefined), exited.catch(() => undefined)]);
       if (psql.exitCode !== null) break;
     }
   } finally {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { RowCounter } from '../verify/RowCounter.js';
 
 /** What a restore needs to know about a plain dump before running it. */
 export interface DumpScan {
@@ -30,8 +31,6 @@ const GRANT = new RegExp(String.raw`^(?:GRANT .* TO|REVOKE .* FROM) (${ROLE}(?:,
 const DEFAULT_PRIVILEGES = new RegExp(String.raw`^ALTER DEFAULT PRIVILEGES FOR ROLE (${ROLE})`);
 const POLICY_TO = new RegExp(String.raw`^\s+TO (${ROLE}(?:, ${ROLE})*)$`);
 const SET = /^SET ([a-z_.]+) = .*;$/;
-const COPY = /^COPY (\S+) \(.*\) FROM stdin;$/;
-const INSERT = /^INSERT INTO (\S+) /;
 const BUILT_IN = new Set(['PUBLIC', 'public', 'CURRENT_USER', 'SESSION_USER', 'CURRENT_ROLE']);
 
 /**
@@ -42,9 +41,7 @@ const BUILT_IN = new Set(['PUBLIC', 'public', 'CURRENT_USER', 'SESSION_USER', 'C
 export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> {
   const roles = new Set<string>();
   const settings = new Set<string>();
-  const rows: Record<string, number> = {};
-  let largeObjects = 0;
-  let copying: string | undefined;
+  const counter = new RowCounter();
   let inPolicy = false;
   const addRoles = (list: string) => {
     for (const role of list.match(new RegExp(ROLE, 'g')) ?? []) {
@@ -53,23 +50,7 @@ export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> 
     }
   };
   for await (const line of lines) {
-    if (copying !== undefined) {
-      if (line === '\\.') copying = undefined;
-      else rows[copying] = (rows[copying] ?? 0) + 1;
-      continue;
-    }
-    const copy = COPY.exec(line);
-    if (copy) {
-      copying = copy[1]!;
-      rows[copying] ??= 0;
-      continue;
-    }
-    const insert = INSERT.exec(line);
-    if (insert) {
-      rows[insert[1]!] = (rows[insert[1]!] ?? 0) + 1;
-      continue;
-    }
-    if (line.startsWith('SELECT pg_catalog.lo_create(')) largeObjects++;
+    if (counter.line(line)) continue;
     const set = SET.exec(line);
     if (set) settings.add(set[1]!);
     const owner = OWNER.exec(line) ?? DEFAULT_PRIVILEGES.exec(line);
@@ -79,5 +60,5 @@ export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> 
     if (line.startsWith('CREATE POLICY ')) inPolicy = true;
     if (inPolicy && line.endsWith(';')) inPolicy = false;
   }
-  return { roles: [...roles].sort(), settings: [...settings], rows, largeObjects };
+  return { roles: [...roles].sort(), settings: [...settings], ...counter.end() };
 }

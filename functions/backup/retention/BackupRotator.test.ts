@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
@@ -97,6 +99,30 @@ describe('BackupRotator on a real folder', () => {
     expect(result.deletedFromArchive).toEqual(PRE_ARCHIVED.expired);
     expect(await readFile(join(outside, 'precious.sql'), 'utf8')).toBe('not a backup\n');
     expect(result.stalePartials).toEqual([`${b('2024-05-07T00:00:00Z')}.partial`]);
+  });
+
+  it('moves each checksum with its backup: both SHA256SUMS list exactly their folder and pass sha256sum -c', async () => {
+    const all = sixteenMonthsOfBackups();
+    const cutoff = b('2025-11-26T20:00:00.000Z');
+    const sum = (text: string) => createHash('sha256').update(text).digest('hex');
+    const line = (file: string, text: string) => `${sum(text)}  ${file}\n`;
+    await writeFile(join(dir, 'SHA256SUMS'), all.map((file) => line(file, `-- ${file}\n`)).join(''));
+    const preArchived = [...PRE_ARCHIVED.expired, ...PRE_ARCHIVED.kept];
+    await writeFile(join(dir, 'archive', 'SHA256SUMS'), preArchived.map((file) => line(file, 'old\n')).join(''));
+
+    await rotator().rotate();
+
+    const listed = async (folder: string) =>
+      (await readFile(join(folder, 'SHA256SUMS'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((entry) => entry.slice(66));
+    const archivedNow = all.filter((file) => !EXPECTED_KEPT.includes(file) && file >= cutoff);
+    expect(await listed(dir)).toEqual([...EXPECTED_KEPT].sort());
+    expect(await listed(join(dir, 'archive'))).toEqual([...archivedNow, ...PRE_ARCHIVED.kept].sort());
+    for (const folder of [dir, join(dir, 'archive')]) {
+      expect(() => execFileSync('sha256sum', ['--quiet', '-c', 'SHA256SUMS'], { cwd: folder, stdio: 'pipe' })).not.toThrow();
+    }
   });
 
   it('changes nothing on a second run with the same clock', async () => {

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import { BackupManifest } from '../folder/BackupManifest.js';
 import { AppError } from '../../errors/AppError.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { onlyDatabase } from './onlyDatabase.js';
@@ -81,8 +82,10 @@ export class BackupRotator {
     } catch (error) {
       // What was done stays done (each step is whole: a move is a rename or a durable copy); say how far it got.
       const done = { ...plan, archived, skipped, deletedFromMain, deletedFromArchive };
+      await this.reconcileManifest();
       throw new RotationIncompleteError(done, plan, error as NodeJS.ErrnoException);
     }
+    if (archived.length > 0 || deletedFromMain.length > 0 || deletedFromArchive.length > 0) await this.reconcileManifest();
     for (const file of plan.stalePartials) this.logger.warn('rotation.stale_partial_removed', { file });
     // Flush only the folders whose entries changed: a rotation that moves nothing costs no disk sync.
     if (archived.length > 0 || plan.deletedFromMain.length > 0 || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
@@ -90,6 +93,13 @@ export class BackupRotator {
     for (const { file } of skipped) this.logger.warn('rotation.skipped', { file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
 
     return { ...plan, archived, skipped };
+  }
+
+  /** Each checksum beside its backup again; a manifest that cannot be written costs the rotation nothing. */
+  private async reconcileManifest(): Promise<void> {
+    await new BackupManifest(this.dir, this.archiveDir)
+      .reconcile()
+      .catch((error: unknown) => this.logger.warn('manifest.not_reconciled', { error }));
   }
 
   private async archivedFiles(): Promise<string[]> {

@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { parseBackupFileName } from '../retention/backupFileName.js';
+import type { DumpContents } from '../verify/RowCounter.js';
+import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
+import { regularFilesIn } from './folderFiles.js';
+
+/** The checksums of a folder's backups, `sha256sum -c` compatible: one in the folder, one in `archive/`. */
+export const SUMS_FILE = 'SHA256SUMS';
+/** What each backup holds (rows per table, large objects) and when it was last verified. */
+export const CONTENTS_FILE = '.db-backup-contents.json';
+
+/** The outcome of `verify` for one backup. */
+export interface Verification {
+  at: string;
+  ok: boolean;
+  /** What differs (empty when ok). */
+  problems: string[];
+}
+
+export interface ManifestEntry {
+  sha256?: string;
+  contents?: DumpContents;
+  verified?: Verification;
+}
+
+type ContentsFile = Record<string, Partial<DumpContents> & { verified?: Verification }>;
+
+/**
+ * What the service recorded about each backup when it wrote it: its sha256 in `SHA256SUMS` (beside
+ * the backup: the folder's for the folder's backups, `archive/SHA256SUMS` for the archive's), and
+ * its row counts and last verification in `.db-backup-contents.json`. Backup names are unique across
+ * folder and archive, so a backup's entry is found by its name wherever it lies. Written under the
+ * folder's lock (by the creator and the rotator); never through a planted symlink.
+ */
+export class BackupManifest {
+  constructor(
+    private readonly dir: string,
+    private readonly archiveDir: string,
+  ) {}
+
+  /** Records a new backup of the folder (the creator, under the lock). */
+  async record(file: string, sha256: string, contents: DumpContents): Promise<void> {
+    const sums = await this.readSums(this.dir);
+    sums.set(file, sha256);
+    await this.writeSums(this.dir, sums);
+    const all = await this.readContents();
+    await this.writeContents({ ...all, [file]: contents });
+  }
+
+  /** What was recorded about `file` (a backup's name), wherever it lies. */
+  async entry(file: string): Promise<ManifestEntry> {
+    const sha256 = (await this.readSums(this.dir)).get(file) ?? (await this.readSums(this.archiveDir)).get(file);
+    const recorded = (await this.readContents())[file];
+    const verified = recorded?.verified;
+    return {
+      ...(sha256 ? { sha256 } : {}),
+      ...(recorded?.rows ? { contents: { rows: recorded.rows, largeObjects: recorded.largeObjects ?? 0 } } : {}),
+      ...(verified ? { verified } : {}),
+    };
+  }
+
+  /** Every backup's last verification, by name. */
+  async verifications(): Promise<Record<string, Verification>> {
+    const all = await this.readContents();
+    return Object.fromEntries(Object.entries(all).flatMap(([file, entry]) => (entry.verified ? [[file, entry.verified] as const] : [])));
+  }
+
+  async recordVerification(file: string, verified: Verification): Promise<void> {
+    const all = await this.readContents();
+    await this.writeContents({ ...all, [file]: { ...all[file], verified } });
+  }
+
+  /**
+   * Puts each checksum beside its backup after a rotation moved or deleted backups (the rotator,
+   * under the lock), and forgets backups that are gone. Idempotent: after a crash between a move and
+   * this, the next rotation puts things right, and `entry` finds a name in either list meanwhile.
+   */
+  async reconcile(): Promise<void> {
+    const inFolder = (await regularFilesIn(this.dir)).filter((name) => parseBackupFileName(name));
+    const inArchive = (await regularFilesIn(this.archiveDir)).filter((name) => parseBackupFileName(name));
+    const known = new Map([...(await this.readSums(this.archiveDir)), ...(await this.readSums(this.dir))]);
+    const pick = (files: string[]) => new Map(files.flatMap((file) => (known.has(file) ? [[file, known.get(file)!] as const] : [])));
+    await this.writeSums(this.dir, pick(inFolder));
+    if (inArchive.length > 0 || (await this.readSums(this.archiveDir)).size > 0) await this.writeSums(this.archiveDir, pick(inArchive));
+    const present = new Set([...inFolder, ...inArchive]);
+    const all = await this.readContents();
+    await this.writeContents(Object.fromEntries(Object.entries(all).filter(([file]) => present.has(file))));
+  }
+
+  private async readSums(dir: string): Promise<Map<string, string>> {
+    const text = (await readBookkeepingFile(join(dir, SUMS_FILE))) ?? '';
+    const sums = new Map<string, string>();
+    for (const line of text.split('\n')) {
+      const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+      if (match) sums.set(match[2]!, match[1]!);
+    }
+    return sums;
+  }
+
+  private async writeSums(dir: string, sums: Map<string, string>): Promise<void> {
+    const lines = [...sums].sort(([a], [b]) => a.localeCompare(b)).map(([file, sha256]) => `${sha256}  ${file}\n`);
+    await writeBookkeepingFile(join(dir, SUMS_FILE), lines.join(''));
+  }
+
+  private async readContents(): Promise<ContentsFile> {
+    try {
+      const parsed: unknown = JSON.parse((await readBookkeepingFile(join(this.dir, CONTENTS_FILE))) ?? '{}');
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ContentsFile) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private async writeContents(all: ContentsFile): Promise<void> {
+    await writeBookkeepingFile(join(this.dir, CONTENTS_FILE), `${JSON.stringify(all)}\n`);
+  }
+}
