@@ -111,12 +111,9 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
       // The rotation counts cover the folder before the new backup: our backups, not shop's two.
       const [, kept, archived, deleted] = /rotation: (\d+) kept, (\d+) archived, (\d+) deleted\n$/.exec(backup.stdout)!.map(Number);
       expect(kept! + archived! + deleted!).toBe(oursBefore);
-      expect(
-        mine.stdout
-          .trim()
-          .split('\n')
-          .map((line) => line.split(' ')[0]),
-      ).toEqual([...ours].reverse());
+      const lines = mine.stdout.trim().split('\n');
+      expect(lines.slice(0, -1).map((line) => line.split(' ')[0])).toEqual([...ours].reverse());
+      expect(lines.at(-1)).toMatch(/^to prove or restore one, on the API's machine: npm run -s db-backup -- verify <file>/);
       expect(all.stdout).toContain(foreign[0]);
       expect(all.stdout).toContain(foreign[1]);
     } finally {

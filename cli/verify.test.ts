@@ -4,7 +4,8 @@ import { appendFile, copyFile, open, readFile, readdir, truncate, writeFile } fr
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { ROOT } from '../test/support/apiProcess.js';
+import { ROOT, startApiProcess } from '../test/support/apiProcess.js';
+import { startNotes } from '../test/support/cliProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { migrate } from '../functions/db/migrate.js';
@@ -88,14 +89,94 @@ describeWithPostgres('db-backup verify (real backups, real PostgreSQL and an emb
     }
   });
 
-  it('leaves no scratch database behind on the server', async () => {
+  it("shows each backup's last verification in GET /db-backups and in the app's backups", async () => {
     await dbBackup(['verify', plain], server());
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    const { rows } = await client.query("select datname from pg_database where datname like 'notes_verify_%'");
-    await client.end();
+    const api = await startApiProcess(server());
+    try {
+      const listing = (await (await fetch(`${api.url}/db-backups`)).json()) as { verified: Record<string, { ok: boolean; at: string }> };
+      const app = await startNotes(['--api-url', api.url, 'backups'], { NO_COLOR: '1' }).exited;
 
-    expect(rows).toEqual([]);
+      expect(listing.verified[plain]).toMatchObject({ ok: true, at: expect.stringMatching(/^\d{4}-/) });
+      expect(app.stdout).toMatch(new RegExp(`^${plain.replace(/\./g, '\\.')}  keep: .*  verified \\d{4}-\\d{2}-\\d{2}$`, 'm'));
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('BACKUP_VERIFY=after-create: every POST /db-backup answers with the new backup verified, and /health says so', async () => {
+    const api = await startApiProcess({ ...server(), BACKUP_VERIFY: 'after-create' });
+    try {
+      const answer = (await (await fetch(`${api.url}/db-backup`, { method: 'POST' })).json()) as {
+        backup: { file: string };
+        verification: { ok: boolean; problems: string[] };
+      };
+      const health = (await (await fetch(`${api.url}/health`)).json()) as { healthy: boolean; lastAttempt: { verification: unknown } };
+
+      expect(answer.verification).toMatchObject({ ok: true, problems: [] });
+      expect(health).toMatchObject({ healthy: true, lastAttempt: { verification: { ok: true, problems: [] } } });
+      const contents = JSON.parse(await readFile(join(dir, '.db-backup-contents.json'), 'utf8'));
+      expect(contents[answer.backup.file].verified).toMatchObject({ ok: true });
+    } finally {
+      await api.stop();
+    }
+  });
+
+  it('BACKUP_VERIFY=after-create with a role that may not create a scratch database: the backup is kept, the failure said', async () => {
+    const role = `notes_t_nocreatedb_${Math.random().toString(16).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`create role ${role} login nocreatedb`);
+    await admin.query(`grant select on all tables in schema public to ${role}; grant select on all sequences in schema public to ${role}`);
+    await admin.query(`grant insert on pgmigrations to ${role}`);
+    await admin.query(
+      `grant select on large object ${(await admin.query('select oid from pg_largeobject_metadata')).rows[0].oid} to ${role}`,
+    );
+    const asRole = new URL(database.url);
+    asRole.username = role;
+    const api = await startApiProcess({ DATABASE_URL: asRole.toString(), BACKUP_DIR: dir, BACKUP_VERIFY: 'after-create' });
+    try {
+      const response = await fetch(`${api.url}/db-backup`, { method: 'POST' });
+      const answer = (await response.json()) as { backup: { file: string }; verification: { ok: boolean; problems: string[] } };
+      const health = await fetch(`${api.url}/health`);
+
+      expect(response.status).toBe(201);
+      expect(answer.verification).toMatchObject({
+        ok: false,
+        problems: [expect.stringMatching(/^it does not restore: .*permission denied to create database/)],
+      });
+      expect(await readdir(dir)).toContain(answer.backup.file);
+      expect(health.status).toBe(503);
+      expect(((await health.json()) as { problems: string[] }).problems).toEqual([
+        expect.stringMatching(
+          /^the last backup was written but failed verification: it does not restore: .*permission denied to create database/,
+        ),
+      ]);
+    } finally {
+      await api.stop();
+      await admin.query(`drop owned by ${role}; drop role ${role}`);
+      await admin.end();
+    }
+  });
+
+  it('leaves no scratch database behind on the server, and drops one a killed verify left an hour ago', async () => {
+    const scratchDatabases = async () => {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query<{ datname: string }>("select datname from pg_database where datname like 'notes_verify_%'");
+      await client.end();
+      return rows.map((row) => row.datname);
+    };
+    const leftover = `notes_verify_${Math.floor(Date.now() / 1000) - 7200}_0badf00d`;
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`create database ${leftover}`);
+    await admin.end();
+    const before = (await scratchDatabases()).filter((name) => name !== leftover);
+
+    await dbBackup(['verify', plain], server());
+
+    // Other processes may verify on this server at the same time: only ours must be gone.
+    expect((await scratchDatabases()).filter((name) => !before.includes(name))).toEqual([]);
   });
 
   describe.each([

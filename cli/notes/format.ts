@@ -46,24 +46,44 @@ export function formatNote(note: Note, output: Output): string {
  * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted` (the API rotates
  * only its own database's backups, so these are this database's).
  */
-export function formatBackup({ backup, rotation }: BackupAnswer, output: Output): string {
+export function formatBackup({ backup, rotation, verification }: BackupAnswer, output: Output): string {
   const rotated = rotation.problem
     ? `rotation not done (${rotation.problem.code})`
     : `rotation: ${rotation.kept.length} kept, ${rotation.archived.length} archived, ${rotation.deleted.length} deleted`;
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}`;
+  const verified = !verification
+    ? ''
+    : verification.ok
+      ? `; verified (restored in ${formatSeconds(verification.durationMs)})`
+      : `; ${output.style('red', `verification FAILED: ${verification.problems.join('; ')}`)}`;
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {
+  const verified = (file: string) => {
+    const result = listing.verified?.[file];
+    if (!result) return '';
+    const day = result.at.slice(0, 10);
+    return result.ok
+      ? `  ${output.style('green', `verified ${day}`)}`
+      : `  ${output.style('red', `verification FAILED ${day}: ${result.problems[0] ?? ''}`)}`;
+  };
   const lines = [
-    ...listing.kept.map(({ file, reasons }) => `${file}  ${output.style('dim', `keep: ${reasons.join(', ')}`)}`),
-    ...listing.archived.map((file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}`),
+    ...listing.kept.map(({ file, reasons }) => `${file}  ${output.style('dim', `keep: ${reasons.join(', ')}`)}${verified(file)}`),
+    ...listing.archived.map((file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}${verified(file)}`),
     ...listing.deleted.map((file) => `${file}  ${output.style('red', 'deleted at the next rotation')}`),
     ...listing.skipped.map(({ file, reason }) => `${file}  ${output.style('yellow', `stays: ${reason}`)}`),
     ...listing.futureDated.map(
       (file) => `${file}  ${output.style('yellow', 'future-dated (a clock ran ahead): left alone by every rule')}`,
     ),
   ];
-  if (lines.length > 0) return lines.join('\n');
+  if (lines.length > 0) {
+    // Restoring is an ops task, not one for this prompt: say where it is done.
+    const hint = output.style(
+      'dim',
+      "to prove or restore one, on the API's machine: npm run -s db-backup -- verify <file>, or restore <file> --into <postgres-url> (README: Restoring a backup)",
+    );
+    return [...lines, hint].join('\n');
+  }
   return listing.database === null
     ? 'no backups yet (backup takes one)'
     : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;

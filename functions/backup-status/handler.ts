@@ -1,6 +1,8 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { BackupRotator } from '../backup/retention/BackupRotator.js';
+import { join } from 'node:path';
+import { BackupManifest } from '../backup/folder/BackupManifest.js';
+import { ARCHIVE_FOLDER, type BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkFolder } from '../backup/folder/checkFolder.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { backupListing } from '../backup/BackupAnswer.js';
@@ -38,7 +40,10 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
         const plan = await rotator().plan();
         const name = all ? null : await database();
         const listed = name === null ? plan : onlyDatabase(plan, name);
-        return jsonResponse(200, backupListing(listed, name));
+        // Which backups `db-backup verify` proved, and when: a manifest that cannot be read hides only that.
+        const dir = rotator().dir;
+        const verifications = await new BackupManifest(dir, join(dir, ARCHIVE_FOLDER)).verifications().catch(() => ({}));
+        return jsonResponse(200, backupListing(listed, name, verifications));
       },
     },
     {

@@ -1,4 +1,5 @@
 import type { Backup } from './dump/BackupCreator.js';
+import type { Verification } from './folder/BackupManifest.js';
 import type { KeepReason, RotationPlan } from './retention/planRotation.js';
 import { ARCHIVE_FOLDER } from './retention/BackupRotator.js';
 
@@ -30,15 +31,18 @@ export interface RotationAnswer {
   problem?: { code: string; message: string };
 }
 
-/** POST /db-backup's answer: the new backup and the rotation before it. */
+/** POST /db-backup's answer: the new backup, the rotation before it, and (BACKUP_VERIFY=after-create) its verification. */
 export interface BackupAnswer {
   backup: Backup;
   rotation: RotationAnswer;
+  verification?: { ok: boolean; problems: string[]; durationMs: number };
 }
 
 /** GET /db-backups' answer: one database's backups (`database`), or every database's (`null`). */
 export interface BackupListing extends RotationAnswer {
   database: string | null;
+  /** The last `db-backup verify` of each listed backup that was verified, by file name. */
+  verified: Record<string, Verification>;
 }
 
 /** `newest 5`, `week 2026-11-22`, `month 2026-11`. */
@@ -59,10 +63,27 @@ export function rotationAnswer(plan: RotationPlan, problem?: { code: string; mes
   };
 }
 
-export function backupAnswer(backup: Backup, rotation: RotationPlan, rotationProblem?: { code: string; message: string }): BackupAnswer {
-  return { backup, rotation: rotationAnswer(rotation, rotationProblem) };
+export function backupAnswer(
+  backup: Backup,
+  rotation: RotationPlan,
+  rotationProblem?: { code: string; message: string },
+  verification?: BackupAnswer['verification'],
+): BackupAnswer {
+  return { backup, rotation: rotationAnswer(rotation, rotationProblem), ...(verification ? { verification } : {}) };
 }
 
-export function backupListing(plan: RotationPlan, database: string | null): BackupListing {
-  return { database, ...rotationAnswer(plan) };
+export function backupListing(
+  plan: RotationPlan,
+  database: string | null,
+  verifications: Record<string, Verification> = {},
+): BackupListing {
+  const answer = rotationAnswer(plan);
+  const listed = new Set([
+    ...answer.kept.map((k) => k.file),
+    ...answer.archived,
+    ...answer.skipped.map((s) => s.file),
+    ...answer.futureDated,
+  ]);
+  const verified = Object.fromEntries(Object.entries(verifications).filter(([file]) => listed.has(file)));
+  return { database, ...answer, verified };
 }

@@ -8,6 +8,9 @@ import { stopLeftoverDumps } from './folder/stopLeftoverDumps.js';
 import { emptyPlan } from './retention/planRotation.js';
 import { BackupStatus } from './folder/BackupStatus.js';
 import { withFolderLock } from './folder/withFolderLock.js';
+import { BackupManifest } from './folder/BackupManifest.js';
+import type { ScratchDatabase } from './verify/ScratchDatabase.js';
+import { verifyBackup } from './verify/verifyBackup.js';
 
 /** Why a rotation was not done: a stable code and a message for the operator. */
 export interface Problem {
@@ -17,6 +20,8 @@ export interface Problem {
 
 export interface RotateThenBackUpResult {
   backup: Backup;
+  /** With a verifier (BACKUP_VERIFY=after-create): the new backup's verification. */
+  verification?: { ok: boolean; problems: string[]; durationMs: number };
   /** What the rotation did (nothing, when `rotationProblem` says why). */
   rotation: RotationResult;
   rotationProblem?: Problem;
@@ -29,6 +34,8 @@ export interface BackupServiceParts {
   database?: string;
   logger?: Logger;
   clock?: () => Date;
+  /** Verifies every new backup in this scratch database before answering (BACKUP_VERIFY=after-create). */
+  verifier?: ScratchDatabase;
 }
 
 /**
@@ -41,6 +48,7 @@ export class BackupService {
   private readonly database?: string;
   private readonly logger: Logger;
   private readonly clock: () => Date;
+  private readonly verifier?: ScratchDatabase;
 
   constructor(parts: BackupServiceParts) {
     this.creator = parts.creator;
@@ -48,6 +56,7 @@ export class BackupService {
     this.rotator = parts.rotator;
     this.logger = parts.logger ?? silentLogger;
     this.clock = parts.clock ?? (() => new Date());
+    this.verifier = parts.verifier;
   }
 
   /**
@@ -80,7 +89,8 @@ export class BackupService {
         await new DatabaseNames(this.creator.dir)
           .record(checked.database)
           .catch((error: unknown) => this.logger.warn('names.not_recorded', { error }));
-        return { backup, rotation, ...(rotationProblem ? { rotationProblem } : {}) };
+        const verification = this.verifier ? await this.verify(backup) : undefined;
+        return { backup, rotation, ...(rotationProblem ? { rotationProblem } : {}), ...(verification ? { verification } : {}) };
       });
       await this.record(status, {
         at: result.backup.startedAt,
@@ -88,6 +98,7 @@ export class BackupService {
         file: result.backup.file,
         bytes: result.backup.bytes,
         ...(result.rotationProblem ? { rotationProblem: result.rotationProblem } : {}),
+        ...(result.verification ? { verification: { ok: result.verification.ok, problems: result.verification.problems } } : {}),
       });
       return result;
     } catch (error) {
@@ -155,6 +166,26 @@ export class BackupService {
     }
     this.logger.warn('rotation.not_done', { ...rotationProblem });
     return { rotation: emptyPlan(now, this.rotator.policy), rotationProblem, behindMs: Math.max(0, skew) };
+  }
+
+  /**
+   * Restores the new backup into the scratch database and compares it with what was recorded; the
+   * result goes to the manifest. A failed verification is reported, never thrown: the backup stays.
+   */
+  private async verify(backup: Backup): Promise<NonNullable<RotateThenBackUpResult['verification']>> {
+    const manifest = new BackupManifest(this.creator.dir, this.rotator.archiveDir);
+    const result = await verifyBackup(backup.path, manifest, this.verifier!, this.clock).catch((error: unknown) => ({
+      at: this.clock().toISOString(),
+      ok: false,
+      problems: [`it could not be verified: ${(error as Error).message}`],
+      durationMs: 0,
+    }));
+    await manifest
+      .recordVerification(backup.file, { at: result.at, ok: result.ok, problems: result.problems })
+      .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file: backup.file, error }));
+    if (result.ok) this.logger.info('backup.verified', { file: backup.file, durationMs: result.durationMs });
+    else this.logger.error('backup.verification_failed', { file: backup.file, problems: result.problems });
+    return { ok: result.ok, problems: result.problems, durationMs: result.durationMs };
   }
 
   private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {

@@ -5,6 +5,8 @@ import { BackupRotator } from './retention/BackupRotator.js';
 import { BackupService } from './BackupService.js';
 import type { DumpSource } from './dump/DumpSource.js';
 import { PgDumpSource } from './dump/PgDumpSource.js';
+import { PgliteScratch } from './verify/PgliteScratch.js';
+import { ServerScratch } from './verify/ServerScratch.js';
 
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
@@ -36,6 +38,8 @@ export function createBackupService(
     }),
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, clock, logger }),
     database: (dumpSource as DumpSource).name ?? config.connection.database,
+    // A scratch database like the real one: embedded for the embedded database, else on the same server.
+    ...(config.verifyAfterCreate ? { verifier: source ? new PgliteScratch() : new ServerScratch(config.connection) } : {}),
     clock,
     logger,
   });

@@ -21,6 +21,8 @@ export interface BackupConfig {
   connection: DatabaseConnection;
   /** `API_TOKEN`: every route requires `Authorization: Bearer <token>` when set. */
   apiToken?: string;
+  /** `BACKUP_VERIFY=after-create`: every new backup is verified (restored into a scratch database) before the answer. */
+  verifyAfterCreate: boolean;
 }
 
 interface IntegerSetting {
@@ -40,7 +42,14 @@ const INTEGERS = {
   BACKUP_CLOCK_TOLERANCE_MS: { fallback: DEFAULTS.clockToleranceMs, min: 1_000, max: 7 * 24 * 3_600_000 },
 } satisfies Record<string, IntegerSetting>;
 
-const KNOWN_BACKUP_KEYS = new Set(['BACKUP_DIR', 'BACKUP_TZ', 'BACKUP_COMPRESS', 'BACKUP_FILE_MODE', ...Object.keys(INTEGERS)]);
+const KNOWN_BACKUP_KEYS = new Set([
+  'BACKUP_DIR',
+  'BACKUP_TZ',
+  'BACKUP_COMPRESS',
+  'BACKUP_FILE_MODE',
+  'BACKUP_VERIFY',
+  ...Object.keys(INTEGERS),
+]);
 
 /** Settings given on a command line, which win over the environment (already validated by their caller). */
 export interface ConfigOverrides {
@@ -88,8 +97,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     gzipLevel: readCompression(env.BACKUP_COMPRESS) === 'gzip' ? integer('BACKUP_COMPRESS_LEVEL') : undefined,
     fileMode: readFileMode(env.BACKUP_FILE_MODE),
     connection,
+    verifyAfterCreate: readVerify(env.BACKUP_VERIFY),
     ...(env.API_TOKEN?.trim() ? { apiToken: env.API_TOKEN.trim() } : {}),
   };
+}
+
+function readVerify(raw: string | undefined): boolean {
+  const value = raw?.trim() || 'off';
+  if (value !== 'off' && value !== 'after-create') {
+    throw new ConfigError(`BACKUP_VERIFY must be off or after-create (got "${raw}")`);
+  }
+  return value === 'after-create';
 }
 
 function readInteger(env: NodeJS.ProcessEnv, key: string, { fallback, min, max }: IntegerSetting): number {

@@ -21,8 +21,8 @@ export interface DbBackupParts {
 export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown, token }: DbBackupParts) {
   return httpHandler(
     async () => {
-      const { backup, rotation, rotationProblem } = await service().rotateThenBackUp({ signal: shutdown });
-      return jsonResponse(201, backupAnswer(backup, rotation, rotationProblem));
+      const { backup, rotation, rotationProblem, verification } = await service().rotateThenBackUp({ signal: shutdown });
+      return jsonResponse(201, backupAnswer(backup, rotation, rotationProblem, verification));
     },
     { method: 'POST', logger, token },
   );

@@ -50,6 +50,9 @@ export async function checkHealth(dir: string, database: string): Promise<Health
     ...(folderError ? [folderError] : []),
     ...(statusError ? [statusError] : []),
     ...(lastAttempt && !lastAttempt.ok ? [`the last backup failed: ${lastAttempt.error?.message ?? 'unknown error'}`] : []),
+    ...(lastAttempt?.ok && lastAttempt.verification && !lastAttempt.verification.ok
+      ? [`the last backup was written but failed verification: ${lastAttempt.verification.problems.join('; ')}`]
+      : []),
   ];
   const warnings =
     lastAttempt?.ok && lastAttempt.rotationProblem ? [`the last rotation was not done: ${lastAttempt.rotationProblem.message}`] : [];

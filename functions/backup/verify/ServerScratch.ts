@@ -5,18 +5,28 @@ import { restoreBackup } from '../restore/restoreBackup.js';
 import type { DumpContents } from './RowCounter.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
+const PREFIX = 'notes_verify_';
+/** A scratch database this old with no session on it was left by a verify that was killed: it is dropped. */
+const LEFTOVER_AFTER_MS = 3_600_000;
+
 /**
- * A temporary database on the configured server (`notes_verify_<random>`), created for one restore
- * and dropped after it, whatever happened. Needs a role that may create databases.
+ * A temporary database on the configured server (`notes_verify_<epoch seconds>_<random>`), created
+ * for one restore and dropped after it, whatever happened. A verify killed mid-restore cannot drop its
+ * own: the next one drops scratch databases over an hour old that nobody is connected to. Needs a
+ * role that may create databases.
  */
 export class ServerScratch implements ScratchDatabase {
-  constructor(private readonly connection: DatabaseConnection) {}
+  constructor(
+    private readonly connection: DatabaseConnection,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async restore(path: string): Promise<DumpContents> {
-    const name = `notes_verify_${randomBytes(6).toString('hex')}`;
+    const name = `${PREFIX}${Math.floor(this.clock().getTime() / 1000)}_${randomBytes(4).toString('hex')}`;
     const server = serverUrl(this.connection);
     const into = new URL(server);
     into.pathname = `/${name}`;
+    await this.dropLeftovers(server);
     try {
       const summary = await restoreBackup({ file: path, into: into.toString() });
       return { rows: summary.rowsByTable, largeObjects: summary.largeObjects };
@@ -27,6 +37,26 @@ export class ServerScratch implements ScratchDatabase {
         .then(() => admin.query(`drop database if exists "${name}" with (force)`))
         .catch(() => undefined)
         .finally(() => admin.end().catch(() => undefined));
+    }
+  }
+
+  private async dropLeftovers(server: string): Promise<void> {
+    const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
+    try {
+      await admin.connect();
+      const { rows } = await admin.query<{ datname: string }>(
+        `select datname from pg_database d
+          where datname ~ '^${PREFIX}[0-9]+_[0-9a-f]+$'
+            and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
+      );
+      const cutoff = (this.clock().getTime() - LEFTOVER_AFTER_MS) / 1000;
+      for (const { datname } of rows) {
+        if (Number(datname.slice(PREFIX.length).split('_')[0]) < cutoff) await admin.query(`drop database if exists "${datname}"`);
+      }
+    } catch {
+      // Sweeping is a courtesy: the restore below reports a server that cannot be reached.
+    } finally {
+      await admin.end().catch(() => undefined);
     }
   }
 }
