@@ -121,16 +121,18 @@ describeWithPostgres('the notes binary against the real API, PostgreSQL and pg_d
     }
   });
 
-  it('reports a backup already running (409) and still exits 0', async () => {
+  it('waits at most half its backup timeout for a running backup, then reports the 409 and still exits 0', async () => {
     const before = await backups();
     await mkdir(join(dir, LOCK_NAME));
     try {
-      const run = notes();
+      const run = notes(['--backup-timeout', '4']);
       run.write('exit\n');
       const { code, stderr } = await run.exited;
 
       expect(code).toBe(0);
-      expect(stderr).toContain('warning: no backup was taken: another backup is already running (409 BACKUP_IN_PROGRESS)');
+      expect(stderr).toContain(
+        'warning: no backup was taken: another backup ran for longer than this app waits (409 BACKUP_IN_PROGRESS: waited 2 s for the running backup',
+      );
       expect(await backups()).toEqual(before);
     } finally {
       await rm(join(dir, LOCK_NAME), { recursive: true });
@@ -212,7 +214,7 @@ describe('the notes binary when the API misbehaves (stand-in APIs: the real one 
 
       expect(code).toBe(0);
       expect(stderr).toContain('warning: stopped waiting for the backup; the API may still finish it');
-      expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /db-backup']);
+      expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /db-backup?wait=60']);
     } finally {
       await api.close();
     }

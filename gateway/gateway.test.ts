@@ -7,6 +7,7 @@ import pg from 'pg';
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
 
 describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -45,12 +46,49 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
     expect(body.backup.bytes).toBeGreaterThan(1000);
   });
 
-  it('answers two concurrent POSTs with one 201 and one 409, and one new file', async () => {
-    const statuses = await Promise.all([1, 2].map(() => fetch(`${api.url}/db-backup`, { method: 'POST' }).then((r) => r.status)));
+  it('answers a POST that may not wait (?wait=0) 409 at once while another backup runs', async () => {
+    const statuses = await Promise.all([1, 2].map(() => fetch(`${api.url}/db-backup?wait=0`, { method: 'POST' }).then((r) => r.status)));
 
     expect(statuses.sort()).toEqual([201, 409]);
     expect(await namesIn(dir)).toHaveLength(1);
   });
+
+  it.each([
+    ['one gateway', 1],
+    ['two gateways sharing the folder', 2],
+  ])(
+    'coalesces (%s): requests that arrive while the folder is busy share one backup that started after each arrived',
+    async (_how, gateways) => {
+      const second = gateways === 2 ? await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir }) : undefined;
+      try {
+        const urls = second ? [api.url, second.url] : [api.url];
+        // Another process's run holds the folder (this test's own lock) while ten requests arrive.
+        let release!: () => void;
+        const held = withFolderLock(dir, () => new Promise<void>((resolve) => (release = resolve)));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const asked = Array.from({ length: 10 }, (_, i) => {
+          const arrived = Date.now();
+          return fetch(`${urls[i % urls.length]}/db-backup`, { method: 'POST' }).then(async (response) => ({
+            arrived,
+            status: response.status,
+            body: (await response.json()) as { backup: { file: string; startedAt: string }; coalesced: boolean },
+          }));
+        });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        release();
+        await held;
+        const answers = await Promise.all(asked);
+
+        expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+        expect(await namesIn(dir)).toHaveLength(1);
+        expect(new Set(answers.map((a) => a.body.backup.file)).size).toBe(1);
+        expect(answers.filter((a) => a.body.coalesced)).toHaveLength(9);
+        for (const answer of answers) expect(Date.parse(answer.body.backup.startedAt)).toBeGreaterThanOrEqual(answer.arrived);
+      } finally {
+        await second?.stop();
+      }
+    },
+  );
 
   it.each([
     ['GET', '/db-backup', 405, 'METHOD_NOT_ALLOWED'],

@@ -83,9 +83,13 @@ export class ApiClient {
   listBackups = (options: { all?: boolean } = {}) =>
     this.request<BackupListing>('GET', `/db-backups${options.all ? '?all=true' : ''}`, { expect: 'backups' });
 
-  /** POST /db-backup: rotate, then back up. Waits at most `timeoutMs`; `signal` aborts the wait. */
+  /**
+   * POST /db-backup: rotate, then back up. Waits at most `timeoutMs`; `signal` aborts the wait. The API
+   * is asked to wait for a running backup at most half of that (`?wait=`), so that a 409 still arrives
+   * before the app gives up.
+   */
   backup = (options: { timeoutMs: number; signal?: AbortSignal }) =>
-    this.request<BackupAnswer>('POST', '/db-backup', { ...options, expect: 'backup' });
+    this.request<BackupAnswer>('POST', `/db-backup?wait=${Math.floor(options.timeoutMs / 2000)}`, { ...options, expect: 'backup' });
 
   private async request<T>(
     method: string,

@@ -46,7 +46,10 @@ export function formatNote(note: Note, output: Output): string {
  * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted` (the API rotates
  * only its own database's backups, so these are this database's).
  */
-export function formatBackup({ backup, rotation, verification }: BackupAnswer, output: Output): string {
+export function formatBackup({ backup, rotation, verification, coalesced }: BackupAnswer, output: Output): string {
+  if (coalesced) {
+    return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)}; shared: another backup that started after you asked took your changes)`;
+  }
   const rotated = rotation.problem
     ? `rotation not done (${rotation.problem.code})`
     : `rotation: ${rotation.kept.length} kept, ${rotation.archived.length} archived, ${rotation.deleted.length} deleted`;

@@ -78,7 +78,8 @@ function explain(error: unknown, userStopped: boolean, timeoutMs: number): strin
   }
   if (error instanceof ApiError) {
     if (error.code === 'BACKUP_CANCELLED') return `no backup was taken: ${error.message}; nothing half-written is left`;
-    if (error.status === 409) return `no backup was taken: another backup is already running (409 ${error.code})`;
+    if (error.status === 409)
+      return `no backup was taken: another backup ran for longer than this app waits (409 ${error.code}: ${error.message})`;
     if (error.fromApi) return `no backup was taken: the API answered ${error.status} ${error.code}: ${error.message}`;
   }
   return `no backup was taken: ${(error as Error).message}`;

@@ -36,6 +36,8 @@ export interface BackupAnswer {
   backup: Backup;
   rotation: RotationAnswer;
   verification?: { ok: boolean; problems: string[]; durationMs: number };
+  /** The backup was shared: another request's run started it after this request arrived. */
+  coalesced?: boolean;
 }
 
 /** GET /db-backups' answer: one database's backups (`database`), or every database's (`null`). */

@@ -8,6 +8,10 @@ import { stopLeftoverDumps } from './folder/stopLeftoverDumps.js';
 import { emptyPlan } from './retention/planRotation.js';
 import { BackupStatus } from './folder/BackupStatus.js';
 import { withFolderLock } from './folder/withFolderLock.js';
+import { backupStartedSince } from './folder/backupStartedSince.js';
+
+/** How often a request waiting for the folder tries the lock again. */
+const WAIT_POLL_MS = 100;
 import { BackupManifest } from './folder/BackupManifest.js';
 import type { ScratchDatabase } from './verify/ScratchDatabase.js';
 import { verifyBackup } from './verify/verifyBackup.js';
@@ -20,6 +24,8 @@ export interface Problem {
 
 export interface RotateThenBackUpResult {
   backup: Backup;
+  /** The backup was written by another request's run that started after this one arrived: shared, not repeated. */
+  coalesced?: boolean;
   /** With a verifier (BACKUP_VERIFY=after-create): the new backup's verification. */
   verification?: { ok: boolean; problems: string[]; durationMs: number };
   /** What the rotation did (nothing, when `rotationProblem` says why). */
@@ -68,12 +74,38 @@ export class BackupService {
    * `signal` cancels (BackupCancelledError): a rotation under way finishes, a running dump is stopped
    * and its partial file removed; nothing is left half-done.
    */
-  async rotateThenBackUp(options: { signal?: AbortSignal } = {}): Promise<RotateThenBackUpResult> {
-    const { signal } = options;
-    const status = new BackupStatus(this.creator.dir, this.database ?? (await this.creator.databaseName().catch(() => 'unknown')));
+  async rotateThenBackUp(options: { signal?: AbortSignal; waitMs?: number } = {}): Promise<RotateThenBackUpResult> {
+    // Coalescing: while another run holds the folder, wait for it; the first backup that starts after
+    // this request arrived — this request's own, or one another waiting request started — answers it.
+    // At most one dump runs and one more waits to start, whatever the number of callers.
+    const arrived = this.clock();
+    const waitUntil = performance.now() + (options.waitMs ?? 0);
+    for (;;) {
+      try {
+        return await this.rotateThenBackUpOnce(arrived, options.signal);
+      } catch (error) {
+        if (!(error instanceof BackupInProgressError) || options.signal?.aborted) throw error;
+        const left = waitUntil - performance.now();
+        if (left <= 0) {
+          if (!options.waitMs) throw error;
+          throw new BackupInProgressError(
+            `waited ${Math.round(options.waitMs / 1000)} s for the running backup of this folder to end (the request's wait limit): no backup taken; try again`,
+            { cause: error },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, left)));
+      }
+    }
+  }
+
+  private async rotateThenBackUpOnce(arrived: Date, signal?: AbortSignal): Promise<RotateThenBackUpResult> {
+    const database = this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
+    const status = new BackupStatus(this.creator.dir, database);
     try {
       throwIfCancelled(signal);
-      const result = await this.locked(async (lockLost) => {
+      const result = await this.locked(async (lockLost): Promise<RotateThenBackUpResult> => {
+        const shared = await backupStartedSince(this.creator.dir, database, arrived, this.clock());
+        if (shared) return { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal, lockLost);

@@ -18,6 +18,7 @@ import { loadConfig } from '../config/loadConfig.js';
 import { silentLogger } from '../log/Logger.js';
 import { createBackupStatusHandler } from '../backup-status/handler.js';
 import { createDbBackupHandler } from './handler.js';
+import { withFolderLock } from '../backup/folder/withFolderLock.js';
 
 const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: unknown) => {
   const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
@@ -93,10 +94,11 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     expect(await namesIn(dir)).toEqual([...old.slice(1), response.json.backup.file].sort());
   });
 
-  it('lets one of two concurrent requests back up and answers the other 409', async () => {
+  it('answers one of two concurrent requests that may not wait (?wait=0) 409', async () => {
     const handler = handlerWith();
+    const noWait = () => ({ ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '0' } });
 
-    const responses = await Promise.all([call(handler, restEvent('POST', '/db-backup')), call(handler, restEvent('POST', '/db-backup'))]);
+    const responses = await Promise.all([call(handler, noWait()), call(handler, noWait())]);
 
     expect(responses.map((r) => r.statusCode).sort()).toEqual([201, 409]);
     const conflict = responses.find((r) => r.statusCode === 409)!;
@@ -108,6 +110,35 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
       },
     });
     expect(await namesIn(dir)).toHaveLength(1);
+  });
+
+  it('makes requests that arrive during a run share the one backup started after them (coalesced), never 409', async () => {
+    const handler = handlerWith();
+    // Another run holds the folder while five requests arrive.
+    let release!: () => void;
+    const held = withFolderLock(dir, () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const arrived = Date.now();
+    const asked = Array.from({ length: 5 }, () => call(handler, restEvent('POST', '/db-backup')));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await held;
+
+    const responses = await Promise.all(asked);
+
+    expect(responses.map((r) => r.statusCode)).toEqual([201, 201, 201, 201, 201]);
+    expect(responses.filter((r) => r.json.coalesced)).toHaveLength(4);
+    expect(new Set(responses.map((r) => r.json.backup.file)).size).toBe(1);
+    expect(Date.parse(responses[0]!.json.backup.startedAt)).toBeGreaterThanOrEqual(arrived);
+    expect(await namesIn(dir)).toHaveLength(1);
+  });
+
+  it('refuses a wait that is not a whole number of seconds up to 900', async () => {
+    const response = await call(handlerWith(), { ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '-1' } });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error.message).toBe('wait must be a whole number of seconds from 0 to 900 (got "-1")');
+    expect(await namesIn(dir)).toEqual([]);
   });
 });
 

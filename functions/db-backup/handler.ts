@@ -1,6 +1,7 @@
 import { backupAnswer } from '../backup/BackupAnswer.js';
 import type { BackupService } from '../backup/BackupService.js';
 import { httpHandler } from '../http/httpHandler.js';
+import { invalid } from '../http/readInput.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { fromEnvironment } from '../wiring/fromEnvironment.js';
@@ -14,18 +15,38 @@ export interface DbBackupParts {
   token?: () => string | undefined;
 }
 
+/** How long a request waits for a running backup of the folder by default (`?wait=<seconds>`), well under the app's 120 s. */
+export const DEFAULT_WAIT_SECONDS = 60;
+const MAX_WAIT_SECONDS = 900;
+
 /**
- * POST /db-backup: rotates the existing backups, then writes a new full SQL backup.
- * 201 `{ backup, rotation }`; 409 while another backup runs; 503 when the database is down.
+ * POST /db-backup[?wait=<seconds>]: rotates the existing backups, then writes a new full SQL backup.
+ * While another backup of the folder runs, waits (up to `wait`) and shares the first backup that
+ * starts after this request arrived (`coalesced: true`). 201 `{ backup, rotation, coalesced }`;
+ * 409 when the wait runs out; 503 when the database is down.
  */
 export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown, token }: DbBackupParts) {
   return httpHandler(
-    async () => {
-      const { backup, rotation, rotationProblem, verification } = await service().rotateThenBackUp({ signal: shutdown });
-      return jsonResponse(201, backupAnswer(backup, rotation, rotationProblem, verification));
+    async (event) => {
+      const waitMs = readWait(event.queryStringParameters?.wait ?? undefined) * 1000;
+      const result = await service().rotateThenBackUp({ signal: shutdown, waitMs });
+      const { backup, rotation, rotationProblem, verification } = result;
+      return jsonResponse(201, {
+        ...backupAnswer(backup, rotation, rotationProblem, verification),
+        coalesced: result.coalesced === true,
+      });
     },
     { method: 'POST', logger, token },
   );
+}
+
+function readWait(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_WAIT_SECONDS;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds > MAX_WAIT_SECONDS) {
+    throw invalid(`wait must be a whole number of seconds from 0 to ${MAX_WAIT_SECONDS} (got "${value.slice(0, 20)}")`);
+  }
+  return seconds;
 }
 
 /** The Lambda entry point. */

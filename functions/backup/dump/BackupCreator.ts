@@ -133,7 +133,7 @@ export class BackupCreator {
       // Recorded before the folder is flushed, so one fsync makes both the backup and its entry durable.
       // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
       await new BackupManifest(this.dir, join(this.dir, ARCHIVE_FOLDER))
-        .record(file, sha256, contents)
+        .record(file, sha256, contents, this.clock().getTime() - clockStart.getTime())
         .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
       await fsyncFolder(this.dir);
       const backup = {

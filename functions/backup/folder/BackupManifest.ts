@@ -20,10 +20,12 @@ export interface Verification {
 export interface ManifestEntry {
   sha256?: string;
   contents?: DumpContents;
+  /** How long the backup took to write. */
+  durationMs?: number;
   verified?: Verification;
 }
 
-type ContentsFile = Record<string, Partial<DumpContents> & { verified?: Verification }>;
+type ContentsFile = Record<string, Partial<DumpContents> & { durationMs?: number; verified?: Verification }>;
 
 /**
  * What the service recorded about each backup when it wrote it: its sha256 in `SHA256SUMS` (beside
@@ -39,12 +41,12 @@ export class BackupManifest {
   ) {}
 
   /** Records a new backup of the folder (the creator, under the lock). */
-  async record(file: string, sha256: string, contents: DumpContents): Promise<void> {
+  async record(file: string, sha256: string, contents: DumpContents, durationMs: number): Promise<void> {
     const sums = await this.readSums(this.dir);
     sums.set(file, sha256);
     await this.writeSums(this.dir, sums);
     const all = await this.readContents();
-    await this.writeContents({ ...all, [file]: contents });
+    await this.writeContents({ ...all, [file]: { ...contents, durationMs } });
   }
 
   /** What was recorded about `file` (a backup's name), wherever it lies. */
@@ -55,6 +57,7 @@ export class BackupManifest {
     return {
       ...(sha256 ? { sha256 } : {}),
       ...(recorded?.rows ? { contents: { rows: recorded.rows, largeObjects: recorded.largeObjects ?? 0 } } : {}),
+      ...(typeof recorded?.durationMs === 'number' ? { durationMs: recorded.durationMs } : {}),
       ...(verified ? { verified } : {}),
     };
   }
