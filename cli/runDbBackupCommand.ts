@@ -40,7 +40,7 @@ const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
 export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, io: CommandIo): Promise<void> {
   const [command, ...extra] = input;
   if (!command || !COMMANDS.includes(command as (typeof COMMANDS)[number])) {
-    throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : 'name a command: create, rotate or list');
+    throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : `name a command: ${COMMANDS.join(', ')}`);
   }
   if (command === 'restore' && extra.length !== 1) throw new UsageError('restore takes one backup: restore <file> --into <postgres-url>');
   if (command === 'verify' && extra.length > 1) throw new UsageError('verify takes one backup, --latest or --all');

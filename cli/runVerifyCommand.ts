@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { checkFolder } from '../functions/backup/folder/checkFolder.js';
 import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
 import { regularFilesIn } from '../functions/backup/folder/folderFiles.js';
 import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
@@ -6,7 +8,6 @@ import { BackupInProgressError } from '../functions/backup/errors.js';
 import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { PgliteScratch } from '../functions/backup/verify/PgliteScratch.js';
-import type { ScratchDatabase } from '../functions/backup/verify/ScratchDatabase.js';
 import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
 import { type VerifyResult, verifyBackup } from '../functions/backup/verify/verifyBackup.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
@@ -35,37 +36,70 @@ export async function runVerifyCommand(
     throw new UsageError('verify takes one of: a backup, --latest, --all');
   }
   const archiveDir = join(config.backupDir, ARCHIVE_FOLDER);
-  const paths = file ? [resolveBackupFile(file, config.backupDir)] : await backupsToVerify(config.backupDir, archiveDir, flags.all);
+  // A missing folder says so (a volume not mounted), rather than "no backups".
+  if (!file) await checkFolder(config.backupDir);
+  const now = Date.now() + config.policy.clockToleranceMs;
+  const paths = file ? [resolveBackupFile(file, config.backupDir)] : await backupsToVerify(config.backupDir, archiveDir, flags.all, now);
   if (paths.length === 0) throw new AppError(404, 'NO_BACKUPS', `no backups in ${config.backupDir} to verify`, { expose: true });
   const manifest = new BackupManifest(config.backupDir, archiveDir);
-  const scratch: ScratchDatabase = flags.server ? new ServerScratch(config.connection) : new PgliteScratch();
-  const results: VerifyResult[] = [];
-  for (const [index, path] of paths.entries()) {
-    io.progress?.(`verifying ${path} (${index + 1} of ${paths.length})`);
-    const result = await verifyBackup(path, manifest, scratch);
-    io.progress?.('');
-    results.push(result);
-    await recordVerification(manifest, config.backupDir, result).catch((error: unknown) =>
-      io.print(`(the result was not recorded in ${config.backupDir}: ${(error as Error).message})`),
+  const scratch = flags.server ? new ServerScratch(config.connection) : new PgliteScratch();
+  // Interrupted (Ctrl-C, a stop), the scratch database is dropped before the process ends.
+  const interrupted = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\ndb-backup: verify interrupted (${signal}); dropping its scratch database\n`);
+    void Promise.resolve(scratch instanceof ServerScratch ? scratch.abandon() : undefined).finally(() =>
+      process.exit(signal === 'SIGINT' ? 130 : 143),
     );
-    if (!flags.json) io.print(formatResult(result));
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  const results: VerifyResult[] = [];
+  try {
+    for (const [index, listed] of paths.entries()) {
+      io.progress?.(`verifying ${listed} (${index + 1} of ${paths.length})`);
+      // A rotation running meanwhile may have moved it to the archive, or deleted it.
+      const path = existsSync(listed) ? listed : join(archiveDir, basename(listed));
+      if (!existsSync(path)) {
+        io.progress?.('');
+        if (!flags.json) io.print(`gone    ${listed}: deleted by a rotation while verify ran`);
+        continue;
+      }
+      const result = await verifyBackup(path, manifest, scratch);
+      io.progress?.('');
+      results.push(result);
+      // Only a backup of the folder gets a recorded result: a copy elsewhere proves nothing of it.
+      if (!result.unverified && [config.backupDir, archiveDir].includes(dirname(resolve(path)))) {
+        await recordVerification(manifest, config.backupDir, result).catch((error: unknown) =>
+          io.print(`(the result was not recorded in ${config.backupDir}: ${(error as Error).message})`),
+        );
+      }
+      if (!flags.json) io.print(formatResult(result));
+    }
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
   }
   if (flags.json) io.print(JSON.stringify(results, null, 2));
-  const failed = results.filter((result) => !result.ok).length;
-  if (failed > 0) {
-    throw new AppError(500, 'VERIFY_FAILED', `${failed} of ${results.length} backups failed verification`, { expose: true });
+  const unverified = results.filter((result) => result.unverified).length;
+  const failed = results.filter((result) => !result.ok).length - unverified;
+  if (failed > 0 || unverified > 0) {
+    const parts = [
+      ...(failed > 0 ? [`${failed} failed verification`] : []),
+      ...(unverified > 0 ? [`${unverified} could not be verified`] : []),
+    ];
+    throw new AppError(500, 'VERIFY_FAILED', `of ${results.length} backups, ${parts.join(' and ')}`, { expose: true });
   }
 }
 
-/** The newest backup in the folder, or every backup in the folder and its archive, newest first. */
-async function backupsToVerify(dir: string, archiveDir: string, all: boolean): Promise<string[]> {
+/**
+ * The newest backup in the folder, or every backup in the folder and its archive, newest first. A
+ * name after `until` (written while a clock ran ahead) is never "the newest": it is verified with --all.
+ */
+async function backupsToVerify(dir: string, archiveDir: string, all: boolean, until: number): Promise<string[]> {
   const listed = async (folder: string) =>
     (await regularFilesIn(folder)).flatMap((name) => {
       const parsed = parseBackupFileName(name);
       return parsed ? [{ path: join(folder, name), at: parsed.takenAt.getTime() }] : [];
     });
   const backups = [...(await listed(dir)), ...(all ? await listed(archiveDir) : [])].sort((a, b) => b.at - a.at);
-  return (all ? backups : backups.slice(0, 1)).map((backup) => backup.path);
+  return (all ? backups : backups.filter((backup) => backup.at <= until).slice(0, 1)).map((backup) => backup.path);
 }
 
 /** Under the folder's lock (the creator and rotator write the manifest too), waiting out a running backup. */
@@ -84,6 +118,7 @@ async function recordVerification(manifest: BackupManifest, dir: string, result:
 }
 
 function formatResult(result: VerifyResult): string {
+  if (result.unverified) return `UNVERIFIED  ${result.path}: ${result.problems.join('; ')}`;
   if (!result.ok) return `FAILED  ${result.path}: ${result.problems.join('; ')}`;
   const { tables, rows, largeObjects } = result.restored!;
   return (

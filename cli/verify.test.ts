@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { appendFile, copyFile, open, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -140,21 +140,81 @@ describeWithPostgres('db-backup verify (real backups, real PostgreSQL and an emb
       const health = await fetch(`${api.url}/health`);
 
       expect(response.status).toBe(201);
+      // Not the backup's fault: "could not be verified", a warning, never a failed backup.
       expect(answer.verification).toMatchObject({
         ok: false,
-        problems: [expect.stringMatching(/^it does not restore: .*permission denied to create database/)],
+        unverified: true,
+        problems: [expect.stringMatching(/^it could not be verified: no scratch database \(.*permission denied to create database/)],
       });
       expect(await readdir(dir)).toContain(answer.backup.file);
-      expect(health.status).toBe(503);
-      expect(((await health.json()) as { problems: string[] }).problems).toEqual([
-        expect.stringMatching(
-          /^the last backup was written but failed verification: it does not restore: .*permission denied to create database/,
-        ),
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { warnings: string[] }).warnings).toEqual([
+        expect.stringMatching(/^the last backup could not be verified: it could not be verified: no scratch database/),
       ]);
     } finally {
       await api.stop();
       await admin.query(`drop owned by ${role}; drop role ${role}`);
       await admin.end();
+    }
+  });
+
+  it("records nothing for a copy stored outside the folder: a copy proves nothing of the folder's file", async () => {
+    const elsewhere = await tempFolder();
+    try {
+      await copyFile(join(dir, plain), join(elsewhere, plain));
+      const contentsPath = join(dir, '.db-backup-contents.json');
+      const contents = JSON.parse(await readFile(contentsPath, 'utf8'));
+      delete contents[plain].verified;
+      await writeFile(contentsPath, JSON.stringify(contents));
+
+      const result = await dbBackup(['verify', join(elsewhere, plain)], server());
+
+      expect(result.code).toBe(0);
+      expect(JSON.parse(await readFile(contentsPath, 'utf8'))[plain].verified).toBeUndefined();
+    } finally {
+      await removeFolder(elsewhere);
+    }
+  });
+
+  it('drops its scratch database when interrupted mid-restore (Ctrl-C), and says so', async () => {
+    const big = await createTestDatabase('notes_t_verify_big');
+    const bigDir = await tempFolder();
+    try {
+      const client = new pg.Client({ connectionString: big.url });
+      await client.connect();
+      await client.query('create table rows_ (id int, body text)');
+      await client.query(`insert into rows_ select i, repeat(md5(i::text), 8) from generate_series(1, 400000) i`);
+      await client.end();
+      expect((await dbBackup(['create'], { DATABASE_URL: big.url, BACKUP_DIR: bigDir })).code).toBe(0);
+      const scratch = async () => {
+        const admin = new pg.Client({ connectionString: big.url });
+        await admin.connect();
+        const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 'notes_verify_%'");
+        await admin.end();
+        return rows.map((row) => row.datname);
+      };
+      const before = await scratch();
+      const child = spawn(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), 'verify'], {
+        env: { ...process.env, DATABASE_URL: big.url, BACKUP_DIR: bigDir },
+      });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      let ours: string[] = [];
+      for (let i = 0; i < 200 && ours.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        ours = (await scratch()).filter((name) => !before.includes(name));
+      }
+      expect(ours).toHaveLength(1);
+
+      child.kill('SIGINT');
+
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('db-backup: verify interrupted (SIGINT); dropping its scratch database');
+      expect((await scratch()).filter((name) => !before.includes(name))).toEqual([]);
+    } finally {
+      await removeFolder(bigDir);
+      await big.drop();
     }
   });
 
@@ -220,9 +280,17 @@ describeWithPostgres('db-backup verify (real backups, real PostgreSQL and an emb
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(new RegExp(`^FAILED  ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
       expect(result.stdout).toMatch(message);
-      expect(result.stderr).toBe('db-backup: 1 of 1 backups failed verification\n');
+      expect(result.stderr).toBe('db-backup: of 1 backups, 1 failed verification\n');
       const contents = JSON.parse(await readFile(join(dir, '.db-backup-contents.json'), 'utf8'));
       expect(contents[name].verified).toMatchObject({ ok: false, problems: [expect.stringMatching(message)] });
+      if (String(message).includes('sha256')) {
+        // restore refuses it too, creating nothing.
+        const into = new URL(database.url);
+        into.pathname = `/notes_t_never_${hours}`;
+        const restore = await dbBackup(['restore', name, '--into', into.toString()], { BACKUP_DIR: dir });
+        expect(restore.code).toBe(1);
+        expect(restore.stderr).toMatch(/is not the file that was written \(sha256 recorded [0-9a-f]{64}, now [0-9a-f]{64}\): not restored/);
+      }
     });
   });
 });

@@ -57,7 +57,9 @@ export function formatBackup({ backup, rotation, verification, coalesced }: Back
     ? ''
     : verification.ok
       ? `; verified (restored in ${formatSeconds(verification.durationMs)})`
-      : `; ${output.style('red', `verification FAILED: ${verification.problems.join('; ')}`)}`;
+      : verification.unverified
+        ? `; ${output.style('yellow', `not verified: ${verification.problems.join('; ')}`)}`
+        : `; ${output.style('red', `verification FAILED: ${verification.problems.join('; ')}`)}`;
   return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}`;
 }
 

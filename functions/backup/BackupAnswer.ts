@@ -35,7 +35,7 @@ export interface RotationAnswer {
 export interface BackupAnswer {
   backup: Backup;
   rotation: RotationAnswer;
-  verification?: { ok: boolean; problems: string[]; durationMs: number };
+  verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
   /** The backup was shared: another request's run started it after this request arrived. */
   coalesced?: boolean;
 }

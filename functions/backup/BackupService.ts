@@ -27,7 +27,7 @@ export interface RotateThenBackUpResult {
   /** The backup was written by another request's run that started after this one arrived: shared, not repeated. */
   coalesced?: boolean;
   /** With a verifier (BACKUP_VERIFY=after-create): the new backup's verification. */
-  verification?: { ok: boolean; problems: string[]; durationMs: number };
+  verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
   /** What the rotation did (nothing, when `rotationProblem` says why). */
   rotation: RotationResult;
   rotationProblem?: Problem;
@@ -130,7 +130,15 @@ export class BackupService {
         file: result.backup.file,
         bytes: result.backup.bytes,
         ...(result.rotationProblem ? { rotationProblem: result.rotationProblem } : {}),
-        ...(result.verification ? { verification: { ok: result.verification.ok, problems: result.verification.problems } } : {}),
+        ...(result.verification
+          ? {
+              verification: {
+                ok: result.verification.ok,
+                problems: result.verification.problems,
+                ...(result.verification.unverified ? { unverified: true } : {}),
+              },
+            }
+          : {}),
       });
       return result;
     } catch (error) {
@@ -206,18 +214,27 @@ export class BackupService {
    */
   private async verify(backup: Backup): Promise<NonNullable<RotateThenBackUpResult['verification']>> {
     const manifest = new BackupManifest(this.creator.dir, this.rotator.archiveDir);
-    const result = await verifyBackup(backup.path, manifest, this.verifier!, this.clock).catch((error: unknown) => ({
+    const result: { at: string; ok: boolean; problems: string[]; durationMs: number; unverified?: boolean } = await verifyBackup(
+      backup.path,
+      manifest,
+      this.verifier!,
+      this.clock,
+    ).catch((error: unknown) => ({
       at: this.clock().toISOString(),
       ok: false,
+      unverified: true,
       problems: [`it could not be verified: ${(error as Error).message}`],
       durationMs: 0,
     }));
-    await manifest
-      .recordVerification(backup.file, { at: result.at, ok: result.ok, problems: result.problems })
-      .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file: backup.file, error }));
+    // "Could not be verified" (no scratch database) says nothing of the backup: it is not recorded against it.
+    if (!result.unverified) {
+      await manifest
+        .recordVerification(backup.file, { at: result.at, ok: result.ok, problems: result.problems })
+        .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file: backup.file, error }));
+    }
     if (result.ok) this.logger.info('backup.verified', { file: backup.file, durationMs: result.durationMs });
     else this.logger.error('backup.verification_failed', { file: backup.file, problems: result.problems });
-    return { ok: result.ok, problems: result.problems, durationMs: result.durationMs };
+    return { ok: result.ok, problems: result.problems, durationMs: result.durationMs, ...(result.unverified ? { unverified: true } : {}) };
   }
 
   private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {

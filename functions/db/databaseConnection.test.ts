@@ -59,6 +59,11 @@ describe('databaseConnection', () => {
     );
   });
 
+  it('refuses a database name with a percent-encoded reserved character, which pg and libpq decode differently', () => {
+    expect(() => databaseConnection({ DATABASE_URL: 'postgresql://app@db/shop%3Beu' })).toThrow(/percent-encoded reserved character/);
+    expect(databaseConnection({ DATABASE_URL: 'postgresql://app@db/caf%C3%A9' }).database).toBe('café');
+  });
+
   it("reads the PG* variables of the environment it is given, not the process's", () => {
     const connection = databaseConnection({ PGHOST: 'db.example', PGPORT: '5433', PGUSER: 'app', PGDATABASE: 'notes', PGPASSWORD: 'pw' });
 

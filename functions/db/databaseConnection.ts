@@ -77,6 +77,13 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
       `DATABASE_URL: give ${conflicting.map((name) => `?${name}=`).join(', ')} in the URL itself (postgresql://user@host:port/database): pg and pg_dump read such parameters differently, so a backup could come from another database`,
     );
   }
+  // pg reads the name with decodeURI (which keeps %2F, %3B, %23…), libpq decodes every escape.
+  const path = parsed.pathname.slice(1);
+  if (decodeURIComponent(path) !== decodeURI(path)) {
+    throw new Error(
+      'DATABASE_URL: the database name holds a percent-encoded reserved character (such as %2F, %3B, %23), which pg and pg_dump read differently: use a database name without such characters',
+    );
+  }
   const options = parse(url);
   const secrets = [
     url,

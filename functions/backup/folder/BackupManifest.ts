@@ -105,9 +105,11 @@ export class BackupManifest {
     await writeBookkeepingFile(join(dir, SUMS_FILE), lines.join(''));
   }
 
+  /** {} when missing or not JSON; a file that cannot be read throws (writing over it would lose every entry). */
   private async readContents(): Promise<ContentsFile> {
+    const text = (await readBookkeepingFile(join(this.dir, CONTENTS_FILE))) ?? '{}';
     try {
-      const parsed: unknown = JSON.parse((await readBookkeepingFile(join(this.dir, CONTENTS_FILE))) ?? '{}');
+      const parsed: unknown = JSON.parse(text);
       return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as ContentsFile) : {};
     } catch {
       return {};

@@ -12,7 +12,7 @@ export interface LastAttempt {
   /** The backup was written, but the rotation before it could not be done (or was held back). */
   rotationProblem?: { code: string; message: string };
   /** With BACKUP_VERIFY=after-create: whether the new backup restored with every row. */
-  verification?: { ok: boolean; problems: string[] };
+  verification?: { ok: boolean; problems: string[]; unverified?: boolean };
 }
 
 /** The status file of a database's backups in a folder: one per database, as several may share the folder. */

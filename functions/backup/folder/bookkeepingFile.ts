@@ -17,6 +17,9 @@ export class NotAFileError extends AppError {
   }
 }
 
+/** Far more than any of the service's own bookkeeping files grows to (a manifest line is ~100 bytes). */
+const MAX_BOOKKEEPING_BYTES = 64 * 1024 * 1024;
+
 /**
  * Reads one of the service's bookkeeping files in the backup folder (status, names) without following
  * a symlink planted under its name (O_NOFOLLOW). Undefined when the file does not exist.
@@ -33,7 +36,18 @@ export async function readBookkeepingFile(path: string): Promise<string | undefi
     throw error;
   }
   try {
-    if (!(await handle.stat()).isFile()) throw new NotAFileError(path);
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new NotAFileError(path);
+    if (stat.size > MAX_BOOKKEEPING_BYTES) {
+      throw new AppError(
+        500,
+        'BOOKKEEPING_TOO_LARGE',
+        `${path} is ${stat.size} bytes, far more than the service writes: it is not read; remove it`,
+        {
+          expose: true,
+        },
+      );
+    }
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

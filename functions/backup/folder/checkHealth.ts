@@ -50,12 +50,16 @@ export async function checkHealth(dir: string, database: string): Promise<Health
     ...(folderError ? [folderError] : []),
     ...(statusError ? [statusError] : []),
     ...(lastAttempt && !lastAttempt.ok ? [`the last backup failed: ${lastAttempt.error?.message ?? 'unknown error'}`] : []),
-    ...(lastAttempt?.ok && lastAttempt.verification && !lastAttempt.verification.ok
+    ...(lastAttempt?.ok && lastAttempt.verification && !lastAttempt.verification.ok && !lastAttempt.verification.unverified
       ? [`the last backup was written but failed verification: ${lastAttempt.verification.problems.join('; ')}`]
       : []),
   ];
-  const warnings =
-    lastAttempt?.ok && lastAttempt.rotationProblem ? [`the last rotation was not done: ${lastAttempt.rotationProblem.message}`] : [];
+  const warnings = [
+    ...(lastAttempt?.ok && lastAttempt.rotationProblem ? [`the last rotation was not done: ${lastAttempt.rotationProblem.message}`] : []),
+    ...(lastAttempt?.ok && lastAttempt.verification?.unverified
+      ? [`the last backup could not be verified: ${lastAttempt.verification.problems.join('; ')}`]
+      : []),
+  ];
   return {
     healthy: problems.length === 0,
     degraded: warnings.length > 0,

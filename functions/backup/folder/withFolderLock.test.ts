@@ -75,9 +75,15 @@ describe('withFolderLock', () => {
       dir,
       async (lockLost) => {
         // What a takeover does to the holder's lock: it is removed and made anew by someone else.
+        // (Its new holder stamps it with its own time: clearly not ours, whatever the mtime precision.)
         await rm(join(dir, LOCK_NAME), { recursive: true });
         await mkdir(join(dir, LOCK_NAME));
-        return new Promise((resolve) => lockLost.addEventListener('abort', () => resolve(lockLost.reason)));
+        const theirs = new Date(Date.now() + 60_000);
+        await utimes(join(dir, LOCK_NAME), theirs, theirs);
+        return new Promise((resolve) => {
+          lockLost.addEventListener('abort', () => resolve(lockLost.reason));
+          setTimeout(() => resolve('never aborted'), 20_000);
+        });
       },
       { staleMs: 2_000 },
     );

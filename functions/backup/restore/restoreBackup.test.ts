@@ -179,7 +179,7 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
     expect(summary.rows).toBeGreaterThan(0);
   });
 
-  it('stops at the first error with its line, and leaves nothing restored (one transaction)', async () => {
+  it('stops at the first error with its line, and leaves nothing behind (one transaction; the database it created dropped)', async () => {
     const broken = join(dir, 'broken.sql');
     const lines = (await readFile(backups.notes!, 'utf8')).split('\n');
     const at = lines.findIndex((line) => line.startsWith('CREATE TABLE'));
@@ -189,12 +189,13 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
 
     const error = (await restoreBackup({ file: broken, into }).catch((caught: unknown) => caught)) as Error;
 
-    expect(error.message).toMatch(new RegExp(`^the restore stopped at line ${at + 1}: syntax error at or near "THIS"`));
-    const client = new pg.Client({ connectionString: into });
-    await client.connect();
-    const { rows } = await client.query(
-      "select count(*)::int as n from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public'",
+    expect(error.message).toMatch(
+      new RegExp(`^the restore stopped at the statement ending on line ${at + 1}: syntax error at or near "THIS"`),
     );
+    // The database the restore created is gone again: nothing half-made is left behind.
+    const client = new pg.Client({ connectionString: fresh.url('postgres') });
+    await client.connect();
+    const { rows } = await client.query("select count(*)::int as n from pg_database where datname = 'restored_broken'");
     await client.end();
     expect(rows[0]!.n).toBe(0);
   });
@@ -213,4 +214,46 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
       stderr: 'db-backup: restore needs --into <postgres-url>, e.g. --into postgresql://postgres@127.0.0.1:5432/notes_restored\n',
     });
   });
+
+  it.each([
+    ['no database name', (url: (name: string) => string) => url('').replace(/\/$/, ''), /^name the database to restore into/],
+    [
+      'the maintenance database',
+      (url: (name: string) => string) => url('postgres'),
+      /^never restores into postgres: it is the server's maintenance or template database/,
+    ],
+    ['a template database', (url: (name: string) => string) => url('template1'), /^never restores into template1/],
+    [
+      'a name with a percent-encoded reserved character (pg and psql would read two names)',
+      (url: (name: string) => string) => url('restored%3Bx'),
+      /^--into: the database name holds a percent-encoded reserved character/,
+    ],
+  ])('refuses %s, changing nothing', async (_what, target, message) => {
+    const before = await databasesOn(fresh.url('postgres'));
+
+    await expect(restoreBackup({ file: backups.notes!, into: target(fresh.url) })).rejects.toThrow(message);
+
+    expect(await databasesOn(fresh.url('postgres'))).toEqual(before);
+  });
+
+  it('refuses a file that is not a pg_dump backup, creating nothing', async () => {
+    const notADump = join(dir, 'passwd.sql');
+    await writeFile(notADump, 'root:x:0:0:root:/root:/bin/bash\n');
+    const before = await databasesOn(fresh.url('postgres'));
+
+    await expect(restoreBackup({ file: notADump, into: fresh.url('restored_passwd') })).rejects.toThrow(
+      /passwd\.sql is not a plain pg_dump backup \(no "-- PostgreSQL database dump" header\)/,
+    );
+    expect(await databasesOn(fresh.url('postgres'))).toEqual(before);
+  });
 });
+
+async function databasesOn(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ datname: string }>('select datname from pg_database order by 1')).rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}

@@ -18,6 +18,8 @@ export interface RestoreOptions {
   psqlPath?: string;
   /** Hears the share of the file restored so far, 0 to 1. */
   onProgress?: (share: number) => void;
+  /** Hears the roles created on the target server (NOLOGIN), as soon as they are created. */
+  onRolesCreated?: (roles: string[]) => void;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -51,8 +53,31 @@ export class RestoreFailedError extends AppError {
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreSummary> {
   const started = performance.now();
-  const target = databaseConnection({ DATABASE_URL: options.into });
+  const env = options.env ?? process.env;
+  let target: DatabaseConnection;
+  try {
+    // The PG* variables apply to psql as they do to pg (which reads them from the process itself).
+    const libpq = Object.fromEntries(Object.entries(env).filter(([name]) => /^PG[A-Z]+$/.test(name)));
+    target = databaseConnection({ ...libpq, DATABASE_URL: options.into });
+  } catch (error) {
+    throw new RestoreFailedError(`--into: ${(error as Error).message.replace(/^DATABASE_URL:? ?/, '')}`, {
+      status: 400,
+      code: 'INVALID_TARGET',
+    });
+  }
   const database = target.database;
+  if (!new URL(options.into).pathname.slice(1)) {
+    throw new RestoreFailedError('name the database to restore into: --into postgresql://<user>@<host>:<port>/<database>', {
+      status: 400,
+      code: 'INVALID_TARGET',
+    });
+  }
+  if (MAINTENANCE_DATABASES.includes(database)) {
+    throw new RestoreFailedError(
+      `never restores into ${database}: it is the server's maintenance or template database (every database created later would copy a template); name another`,
+      { status: 400, code: 'INVALID_TARGET' },
+    );
+  }
   if (!options.clean && options.protectedConnection && sameDatabase(target, options.protectedConnection)) {
     throw new RestoreFailedError(
       `${target.description} is the database this service backs up: restoring over it needs --clean (which empties it first)`,
@@ -60,20 +85,51 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     );
   }
   const scan = await scanDump(dumpLines(options.file));
+  if (!scan.isPgDump) {
+    throw new RestoreFailedError(`${options.file} is not a plain pg_dump backup (no "-- PostgreSQL database dump" header)`, {
+      status: 400,
+      code: 'NOT_A_BACKUP',
+    });
+  }
   const admin = await connect(withDatabase(options.into, 'postgres'), target);
-  let createdRoles: string[];
+  let created = false;
+  let createdRoles: string[] = [];
   let known: Set<string>;
   try {
-    await prepareDatabase(admin, database, target, options);
+    created = await prepareDatabase(admin, database, target, options);
     createdRoles = await createMissingRoles(admin, scan.roles);
+    if (createdRoles.length > 0) options.onRolesCreated?.(createdRoles);
     known = new Set((await admin.query<{ name: string }>('select name from pg_settings')).rows.map((row) => row.name));
+  } catch (error) {
+    if (created) await admin.query(`drop database if exists ${quote(database)} with (force)`).catch(() => undefined);
+    if (error instanceof RestoreFailedError) throw error;
+    throw new RestoreFailedError(`the target server refused to prepare the restore: ${redactSecrets((error as Error).message, target)}`, {
+      cause: error,
+      status: 503,
+      code: 'TARGET_REFUSED',
+    });
   } finally {
     await admin.end().catch(() => undefined);
   }
   const skippedSettings = scan.settings.filter((name) => !known.has(name));
-  await runPsql(options, target, new Set(skippedSettings));
+  try {
+    await runPsql(options, target, new Set(skippedSettings));
+  } catch (error) {
+    // A database this restore created is not left behind half-made (the transaction left it empty).
+    if (created) await dropDatabase(withDatabase(options.into, 'postgres'), database, target);
+    throw error;
+  }
   const contents = await contentsOf(options.into, target);
   return { database, ...contents, createdRoles, skippedSettings, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Never restored into: `postgres` (the maintenance database) and the templates every new database copies. */
+const MAINTENANCE_DATABASES = ['postgres', 'template0', 'template1'];
+
+async function dropDatabase(adminUrl: string, database: string, target: DatabaseConnection): Promise<void> {
+  const admin = await connect(adminUrl, target).catch(() => undefined);
+  await admin?.query(`drop database if exists ${quote(database)} with (force)`).catch(() => undefined);
+  await admin?.end().catch(() => undefined);
 }
 
 function sameDatabase(a: DatabaseConnection, b: DatabaseConnection): boolean {
@@ -110,8 +166,11 @@ async function connect(url: string, target: DatabaseConnection): Promise<pg.Clie
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** Creates the target when missing; refuses one that holds anything unless `clean`, which drops and creates it again. */
-async function prepareDatabase(admin: pg.Client, database: string, target: DatabaseConnection, options: RestoreOptions): Promise<void> {
+/**
+ * Creates the target when missing (from template0: a template1 someone added to never reaches it);
+ * refuses one that holds anything unless `clean`, which drops and creates it again. True when it created one.
+ */
+async function prepareDatabase(admin: pg.Client, database: string, target: DatabaseConnection, options: RestoreOptions): Promise<boolean> {
   const exists = (await admin.query('select 1 from pg_database where datname = $1', [database])).rowCount! > 0;
   if (exists && options.clean) {
     await admin.query(`drop database ${quote(database)} with (force)`);
@@ -133,12 +192,13 @@ async function prepareDatabase(admin: pg.Client, database: string, target: Datab
           },
         );
       }
-      return;
+      return false;
     } finally {
       await client.end().catch(() => undefined);
     }
   }
-  await admin.query(`create database ${quote(database)}`);
+  await admin.query(`create database ${quote(database)} template template0`);
+  return true;
 }
 
 /** Creates NOLOGIN each role the dump refers to that the server lacks; returns their names. */
@@ -213,7 +273,7 @@ async function runPsql(options: RestoreOptions, target: DatabaseConnection, skip
   if (code !== 0) {
     const error = /psql:<stdin>:(\d+): ERROR:\s+(.*)/.exec(stderr);
     const where = error
-      ? `line ${error[1]}: ${error[2]}`
+      ? `the statement ending on line ${error[1]}: ${error[2]}`
       : redactSecrets(stderr.trim().split('\n').at(-1) ?? `psql exited with ${code}`, target);
     throw new RestoreFailedError(`the restore stopped at ${where}; nothing was restored (one transaction)`);
   }

@@ -13,6 +13,8 @@ export interface DumpScan {
   /** Rows per table of the dump's `COPY … FROM stdin` blocks and `INSERT INTO` statements. */
   rows: Record<string, number>;
   largeObjects: number;
+  /** The file starts like a plain pg_dump (its `-- PostgreSQL database dump` header). */
+  isPgDump: boolean;
 }
 
 /** A dump file's lines, gunzipped when the name ends in `.gz`; `onBytes` hears how much of the file was read. */
@@ -43,6 +45,8 @@ export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> 
   const settings = new Set<string>();
   const counter = new RowCounter();
   let inPolicy = false;
+  let isPgDump = false;
+  let number = 0;
   const addRoles = (list: string) => {
     for (const role of list.match(new RegExp(ROLE, 'g')) ?? []) {
       const name = role.startsWith('"') ? role.slice(1, -1).replace(/""/g, '"') : role;
@@ -50,7 +54,10 @@ export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> 
     }
   };
   for await (const line of lines) {
-    if (counter.line(line)) continue;
+    if (++number <= 20 && line === '-- PostgreSQL database dump') isPgDump = true;
+    // Data and quoted text are no statements: a role named in a note's text is no role of the dump.
+    const kind = counter.line(line);
+    if (kind !== 'sql') continue;
     const set = SET.exec(line);
     if (set) settings.add(set[1]!);
     const owner = OWNER.exec(line) ?? DEFAULT_PRIVILEGES.exec(line);
@@ -60,5 +67,5 @@ export async function scanDump(lines: AsyncIterable<string>): Promise<DumpScan> 
     if (line.startsWith('CREATE POLICY ')) inPolicy = true;
     if (inPolicy && line.endsWith(';')) inPolicy = false;
   }
-  return { roles: [...roles].sort(), settings: [...settings], ...counter.end() };
+  return { roles: [...roles].sort(), settings: [...settings], ...counter.end(), isPgDump };
 }

@@ -1,6 +1,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { dumpLines, scanDump } from '../restore/scanDump.js';
-import type { DumpContents } from './RowCounter.js';
+import { type DumpContents, RowCounter } from './RowCounter.js';
+
+/** Rows of a COPY block loaded at a time. */
+const COPY_SLICE_ROWS = 20_000;
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
 /**
@@ -24,6 +27,7 @@ export class PgliteScratch implements ScratchDatabase {
       let sqlFrom = 1;
       let copy: { statement: string; line: number; rows: string[] } | undefined;
       let number = 0;
+      const kinds = new RowCounter();
       const run = async () => {
         if (sql.some((line) => line.trim() && !line.startsWith('--'))) {
           await db.exec(sql.join('\n')).catch((error: Error) => {
@@ -33,28 +37,34 @@ export class PgliteScratch implements ScratchDatabase {
         sql = [];
         sqlFrom = number + 1;
       };
+      // A COPY block is loaded in slices, so a large table never sits in memory whole.
+      const load = async () => {
+        const { statement, line, rows } = copy!;
+        if (rows.length === 0) return;
+        copy!.rows = [];
+        await db.query(statement, [], { blob: new Blob([`${rows.join('\n')}\n`]) }).catch((error: Error) => {
+          throw new Error(`the COPY at line ${line}: ${error.message}`);
+        });
+      };
       for await (const line of dumpLines(path)) {
         number++;
-        if (copy) {
-          if (line !== '\\.') {
-            copy.rows.push(line);
-            continue;
-          }
-          const { statement, line: at, rows } = copy;
-          copy = undefined;
-          await db.query(statement, [], { blob: new Blob([rows.length > 0 ? `${rows.join('\n')}\n` : '']) }).catch((error: Error) => {
-            throw new Error(`the COPY at line ${at}: ${error.message}`);
-          });
-          sqlFrom = number + 1;
-          continue;
-        }
-        if (/^COPY .* FROM stdin;$/.test(line)) {
+        const kind = kinds.line(line);
+        if (kind === 'copy') {
           await run();
           copy = { statement: line.replace(/FROM stdin;$/, "FROM '/dev/blob';"), line: number, rows: [] };
-          continue;
+        } else if (kind === 'data' && copy) {
+          if (line === '\\.') {
+            await load();
+            copy = undefined;
+            sqlFrom = number + 1;
+          } else {
+            copy.rows.push(line);
+            if (copy.rows.length >= COPY_SLICE_ROWS) await load();
+          }
+        } else {
+          const set = kind === 'sql' ? /^SET ([a-z_.]+) = /.exec(line) : null;
+          sql.push(kind === 'sql' && (line.startsWith('\\') || (set && !known.has(set[1]!))) ? `-- ${line}` : line);
         }
-        const set = /^SET ([a-z_.]+) = /.exec(line);
-        sql.push(line.startsWith('\\') || (set && !known.has(set[1]!)) ? `-- ${line}` : line);
       }
       await run();
       await db.exec('commit');

@@ -21,22 +21,45 @@ export class ServerScratch implements ScratchDatabase {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** The scratch database being restored into, and the roles created for it: what `abandon` removes. */
+  private current?: { name: string; server: string; roles: string[] };
+
   async restore(path: string): Promise<DumpContents> {
     const name = `${PREFIX}${Math.floor(this.clock().getTime() / 1000)}_${randomBytes(4).toString('hex')}`;
     const server = serverUrl(this.connection);
     const into = new URL(server);
     into.pathname = `/${name}`;
     await this.dropLeftovers(server);
+    this.current = { name, server, roles: [] };
     try {
-      const summary = await restoreBackup({ file: path, into: into.toString() });
+      const summary = await restoreBackup({
+        file: path,
+        into: into.toString(),
+        onRolesCreated: (roles) => this.current?.roles.push(...roles),
+      });
       return { rows: summary.rowsByTable, largeObjects: summary.largeObjects };
     } finally {
-      const admin = new pg.Client({ connectionString: server, connectionTimeoutMillis: 10_000 });
-      await admin
-        .connect()
-        .then(() => admin.query(`drop database if exists "${name}" with (force)`))
-        .catch(() => undefined)
-        .finally(() => admin.end().catch(() => undefined));
+      await this.abandon();
+    }
+  }
+
+  /**
+   * Drops the scratch database being restored into (ending psql's session) and the roles created
+   * for it: after each restore, and when verify is interrupted. A role another database uses stays.
+   */
+  async abandon(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    if (!current) return;
+    const admin = new pg.Client({ connectionString: current.server, connectionTimeoutMillis: 10_000 });
+    try {
+      await admin.connect();
+      await admin.query(`drop database if exists "${current.name}" with (force)`);
+      for (const role of current.roles) await admin.query(`drop role if exists "${role.replace(/"/g, '""')}"`).catch(() => undefined);
+    } catch {
+      // The next verify drops a leftover scratch database once it is an hour old.
+    } finally {
+      await admin.end().catch(() => undefined);
     }
   }
 
@@ -61,16 +84,14 @@ export class ServerScratch implements ScratchDatabase {
   }
 }
 
-/** The server's `postgres` database as a URL (the password inside: it stays in memory, psql gets it as PGPASSWORD). */
+/**
+ * The server's `postgres` database as a URL. A connection given by PG* variables gives a URL without
+ * host, port or user (`postgresql:///postgres`): the same PG* variables then fill them in for pg and
+ * for psql alike, a socket folder in PGHOST included.
+ */
 function serverUrl(connection: DatabaseConnection): string {
-  const config = connection.clientConfig as { connectionString?: string; host?: string; port?: number; user?: string; password?: string };
-  const url = new URL(config.connectionString ?? 'postgresql://localhost');
-  if (!config.connectionString) {
-    url.hostname = config.host ?? 'localhost';
-    if (config.port) url.port = String(config.port);
-    if (config.user) url.username = encodeURIComponent(config.user);
-    if (config.password) url.password = encodeURIComponent(config.password);
-  }
+  const config = connection.clientConfig as { connectionString?: string };
+  const url = new URL(config.connectionString ?? 'postgresql:///');
   url.pathname = '/postgres';
   return url.toString();
 }

@@ -13,6 +13,8 @@ export interface VerifyResult extends Verification {
   path: string;
   /** Tables and rows the scratch database held after the restore (when it got that far). */
   restored?: { tables: number; rows: number; largeObjects: number };
+  /** The scratch database could not be had (server down, no CREATEDB): nothing is known of the backup. */
+  unverified?: boolean;
   durationMs: number;
 }
 
@@ -53,6 +55,10 @@ export async function verifyBackup(
   try {
     contents = await scratch.restore(path);
   } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'DATABASE_UNAVAILABLE' || code === 'TARGET_REFUSED') {
+      return { ...done([`it could not be verified: no scratch database (${(error as Error).message})`]), unverified: true };
+    }
     return done([`it does not restore: ${(error as Error).message}`]);
   }
   const restored = {
