@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import meow from 'meow';
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +13,9 @@ import { planRotation } from '../functions/backup/retention/planRotation.js';
 import { DEFAULT_RETENTION_POLICY } from '../functions/backup/retention/RetentionPolicy.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
+import { silentLogger } from '../functions/log/Logger.js';
 import { measureCli } from './measureCli.js';
+import { measureStart } from './measureStart.js';
 import { prepareDatabase } from './prepareDatabase.js';
 import { stats, timed, type Stats } from './stats.js';
 
@@ -106,8 +108,22 @@ for (let round = 1; round <= rounds; round++) {
       run('sh', ['-c', `pg_dump --no-password -f '${join(out, 'synced.sql')}' --dbname='${url}' && sync '${join(out, 'synced.sql')}'`]),
     ),
   );
-  await clean(out);
-  record('BackupCreator.create()', await timed(() => new BackupCreator({ dir: out, source }).create()));
+  // Before and after write-behind flushing, with the final fsync's own time (from the creator's log).
+  for (const [name, flushEveryBytes] of [
+    ['BackupCreator.create() without write-behind', 0],
+    ['BackupCreator.create()', undefined],
+  ] as const) {
+    await clean(out);
+    let finalSyncMs = 0;
+    const logger = {
+      ...silentLogger,
+      info: (event: string, fields?: Record<string, unknown>) => {
+        if (event === 'backup.created') finalSyncMs = Number(fields?.finalSyncMs ?? 0);
+      },
+    };
+    record(name, await timed(() => new BackupCreator({ dir: out, source, logger, flushEveryBytes }).create()));
+    record(`${name}: its final fsync`, finalSyncMs);
+  }
   await fileBackups(apiDir, backups);
   await run('sync');
   record(
@@ -138,6 +154,37 @@ for (let round = 1; round <= rounds; round++) {
   );
   sizes['gzip: pg_dump | gzip -6'] = (await stat(join(out, 'p.sql.gz'))).size;
 }
+// 100 concurrent POSTs on a folder without backups: how many dumps, how each was answered, and
+// whether each request got a backup that started after it was sent (coalescing).
+await clean(apiDir);
+record(
+  'POST /db-backup, one request alone',
+  await timed(async () => {
+    const response = await fetch(`${apiUrl}/db-backup`, { method: 'POST' });
+    if (response.status !== 201) throw new Error(`POST /db-backup answered ${response.status}`);
+  }),
+);
+await clean(apiDir);
+const concurrent = { statuses: {} as Record<number, number>, dumps: 0, startedAfterSent: 0, coalesced: 0 };
+record(
+  'POST /db-backup ×100 at once: to the last answer',
+  await timed(async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const sent = Date.now();
+        const response = await fetch(`${apiUrl}/db-backup?wait=300`, { method: 'POST' });
+        return { sent, status: response.status, body: (await response.json()) as { backup?: { startedAt: string }; coalesced?: boolean } };
+      }),
+    );
+    for (const answer of answers) {
+      concurrent.statuses[answer.status] = (concurrent.statuses[answer.status] ?? 0) + 1;
+      if (answer.body.backup && Date.parse(answer.body.backup.startedAt) >= answer.sent) concurrent.startedAfterSent++;
+      if (answer.body.coalesced) concurrent.coalesced++;
+    }
+  }),
+);
+concurrent.dumps = (await readdir(apiDir)).filter((name) => name.endsWith('.sql')).length;
+
 const peakRssMb = Number(/VmHWM:\s+(\d+) kB/.exec(await readFile(`/proc/${gateway.pid}/status`, 'utf8'))![1]) / 1024;
 
 // Rotation: planning alone over many names, and planning + applying over real files.
@@ -155,9 +202,10 @@ for (let round = 0; round < rounds; round++) {
   record('plan + apply 10000 files', await timed(() => new BackupRotator({ dir: rotationDir, policy: DEFAULT_RETENTION_POLICY }).rotate()));
 }
 
-// The CLI: start-up to the prompt, and leaving minus the backup's own time.
+// The CLI: start-up to the prompt, and leaving minus the backup's own time; npm start, first and later run.
 const cliTimes = await measureCli(apiUrl, rounds, () => gatewayLog);
 for (const [name, samples] of Object.entries(cliTimes)) times[name] = samples;
+for (const [name, samples] of Object.entries(await measureStart(work, rounds))) times[name] = samples;
 
 gateway.kill('SIGTERM');
 await rm(work, { recursive: true, force: true });
@@ -166,7 +214,12 @@ const raw = stats(times['raw pg_dump -f']!).median;
 const results: Record<string, Stats & { ratioToRaw?: number }> = {};
 for (const [name, samples] of Object.entries(times)) {
   const summary = stats(samples);
-  const dumping = !name.startsWith('planRotation') && !name.startsWith('plan + apply') && !name.startsWith('notes');
+  const dumping =
+    !name.startsWith('planRotation') &&
+    !name.startsWith('plan + apply') &&
+    !name.startsWith('notes') &&
+    !name.startsWith('npm start') &&
+    !name.endsWith('final fsync');
   results[name] = dumping ? { ...summary, ratioToRaw: summary.median / raw } : summary;
 }
 const report = {
@@ -180,6 +233,7 @@ const report = {
   rounds,
   bytes: sizes,
   peakRssMbOfServingProcess: Number(peakRssMb.toFixed(1)),
+  concurrentPosts: concurrent,
   results,
 };
 
@@ -192,7 +246,8 @@ const lines = [
   ),
 ];
 process.stdout.write(
-  `${lines.join('\n')}\n\nbytes: ${JSON.stringify(sizes)}\npeak RSS of the serving process: ${report.peakRssMbOfServingProcess} MB\n`,
+  `${lines.join('\n')}\n\nbytes: ${JSON.stringify(sizes)}\npeak RSS of the serving process: ${report.peakRssMbOfServingProcess} MB\n` +
+    `100 concurrent POSTs: ${JSON.stringify(concurrent)}\n`,
 );
 const resultsDir = join(packageRoot(), 'bench/results');
 await mkdir(resultsDir, { recursive: true });

@@ -106,7 +106,7 @@ describe('npm start (embedded database) in a real terminal', () => {
     await terminal.waitFor(/notes> /, 90_000);
 
     expect(terminal.screen()).toMatch(
-      /Creating the embedded database \(first run only; this takes a few seconds\)…\nCreated the embedded database in \d+\.\d s\./,
+      /Creating the embedded database \(first run only\)…\nCreated the embedded database in \d+\.\d s\./,
     );
     await leaveAndCheck(terminal, dir(), (t) => t.type('exit\r'));
   });

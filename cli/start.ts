@@ -106,7 +106,7 @@ await runMain(
         );
         const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
         const started = performance.now();
-        if (firstRun) output.note('Creating the embedded database (first run only; this takes a few seconds)…');
+        if (firstRun) output.note('Creating the embedded database (first run only)…');
         const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
         const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
         openingEmbedded = true;

@@ -3,6 +3,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LockHeldError, lockForThisProcess } from './lockForThisProcess.js';
+import { copyTemplate } from './pgliteTemplate.js';
 
 /**
  * PostgreSQL without a server, for a first run: PGlite (WASM Postgres) persisted in a folder, served
@@ -33,6 +34,8 @@ export class EmbeddedDatabase {
       throw error;
     }
     try {
+      // A first run starts from the template made at install: a copy, not an initdb.
+      await copyTemplate(dataDir);
       const db = await PGlite.create(dataDir);
       // The socket server multiplexes several client connections onto PGlite's single session.
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });

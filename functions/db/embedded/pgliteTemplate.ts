@@ -1,0 +1,48 @@
+import { PGlite } from '@electric-sql/pglite';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '../../config/packageRoot.js';
+
+/**
+ * A freshly initialised PGlite data folder, made once when the project is installed (`npm ci` runs
+ * `prepare`): creating one (initdb, in WASM) takes 8–12 s and 850 MB, copying it 0.1 s. It lives with
+ * the installed packages, so that a new PGlite version (a new `npm ci`) makes a new one.
+ */
+export const TEMPLATE_DIR = join(packageRoot(), 'node_modules/.cache/notes-pglite-template');
+
+const isDataFolder = (dir: string) => existsSync(join(dir, 'PG_VERSION'));
+
+/** Makes the template unless it is there; false when it already was. Built aside, then renamed into place. */
+export async function createTemplate(dir = TEMPLATE_DIR): Promise<boolean> {
+  if (isDataFolder(dir)) return false;
+  const building = `${dir}.${process.pid}.tmp`;
+  await fs.rm(building, { recursive: true, force: true });
+  await fs.mkdir(dirname(dir), { recursive: true });
+  const db = await PGlite.create(building);
+  await db.close();
+  try {
+    await fs.rename(building, dir);
+  } catch (error) {
+    await fs.rm(building, { recursive: true, force: true });
+    if (!isDataFolder(dir)) throw error;
+  }
+  return true;
+}
+
+/**
+ * Puts a copy of the template at `dataDir` when no database is there yet; true when it did. Copied
+ * aside, then renamed into place, so an interrupted copy never looks like a database. Without a
+ * template (an install that skipped scripts) PGlite creates the database itself, only slower.
+ */
+export async function copyTemplate(dataDir: string, templateDir = TEMPLATE_DIR): Promise<boolean> {
+  if (isDataFolder(dataDir) || !isDataFolder(templateDir)) return false;
+  // An empty folder left by someone is taken; anything else is left for PGlite to judge.
+  await fs.rmdir(dataDir).catch(() => undefined);
+  if (existsSync(dataDir)) return false;
+  const copying = `${dataDir}.${process.pid}.tmp`;
+  await fs.rm(copying, { recursive: true, force: true });
+  await fs.cp(templateDir, copying, { recursive: true });
+  await fs.rename(copying, dataDir);
+  return true;
+}
