@@ -3,13 +3,14 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../functions/config/packageRoot.js';
 
-/** The pid of the `npm start` process (`node dist/cli/start.js`) whose data folder is `dataDir`. */
+/** The pid of the `npm start` process (node running dist/cli/start.js) whose data folder is `dataDir`. */
 async function startPid(dataDir: string): Promise<number | undefined> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const environ = await readFile(`/proc/${entry}/environ`, 'utf8').catch(() => '');
     const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    if (cmdline.includes('dist/cli/start.js') && environ.includes(`NOTES_DATA_DIR=${dataDir}\0`)) return Number(entry);
+    // The app names itself `notes-start` (process.title); `script` and its shell carry start.js in their arguments.
+    if (cmdline.startsWith('notes-start') && environ.includes(`NOTES_DATA_DIR=${dataDir}\0`)) return Number(entry);
   }
   return undefined;
 }

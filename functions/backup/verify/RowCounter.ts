@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 
 /** What a plain dump holds: rows per table (`schema.table` as pg_dump names it) and large objects. */
 export interface DumpContents {
@@ -12,6 +11,10 @@ export interface DumpContents {
  * body, a function's body), or an SQL line.
  */
 export type LineKind = 'copy' | 'data' | 'quoted' | 'sql';
+
+const NEWLINE = 0x0a;
+/** `\.`, the line that ends a COPY block's data. */
+const isEndOfCopy = (line: Buffer) => line.length === 2 && line[0] === 0x5c && line[1] === 0x2e;
 
 /** An identifier as pg_dump writes it: plain, or double-quoted with `""` for a quote (spaces and dots allowed). */
 const IDENT = String.raw`(?:"(?:[^"]|"")*"|[^\s".()]+)`;
@@ -33,8 +36,8 @@ export class RowCounter {
   /** Inside a '…' string or a "…" identifier, or the tag of the $tag$ body being read. */
   private inQuote: "'" | '"' | undefined;
   private dollarTag: string | undefined;
-  private readonly decoder = new StringDecoder('utf8');
-  private rest = '';
+  /** The bytes of a line that the chunks so far have not ended. */
+  private pending: Buffer[] = [];
 
   /** Counts one line and says what it was. */
   line(line: string): LineKind {
@@ -59,16 +62,33 @@ export class RowCounter {
     return continues ? 'quoted' : 'sql';
   }
 
+  /**
+   * Counts the complete lines of a chunk of the file. The bulk of a dump, COPY data lines, is counted
+   * on the bytes (a newline search in native code), never decoded: a 570 MB dump costs little more
+   * than reading it. Only the other lines become text.
+   */
   push(chunk: Buffer): void {
-    const lines = (this.rest + this.decoder.write(chunk)).split('\n');
-    this.rest = lines.pop()!;
-    for (const line of lines) this.line(line);
+    let start = 0;
+    for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
+      let line = chunk.subarray(start, newline);
+      start = newline + 1;
+      if (this.pending.length > 0) {
+        line = Buffer.concat([...this.pending, line]);
+        this.pending = [];
+      }
+      if (this.copying !== undefined && !isEndOfCopy(line)) this.rows[this.copying] = (this.rows[this.copying] ?? 0) + 1;
+      else this.line(line.toString('utf8'));
+    }
+    // The rest is the start of a line that the next chunk ends (kept as bytes: a character may be split).
+    if (start < chunk.length) this.pending.push(Buffer.from(chunk.subarray(start)));
   }
 
   end(): DumpContents {
-    const last = this.rest + this.decoder.end();
-    if (last) this.line(last);
-    this.rest = '';
+    if (this.pending.length > 0) {
+      const last = Buffer.concat(this.pending).toString('utf8');
+      this.pending = [];
+      if (last) this.line(last);
+    }
     return { rows: this.rows, largeObjects: this.largeObjects };
   }
 
