@@ -30,7 +30,8 @@ export async function measureCli(apiUrl: string, rounds: number, apiLog: () => s
     const leaving = performance.now() - exitTyped;
     const posts = apiLog()
       .split('\n')
-      .filter((line) => line.includes('"path":"/db-backup"') && line.includes('"event":"request"'));
+      // The app asks `/db-backup?wait=…`: the path with its query string.
+      .filter((line) => line.includes('"path":"/db-backup') && line.includes('"event":"request"'));
     const backupMs = JSON.parse(posts.at(-1)!).durationMs as number;
     exitOverhead.push(leaving - backupMs);
   }

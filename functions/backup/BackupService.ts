@@ -80,7 +80,14 @@ export class BackupService {
     // At most one dump runs and one more waits to start, whatever the number of callers.
     const arrived = this.clock();
     const waitUntil = performance.now() + (options.waitMs ?? 0);
-    for (;;) {
+    for (let waited = false; ; waited = true) {
+      // A published backup is whole (renamed into place after its fsync): sharing one needs no lock.
+      // Many waiters thus all see the follow-up backup at once, instead of taking the lock in turn.
+      const database = waited ? await this.databaseName() : undefined;
+      const shared = database
+        ? await backupStartedSince(this.creator.dir, database, arrived, this.clock()).catch(() => undefined)
+        : undefined;
+      if (shared) return { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
       try {
         return await this.rotateThenBackUpOnce(arrived, options.signal);
       } catch (error) {
@@ -98,8 +105,12 @@ export class BackupService {
     }
   }
 
+  private async databaseName(): Promise<string> {
+    return this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
+  }
+
   private async rotateThenBackUpOnce(arrived: Date, signal?: AbortSignal): Promise<RotateThenBackUpResult> {
-    const database = this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
+    const database = await this.databaseName();
     const status = new BackupStatus(this.creator.dir, database);
     try {
       throwIfCancelled(signal);
@@ -124,6 +135,8 @@ export class BackupService {
         const verification = this.verifier ? await this.verify(backup) : undefined;
         return { backup, rotation, ...(rotationProblem ? { rotationProblem } : {}), ...(verification ? { verification } : {}) };
       });
+      // A shared backup was recorded by the run that wrote it.
+      if (result.coalesced) return result;
       await this.record(status, {
         at: result.backup.startedAt,
         ok: true,

@@ -136,12 +136,13 @@ export class BackupCreator {
       await handle.sync();
       const finalSyncMs = Math.round(performance.now() - syncStarted);
       await handle.close();
-      await publish(partialPath, path);
-      // Recorded before the folder is flushed, so one fsync makes both the backup and its entry durable.
+      // Recorded before the backup is published, so that whoever sees the backup finds its entry
+      // (a request sharing it reads its checksum without the lock); one folder fsync makes both durable.
       // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
       await new BackupManifest(this.dir, join(this.dir, ARCHIVE_FOLDER))
         .record(file, sha256, contents, this.clock().getTime() - clockStart.getTime())
         .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
+      await publish(partialPath, path);
       await fsyncFolder(this.dir);
       const backup = {
         file,

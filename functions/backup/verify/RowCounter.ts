@@ -1,4 +1,3 @@
-
 /** What a plain dump holds: rows per table (`schema.table` as pg_dump names it) and large objects. */
 export interface DumpContents {
   rows: Record<string, number>;
