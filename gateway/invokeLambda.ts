@@ -1,14 +1,45 @@
 import { InvokeCommand, type InvokeCommandOutput, LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { AppError } from '../functions/errors/AppError.js';
 import { BadGatewayError } from './BadGatewayError.js';
 import type { Invoke } from './invokeInProcess.js';
+
+/** Invocations that may wait for one Lambda container before the gateway answers 503. */
+export const MAX_WAITING_INVOCATIONS = 200;
 
 /**
  * Invokes each route's function in its Lambda container (the runtime interface emulator) with the
  * AWS SDK, as `sam local start-api` does: `endpoints` maps a function's logical id (or `*`) to the
  * emulator's URL. Fake credentials, one attempt, the function's own timeout.
+ *
+ * One invocation at a time per container: the emulator accepts a single invocation and fails (and
+ * kills the one running) on a second. Others wait in a queue per endpoint, bounded: past
+ * MAX_WAITING_INVOCATIONS the answer is 503 FUNCTION_BUSY. The function's timeout counts from the
+ * start of its own invocation. (Requests keep their arrival time, `requestTimeEpoch`: a backup
+ * request that waited here is still answered by a backup that started after it arrived.)
  */
 export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
+  const queues = new Map<string, { tail: Promise<void>; waiting: number }>();
+  const oneAtATime = async <T>(endpoint: string, functionName: string, work: () => Promise<T>): Promise<T> => {
+    const queue = queues.get(endpoint) ?? { tail: Promise.resolve(), waiting: 0 };
+    queues.set(endpoint, queue);
+    if (queue.waiting >= MAX_WAITING_INVOCATIONS) {
+      throw new AppError(503, 'FUNCTION_BUSY', `${queue.waiting} requests are already waiting for ${functionName}; try again later`, {
+        expose: true,
+      });
+    }
+    const previous = queue.tail;
+    let done!: () => void;
+    queue.tail = new Promise<void>((resolve) => (done = resolve));
+    queue.waiting++;
+    try {
+      await previous;
+      return await work();
+    } finally {
+      queue.waiting--;
+      done();
+    }
+  };
   const clients = new Map<string, LambdaClient>();
   const clientFor = (endpoint: string) => {
     let client = clients.get(endpoint);
@@ -29,11 +60,13 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
     if (!endpoint) throw new BadGatewayError('NO_FUNCTION_ENDPOINT', `no Lambda endpoint for ${route.functionName}`);
     let output: InvokeCommandOutput;
     try {
-      output = await clientFor(endpoint).send(
-        new InvokeCommand({ FunctionName: 'function', Payload: Buffer.from(JSON.stringify(event)) }),
-        { abortSignal: AbortSignal.timeout(route.timeoutSeconds * 1000 + 5_000) },
+      output = await oneAtATime(endpoint, route.functionName, () =>
+        clientFor(endpoint).send(new InvokeCommand({ FunctionName: 'function', Payload: Buffer.from(JSON.stringify(event)) }), {
+          abortSignal: AbortSignal.timeout(route.timeoutSeconds * 1000 + 5_000),
+        }),
       );
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw new BadGatewayError('FUNCTION_UNREACHABLE', `cannot invoke ${route.functionName} at ${endpoint}`, { cause: error });
     }
     const payload = output.Payload ? Buffer.from(output.Payload).toString('utf8') : '';

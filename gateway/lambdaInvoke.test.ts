@@ -52,8 +52,10 @@ describeWithRic(
       cleanups.push(emulator.close);
       const runtime = startRuntimeClient(taskRoot, handler, emulator.address, env);
       cleanups.push(runtime.stop);
+      lastEmulator = emulator;
       return emulator.url;
     }
+    let lastEmulator: Awaited<ReturnType<typeof startRuntimeApiEmulator>>;
 
     async function gateway(lambdaEndpoint: string) {
       const api = await startApiProcess({ LAMBDA_ENDPOINT: lambdaEndpoint, DATABASE_URL: '', BACKUP_DIR: '' });
@@ -76,6 +78,31 @@ describeWithRic(
       expect(response.status).toBe(201);
       expect(await namesIn(dir)).toEqual([body.backup.file]);
       expect(parseBackupFileName(body.backup.file)?.database).toBe(database.name);
+    });
+
+    it('never sends the one-at-a-time emulator a second invocation: concurrent POSTs all get 201 (coalesced), never 502', async () => {
+      const dir = await tempFolder();
+      cleanups.push(() => removeFolder(dir));
+      const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', {
+        DATABASE_URL: database.url,
+        BACKUP_DIR: dir,
+      });
+      const url = await gateway(endpoint);
+
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const sent = Date.now();
+          const response = await fetch(`${url}/db-backup`, { method: 'POST' });
+          return { sent, status: response.status, body: (await response.json()) as { backup: { startedAt: string }; coalesced: boolean } };
+        }),
+      );
+
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201, 201]);
+      expect(lastEmulator.refused()).toBe(0);
+      // Queued at the gateway, each still got a backup that started after it was sent: at most two dumps.
+      for (const answer of answers) expect(Date.parse(answer.body.backup.startedAt)).toBeGreaterThanOrEqual(answer.sent);
+      expect((await namesIn(dir)).length).toBeLessThanOrEqual(2);
+      expect(answers.filter((a) => a.body.coalesced).length).toBeGreaterThanOrEqual(4);
     });
 
     it("passes the handler's own error answers through (405 from the real handler)", async () => {

@@ -12,6 +12,8 @@ import { backupStartedSince } from './folder/backupStartedSince.js';
 
 /** How often a request waiting for the folder tries the lock again. */
 const WAIT_POLL_MS = 100;
+/** A request's recorded arrival older than this (or in the future) is not believed: its clock is off. */
+const ARRIVAL_PLAUSIBLE_MS = 15 * 60_000;
 import { BackupManifest } from './folder/BackupManifest.js';
 import type { ScratchDatabase } from './verify/ScratchDatabase.js';
 import { verifyBackup } from './verify/verifyBackup.js';
@@ -74,11 +76,15 @@ export class BackupService {
    * `signal` cancels (BackupCancelledError): a rotation under way finishes, a running dump is stopped
    * and its partial file removed; nothing is left half-done.
    */
-  async rotateThenBackUp(options: { signal?: AbortSignal; waitMs?: number } = {}): Promise<RotateThenBackUpResult> {
+  async rotateThenBackUp(options: { signal?: AbortSignal; waitMs?: number; arrivedAt?: number } = {}): Promise<RotateThenBackUpResult> {
     // Coalescing: while another run holds the folder, wait for it; the first backup that starts after
     // this request arrived — this request's own, or one another waiting request started — answers it.
     // At most one dump runs and one more waits to start, whatever the number of callers.
-    const arrived = this.clock();
+    // The request's arrival as its gateway recorded it, when that is plausible by this clock (at most
+    // 15 minutes ago and not in the future); else now.
+    const now = this.clock();
+    const given = options.arrivedAt;
+    const arrived = given && given <= now.getTime() && now.getTime() - given <= ARRIVAL_PLAUSIBLE_MS ? new Date(given) : now;
     const waitUntil = performance.now() + (options.waitMs ?? 0);
     for (let waited = false; ; waited = true) {
       // A published backup is whole (renamed into place after its fsync): sharing one needs no lock.

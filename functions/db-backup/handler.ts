@@ -29,7 +29,11 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
   return httpHandler(
     async (event) => {
       const waitMs = readWait(event.queryStringParameters?.wait ?? undefined) * 1000;
-      const result = await service().rotateThenBackUp({ signal: shutdown, waitMs });
+      // When the request reached the API (API Gateway, the local gateway): a request that waited
+      // before the function ran is still answered by a backup that started after it arrived.
+      const context = event.requestContext as { requestTimeEpoch?: number; timeEpoch?: number } | undefined;
+      const arrivedAt = context?.requestTimeEpoch || context?.timeEpoch || undefined;
+      const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt });
       const { backup, rotation, rotationProblem, verification } = result;
       return jsonResponse(201, {
         ...backupAnswer(backup, rotation, rotationProblem, verification),

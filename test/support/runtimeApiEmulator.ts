@@ -5,10 +5,18 @@ import type { AddressInfo } from 'node:net';
 /**
  * A small stand-in for the Lambda Runtime Interface Emulator (whose binary cannot be downloaded
  * here): the Runtime API that aws-lambda-ric polls (`/2018-06-01/runtime/...`) and the invoke
- * endpoint the AWS SDK calls (`/2015-03-31/functions/function/invocations`), one invocation at a
- * time, as the emulator does.
+ * endpoint the AWS SDK calls (`/2015-03-31/functions/function/invocations`). Like the real emulator
+ * it takes one invocation at a time, and a second one while another runs breaks both (the real one
+ * panics, `ReserveFailed: AlreadyReserved`, killing the invocation under way): both connections are
+ * dropped. `refused` counts such second invocations.
  */
-export async function startRuntimeApiEmulator(): Promise<{ address: string; url: string; close: () => Promise<void> }> {
+export async function startRuntimeApiEmulator(): Promise<{
+  address: string;
+  url: string;
+  refused: () => number;
+  close: () => Promise<void>;
+}> {
+  let refused = 0;
   interface Invocation {
     id: string;
     event: Buffer;
@@ -54,10 +62,19 @@ export async function startRuntimeApiEmulator(): Promise<{ address: string; url:
       return;
     }
     if (request.method === 'POST' && url === '/2015-03-31/functions/function/invocations') {
+      if (inFlight.size > 0 || queued.length > 0) {
+        refused++;
+        for (const invocation of [...inFlight.values(), ...queued]) invocation.respond(0, Buffer.alloc(0));
+        inFlight.clear();
+        queued.length = 0;
+        request.socket.destroy();
+        return;
+      }
       queued.push({
         id: randomUUID(),
         event: body,
         respond: (status, payload, functionError) => {
+          if (status === 0) return void response.socket?.destroy();
           response.writeHead(status, {
             'content-type': 'application/json',
             ...(functionError ? { 'x-amz-function-error': functionError } : {}),
@@ -74,6 +91,7 @@ export async function startRuntimeApiEmulator(): Promise<{ address: string; url:
   return {
     address: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
+    refused: () => refused,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
