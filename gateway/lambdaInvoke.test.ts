@@ -63,14 +63,19 @@ describeWithRic(
       return api.url;
     }
 
-    it('POST /db-backup writes a new backup through the real handler', async () => {
+    /** The real db-backup handler in a Lambda container on a fresh folder, and a gateway in front of it. */
+    async function backupFunctionBehindGateway() {
       const dir = await tempFolder();
       cleanups.push(() => removeFolder(dir));
       const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', {
         DATABASE_URL: database.url,
         BACKUP_DIR: dir,
       });
-      const url = await gateway(endpoint);
+      return { dir, url: await gateway(endpoint) };
+    }
+
+    it('POST /db-backup writes a new backup through the real handler', async () => {
+      const { dir, url } = await backupFunctionBehindGateway();
 
       const response = await fetch(`${url}/db-backup`, { method: 'POST' });
       const body = (await response.json()) as { backup: { file: string } };
@@ -81,13 +86,7 @@ describeWithRic(
     });
 
     it('never sends the one-at-a-time emulator a second invocation: concurrent POSTs all get 201 (coalesced), never 502', async () => {
-      const dir = await tempFolder();
-      cleanups.push(() => removeFolder(dir));
-      const endpoint = await lambdaContainer(join(ROOT, 'dist'), 'functions/db-backup/handler.handler', {
-        DATABASE_URL: database.url,
-        BACKUP_DIR: dir,
-      });
-      const url = await gateway(endpoint);
+      const { dir, url } = await backupFunctionBehindGateway();
 
       const answers = await Promise.all(
         Array.from({ length: 6 }, async () => {
