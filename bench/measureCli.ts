@@ -35,5 +35,5 @@ export async function measureCli(apiUrl: string, rounds: number, apiLog: () => s
     const backupMs = JSON.parse(posts.at(-1)!).durationMs as number;
     exitOverhead.push(leaving - backupMs);
   }
-  return { 'notes: start-up to prompt': startup, 'notes: exit overhead (minus backup)': exitOverhead };
+  return { 'notes: start-up to the prompt': startup, 'notes: leaving, minus the backup itself': exitOverhead };
 }

@@ -49,7 +49,7 @@ export async function measureStart(work: string, rounds: number): Promise<Record
           record(`npm start, ${which} run: to the prompt`, performance.now() - started);
           const pid = await startPid(dataDir);
           const status = pid ? await readFile(`/proc/${pid}/status`, 'utf8') : '';
-          record(`npm start, ${which} run: peak RSS MB at the prompt`, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+          record(`npm start, ${which} run: peak RSS at the prompt (MB)`, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
           child.stdin.write('exit\r');
         });
         child.on('close', () => resolve());

@@ -194,12 +194,18 @@ const names = (count: number) =>
 for (const count of [1_000, 10_000, 100_000]) {
   const input = { backups: names(count), archived: [] };
   for (let round = 0; round < rounds; round++)
-    record(`planRotation ${count} names`, await timed(async () => planRotation(input, now, DEFAULT_RETENTION_POLICY)));
+    record(
+      `planRotation, ${count.toLocaleString('en-US')} names`,
+      await timed(async () => planRotation(input, now, DEFAULT_RETENTION_POLICY)),
+    );
 }
 const rotationDir = join(work, 'rotation');
 for (let round = 0; round < rounds; round++) {
   await fileBackups(rotationDir, 10_000);
-  record('plan + apply 10000 files', await timed(() => new BackupRotator({ dir: rotationDir, policy: DEFAULT_RETENTION_POLICY }).rotate()));
+  record(
+    'plan + apply, 10,000 files',
+    await timed(() => new BackupRotator({ dir: rotationDir, policy: DEFAULT_RETENTION_POLICY }).rotate()),
+  );
 }
 
 // The CLI: start-up to the prompt, and leaving minus the backup's own time; npm start, first and later run.

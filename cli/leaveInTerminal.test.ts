@@ -105,9 +105,7 @@ describe('npm start (embedded database) in a real terminal', () => {
     const terminal = npmStart();
     await terminal.waitFor(/notes> /, 90_000);
 
-    expect(terminal.screen()).toMatch(
-      /Creating the embedded database \(first run only\)…\nCreated the embedded database in \d+\.\d s\./,
-    );
+    expect(terminal.screen()).toMatch(/Creating the embedded database \(first run only\)…\nCreated the embedded database in \d+\.\d s\./);
     await leaveAndCheck(terminal, dir(), (t) => t.type('exit\r'));
   });
 

@@ -8,7 +8,8 @@ import { stopLeftoverDumps } from './folder/stopLeftoverDumps.js';
 import { emptyPlan } from './retention/planRotation.js';
 import { BackupStatus } from './folder/BackupStatus.js';
 import { withFolderLock } from './folder/withFolderLock.js';
-import { backupStartedSince } from './folder/backupStartedSince.js';
+import { type Arrival, backupStartedSince } from './folder/backupStartedSince.js';
+import { BackupGeneration } from './folder/BackupGeneration.js';
 
 /** How often a request waiting for the folder tries the lock again. */
 const WAIT_POLL_MS = 100;
@@ -80,19 +81,20 @@ export class BackupService {
     // Coalescing: while another run holds the folder, wait for it; the first backup that starts after
     // this request arrived — this request's own, or one another waiting request started — answers it.
     // At most one dump runs and one more waits to start, whatever the number of callers.
-    // The request's arrival as its gateway recorded it, when that is plausible by this clock (at most
-    // 15 minutes ago and not in the future); else now.
-    const now = this.clock();
+    // The request's arrival: the folder's backup generation now (no clock involved), and the time its
+    // gateway recorded, when that is plausible by this clock (at most 15 minutes ago, not in the future).
+    const now = this.clock().getTime();
     const given = options.arrivedAt;
-    const arrived = given && given <= now.getTime() && now.getTime() - given <= ARRIVAL_PLAUSIBLE_MS ? new Date(given) : now;
+    const arrived: Arrival = {
+      generation: await new BackupGeneration(this.creator.dir).current(),
+      ...(given && given <= now && now - given <= ARRIVAL_PLAUSIBLE_MS ? { atMs: given } : {}),
+    };
     const waitUntil = performance.now() + (options.waitMs ?? 0);
     for (let waited = false; ; waited = true) {
       // A published backup is whole (renamed into place after its fsync): sharing one needs no lock.
       // Many waiters thus all see the follow-up backup at once, instead of taking the lock in turn.
       const database = waited ? await this.databaseName() : undefined;
-      const shared = database
-        ? await backupStartedSince(this.creator.dir, database, arrived, this.clock()).catch(() => undefined)
-        : undefined;
+      const shared = database ? await backupStartedSince(this.creator.dir, database, arrived).catch(() => undefined) : undefined;
       if (shared) return { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
       try {
         return await this.rotateThenBackUpOnce(arrived, options.signal);
@@ -115,13 +117,14 @@ export class BackupService {
     return this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
   }
 
-  private async rotateThenBackUpOnce(arrived: Date, signal?: AbortSignal): Promise<RotateThenBackUpResult> {
+  private async rotateThenBackUpOnce(arrived: Arrival, signal?: AbortSignal): Promise<RotateThenBackUpResult> {
     const database = await this.databaseName();
     const status = new BackupStatus(this.creator.dir, database);
     try {
       throwIfCancelled(signal);
       const result = await this.locked(async (lockLost): Promise<RotateThenBackUpResult> => {
-        const shared = await backupStartedSince(this.creator.dir, database, arrived, this.clock());
+        // Looking for a backup to share never stops this run from making its own.
+        const shared = await backupStartedSince(this.creator.dir, database, arrived).catch(() => undefined);
         if (shared) return { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
@@ -130,8 +133,11 @@ export class BackupService {
         throwIfCancelled(signal, lockLost);
         // A backup is named by the later of the two clocks: named by a clock running behind, it would
         // look old once the clock is right again, and the rules would archive or delete it at once.
+        // This run's generation, counted before pg_dump starts: requests arriving from now on read it.
+        const recorded = await new BackupManifest(this.creator.dir, this.rotator.archiveDir).maxGeneration();
+        const generation = await new BackupGeneration(this.creator.dir).next(recorded);
         const backup = await this.creator
-          .create(checked, { signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost, nameOffsetMs: behindMs })
+          .create(checked, { signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost, nameOffsetMs: behindMs, generation })
           .catch((error: unknown) => {
             throw lockLost.aborted ? lockLost.reason : error;
           });

@@ -164,7 +164,7 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     const unexpected = (await readdir(dir)).filter(
       (name) =>
         !/^notes_test_\w+_\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}\.\d{3}Z\.sql$/.test(name) &&
-        !['archive', '.db-backup-databases.json', '.db-backup-contents.json', 'SHA256SUMS'].includes(name) &&
+        !['archive', '.db-backup-databases.json', '.db-backup-contents.json', '.db-backup-generation', 'SHA256SUMS'].includes(name) &&
         !name.startsWith('.db-backup-status-'),
     );
     expect(unexpected).toEqual([]);

@@ -18,6 +18,7 @@ export function removeFolder(dir: string): Promise<void> {
  */
 export async function namesIn(dir: string): Promise<string[]> {
   const bookkeeping = (name: string) =>
-    ['.db-backup-databases.json', '.db-backup-contents.json', 'SHA256SUMS'].includes(name) || /^\.db-backup-status-.+\.json$/.test(name);
+    ['.db-backup-databases.json', '.db-backup-contents.json', '.db-backup-generation', 'SHA256SUMS'].includes(name) ||
+    /^\.db-backup-status-.+\.json$/.test(name);
   return (await readdir(dir).catch(() => [] as string[])).filter((name) => !bookkeeping(name)).sort();
 }

@@ -116,7 +116,7 @@ export class BackupCreator {
    * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
    * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
    */
-  async create(checked?: Preflight, options: { signal?: AbortSignal; nameOffsetMs?: number } = {}): Promise<Backup> {
+  async create(checked?: Preflight, options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number } = {}): Promise<Backup> {
     const { database, extension } = checked ?? (await this.preflight());
     const clockStart = this.clock();
     // Named by this clock, moved on by `nameOffsetMs` when the caller found it behind the database server's.
@@ -140,7 +140,11 @@ export class BackupCreator {
       // (a request sharing it reads its checksum without the lock); one folder fsync makes both durable.
       // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
       await new BackupManifest(this.dir, join(this.dir, ARCHIVE_FOLDER))
-        .record(file, sha256, contents, this.clock().getTime() - clockStart.getTime())
+        .record(file, sha256, contents, {
+          durationMs: this.clock().getTime() - clockStart.getTime(),
+          startedAtMs: clockStart.getTime(),
+          ...(options.generation === undefined ? {} : { generation: options.generation }),
+        })
         .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
       await publish(partialPath, path);
       await fsyncFolder(this.dir);

@@ -22,10 +22,17 @@ export interface ManifestEntry {
   contents?: DumpContents;
   /** How long the backup took to write. */
   durationMs?: number;
+  /** Its run's generation (BackupGeneration): later than a request's means it began after the request arrived. */
+  generation?: number;
+  /** When its dump began, by the clock of the process that wrote it (its name may be shifted to a later clock). */
+  startedAtMs?: number;
   verified?: Verification;
 }
 
-type ContentsFile = Record<string, Partial<DumpContents> & { durationMs?: number; verified?: Verification }>;
+type ContentsFile = Record<
+  string,
+  Partial<DumpContents> & { durationMs?: number; generation?: number; startedAtMs?: number; verified?: Verification }
+>;
 
 /**
  * What the service recorded about each backup when it wrote it: its sha256 in `SHA256SUMS` (beside
@@ -41,12 +48,17 @@ export class BackupManifest {
   ) {}
 
   /** Records a new backup of the folder (the creator, under the lock). */
-  async record(file: string, sha256: string, contents: DumpContents, durationMs: number): Promise<void> {
+  async record(
+    file: string,
+    sha256: string,
+    contents: DumpContents,
+    run: { durationMs: number; generation?: number; startedAtMs: number },
+  ): Promise<void> {
     const sums = await this.readSums(this.dir);
     sums.set(file, sha256);
     await this.writeSums(this.dir, sums);
     const all = await this.readContents();
-    await this.writeContents({ ...all, [file]: { ...contents, durationMs } });
+    await this.writeContents({ ...all, [file]: { ...contents, ...run } });
   }
 
   /** What was recorded about `file` (a backup's name), wherever it lies. */
@@ -58,8 +70,16 @@ export class BackupManifest {
       ...(sha256 ? { sha256 } : {}),
       ...(recorded?.rows ? { contents: { rows: recorded.rows, largeObjects: recorded.largeObjects ?? 0 } } : {}),
       ...(typeof recorded?.durationMs === 'number' ? { durationMs: recorded.durationMs } : {}),
+      ...(typeof recorded?.generation === 'number' ? { generation: recorded.generation } : {}),
+      ...(typeof recorded?.startedAtMs === 'number' ? { startedAtMs: recorded.startedAtMs } : {}),
       ...(verified ? { verified } : {}),
     };
+  }
+
+  /** The highest run generation recorded (0 when none): a lost or garbled generation file restarts above it. */
+  async maxGeneration(): Promise<number> {
+    const all = await this.readContents().catch(() => ({}) as ContentsFile);
+    return Math.max(0, ...Object.values(all).map((entry) => (typeof entry.generation === 'number' ? entry.generation : 0)));
   }
 
   /** Every backup's last verification, by name. */

@@ -6,30 +6,49 @@ import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.j
 import { BackupManifest } from './BackupManifest.js';
 import { regularFilesIn } from './folderFiles.js';
 
+/** When a request arrived: the folder's backup generation then, and (from its gateway) the time. */
+export interface Arrival {
+  /** BackupGeneration's value when the request reached this API. */
+  generation: number;
+  /** When the request reached its gateway (requestTimeEpoch), by that host's clock; only for a run of `generation` itself. */
+  atMs?: number;
+}
+
 /**
- * The first complete backup of `database` in `dir` that started between `since` and `now` (its name
- * records when it started, whichever process wrote it), as the creator described it: what a request
- * that arrived at `since` and waited for the folder can be answered with. A name after `now` is no
- * such backup (a clock that ran ahead wrote it). Undefined when there is none. Called under the
- * folder's lock, so a backup it finds is whole.
+ * The first backup of `database` in `dir` whose dump began after the request arrived — one of a later
+ * generation, or of the generation current at arrival when it began after the gateway's arrival time
+ * (a request that waited in a gateway queue reaches the API after the run it waited for began).
+ * Only a backup the creator recorded counts (its manifest entry has a checksum): a file merely named
+ * like one never answers a request. Undefined when there is none. A published backup is whole, so no
+ * lock is needed to read one.
  */
-export async function backupStartedSince(dir: string, database: string, since: Date, now: Date): Promise<Backup | undefined> {
+export async function backupStartedSince(dir: string, database: string, arrival: Arrival): Promise<Backup | undefined> {
   const prefix = backupPrefix(database);
-  const started = (at: Date) => at.getTime() >= since.getTime() && at.getTime() <= now.getTime();
-  const first = (await regularFilesIn(dir))
+  const manifest = new BackupManifest(dir, join(dir, ARCHIVE_FOLDER));
+  const candidates = (await regularFilesIn(dir))
     .map((name) => parseBackupFileName(name))
-    .filter((parsed) => parsed !== undefined && parsed.database === prefix && started(parsed.takenAt))
-    .sort((a, b) => a!.takenAt.getTime() - b!.takenAt.getTime())[0];
-  if (!first) return undefined;
-  const path = join(dir, first.file);
-  const entry = await new BackupManifest(dir, join(dir, ARCHIVE_FOLDER)).entry(first.file).catch(() => ({}) as const);
-  return {
-    file: first.file,
-    path,
-    bytes: (await fs.stat(path)).size,
-    sha256: 'sha256' in entry && entry.sha256 ? entry.sha256 : '',
-    startedAt: first.takenAt.toISOString(),
-    durationMs: 'durationMs' in entry && typeof entry.durationMs === 'number' ? entry.durationMs : 0,
-    contents: 'contents' in entry && entry.contents ? entry.contents : { rows: {}, largeObjects: 0 },
-  };
+    .filter((parsed) => parsed !== undefined && parsed.database === prefix)
+    .sort((a, b) => a!.takenAt.getTime() - b!.takenAt.getTime());
+  for (const candidate of candidates) {
+    const entry = await manifest.entry(candidate!.file);
+    if (!entry.sha256 || entry.generation === undefined) continue;
+    const later = entry.generation > arrival.generation;
+    const sameRunAfterArrival =
+      entry.generation === arrival.generation &&
+      arrival.atMs !== undefined &&
+      entry.startedAtMs !== undefined &&
+      entry.startedAtMs >= arrival.atMs;
+    if (!later && !sameRunAfterArrival) continue;
+    const path = join(dir, candidate!.file);
+    return {
+      file: candidate!.file,
+      path,
+      bytes: (await fs.stat(path)).size,
+      sha256: entry.sha256,
+      startedAt: candidate!.takenAt.toISOString(),
+      durationMs: entry.durationMs ?? 0,
+      contents: entry.contents ?? { rows: {}, largeObjects: 0 },
+    };
+  }
+  return undefined;
 }

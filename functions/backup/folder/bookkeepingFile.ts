@@ -31,7 +31,8 @@ export async function readBookkeepingFile(path: string): Promise<string | undefi
     handle = await fs.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
+    // Missing, or a folder on its path is not one (an `archive` that is a file): nothing recorded there.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     if (code === 'ELOOP') throw new PlantedSymlinkError(path);
     throw error;
   }

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { LockHeldError, lockForThisProcess } from './lockForThisProcess.js';
 import { copyTemplate } from './pgliteTemplate.js';
@@ -34,9 +34,17 @@ export class EmbeddedDatabase {
       throw error;
     }
     try {
-      // A first run starts from the template made at install: a copy, not an initdb.
-      await copyTemplate(dataDir);
-      const db = await PGlite.create(dataDir);
+      // A first run starts from the template made at install: a copy, not an initdb. A copy that
+      // does not open (a damaged template) is removed again, and PGlite creates the database itself.
+      const copied = await copyTemplate(dataDir).catch(() => false);
+      let db: PGlite;
+      try {
+        db = await PGlite.create(dataDir);
+      } catch (error) {
+        if (!copied) throw error;
+        await rm(dataDir, { recursive: true, force: true });
+        db = await PGlite.create(dataDir);
+      }
       // The socket server multiplexes several client connections onto PGlite's single session.
       const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
       await server.start();

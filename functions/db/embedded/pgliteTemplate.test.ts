@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { copyTemplate, createTemplate, TEMPLATE_DIR } from './pgliteTemplate.js';
@@ -41,6 +41,16 @@ describe('the embedded database template (made by npm ci, copied by a first npm 
 
     expect(await copyTemplate(dataDir)).toBe(false);
     expect(await namesIn(dataDir)).toEqual(before);
+  });
+
+  it('copies a template that is a symlink, never linking the database to it', async () => {
+    const linked = join(folder, 'linked-template');
+    await symlink(TEMPLATE_DIR, linked);
+    const dataDir = join(folder, 'pglite');
+
+    expect(await copyTemplate(dataDir, linked)).toBe(true);
+    expect((await lstat(dataDir)).isSymbolicLink()).toBe(false);
+    expect((await lstat(join(dataDir, 'PG_VERSION'))).isFile()).toBe(true);
   });
 
   it('copies nothing without a template (the first run then creates the database itself)', async () => {

@@ -19,9 +19,9 @@ export async function createTemplate(dir = TEMPLATE_DIR): Promise<boolean> {
   const building = `${dir}.${process.pid}.tmp`;
   await fs.rm(building, { recursive: true, force: true });
   await fs.mkdir(dirname(dir), { recursive: true });
-  const db = await PGlite.create(building);
-  await db.close();
   try {
+    const db = await PGlite.create(building);
+    await db.close();
     await fs.rename(building, dir);
   } catch (error) {
     await fs.rm(building, { recursive: true, force: true });
@@ -42,7 +42,13 @@ export async function copyTemplate(dataDir: string, templateDir = TEMPLATE_DIR):
   if (existsSync(dataDir)) return false;
   const copying = `${dataDir}.${process.pid}.tmp`;
   await fs.rm(copying, { recursive: true, force: true });
-  await fs.cp(templateDir, copying, { recursive: true });
-  await fs.rename(copying, dataDir);
+  try {
+    // dereference: a template that is a symlink (or holds one) is copied, never linked to.
+    await fs.cp(templateDir, copying, { recursive: true, dereference: true });
+    await fs.rename(copying, dataDir);
+  } catch (error) {
+    await fs.rm(copying, { recursive: true, force: true });
+    throw error;
+  }
   return true;
 }
