@@ -17,7 +17,7 @@ const WAIT_POLL_MS = 100;
 const ARRIVAL_PLAUSIBLE_MS = 15 * 60_000;
 import { BackupManifest } from './folder/BackupManifest.js';
 import type { ScratchDatabase } from './verify/ScratchDatabase.js';
-import { verifyBackup } from './verify/verifyBackup.js';
+import { type NewBackupVerification, verifyNewBackup } from './verify/verifyNewBackup.js';
 
 /** Why a rotation was not done: a stable code and a message for the operator. */
 export interface Problem {
@@ -30,7 +30,7 @@ export interface RotateThenBackUpResult {
   /** The backup was written by another request's run that started after this one arrived: shared, not repeated. */
   coalesced?: boolean;
   /** With a verifier (BACKUP_VERIFY=after-create): the new backup's verification. */
-  verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
+  verification?: NewBackupVerification;
   /** What the rotation did (nothing, when `rotationProblem` says why). */
   rotation: RotationResult;
   rotationProblem?: Problem;
@@ -144,7 +144,14 @@ export class BackupService {
         await new DatabaseNames(this.creator.dir)
           .record(checked.database)
           .catch((error: unknown) => this.logger.warn('names.not_recorded', { error }));
-        const verification = this.verifier ? await this.verify(backup) : undefined;
+        const verification = this.verifier
+          ? await verifyNewBackup(backup, {
+              verifier: this.verifier,
+              archiveDir: this.rotator.archiveDir,
+              clock: this.clock,
+              logger: this.logger,
+            })
+          : undefined;
         return { backup, rotation, ...(rotationProblem ? { rotationProblem } : {}), ...(verification ? { verification } : {}) };
       });
       // A shared backup was recorded by the run that wrote it.
@@ -231,35 +238,6 @@ export class BackupService {
     }
     this.logger.warn('rotation.not_done', { ...rotationProblem });
     return { rotation: emptyPlan(now, this.rotator.policy), rotationProblem, behindMs: Math.max(0, skew) };
-  }
-
-  /**
-   * Restores the new backup into the scratch database and compares it with what was recorded; the
-   * result goes to the manifest. A failed verification is reported, never thrown: the backup stays.
-   */
-  private async verify(backup: Backup): Promise<NonNullable<RotateThenBackUpResult['verification']>> {
-    const manifest = new BackupManifest(this.creator.dir, this.rotator.archiveDir);
-    const result: { at: string; ok: boolean; problems: string[]; durationMs: number; unverified?: boolean } = await verifyBackup(
-      backup.path,
-      manifest,
-      this.verifier!,
-      this.clock,
-    ).catch((error: unknown) => ({
-      at: this.clock().toISOString(),
-      ok: false,
-      unverified: true,
-      problems: [`it could not be verified: ${(error as Error).message}`],
-      durationMs: 0,
-    }));
-    // "Could not be verified" (no scratch database) says nothing of the backup: it is not recorded against it.
-    if (!result.unverified) {
-      await manifest
-        .recordVerification(backup.file, { at: result.at, ok: result.ok, problems: result.problems })
-        .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file: backup.file, error }));
-    }
-    if (result.ok) this.logger.info('backup.verified', { file: backup.file, durationMs: result.durationMs });
-    else this.logger.error('backup.verification_failed', { file: backup.file, problems: result.problems });
-    return { ok: result.ok, problems: result.problems, durationMs: result.durationMs, ...(result.unverified ? { unverified: true } : {}) };
   }
 
   private async record(status: BackupStatus, attempt: Parameters<BackupStatus['write']>[0]): Promise<void> {
