@@ -90,10 +90,11 @@ export class BackupService {
       ...(given && given <= now && now - given <= ARRIVAL_PLAUSIBLE_MS ? { atMs: given } : {}),
     };
     const waitUntil = performance.now() + (options.waitMs ?? 0);
+    let database: string | undefined;
     for (let waited = false; ; waited = true) {
       // A published backup is whole (renamed into place after its fsync): sharing one needs no lock.
       // Many waiters thus all see the follow-up backup at once, instead of taking the lock in turn.
-      const database = waited ? await this.databaseName() : undefined;
+      if (waited) database ??= await this.databaseName();
       const shared = database ? await backupStartedSince(this.creator.dir, database, arrived).catch(() => undefined) : undefined;
       if (shared) return { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
       try {
