@@ -45,12 +45,7 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
   };
   /** Names and sizes, without the status file each attempt leaves. */
   const listing = async () =>
-    Promise.all(
-      (await readdir(mountPoint))
-        .filter((name) => !name.startsWith('.db-backup-status'))
-        .sort()
-        .map(async (name) => [name, (await stat(join(mountPoint, name))).size]),
-    );
+    Promise.all((await namesIn(mountPoint)).map(async (name) => [name, (await stat(join(mountPoint, name))).size]));
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -101,7 +96,7 @@ describeAsRoot('a full backup disk (a real 24 MiB tmpfs)', () => {
 
     expect(status).toBe(500);
     expect(error?.code).toBe('DUMP_FAILED');
-    const left = (await readdir(mountPoint)).filter((name) => !name.startsWith('.db-backup-status')).sort();
+    const left = await namesIn(mountPoint);
     expect(left).toEqual(earlier.sort());
     for (const file of earlier) expect((await stat(join(mountPoint, file))).size).toBe(file.length + 1);
     const free = Number(execFileSync('df', ['--output=avail', '-B1', mountPoint], { encoding: 'utf8' }).split('\n')[1]);
