@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -81,6 +81,24 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(plan.archived).toEqual([b('2026-11-21T10:00:00Z')]);
     expect(plan.kept.at(-1)).toEqual({ file: b('2026-11-20T10:00:00Z'), reasons: ['week 2026-11-15'] });
   });
+
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'says which uid may not write the folder, and how to fix it (run as another uid with setpriv)',
+    async () => {
+      await chmod(dir, 0o755);
+
+      const result = await promisify(execFile)(
+        'setpriv',
+        ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(ROOT, 'dist/cli/db-backup.js'), 'rotate', '--dir', dir],
+        { env: { ...process.env, BACKUP_DIR: dir } },
+      ).catch((error: { code: number; stderr: string }) => error);
+
+      expect((result as { code: number }).code).toBe(1);
+      expect((result as { stderr: string }).stderr).toContain(
+        `the backup folder ${dir} is not writable by uid 65534 (owner uid 0, mode 755): make it writable for that uid (chown 65534 ${dir}), or run as its owner (with docker compose: NOTES_UID=0)`,
+      );
+    },
+  );
 
   it.each([
     [['frobnicate'], /unknown command "frobnicate"/],

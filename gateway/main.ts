@@ -44,7 +44,11 @@ await runMain('api', async () => {
   if (lambdaEndpoints(process.env).size === 0) requireDatabaseSettings(process.env);
   const gateway = await startGateway({ port: cli.flags.port, host: cli.flags.host, env: process.env, logger, shutdown: shutdown.signal });
   process.stdout.write(`notes API listening on ${gateway.url}\n`);
-  if (!isLoopback(cli.flags.host) && !process.env.API_TOKEN?.trim()) {
+  // In a container the gateway listens on 0.0.0.0, but compose may publish the port on the host's
+  // loopback only (PUBLISHED_ON=127.0.0.1, set by docker/compose.yaml): then nobody else can reach it.
+  const published = process.env.PUBLISHED_ON?.trim();
+  const reachable = published ? !isLoopback(published) : !isLoopback(cli.flags.host);
+  if (reachable && !process.env.API_TOKEN?.trim()) {
     process.stderr.write(
       `\nWARNING: listening on ${cli.flags.host} without API_TOKEN: anyone who can reach this port can back up,\n` +
         'read and change the notes. Set API_TOKEN (the notes app sends it with --token), or listen on 127.0.0.1.\n\n',

@@ -21,7 +21,8 @@ export async function checkFolder(dir: string, options: { create?: boolean } = {
   } catch {
     const uid = process.getuid?.();
     throw new BackupFolderNotWritableError(
-      `the backup folder ${dir} is not writable by ${uid === undefined ? 'this process' : `uid ${uid}`} (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)})`,
+      `the backup folder ${dir} is not writable by ${uid === undefined ? 'this process' : `uid ${uid}`} (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}): ` +
+        `make it writable for that uid (chown ${uid ?? '<uid>'} ${dir}), or run as its owner (with docker compose: NOTES_UID=${stat.uid})`,
     );
   }
 }
