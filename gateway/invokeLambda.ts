@@ -59,12 +59,23 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
     const endpoint = endpoints.get(route.functionName) ?? endpoints.get('*');
     if (!endpoint) throw new BadGatewayError('NO_FUNCTION_ENDPOINT', `no Lambda endpoint for ${route.functionName}`);
     let output: InvokeCommandOutput;
+    const invokeOnce = () =>
+      clientFor(endpoint).send(new InvokeCommand({ FunctionName: 'function', Payload: Buffer.from(JSON.stringify(event)) }), {
+        abortSignal: AbortSignal.timeout(route.timeoutSeconds * 1000 + 5_000),
+      });
     try {
-      output = await oneAtATime(endpoint, route.functionName, () =>
-        clientFor(endpoint).send(new InvokeCommand({ FunctionName: 'function', Payload: Buffer.from(JSON.stringify(event)) }), {
-          abortSignal: AbortSignal.timeout(route.timeoutSeconds * 1000 + 5_000),
-        }),
-      );
+      output = await oneAtATime(endpoint, route.functionName, async () => {
+        // A container that is (re)starting refuses connections for a moment: the invocation never
+        // reached it, so trying again is safe; for up to 15 s.
+        for (let waited = 0; ; waited += 500) {
+          try {
+            return await invokeOnce();
+          } catch (error) {
+            if (!refused(error) || waited >= 15_000) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
+      });
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw new BadGatewayError('FUNCTION_UNREACHABLE', `cannot invoke ${route.functionName} at ${endpoint}`, { cause: error });
@@ -77,6 +88,14 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
     }
     return parseResult(route.functionName, payload);
   };
+}
+
+/** The connection was refused: nothing listens yet, so nothing was invoked. */
+function refused(error: unknown): boolean {
+  for (let cause = error as { code?: string; cause?: unknown } | undefined; cause; cause = cause.cause as typeof cause) {
+    if (cause.code === 'ECONNREFUSED') return true;
+  }
+  return false;
 }
 
 function parseResult(functionName: string, payload: string): APIGatewayProxyResult {

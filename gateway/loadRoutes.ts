@@ -13,6 +13,8 @@ export interface Route {
   handler: string;
   /** The function's timeout in seconds (`Timeout`, else `Globals`, else Lambda's 3 s). */
   timeoutSeconds: number;
+  /** The function's memory in MB (`MemorySize`, else `Globals`, else Lambda's 128). */
+  memorySizeMb: number;
   /** Matches a request path; captures the path parameters. */
   pattern: RegExp;
   parameterNames: string[];
@@ -25,6 +27,7 @@ export interface Route {
 export async function loadRoutes(templatePath: string): Promise<Route[]> {
   const template = parse(await readFile(templatePath, 'utf8'), { customTags: cloudFormationTags() }) as Template;
   const globalTimeout = template.Globals?.Function?.Timeout;
+  const globalMemory = template.Globals?.Function?.MemorySize;
   const routes: Route[] = [];
   for (const [functionName, resource] of Object.entries(template.Resources ?? {})) {
     if (resource.Type !== 'AWS::Serverless::Function') continue;
@@ -43,6 +46,7 @@ export async function loadRoutes(templatePath: string): Promise<Route[]> {
         functionName,
         handler,
         timeoutSeconds: Number(properties.Timeout ?? globalTimeout ?? 3),
+        memorySizeMb: Number(properties.MemorySize ?? globalMemory ?? 128),
         ...compilePath(path),
       });
     }
@@ -66,7 +70,7 @@ function compilePath(path: string): { pattern: RegExp; parameterNames: string[] 
 }
 
 interface Template {
-  Globals?: { Function?: { Timeout?: number } };
+  Globals?: { Function?: { Timeout?: number; MemorySize?: number } };
   Resources?: Record<string, { Type?: string; Properties?: FunctionProperties }>;
 }
 
@@ -74,6 +78,7 @@ interface FunctionProperties {
   Handler?: unknown;
   ImageConfig?: { Command?: unknown[] };
   Timeout?: number;
+  MemorySize?: number;
   Events?: Record<string, { Type?: string; Properties?: { Path?: unknown; Method?: unknown } }>;
 }
 
