@@ -3,20 +3,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startApiProcess } from '../../test/support/apiProcess.js';
 import { startNotes } from '../../test/support/cliProcess.js';
-import { ADMIN_URL, createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
+import { createTestDatabase, describeWithPostgres, runSql } from '../../test/support/postgres.js';
 import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { databaseConnection } from './databaseConnection.js';
 import { migrate } from './migrate.js';
-
-async function admin(sql: string, url = ADMIN_URL): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describeWithPostgres('migrations (real PostgreSQL)', () => {
   it('apply exactly once when three processes start at once on a new database', async () => {
@@ -77,7 +67,7 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     const role = `notes_t_plain_${randomBytes(3).toString('hex')}`;
     const database = await createTestDatabase();
     try {
-      await admin(`create role ${role} login`);
+      await runSql(`create role ${role} login`);
       const asRole = new URL(database.url);
       asRole.username = role;
 
@@ -87,7 +77,7 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
       });
     } finally {
       await database.drop();
-      await admin(`drop role if exists ${role}`);
+      await runSql(`drop role if exists ${role}`);
     }
   });
 
@@ -99,14 +89,14 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     beforeAll(async () => {
       database = await createTestDatabase();
       await migrate(databaseConnection({ DATABASE_URL: database.url }));
-      await admin(`create role ${role} login`);
+      await runSql(`create role ${role} login`);
       const asRole = new URL(database.url);
       asRole.username = role;
       url = asRole.toString();
     });
     afterAll(async () => {
       await database.drop();
-      await admin(`drop role if exists ${role}`);
+      await runSql(`drop role if exists ${role}`);
     });
 
     it('says whose table it is and what to grant', async () => {

@@ -48,17 +48,18 @@ export async function createTestDatabase(
 ): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = options.name ?? `${prefix}_${randomBytes(4).toString('hex')}`;
   const quoted = `"${name.replace(/"/g, '""')}"`;
-  await adminQuery(`drop database if exists ${quoted} with (force)`);
-  await adminQuery(`create database ${quoted}`);
+  await runSql(`drop database if exists ${quoted} with (force)`);
+  await runSql(`create database ${quoted}`);
   return {
     name,
     url: databaseUrl(name),
-    drop: () => adminQuery(`drop database if exists ${quoted} with (force)`),
+    drop: () => runSql(`drop database if exists ${quoted} with (force)`),
   };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+/** Runs `sql` (one or more statements) on `url`, on a connection of its own (the admin database by default). */
+export async function runSql(sql: string, url = ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ROOT } from '../../../test/support/apiProcess.js';
 import { startNotes } from '../../../test/support/cliProcess.js';
 import { rowsOf, schemaOf } from '../../../test/support/compareDatabases.js';
-import { ADMIN_URL, createTestDatabase, databaseUrl, describeWithPostgres } from '../../../test/support/postgres.js';
+import { ADMIN_URL, createTestDatabase, databaseUrl, describeWithPostgres, runSql } from '../../../test/support/postgres.js';
 import { seedNotes } from '../../../test/support/seedNotes.js';
 import { startThrowAwayServer } from '../../../test/support/throwAwayServer.js';
 import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
@@ -44,16 +44,6 @@ const PRODUCTION_LIKE = `
   select lo_from_bytea(0, convert_to('a large object', 'UTF8'));
 `;
 
-async function sql(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 /** A backup of `url` written by the product's own creator and the real pg_dump. */
 async function backUp(url: string, dir: string): Promise<string> {
   const creator = new BackupCreator({ dir, source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: url }) }) });
@@ -69,7 +59,7 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
   beforeAll(async () => {
     dir = await tempFolder('notes-restore-');
     fresh = await startThrowAwayServer();
-    await sql(ADMIN_URL, `create role ${OWNER} nologin; create role ${READER} nologin`);
+    await runSql(`create role ${OWNER} nologin; create role ${READER} nologin`, ADMIN_URL);
 
     const notes = await createTestDatabase('notes_t_src');
     sources.push(notes);
@@ -79,7 +69,7 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
 
     const shop = await createTestDatabase('notes_t_shop');
     sources.push(shop);
-    await sql(shop.url, PRODUCTION_LIKE);
+    await runSql(PRODUCTION_LIKE, shop.url);
     backups.shop = await backUp(shop.url, dir);
 
     // Chinook, a sample database this project did not write (MIT; test/fixtures/chinook-LICENSE.md).
@@ -89,12 +79,12 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
       .split('\n')
       .filter((line) => !/^(DROP DATABASE|CREATE DATABASE|\\c )/.test(line))
       .join('\n');
-    await sql(chinook.url, script);
+    await runSql(script, chinook.url);
     backups.chinook = await backUp(chinook.url, dir);
   }, 180_000);
   afterAll(async () => {
     for (const source of sources) await source.drop();
-    await sql(ADMIN_URL, `drop role if exists ${OWNER}; drop role if exists ${READER}`).catch(() => undefined);
+    await runSql(`drop role if exists ${OWNER}; drop role if exists ${READER}`, ADMIN_URL).catch(() => undefined);
     await fresh?.stop();
     await removeFolder(dir);
   });
@@ -116,7 +106,7 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
       expect(schemaOf(into)).toBe(schemaOf(sources[index]!.url));
       expect(await rowsOf(into)).toEqual(await rowsOf(sources[index]!.url));
     } finally {
-      await sql(ADMIN_URL, `drop database if exists notes_t_restored_${suffix}_${name} with (force)`);
+      await runSql(`drop database if exists notes_t_restored_${suffix}_${name} with (force)`, ADMIN_URL);
     }
   });
 
