@@ -13,12 +13,17 @@ const HELP = `
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
     list     Show each backup with the rules that keep it, or what rotation would do to it
     restore <file> --into <postgres-url> [--clean]
-             Restore one backup (a path, or a name in the folder or its archive) into a database:
-             created when missing; a non-empty one is refused unless --clean empties it first
+    restore --latest --into <postgres-url> [--clean]
+             Restore one backup (a path, a name in the folder or its archive, or the newest one
+             of the configured database not known bad) into a database, all or nothing: created
+             when missing; a non-empty one is refused unless --clean, which restores into a new
+             database that replaces it only once the backup restored. A file pg_dump did not
+             finish, or one whose SHA256SUMS line does not match, is refused
     verify [<file> | --latest | --all]
-             Prove backups: the sha256 recorded when each was written, then a restore into a
-             scratch database (a temporary one on the configured server, else an in-memory
-             embedded one) with every table's rows as recorded; the newest backup by default
+             Prove backups: the sha256 and section digests recorded when each was written, then
+             a restore into a scratch database (a temporary one on the configured server, else an
+             in-memory embedded one) that is dumped again and must give the backup's bytes;
+             the newest backup by default
 
   Options
     --dir <folder>   Backup folder (default: $BACKUP_DIR, else api/backups)

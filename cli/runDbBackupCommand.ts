@@ -32,6 +32,8 @@ export interface CommandIo {
 }
 
 const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
+/** The name the embedded database's backups are filed under. */
+const EMBEDDED_DATABASE = 'notes';
 
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
@@ -42,10 +44,13 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (!command || !COMMANDS.includes(command as (typeof COMMANDS)[number])) {
     throw new UsageError(command ? `unknown command "${command}"; use ${COMMANDS.join(', ')}` : `name a command: ${COMMANDS.join(', ')}`);
   }
-  if (command === 'restore' && extra.length !== 1) throw new UsageError('restore takes one backup: restore <file> --into <postgres-url>');
+  if (command === 'restore' && extra.length + (flags.latest ? 1 : 0) !== 1) {
+    throw new UsageError('restore takes one backup: restore <file> --into <postgres-url>, or restore --latest --into <postgres-url>');
+  }
   if (command === 'verify' && extra.length > 1) throw new UsageError('verify takes one backup, --latest or --all');
   if (command !== 'restore' && command !== 'verify' && extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  if (command !== 'verify' && (flags.latest || flags.all)) throw new UsageError('--latest and --all go with verify');
+  if (command !== 'verify' && command !== 'restore' && flags.latest) throw new UsageError('--latest goes with verify and restore');
+  if (command !== 'verify' && flags.all) throw new UsageError('--all goes with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
@@ -55,8 +60,14 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
   if (command === 'restore')
     return runRestoreCommand(
-      extra[0]!,
-      { into: flags.into, clean: flags.clean, json: flags.json, protect: hasDatabaseSettings(io.env) },
+      extra[0],
+      {
+        into: flags.into,
+        clean: flags.clean,
+        json: flags.json,
+        protect: hasDatabaseSettings(io.env),
+        latestOf: hasDatabaseSettings(io.env) ? config.connection.database : EMBEDDED_DATABASE,
+      },
       config,
       io,
     );

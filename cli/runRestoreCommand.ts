@@ -7,6 +7,8 @@ import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
+import { checksumBeside } from '../functions/backup/folder/checksumBeside.js';
+import { latestGoodBackup } from './latestGoodBackup.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
 
@@ -17,14 +19,16 @@ export interface RestoreIo {
 }
 
 /**
- * `db-backup restore <file> --into <postgres-url> [--clean]`: restores one backup (a path, or a backup's
- * name in the backup folder or its archive) and prints a one-line summary.
+ * A backup whose sha256 is recorded must still be that file: recorded by the folder (for its own backups
+ * and its archive's), or in a SHA256SUMS beside a copied-off file. A damaged one is refused.
  */
-/** A backup of the folder whose sha256 is recorded must still be that file: a damaged one is refused. */
 async function checkRecordedChecksum(path: string, backupDir: string): Promise<void> {
   const archiveDir = join(backupDir, ARCHIVE_FOLDER);
-  if (![backupDir, archiveDir].includes(dirname(resolve(path)))) return;
-  const { sha256 } = await new BackupManifest(backupDir, archiveDir).entry(basename(path)).catch(() => ({ sha256: undefined }));
+  const inFolder = [backupDir, archiveDir].includes(dirname(resolve(path)));
+  const recorded = inFolder
+    ? (await new BackupManifest(backupDir, archiveDir).entry(basename(path)).catch(() => ({ sha256: undefined }))).sha256
+    : undefined;
+  const sha256 = recorded ?? (await checksumBeside(path));
   if (!sha256) return;
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
@@ -40,13 +44,21 @@ async function checkRecordedChecksum(path: string, backupDir: string): Promise<v
   }
 }
 
+/**
+ * `db-backup restore <file | --latest> --into <postgres-url> [--clean]`: restores one backup (a path, a
+ * backup's name in the backup folder or its archive, or the newest good one of `database`) and prints a
+ * one-line summary.
+ */
 export async function runRestoreCommand(
-  file: string,
+  file: string | undefined,
   flags: {
     into?: string;
     clean: boolean;
-    json: boolean /** A database is configured: the service's own, never restored over without --clean. */;
+    json: boolean;
+    /** A database is configured: the service's own, never restored over without --clean. */
     protect: boolean;
+    /** With --latest: the database whose newest good backup is restored. */
+    latestOf?: string;
   },
   config: BackupConfig,
   io: RestoreIo,
@@ -55,7 +67,7 @@ export async function runRestoreCommand(
     throw new UsageError('restore needs --into <postgres-url>, e.g. --into postgresql://postgres@127.0.0.1:5432/notes_restored');
   if (!/^postgres(ql)?:\/\//.test(flags.into))
     throw new UsageError(`--into must be a postgresql:// URL (got "${flags.into.slice(0, 40)}")`);
-  const path = resolveBackupFile(file, config.backupDir);
+  const path = file !== undefined ? resolveBackupFile(file, config.backupDir) : await latest(flags.latestOf!, config);
   await checkRecordedChecksum(path, config.backupDir);
   const summary = await restoreBackup({
     file: path,
@@ -70,9 +82,18 @@ export async function runRestoreCommand(
       ? [`created the roles ${summary.createdRoles.join(', ')} (NOLOGIN: grant LOGIN and a password to use them)`]
       : []),
     ...(summary.skippedSettings.length > 0 ? [`left out the settings ${summary.skippedSettings.join(', ')} (unknown to this server)`] : []),
+    ...(summary.replaced ? [`the old ${summary.database} was replaced (dropped once the backup had restored)`] : []),
   ];
   const line =
     `restored ${path} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +
     `${summary.largeObjects} large objects in ${(summary.durationMs / 1000).toFixed(1)} s`;
   io.print(flags.json ? JSON.stringify({ file: path, ...summary }, null, 2) : [line, ...notes].join('; '));
+}
+
+/** The newest backup of `database` not known bad, or a clear error when there is none. */
+async function latest(database: string, config: BackupConfig): Promise<string> {
+  const manifest = new BackupManifest(config.backupDir, join(config.backupDir, ARCHIVE_FOLDER));
+  const found = await latestGoodBackup(config.backupDir, database, manifest, Date.now() + config.policy.clockToleranceMs);
+  if (!found) throw new AppError(404, 'NO_BACKUPS', `no backup of ${database} in ${config.backupDir} to restore`, { expose: true });
+  return found;
 }

@@ -39,7 +39,9 @@ export function createBackupService(
     rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, clock, logger }),
     database: (dumpSource as DumpSource).name ?? config.connection.database,
     // A scratch database like the real one: embedded for the embedded database, else on the same server.
-    ...(config.verifyAfterCreate ? { verifier: source ? new PgliteScratch() : new ServerScratch(config.connection) } : {}),
+    ...(config.verifyAfterCreate
+      ? { verifier: source ? new PgliteScratch() : new ServerScratch(config.connection, clock, config.pgDumpPath) }
+      : {}),
     clock,
     logger,
   });

@@ -13,10 +13,9 @@ import { ensureFreeSpace, statfsFreeSpace } from '../folder/ensureFreeSpace.js';
 import { DumpFailedError } from '../errors.js';
 import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { FLUSH_EVERY_BYTES, hashWhileWritten } from './hashWhileWritten.js';
-import { TailKeeper } from './TailKeeper.js';
 import { BackupManifest } from '../folder/BackupManifest.js';
 import { ARCHIVE_FOLDER } from '../retention/BackupRotator.js';
-import { RowCounter, type DumpContents } from '../verify/RowCounter.js';
+import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to. */
@@ -51,13 +50,10 @@ export interface Backup {
   sha256: string;
   startedAt: string;
   durationMs: number;
-  /** Rows per table and large objects, counted as the dump was written (what `verify` compares with). */
-  contents: DumpContents;
+  /** Rows per table and large objects, counted as the dump was written (the manifest also records each section's digest). */
+  contents: Omit<DumpContents, 'sections'>;
 }
 
-/** pg_dump writes this near the end of a complete plain dump (no longer the very last line since 17.6/16.10/15.14). */
-const COMPLETE_MARKER = '-- PostgreSQL database dump complete';
-const TAIL_BYTES = 8 * 1024;
 const PARTIAL_SUFFIX = '.partial';
 
 /**
@@ -124,12 +120,12 @@ export class BackupCreator {
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     try {
-      const counter = new RowCounter();
+      const scanner = new DumpScanner();
       const sha256 =
         this.gzipLevel === undefined
-          ? await this.writePlain(handle, partialPath, counter, options.signal)
-          : await this.writeGzipped(handle, partialPath, this.gzipLevel, counter, options.signal);
-      const contents = counter.end();
+          ? await this.writePlain(handle, partialPath, scanner, options.signal)
+          : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal);
+      const contents = contentsOf(checkComplete(scanner.end()));
       const { size: bytes } = await handle.stat();
       // Most of the data was flushed while pg_dump wrote it (write-behind): this waits for the rest.
       const syncStarted = performance.now();
@@ -155,7 +151,7 @@ export class BackupCreator {
         sha256,
         startedAt: startedAt.toISOString(),
         durationMs: this.clock().getTime() - clockStart.getTime(),
-        contents,
+        contents: { rows: contents.rows, largeObjects: contents.largeObjects },
       };
       const { contents: _, ...logged } = backup;
       this.logger.info('backup.created', { ...logged, tables: Object.keys(contents.rows).length, finalSyncMs });
@@ -167,42 +163,36 @@ export class BackupCreator {
     }
   }
 
-  /** pg_dump writes straight into the file, hashed as it grows; then its tail is checked. Returns the sha256. */
-  private async writePlain(handle: fs.FileHandle, partialPath: string, counter: RowCounter, signal?: AbortSignal): Promise<string> {
+  /** pg_dump writes straight into the file, hashed and scanned as it grows. Returns the sha256. */
+  private async writePlain(handle: fs.FileHandle, partialPath: string, scanner: DumpScanner, signal?: AbortSignal): Promise<string> {
     const dumping = this.source.dumpTo(handle.fd, { signal });
     // The hash reader finishes (and closes the file) before anything else happens, even when the dump
-    // failed: an open reader would keep a removed partial file's space in use. Rows are counted on the way.
-    const sha256 = await hashWhileWritten(partialPath, dumping, (chunk) => counter.push(chunk), this.flushEveryBytes);
+    // failed: an open reader would keep a removed partial file's space in use. It is scanned on the way.
+    const sha256 = await hashWhileWritten(partialPath, dumping, (chunk) => scanner.push(chunk), this.flushEveryBytes);
     await dumping;
-    const { size } = await handle.stat();
-    const length = Math.min(size, TAIL_BYTES);
-    const tail = Buffer.alloc(length);
-    await handle.read(tail, 0, length, size - length);
-    checkComplete(size, tail.toString('utf8'));
     return sha256;
   }
 
   /**
    * The source writes gzip straight into the file (pg_dump's own compression); the file is hashed as it
-   * grows and gunzipped on the way, so the completion marker is checked without a second pass.
+   * grows and gunzipped on the way, so the SQL is scanned without a second pass.
    */
   private async writeGzipped(
     handle: fs.FileHandle,
     partialPath: string,
     level: number,
-    counter: RowCounter,
+    scanner: DumpScanner,
     signal?: AbortSignal,
   ): Promise<string> {
-    const sql = new TailKeeper(TAIL_BYTES);
     const gunzip = createGunzip();
-    const count = new Writable({
+    const scan = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
-        counter.push(chunk);
+        scanner.push(chunk);
         done();
       },
     });
     // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
-    const checked = pipeline(gunzip, sql, count).then(
+    const checked = pipeline(gunzip, scan).then(
       () => undefined,
       (error: unknown) => error as Error,
     );
@@ -221,7 +211,6 @@ export class BackupCreator {
       if ((await handle.stat()).size === 0) throw new DumpFailedError('pg_dump wrote nothing');
       const corrupt = await checked;
       if (corrupt) throw new DumpFailedError(`the compressed dump is corrupt: ${corrupt.message}`, { cause: corrupt });
-      checkComplete(sql.total, sql.tail());
       return sha256;
     } finally {
       gunzip.destroy();
@@ -247,12 +236,11 @@ export class BackupCreator {
   }
 }
 
-/** Throws unless the dump is non-empty and its last bytes hold pg_dump's completion marker. */
-function checkComplete(sqlBytes: number, tail: string): void {
-  if (sqlBytes === 0) throw new DumpFailedError('pg_dump wrote nothing');
-  if (!tail.includes(COMPLETE_MARKER)) {
-    throw new DumpFailedError('the dump is incomplete: pg_dump did not write its completion marker');
-  }
+/** The facts of a dump that pg_dump finished: non-empty and ending with its completion marker and closing lines. */
+function checkComplete(facts: DumpFacts): DumpFacts {
+  if (facts.lines === 0) throw new DumpFailedError('pg_dump wrote nothing');
+  if (!facts.complete) throw new DumpFailedError('the dump is incomplete: pg_dump did not write its completion marker');
+  return facts;
 }
 
 /** Renames without overwriting: the caller holds the folder lock, so checking first is enough. */

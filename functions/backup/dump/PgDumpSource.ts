@@ -3,6 +3,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { redactSecrets, type DatabaseConnection } from '../../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
 import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from '../errors.js';
+import { pgDumpEnvironment } from './pgDumpEnvironment.js';
 import { runProcess, type ProcessRunner } from './runProcess.js';
 
 export interface PgDumpSourceOptions {
@@ -144,26 +145,6 @@ export class PgDumpSource implements DumpSource {
   private redact(text: string): string {
     return redactSecrets(text, this.connection);
   }
-}
-
-/** What pg_dump may see of this process's environment: how to find programs and locales. */
-const PASSED_TO_PG_DUMP = /^(PATH|HOME|LANG|LC_[A-Z]+|TZ|TMPDIR)$/;
-
-/**
- * pg_dump's environment, built from scratch: how to find programs and locales, the connection's libpq
- * settings (`PG*`), its password, a connect timeout. Nothing else of this process's reaches it.
- */
-function pgDumpEnvironment(
-  env: NodeJS.ProcessEnv,
-  connection: Pick<DatabaseConnection, 'libpqEnvironment' | 'password'>,
-): NodeJS.ProcessEnv {
-  const passed = Object.fromEntries(Object.entries(env).filter(([name]) => PASSED_TO_PG_DUMP.test(name)));
-  return {
-    ...passed,
-    ...connection.libpqEnvironment,
-    PGCONNECT_TIMEOUT: connection.libpqEnvironment.PGCONNECT_TIMEOUT ?? '10',
-    ...(connection.password ? { PGPASSWORD: connection.password } : {}),
-  };
 }
 
 /** The line that says what went wrong: the last `error:` line (detail and hint lines follow it), else the last line. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { parseBackupFileName } from '../retention/backupFileName.js';
-import type { DumpContents } from '../verify/RowCounter.js';
+import type { DumpContents } from '../sql/DumpScanner.js';
 import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
 import { regularFilesIn } from './folderFiles.js';
 
@@ -68,7 +68,15 @@ export class BackupManifest {
     const verified = recorded?.verified;
     return {
       ...(sha256 ? { sha256 } : {}),
-      ...(recorded?.rows ? { contents: { rows: recorded.rows, largeObjects: recorded.largeObjects ?? 0 } } : {}),
+      ...(recorded?.rows
+        ? {
+            contents: {
+              rows: recorded.rows,
+              largeObjects: recorded.largeObjects ?? 0,
+              ...(Array.isArray(recorded.sections) ? { sections: recorded.sections } : {}),
+            },
+          }
+        : {}),
       ...(typeof recorded?.durationMs === 'number' ? { durationMs: recorded.durationMs } : {}),
       ...(typeof recorded?.generation === 'number' ? { generation: recorded.generation } : {}),
       ...(typeof recorded?.startedAtMs === 'number' ? { startedAtMs: recorded.startedAtMs } : {}),

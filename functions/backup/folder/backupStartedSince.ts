@@ -47,7 +47,7 @@ export async function backupStartedSince(dir: string, database: string, arrival:
       sha256: entry.sha256,
       startedAt: candidate!.takenAt.toISOString(),
       durationMs: entry.durationMs ?? 0,
-      contents: entry.contents ?? { rows: {}, largeObjects: 0 },
+      contents: { rows: entry.contents?.rows ?? {}, largeObjects: entry.contents?.largeObjects ?? 0 },
     };
   }
   return undefined;

@@ -1,88 +1,113 @@
 import { PGlite } from '@electric-sql/pglite';
-import { dumpLines, scanDump } from '../restore/scanDump.js';
-import { type DumpContents, RowCounter } from './RowCounter.js';
+import { dumpPglite } from '../../db/embedded/dumpPglite.js';
+import { AppError } from '../../errors/AppError.js';
+import { DumpLexer } from '../sql/DumpLexer.js';
+import { type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
+import { openDump } from '../sql/openDump.js';
+import { prepareDump } from '../sql/prepareDump.js';
+import { splitLines } from '../sql/splitLines.js';
+import type { ScratchDatabase } from './ScratchDatabase.js';
 
 /** Rows of a COPY block loaded at a time. */
 const COPY_SLICE_ROWS = 20_000;
-import type { ScratchDatabase } from './ScratchDatabase.js';
+const NEWLINE = Buffer.from('\n');
+
+/** The embedded scratch database cannot take this backup (another encoding than its UTF8): nothing is known of the backup. */
+export class ScratchUnsuitableError extends AppError {
+  constructor(message: string) {
+    super(503, 'SCRATCH_UNSUITABLE', message, { expose: true });
+  }
+}
 
 /**
  * A fresh in-memory PGlite for one restore, when no PostgreSQL server is configured (the embedded
- * database of `npm start`). The dump is run statement block by statement block in one transaction;
- * each `COPY … FROM stdin` block is loaded through PGlite's `/dev/blob`; psql's own meta-commands
- * (`\restrict`, `\connect`) are psql's, not SQL, and are left out.
+ * database of `npm start`), dumped again after with the embedded pg_dump. The dump, prepared for a
+ * target without meta-commands, runs statement block by block in one transaction; each
+ * `COPY … FROM stdin` block's bytes are loaded through PGlite's `/dev/blob`. PGlite is UTF8: a backup of
+ * another encoding is refused (verify it against a server).
  */
 export class PgliteScratch implements ScratchDatabase {
-  async restore(path: string): Promise<DumpContents> {
-    const scan = await scanDump(dumpLines(path));
+  async restoreAndRedump(path: string, facts: DumpFacts): Promise<DumpFacts> {
+    if (facts.encoding && facts.encoding !== 'UTF8') {
+      throw new ScratchUnsuitableError(
+        `the embedded scratch database is UTF8 and the backup is ${facts.encoding}: set DATABASE_URL to verify it on a PostgreSQL server`,
+      );
+    }
     const db = await PGlite.create();
     try {
-      // As a restore onto a brand-new server: the roles the dump refers to exist (NOLOGIN), settings
-      // this PostgreSQL does not know are left out.
+      // As a restore onto a brand-new server: the roles the dump refers to exist (NOLOGIN).
       const roles = new Set((await db.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((row) => row.rolname));
-      for (const role of scan.roles.filter((name) => !roles.has(name))) await db.exec(`create role "${role.replace(/"/g, '""')}" nologin`);
-      const known = new Set((await db.query<{ name: string }>('select name from pg_settings')).rows.map((row) => row.name));
+      for (const role of facts.roles.filter((name) => !roles.has(name))) await db.exec(`create role "${role.replace(/"/g, '""')}" nologin`);
+      const knownSettings = new Set((await db.query<{ name: string }>('select name from pg_settings')).rows.map((row) => row.name));
       await db.exec('begin');
-      let sql: string[] = [];
-      let sqlFrom = 1;
-      let copy: { statement: string; line: number; rows: string[] } | undefined;
-      let number = 0;
-      const kinds = new RowCounter();
-      const run = async () => {
-        if (sql.some((line) => line.trim() && !line.startsWith('--'))) {
-          await db.exec(sql.join('\n')).catch((error: Error) => {
-            throw new Error(`the SQL from line ${sqlFrom}: ${error.message}`);
-          });
-        }
-        sql = [];
-        sqlFrom = number + 1;
-      };
-      // A COPY block is loaded in slices, so a large table never sits in memory whole.
-      const load = async () => {
-        const { statement, line, rows } = copy!;
-        if (rows.length === 0) return;
-        copy!.rows = [];
-        await db.query(statement, [], { blob: new Blob([`${rows.join('\n')}\n`]) }).catch((error: Error) => {
-          throw new Error(`the COPY at line ${line}: ${error.message}`);
-        });
-      };
-      for await (const line of dumpLines(path)) {
-        number++;
-        const kind = kinds.line(line);
-        if (kind === 'copy') {
-          await run();
-          copy = { statement: line.replace(/FROM stdin;$/, "FROM '/dev/blob';"), line: number, rows: [] };
-        } else if (kind === 'data' && copy) {
-          if (line === '\\.') {
-            await load();
-            copy = undefined;
-            sqlFrom = number + 1;
-          } else {
-            copy.rows.push(line);
-            if (copy.rows.length >= COPY_SLICE_ROWS) await load();
-          }
-        } else {
-          const set = kind === 'sql' ? /^SET ([a-z_.]+) = /.exec(line) : null;
-          sql.push(kind === 'sql' && (line.startsWith('\\') || (set && !known.has(set[1]!))) ? `-- ${line}` : line);
-        }
-      }
-      await run();
+      await load(db, openDump(path).pipe(prepareDump({ knownSettings, runsMetaCommands: false })));
       await db.exec('commit');
-      return await contentsOf(db);
+      // The dump emptied the session's search_path; the embedded pg_dump's wrapper restores it by name.
+      await db.exec('reset all');
+      const scanner = new DumpScanner();
+      scanner.push(await dumpPglite(db));
+      return scanner.end();
     } finally {
       await db.close();
     }
   }
 }
 
-async function contentsOf(db: PGlite): Promise<DumpContents> {
-  const { rows: tables } = await db.query<{ name: string }>(
-    `select format('%I.%I', n.nspname, c.relname) as name
-       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'`,
-  );
-  const rows: Record<string, number> = {};
-  for (const { name } of tables) rows[name] = (await db.query<{ n: number }>(`select count(*)::int as n from ${name}`)).rows[0]!.n;
-  const largeObjects = (await db.query<{ n: number }>('select count(*)::int as n from pg_largeobject_metadata')).rows[0]!.n;
-  return { rows, largeObjects };
+/** Runs the prepared dump: SQL between COPY blocks as one script, each COPY block's data as bytes. */
+async function load(db: PGlite, sql: AsyncIterable<Buffer>): Promise<void> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const lexer = new DumpLexer();
+  let script: Buffer[] = [];
+  let scriptFrom = 1;
+  let copy: { statement: string; line: number; rows: Buffer[] } | undefined;
+  let number = 0;
+  const decode = (bytes: Buffer, what: string) => {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw new Error(`${what} is not valid UTF-8`);
+    }
+  };
+  const run = async () => {
+    const text = decode(Buffer.concat(script), `the SQL from line ${scriptFrom}`);
+    if (/^\s*[^-\s]/m.test(text)) {
+      await db.exec(text).catch((error: Error) => {
+        throw new Error(`the SQL from line ${scriptFrom}: ${error.message}`);
+      });
+    }
+    script = [];
+    scriptFrom = number + 1;
+  };
+  // A COPY block is loaded in slices, so a large table never sits in memory whole.
+  const flushCopy = async () => {
+    if (!copy || copy.rows.length === 0) return;
+    const rows = copy.rows;
+    copy.rows = [];
+    await db.query(copy.statement, [], { blob: new Blob(rows) }).catch((error: Error) => {
+      throw new Error(`the COPY at line ${copy!.line}: ${error.message}`);
+    });
+  };
+  for await (const line of splitLines(sql)) {
+    number++;
+    const kind = lexer.kind(line);
+    if (kind === 'copy') {
+      await run();
+      const statement = decode(line, `line ${number}`).replace(/FROM stdin;$/, "FROM '/dev/blob';");
+      copy = { statement, line: number, rows: [] };
+    } else if (kind === 'data' && copy) {
+      if (line.length === 2 && line[0] === 0x5c && line[1] === 0x2e) {
+        await flushCopy();
+        copy = undefined;
+        scriptFrom = number + 1;
+      } else {
+        copy.rows.push(line, NEWLINE);
+        if (copy.rows.length >= COPY_SLICE_ROWS * 2) await flushCopy();
+      }
+    } else {
+      // pg_dump writes no meta-command but its `\restrict` pair, which prepareDump turned into comments.
+      if (kind === 'sql' && line[0] === 0x5c) throw new Error(`line ${number} is a psql meta-command, which pg_dump does not write`);
+      script.push(line, NEWLINE);
+    }
+  }
+  await run();
 }

@@ -1,6 +1,12 @@
-import type { DumpContents } from './RowCounter.js';
+import type { DumpFacts } from '../sql/DumpScanner.js';
 
-/** A throw-away database a backup is restored into to prove it: rows per table and large objects, then gone. */
+/**
+ * A throw-away database a backup is restored into to prove it: the backup is restored there, that
+ * database is dumped again the way backups are dumped, and the scratch database is gone after.
+ */
 export interface ScratchDatabase {
-  restore(path: string): Promise<DumpContents>;
+  /** Restores `path` (whose facts are `facts`) and returns what dumping the restored database again gives; throws when it does not restore. */
+  restoreAndRedump(path: string, facts: DumpFacts): Promise<DumpFacts>;
+  /** Drops what an interrupted `restoreAndRedump` left (Ctrl-C during verify). */
+  abandon?(): Promise<void>;
 }

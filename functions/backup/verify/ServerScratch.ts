@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { DatabaseConnection } from '../../db/databaseConnection.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { databaseConnection, type DatabaseConnection } from '../../db/databaseConnection.js';
 import { restoreBackup } from '../restore/restoreBackup.js';
-import type { DumpContents } from './RowCounter.js';
+import type { DumpFacts } from '../sql/DumpScanner.js';
+import { redumpServer } from './redumpServer.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
 const PREFIX = 'notes_verify_';
@@ -19,12 +21,14 @@ export class ServerScratch implements ScratchDatabase {
   constructor(
     private readonly connection: DatabaseConnection,
     private readonly clock: () => Date = () => new Date(),
+    /** The pg_dump that wrote the backups (`PG_DUMP_PATH`): the restored database is dumped again with it. */
+    private readonly pgDumpPath: string = DEFAULTS.pgDumpPath,
   ) {}
 
   /** The scratch database being restored into, and the roles created for it: what `abandon` removes. */
   private current?: { name: string; server: string; roles: string[] };
 
-  async restore(path: string): Promise<DumpContents> {
+  async restoreAndRedump(path: string, _facts?: DumpFacts): Promise<DumpFacts> {
     const name = `${PREFIX}${Math.floor(this.clock().getTime() / 1000)}_${randomBytes(4).toString('hex')}`;
     const server = serverUrl(this.connection);
     const into = new URL(server);
@@ -32,12 +36,13 @@ export class ServerScratch implements ScratchDatabase {
     await this.dropLeftovers(server);
     this.current = { name, server, roles: [] };
     try {
-      const summary = await restoreBackup({
+      await restoreBackup({
         file: path,
         into: into.toString(),
         onRolesCreated: (roles) => this.current?.roles.push(...roles),
       });
-      return { rows: summary.rowsByTable, largeObjects: summary.largeObjects };
+      const libpq = this.connection.libpqEnvironment;
+      return await redumpServer(databaseConnection({ ...libpq, DATABASE_URL: into.toString() }), this.pgDumpPath);
     } finally {
       await this.abandon();
     }

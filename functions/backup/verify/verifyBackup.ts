@@ -1,27 +1,36 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { BackupManifest, Verification } from '../folder/BackupManifest.js';
-import { RowCounter, type DumpContents } from './RowCounter.js';
+import { checksumBeside } from '../folder/checksumBeside.js';
+import type { DumpFacts } from '../sql/DumpScanner.js';
+import { scanDumpFile } from '../sql/scanDumpFile.js';
+import { compareSections } from './compareSections.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
 export interface VerifyResult extends Verification {
   file: string;
   path: string;
-  /** Tables and rows the scratch database held after the restore (when it got that far). */
+  /** Tables, rows and large objects of the restored database (when it got that far). */
   restored?: { tables: number; rows: number; largeObjects: number };
-  /** The scratch database could not be had (server down, no CREATEDB): nothing is known of the backup. */
+  /**
+   * What the restore proved: `everything` (dumping the restored database again gave the backup's bytes),
+   * `data` (its table data and sequences; the backup's schema was worded by another pg_dump version), or
+   * `rows` (the rows of each table: the scratch database's pg_dump writes rows another way, INSERT for COPY).
+   */
+  proved?: 'everything' | 'data' | 'rows';
+  /** The scratch database could not be had (server down, no CREATEDB, another encoding): nothing is known of the backup. */
   unverified?: boolean;
   durationMs: number;
 }
 
+/** Errors of the scratch database itself, not of the backup. */
+const SCRATCH_PROBLEMS = new Set(['DATABASE_UNAVAILABLE', 'TARGET_REFUSED', 'SCRATCH_UNSUITABLE']);
+
 /**
- * Proves one backup without touching any real database: its sha256 against the one recorded when it
- * was written, then a restore into a scratch database whose every table's row count (and large
- * objects) must match the counts recorded at backup time. Returns `ok` or exactly what differs.
+ * Proves one backup without touching any real database. First that it is the file that was written:
+ * its sha256 (recorded in SHA256SUMS beside it), and each section's digest and the rows recorded when it
+ * was written (naming the first table or object that differs). Then that it restores to exactly itself:
+ * restored into a scratch database, which is dumped again with the same pg_dump; the two dumps must be
+ * the same bytes, section by section (pg_dump's random `\restrict` key aside). Returns `ok` or what differs.
  */
 export async function verifyBackup(
   path: string,
@@ -31,79 +40,75 @@ export async function verifyBackup(
 ): Promise<VerifyResult> {
   const started = performance.now();
   const file = basename(path);
-  const done = (problems: string[], restored?: VerifyResult['restored']): VerifyResult => ({
+  const done = (problems: string[], more: Partial<VerifyResult> = {}): VerifyResult => ({
     file,
     path,
     at: clock().toISOString(),
     ok: problems.length === 0,
     problems,
-    ...(restored ? { restored } : {}),
+    ...more,
     durationMs: Math.round(performance.now() - started),
   });
   const recorded = await manifest.entry(file);
-  if (!recorded.sha256) {
-    return done([`no checksum was recorded for it (no entry in SHA256SUMS): it cannot be proven unchanged`]);
-  }
-  const read = await readBackup(path);
-  if (read.sha256 !== recorded.sha256) {
+  const sha256 = recorded.sha256 ?? (await checksumBeside(path));
+  if (!sha256) return done(['no checksum was recorded for it (no entry in SHA256SUMS): it cannot be proven unchanged']);
+  const read = await scanDumpFile(path);
+  const sections = recorded.contents?.sections;
+  if (read.sha256 !== sha256) {
+    const where = shapeProblem(read.facts) ?? (sections ? compareSections(sections, read.facts.sections, 'the file now') : undefined);
     return done([
-      `its sha256 is not the one recorded when it was written (changed or damaged since): recorded ${recorded.sha256}, now ${read.sha256}`,
+      `its sha256 is not the one recorded when it was written (changed or damaged since): recorded ${sha256}, now ${read.sha256}` +
+        (where ? `; ${where}` : ''),
     ]);
   }
-  if (read.problem) return done([read.problem]);
-  let contents: DumpContents;
+  const facts = read.facts;
+  const damaged = read.problem ?? shapeProblem(facts);
+  if (damaged) return done([damaged]);
+  // The same sha256 and yet not what was recorded: the file and its SHA256SUMS line were changed together.
+  const unlike =
+    (sections && compareSections(sections, facts.sections, 'the file')) ??
+    (recorded.contents && rowsDiffer(recorded.contents.rows, facts.rows, 'when written', 'in the file'));
+  if (unlike) return done([`it is not what was written, though its sha256 matches SHA256SUMS (both changed?): ${unlike}`]);
+  let redump: DumpFacts;
   try {
-    contents = await scratch.restore(path);
+    redump = await scratch.restoreAndRedump(path, facts);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'DATABASE_UNAVAILABLE' || code === 'TARGET_REFUSED') {
-      return { ...done([`it could not be verified: no scratch database (${(error as Error).message})`]), unverified: true };
+    const code = (error as { code?: string }).code ?? '';
+    if (SCRATCH_PROBLEMS.has(code)) {
+      const why = code === 'SCRATCH_UNSUITABLE' ? (error as Error).message : `no scratch database (${(error as Error).message})`;
+      return done([`it could not be verified: ${why}`], { unverified: true });
     }
     return done([`it does not restore: ${(error as Error).message}`]);
   }
+  const proved = facts.dumpedBy === redump.dumpedBy ? 'everything' : facts.usesInserts === redump.usesInserts ? 'data' : 'rows';
+  const differs =
+    proved === 'rows'
+      ? rowsDiffer(facts.rows, redump.rows, 'in the backup', 'after the restore')
+      : compareSections(facts.sections, redump.sections, 'a dump of the restored database', { dataOnly: proved === 'data' });
   const restored = {
-    tables: Object.keys(contents.rows).length,
-    rows: Object.values(contents.rows).reduce((sum, n) => sum + n, 0),
-    largeObjects: contents.largeObjects,
+    // An INSERT dump names no table without rows: the tables are those of either dump.
+    tables: Object.keys({ ...facts.rows, ...redump.rows }).length,
+    rows: Object.values(redump.rows).reduce((sum, n) => sum + n, 0),
+    largeObjects: redump.largeObjects,
   };
-  const expected = recorded.contents ?? read.contents;
-  const problems = compare(expected, contents);
-  if (!recorded.contents) problems.push('no row counts were recorded when it was written: compared with the counts in the file itself');
-  return done(problems, restored);
+  if (differs) return done([`it does not restore to what it holds: ${differs}`], { restored });
+  return done([], { restored, proved });
 }
 
-/** Each table whose restored row count differs from the count recorded, and the large objects. */
-function compare(expected: DumpContents, restored: DumpContents): string[] {
-  const problems = Object.entries(expected.rows).flatMap(([table, rows]) => {
-    const got = restored.rows[table];
-    if (got === undefined) return [`table ${table}: ${rows} rows when written, missing after the restore`];
-    return got === rows ? [] : [`table ${table}: ${rows} rows when written, ${got} after the restore`];
-  });
-  if (expected.largeObjects !== restored.largeObjects) {
-    problems.push(`large objects: ${expected.largeObjects} when written, ${restored.largeObjects} after the restore`);
+/** What is wrong with the file's shape, if anything: not a pg_dump, or cut short. */
+function shapeProblem(facts: DumpFacts): string | undefined {
+  if (!facts.isPgDump) return 'it is not a plain pg_dump backup (no "-- PostgreSQL database dump" header)';
+  if (!facts.complete) {
+    const last = facts.sections.at(-1);
+    return `it is cut short: it ends at line ${facts.lines}${last ? `, in ${last.title}` : ''}, without pg_dump's completion marker`;
   }
-  return problems;
+  return undefined;
 }
 
-/** The file's sha256 and, in the same pass, the rows it holds (gunzipped for `.gz`); a file cut short is said so. */
-async function readBackup(path: string): Promise<{ sha256: string; contents: DumpContents; problem?: string }> {
-  const hash = createHash('sha256');
-  const counter = new RowCounter();
-  const file = createReadStream(path);
-  file.on('data', (chunk) => hash.update(chunk as Buffer));
-  const sink = new Writable({
-    write: (chunk: Buffer, _encoding, next) => {
-      counter.push(chunk);
-      next();
-    },
-  });
-  try {
-    await (path.endsWith('.gz') ? pipeline(file, createGunzip(), sink) : pipeline(file, sink));
-    return { sha256: hash.digest('hex'), contents: counter.end() };
-  } catch (error) {
-    // A corrupt gzip stops the read part-way: hash the whole file on its own for the checksum comparison.
-    const whole = createHash('sha256');
-    await pipeline(createReadStream(path), whole);
-    return { sha256: whole.digest('hex'), contents: counter.end(), problem: `it cannot be read whole: ${(error as Error).message}` };
+/** The first table whose row count differs, in words: `table public.notes: 1000 rows when written, 1234 in the file`. */
+function rowsDiffer(expected: Record<string, number>, actual: Record<string, number>, was: string, is: string): string | undefined {
+  for (const table of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
+    if ((expected[table] ?? 0) !== (actual[table] ?? 0)) return `table ${table}: ${expected[table] ?? 0} rows ${was}, ${actual[table] ?? 0} ${is}`;
   }
+  return undefined;
 }

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createTestDatabase, databaseUrl, describeWithPostgres, runSql } from '../../../test/support/postgres.js';
+import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
+import { databaseConnection } from '../../db/databaseConnection.js';
+import { BackupCreator } from '../dump/BackupCreator.js';
+import { PgDumpSource } from '../dump/PgDumpSource.js';
+import { BackupManifest } from '../folder/BackupManifest.js';
+import { ServerScratch } from '../verify/ServerScratch.js';
+import { verifyBackup } from '../verify/verifyBackup.js';
+import { restoreBackup } from './restoreBackup.js';
+
+/** Every byte 0x80–0xFF (and CR, CRLF) in a text column, a default, a function body and a comment. */
+const HIGH_BYTES = `
+  create table public.t (id int primary key, v text default convert_from('\\xe9'::bytea, 'LATIN1') || E'\\r');
+  insert into public.t values (1, convert_from(decode((select string_agg(lpad(to_hex(b), 2, '0'), '') from generate_series(128, 255) b), 'hex'), 'LATIN1'));
+  insert into public.t values (2, E'cr\\r crlf\\r\\n lf\\n');
+  create function public.f() returns text language sql as $$ select E'body\\r' $$;
+  comment on table public.t is E'comment\\r';
+`;
+/** For SQL_ASCII, where the server converts nothing: the raw bytes 0x80–0xFF themselves. */
+const RAW_HIGH_BYTES = `
+  create table public.t (id int primary key, v text default E'\\351\\r');
+  insert into public.t values (1, E'${Array.from({ length: 128 }, (_, i) => `\\${(128 + i).toString(8)}`).join('')}');
+  insert into public.t values (2, E'cr\\r crlf\\r\\n lf\\n');
+  create function public.f() returns text language sql as $$ select E'body\\r' $$;
+  comment on table public.t is E'comment\\r';
+`;
+
+/** Each row's bytes as stored (in the database's own encoding), and the database's encoding. */
+async function bytesOf(url: string): Promise<{ encoding: string; rows: string[]; extras: string[] }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const encoding = (await client.query('select pg_encoding_to_char(encoding) as e from pg_database where datname = current_database()'))
+      .rows[0].e;
+    // md5 of the text's bytes in the server encoding: no conversion to the client's (which SQL_ASCII would refuse).
+    await client.query(`set client_encoding = 'SQL_ASCII'`);
+    const rows = (await client.query('select id, md5(textsend(v)) as m from public.t order by id')).rows.map((r) => `${r.id}:${r.m}`);
+    const extras = (
+      await client.query(
+        `select md5(textsend(pg_get_functiondef('public.f'::regproc))) as f, md5(textsend(obj_description('public.t'::regclass))) as c,
+                md5(textsend(pg_get_expr(adbin, adrelid))) as d from pg_attrdef where adrelid = 'public.t'::regclass`,
+      )
+    ).rows.map((r) => `${r.f}/${r.c}/${r.d}`);
+    return { encoding, rows, extras };
+  } finally {
+    await client.end();
+  }
+}
+
+describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR anywhere), all or nothing', () => {
+  let dir: string;
+  const databases: { drop: () => Promise<void> }[] = [];
+  beforeAll(async () => {
+    dir = await tempFolder('notes-fidelity-');
+  });
+  afterAll(async () => {
+    for (const database of databases) await database.drop();
+    await removeFolder(dir);
+  });
+
+  async function sourceDatabase(encoding: string, sql: string) {
+    const name = `notes_t_enc_${randomBytes(3).toString('hex')}`;
+    await runSql(`create database ${name} template template0 encoding '${encoding}' locale 'C'`);
+    const database = { name, url: databaseUrl(name), drop: () => runSql(`drop database if exists ${name} with (force)`) };
+    databases.push(database);
+    await runSql(sql, database.url);
+    return database;
+  }
+
+  it.each([
+    ['UTF8', HIGH_BYTES],
+    ['LATIN1', HIGH_BYTES],
+    ['SQL_ASCII', RAW_HIGH_BYTES],
+  ])('a %s database: restored into a new database of its encoding byte for byte, and verify proves it', async (encoding, sql) => {
+    const source = await sourceDatabase(encoding, sql);
+    const connection = databaseConnection({ DATABASE_URL: source.url });
+    const backup = await new BackupCreator({ dir, source: new PgDumpSource({ connection }) }).create();
+    const into = `${source.name}_restored`;
+    databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
+
+    await restoreBackup({ file: backup.path, into: databaseUrl(into) });
+
+    const original = await bytesOf(source.url);
+    expect(original.rows).toHaveLength(2);
+    expect(await bytesOf(databaseUrl(into))).toEqual(original);
+    const verified = await verifyBackup(backup.path, new BackupManifest(dir, join(dir, 'archive')), new ServerScratch(connection));
+    expect(verified).toMatchObject({ ok: true, proved: 'everything' });
+  });
+
+  it('--clean with a backup that fails leaves the live target exactly as it was; a good one replaces it', async () => {
+    const live = await createTestDatabase('notes_t_live');
+    databases.push(live);
+    await runSql('create table public.t (id int primary key, v text); insert into public.t values (1, $$live$$), (2, $$data$$)', live.url);
+    const other = await sourceDatabase('UTF8', HIGH_BYTES);
+    const good = await new BackupCreator({
+      dir,
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: other.url }) }),
+    }).create();
+    const bad = join(dir, 'bad.sql');
+    // Complete, but failing half-way: a type no server has.
+    await writeFile(bad, (await readFile(good.path, 'utf8')).replace('    v text DEFAULT', '    w no_such_type,\n    v text DEFAULT'));
+    const before = await rowsIn(live.url);
+
+    await expect(restoreBackup({ file: bad, into: live.url, clean: true })).rejects.toThrow(
+      /^the restore stopped at the statement ending on line \d+: type "no_such_type" does not exist; nothing was restored/,
+    );
+    expect(await rowsIn(live.url)).toEqual(before);
+    expect(await leftovers(live.name)).toEqual([]);
+
+    const summary = await restoreBackup({ file: good.path, into: live.url, clean: true });
+    expect(summary).toMatchObject({ replaced: true, rows: 2 });
+    expect(await bytesOf(live.url)).toEqual(await bytesOf(other.url));
+    expect(await leftovers(live.name)).toEqual([]);
+  });
+
+  it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {
+    const source = await sourceDatabase('UTF8', HIGH_BYTES);
+    const backup = await new BackupCreator({
+      dir,
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
+    }).create();
+    const copied = await tempFolder('notes-copied-off-');
+    try {
+      const text = await readFile(backup.path, 'utf8');
+      // Cut at a statement boundary, where psql alone would happily restore a third of it.
+      const cut = join(copied, 'cut.sql');
+      await writeFile(cut, text.slice(0, text.indexOf('-- Data for Name: t;')));
+      const into = `${source.name}_cut`;
+
+      await expect(restoreBackup({ file: cut, into: databaseUrl(into) })).rejects.toMatchObject({
+        code: 'INCOMPLETE_BACKUP',
+        message: expect.stringMatching(/cut\.sql is not a complete backup \(it does not end with pg_dump's completion marker/),
+      });
+      expect(await leftovers(into)).toEqual([]);
+    } finally {
+      await removeFolder(copied);
+    }
+  });
+});
+
+async function rowsIn(url: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query('select * from public.t order by id')).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Databases whose name starts with `name` other than `name` itself (a staging or replaced copy left behind), or `name` when it does not exist as expected. */
+async function leftovers(name: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where datname like $1 || '\\_\\_%' or (datname = $1 and not datallowconn)`,
+      [name],
+    );
+    return rows.map((row) => row.datname);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { type Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type DatabaseConnection, redactSecrets } from '../../db/databaseConnection.js';
+import { CHECK_PREFIX } from './restoreCheck.js';
+import { RestoreFailedError } from './RestoreFailedError.js';
+
+/**
+ * Feeds `sql` (Buffers, as prepared for psql) and then `check` to psql in one transaction that stops at
+ * the first error, so that either everything is committed or nothing is. Bytes go through unchanged.
+ * Throws RestoreFailedError naming the line and the error, or the check that failed.
+ */
+export async function runPsql(
+  sql: Readable,
+  check: Buffer,
+  target: DatabaseConnection,
+  options: { psqlPath?: string; env?: NodeJS.ProcessEnv },
+): Promise<void> {
+  const env = options.env ?? process.env;
+  const psql = spawn(
+    options.psqlPath ?? env.PSQL_PATH ?? 'psql',
+    ['--no-psqlrc', '--quiet', '--no-password', '--single-transaction', '--set=ON_ERROR_STOP=1', ...target.dumpArgs, '--file=-'],
+    {
+      env: {
+        PATH: env.PATH,
+        HOME: env.HOME,
+        LANG: env.LANG,
+        ...target.libpqEnvironment,
+        PGOPTIONS: `${target.libpqEnvironment.PGOPTIONS ?? ''} -c client_min_messages=warning`.trim(),
+        ...(target.password ? { PGPASSWORD: target.password } : {}),
+      },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  psql.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-64 * 1024)));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    psql.on('error', reject);
+    psql.on('close', (code) => resolve(code));
+  });
+  // psql stopping early (an error, a lost connection) never drains its input: the feeding stops then.
+  const stdin = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (psql.exitCode !== null || psql.stdin.destroyed) return done(new Error('psql stopped'));
+      if (psql.stdin.write(chunk)) return done();
+      Promise.race([once(psql.stdin, 'drain'), exited]).then(
+        () => done(),
+        () => done(),
+      );
+    },
+    final(done) {
+      psql.stdin.end(check, () => done());
+    },
+  });
+  psql.stdin.on('error', () => undefined);
+  const fed = pipeline(sql, stdin).then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  let code: number | null;
+  try {
+    code = await exited;
+  } catch (error) {
+    sql.destroy();
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'psql is not installed (set PSQL_PATH)' : (error as Error).message;
+    throw new RestoreFailedError(`cannot run psql: ${reason}`, { cause: error });
+  }
+  const feedError = await fed;
+  if (code === 0 && feedError) {
+    throw new RestoreFailedError(`the backup could not be read: ${feedError.message}`, { cause: feedError });
+  }
+  if (code !== 0) {
+    // A file that cannot be read whole (a corrupt gzip) says so, not psql's complaint about its last line.
+    if (feedError && feedError.message !== 'psql stopped') {
+      throw new RestoreFailedError(`the backup could not be read: ${feedError.message}; nothing was restored`, { cause: feedError });
+    }
+    const check = new RegExp(`ERROR:\\s+(${CHECK_PREFIX}.*)`).exec(stderr);
+    if (check) throw new RestoreFailedError(`the restored database did not hold what the backup holds (${check[1]}); nothing was restored`);
+    const error = /psql:<stdin>:(\d+): ERROR:\s+(.*)/.exec(stderr);
+    const where = error
+      ? `the statement ending on line ${error[1]}: ${error[2]}`
+      : redactSecrets(stderr.trim().split('\n').at(-1) ?? `psql exited with ${code}`, target);
+    throw new RestoreFailedError(`the restore stopped at ${where}; nothing was restored (one transaction)`);
+  }
+}
