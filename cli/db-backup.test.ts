@@ -7,6 +7,8 @@ import { ROOT } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
+import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
+import { startNotes } from '../test/support/cliProcess.js';
 
 const b = (iso: string) => formatBackupFileName('notes', new Date(iso));
 
@@ -108,6 +110,10 @@ describe('npm run db-backup (the ops command line)', () => {
     [['rotate', '--tz', 'Mars/Olympus'], /--tz must be an IANA time zone/],
     [['rotate', '--bogus'], /^db-backup: unknown option --bogus \(see --help\)\n$/],
     [['create', '--dry-run'], /create takes neither/],
+    [['rotate', '--wait', 'soon'], /--wait must be a whole number of seconds from 0 to 900 \(got "soon"\)/],
+    [['rotate', '--wait', '901'], /--wait must be a whole number of seconds from 0 to 900/],
+    [['list', '--wait', '5'], /--wait goes with rotate/],
+    [['rotate', '--dry-run', '--wait', '5'], /--wait goes with rotate \(a dry run takes no lock/],
   ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
     const before = await namesIn(dir);
 
@@ -116,6 +122,67 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(await namesIn(dir)).toEqual(before);
+  });
+
+  describe('rotate while a backup holds the folder (the lock held by this test process)', () => {
+    let release: () => void;
+    let held: Promise<void>;
+    beforeEach(async () => {
+      const locked = new Promise<void>((resolve) => {
+        held = withFolderLock(dir, () => {
+          resolve();
+          return new Promise<void>((done) => {
+            release = done;
+          });
+        });
+      });
+      await locked;
+    });
+    afterEach(async () => {
+      release();
+      await held;
+    });
+    const rotate = (wait: string[]) =>
+      startNotes(['rotate', '--dir', dir, '--now', '2026-11-26T12:00:00Z', ...wait], { LOG_FILE: '' }, { entry: 'dist/cli/db-backup.js' });
+
+    it('waits for it to end, then rotates, and says it waited', async () => {
+      const run = rotate([]);
+      await run.waitFor(/"event":"rotation\.waiting"/);
+      expect(await namesIn(join(dir, 'archive'))).toEqual([]);
+
+      release();
+      const { code, stdout, stderr } = await run.exited;
+
+      expect({ code, stderr: stderr.split('\n').filter((line) => line && !line.includes('"rotation.waiting"')) }).toEqual({
+        code: 0,
+        stderr: [],
+      });
+      expect(stdout.split('\n')[0]).toMatch(
+        new RegExp(`^rotated ${dir} after waiting \\d+\\.\\d s for a running backup or rotation to end: 6 kept, 1 archived, 0 deleted$`),
+      );
+      expect(await namesIn(join(dir, 'archive'))).toEqual([b('2026-11-20T10:00:00Z')]);
+    });
+
+    it.each([
+      [
+        '--wait 1',
+        ['--wait', '1'],
+        'db-backup: waited 1 s for the backup or rotation holding DIR to end (the wait limit): nothing was rotated; try again',
+      ],
+      [
+        '--wait 0',
+        ['--wait', '0'],
+        'db-backup: a backup or rotation is already running for this backup folder (a lock whose holder died is taken over 20 s after its last refresh)',
+      ],
+    ])('with %s, fails as in progress when it outlasts the wait, and changes nothing', async (_what, wait, message) => {
+      const before = await namesIn(dir);
+
+      const { code, stdout, stderr } = await rotate(wait).exited;
+
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr.split('\n')).toContain(message.replace('DIR', dir));
+      expect(await namesIn(dir)).toEqual(before);
+    });
   });
 
   it('exits 1 (a configuration error, not a usage error) for a bad BACKUP_ setting, also when --dir is given', async () => {

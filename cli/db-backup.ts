@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { DEFAULTS } from '../functions/config/defaults.js';
 import { jsonLogger, problemsOnly } from '../functions/log/Logger.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runDbBackupCommand } from './runDbBackupCommand.js';
@@ -30,6 +31,8 @@ const HELP = `
     --now <instant>  Rotate or list as if it were this ISO-8601 instant, e.g. 2026-11-26T19:00:00Z
     --tz <zone>      IANA time zone of weeks and months (default: $BACKUP_TZ, else UTC)
     --dry-run        With rotate: print the plan and change nothing
+    --wait <secs>    With rotate: wait up to this long for a backup or rotation holding the folder
+                     (default: ${DEFAULTS.waitSeconds}, at most ${DEFAULTS.maxWaitSeconds}), then fail; the output says when it waited
     --json           Print JSON instead of text
 
   create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
@@ -52,6 +55,7 @@ await runMain('db-backup', async () => {
       clean: { type: 'boolean', default: false },
       latest: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
+      wait: { type: 'string' },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

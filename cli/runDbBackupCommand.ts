@@ -3,6 +3,7 @@ import { checkFolder } from '../functions/backup/folder/checkFolder.js';
 import { DatabaseNames } from '../functions/backup/folder/DatabaseNames.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
+import { DEFAULTS } from '../functions/config/defaults.js';
 import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
@@ -21,6 +22,8 @@ export interface DbBackupFlags {
   clean: boolean;
   latest: boolean;
   all: boolean;
+  /** With rotate: seconds to wait for a backup or rotation holding the folder (default DEFAULTS.waitSeconds). */
+  wait?: string;
 }
 
 export interface CommandIo {
@@ -37,7 +40,8 @@ const EMBEDDED_DATABASE = 'notes';
 
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
- * command line and BackupError when the work fails. `rotate --dry-run` and `list` change nothing.
+ * command line and BackupError when the work fails. `rotate --dry-run` and `list` change nothing;
+ * `rotate` waits up to `--wait` seconds for a backup or rotation that holds the folder.
  */
 export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, io: CommandIo): Promise<void> {
   const [command, ...extra] = input;
@@ -53,7 +57,11 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command !== 'verify' && flags.all) throw new UsageError('--all goes with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
+  if (flags.wait !== undefined && (command !== 'rotate' || flags.dryRun)) {
+    throw new UsageError('--wait goes with rotate (a dry run takes no lock, so it never waits)');
+  }
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
+  const waitSeconds = flags.wait === undefined ? DEFAULTS.waitSeconds : parseWait(flags.wait);
 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
@@ -103,11 +111,20 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
       [heading, formatRotation(plan), ...legend].filter(Boolean).join('\n'),
     );
   }
-  const result = await parts.service().rotate(now);
+  // What a cron job runs: a backup holding the folder is waited for (bounded), not failed on at once.
+  const { rotation, waitedMs } = await parts.service().rotate(now, { waitMs: waitSeconds * 1000 });
+  const waited = waitedMs > 0 ? ` after waiting ${(waitedMs / 1000).toFixed(1)} s for a running backup or rotation to end` : '';
   show(
-    rotationAnswer(result),
-    [`rotated ${config.backupDir}: ${summarizeRotation(result)}`, formatRotation(result)].filter(Boolean).join('\n'),
+    { ...rotationAnswer(rotation), waitedMs },
+    [`rotated ${config.backupDir}${waited}: ${summarizeRotation(rotation)}`, formatRotation(rotation)].filter(Boolean).join('\n'),
   );
+}
+
+function parseWait(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > DEFAULTS.maxWaitSeconds) {
+    throw new UsageError(`--wait must be a whole number of seconds from 0 to ${DEFAULTS.maxWaitSeconds} (got "${text.slice(0, 20)}")`);
+  }
+  return Number(text);
 }
 
 function checkTimeZone(zone: string): string {

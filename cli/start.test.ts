@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startNotes } from '../test/support/cliProcess.js';
 import { rowsOf } from '../test/support/compareDatabases.js';
@@ -41,7 +41,12 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
 
     expect(code).toBe(0);
     expect(stderr.split('\n')[0]).toMatch(/^Database: embedded PGlite in .*pglite\. \(Set DATABASE_URL to use a PostgreSQL server\.\)$/);
-    expect(stdout).toMatch(/^created folder home\nadded note 1 to home\n1 {2}active {2}Crème brûlée \[home\]\nBacked up notes_/);
+    // Under the data folder's own name: notes-<8 hex>, written into the folder when it was created.
+    const name = (await readFile(join(folder, 'pglite', 'notes-backup-name'), 'utf8')).trim();
+    expect(name).toMatch(/^notes-[0-9a-f]{8}$/);
+    expect(stdout).toMatch(
+      new RegExp(`^created folder home\nadded note 1 to home\n1 {2}active {2}Crème brûlée \\[home\\]\nBacked up ${name}_`),
+    );
     const backups = (await namesIn(join(folder, 'backups'))).filter((name) => parseBackupFileName(name));
     expect(backups).toHaveLength(1);
     firstBackup = join(folder, 'backups', backups[0]!);
@@ -74,7 +79,9 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
 
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     // One note, one folder, one migration: counted as written, found after the restore.
-    expect(result.stdout).toMatch(/^ok {6}.*notes_.*\.sql: sha256 as recorded; restored \d+ tables, 3 rows, 0 large objects, as recorded/);
+    expect(result.stdout).toMatch(
+      /^ok {6}.*notes-[0-9a-f]{8}_.*\.sql: sha256 as recorded; restored \d+ tables, 3 rows, 0 large objects, as recorded/,
+    );
   });
 
   (postgresReachable() || process.env.CI === 'true' ? it : it.skip)(
@@ -96,6 +103,27 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
       }
     },
   );
+
+  it('refuses a data folder that holds something else, saying what to do, and leaves it as it is', async () => {
+    const other = await tempFolder('notes-start-other-');
+    try {
+      await mkdir(join(other, 'pglite'));
+      await writeFile(join(other, 'pglite', 'thesis.txt'), 'mine\n');
+      await mkdir(join(other, 'backups'));
+
+      const { code, stdout, stderr } = await npmStart(other).exited;
+
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).not.toContain('Creating');
+      expect(stderr).toContain(
+        `notes: ${join(other, 'pglite')} is not empty but holds no embedded database (no PG_VERSION file): it is left as it is, never initialised over. ` +
+          'Move it away (an empty or missing folder gets a new database), or set NOTES_DATA_DIR to another folder',
+      );
+      expect(await namesIn(join(other, 'pglite'))).toEqual(['thesis.txt']);
+    } finally {
+      await removeFolder(other);
+    }
+  });
 
   it('keeps the data across restarts', async () => {
     const run = npmStart(folder, ['--no-backup']);

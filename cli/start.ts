@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
@@ -25,7 +25,9 @@ const HELP = `
   Database
     DATABASE_URL or PG* set   that PostgreSQL server, backed up with the native pg_dump
     neither                   the embedded database (PGlite) in .data/pglite ($NOTES_DATA_DIR),
-                              backed up with its WASM pg_dump
+                              backed up with its WASM pg_dump as notes-<8 hex>_<time>.sql (the
+                              folder's own name, in its notes-backup-name file; notes for a folder
+                              made before names). A non-empty folder without a database is refused.
 
   Options
     --no-backup               Leave without a backup
@@ -104,17 +106,20 @@ await runMain(
         output.note(
           `Database: embedded PGlite in ${relative(process.cwd(), pgliteDir) || pgliteDir}. (Set DATABASE_URL to use a PostgreSQL server.)`,
         );
-        const firstRun = !existsSync(join(pgliteDir, 'PG_VERSION'));
-        const started = performance.now();
-        if (firstRun) output.note('Creating the embedded database (first run only)…');
+        const { DataFolder } = await import('../functions/db/embedded/DataFolder.js');
         const { EmbeddedDatabase } = await import('../functions/db/embedded/EmbeddedDatabase.js');
         const { PgliteDumpSource } = await import('../functions/db/embedded/PgliteDumpSource.js');
+        // A folder holding something else is refused here, before "Creating" is said (and again under the lock).
+        const firstRun = !(await new DataFolder(pgliteDir).holdsDatabase());
+        const started = performance.now();
+        if (firstRun) output.note('Creating the embedded database (first run only)…');
         openingEmbedded = true;
         const database = await EmbeddedDatabase.start(pgliteDir);
         embedded = database;
         if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
         env = { ...process.env, DATABASE_URL: database.url };
-        dumpSource = new PgliteDumpSource(database.db);
+        // Backups are filed under the data folder's own name (notes-<8 hex>; `notes` for a folder made before names).
+        dumpSource = new PgliteDumpSource(database.db, database.backupName);
       }
       gateway = await startGateway({ port: 0, host: '127.0.0.1', env, logger, dumpSource, shutdown: shutdown.signal });
       if (stoppedEarlyBy) {

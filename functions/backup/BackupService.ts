@@ -251,9 +251,37 @@ export class BackupService {
     return this.locked(() => this.creator.create());
   }
 
-  /** Rotates without backing up. */
-  async rotate(now?: Date): Promise<RotationResult> {
-    return this.locked(() => this.rotator.rotate(now));
+  /**
+   * Rotates without backing up. While another run (a backup, a rotation) holds the folder, waits for
+   * it up to `waitMs` — a cron job's rotation should not fail because a backup was running — and
+   * logs `rotation.waiting` once; then throws BackupInProgressError. `waitedMs`: how long it waited for
+   * the lock, 0 when the folder was free.
+   */
+  async rotate(now?: Date, options: { waitMs?: number } = {}): Promise<{ rotation: RotationResult; waitedMs: number }> {
+    const started = performance.now();
+    const waitMs = options.waitMs ?? 0;
+    let waitedMs = 0;
+    for (let waited = false; ; waited = true) {
+      try {
+        const rotation = await this.locked(() => {
+          if (waited) waitedMs = Math.max(1, Math.round(performance.now() - started));
+          return this.rotator.rotate(now);
+        });
+        return { rotation, waitedMs };
+      } catch (error) {
+        if (!(error instanceof BackupInProgressError)) throw error;
+        const left = started + waitMs - performance.now();
+        if (left <= 0) {
+          if (waitMs === 0) throw error;
+          throw new BackupInProgressError(
+            `waited ${formatDuration(waitMs)} for the backup or rotation holding ${this.creator.dir} to end (the wait limit): nothing was rotated; try again`,
+            { cause: error },
+          );
+        }
+        if (!waited) this.logger.warn('rotation.waiting', { dir: this.creator.dir, reason: error.message, waitMs });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, left)));
+      }
+    }
   }
 
   /** Runs `work` under the folder's lock, once the folder is known to be usable (the lock lives in it). */

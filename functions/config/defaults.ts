@@ -30,4 +30,11 @@ export const DEFAULTS = {
   clockToleranceMs: 5 * 60_000,
   /** A folder lock its holder stopped refreshing this long ago is taken over. */
   lockStaleMs: 20_000,
+  /**
+   * POST /db-backup's `?wait` and `db-backup rotate --wait`: how long, in seconds, a run waits for
+   * another run (a backup, a rotation) that holds the backup folder.
+   */
+  waitSeconds: 60,
+  /** The longest wait either may ask for, in seconds. */
+  maxWaitSeconds: 900,
 } as const;

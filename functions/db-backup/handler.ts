@@ -1,5 +1,6 @@
 import { backupAnswer } from '../backup/BackupAnswer.js';
 import type { BackupService } from '../backup/BackupService.js';
+import { DEFAULTS } from '../config/defaults.js';
 import { httpHandler } from '../http/httpHandler.js';
 import { invalid } from '../http/readInput.js';
 import { jsonResponse } from '../http/jsonResponse.js';
@@ -16,8 +17,8 @@ export interface DbBackupParts {
 }
 
 /** How long a request waits for a running backup of the folder by default (`?wait=<seconds>`), well under the app's 120 s. */
-export const DEFAULT_WAIT_SECONDS = 60;
-const MAX_WAIT_SECONDS = 900;
+export const DEFAULT_WAIT_SECONDS = DEFAULTS.waitSeconds;
+const MAX_WAIT_SECONDS = DEFAULTS.maxWaitSeconds;
 
 /**
  * POST /db-backup[?wait=<seconds>]: rotates the existing backups, then writes a new full SQL backup.

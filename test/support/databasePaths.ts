@@ -45,8 +45,8 @@ const embedded: DatabasePath = {
     await seedNotes(running.url);
     return {
       url: running.url,
-      database: 'notes',
-      source: new PgliteDumpSource(running.db),
+      database: running.backupName,
+      source: new PgliteDumpSource(running.db, running.backupName),
       schema: () => pgliteSchema(running.db),
       async restore(backupPath) {
         const copy = await PGlite.create();

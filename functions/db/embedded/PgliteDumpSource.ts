@@ -2,6 +2,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
+import { LEGACY_BACKUP_NAME } from './DataFolder.js';
 import { dumpPglite } from './dumpPglite.js';
 import type { DumpSource } from '../../backup/dump/DumpSource.js';
 import { DumpFailedError } from '../../backup/errors.js';
@@ -17,8 +18,12 @@ const gzipAsync = promisify(gzip);
 export class PgliteDumpSource implements DumpSource {
   constructor(
     private readonly db: PGlite,
-    /** The name backups are filed under (PGlite's own database is always `postgres`). */
-    readonly name = 'notes',
+    /**
+     * The name backups are filed under (PGlite's own database is always `postgres`): its data folder's
+     * own (EmbeddedDatabase.backupName), so that data folders sharing a backup folder never rotate each
+     * other's backups; `notes` for one opened otherwise (in memory).
+     */
+    readonly name = LEGACY_BACKUP_NAME,
   ) {}
 
   async prepare(): Promise<{ database: string }> {

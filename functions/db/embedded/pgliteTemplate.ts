@@ -32,12 +32,17 @@ export async function createTemplate(dir = TEMPLATE_DIR): Promise<boolean> {
 
 /**
  * Puts a copy of the template at `dataDir` when no database is there yet; true when it did. Copied
- * aside, then renamed into place, so an interrupted copy never looks like a database. Without a
- * template (an install that skipped scripts) PGlite creates the database itself, only slower.
+ * aside, `complete` adds to the copy (the data folder's name), then it is renamed into place, so an
+ * interrupted copy never looks like a database. Without a template (an install that skipped scripts)
+ * PGlite creates the database itself, only slower.
  */
-export async function copyTemplate(dataDir: string, templateDir = TEMPLATE_DIR): Promise<boolean> {
+export async function copyTemplate(
+  dataDir: string,
+  templateDir = TEMPLATE_DIR,
+  complete: (copy: string) => Promise<void> = async () => undefined,
+): Promise<boolean> {
   if (isDataFolder(dataDir) || !isDataFolder(templateDir)) return false;
-  // An empty folder left by someone is taken; anything else is left for PGlite to judge.
+  // An empty folder left by someone is taken; anything else is never copied over.
   await fs.rmdir(dataDir).catch(() => undefined);
   if (existsSync(dataDir)) return false;
   const copying = `${dataDir}.${process.pid}.tmp`;
@@ -45,6 +50,7 @@ export async function copyTemplate(dataDir: string, templateDir = TEMPLATE_DIR):
   try {
     // dereference: a template that is a symlink (or holds one) is copied, never linked to.
     await fs.cp(templateDir, copying, { recursive: true, dereference: true });
+    await complete(copying);
     await fs.rename(copying, dataDir);
   } catch (error) {
     await fs.rm(copying, { recursive: true, force: true });
