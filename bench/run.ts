@@ -9,6 +9,10 @@ import { formatBackupFileName } from '../functions/backup/retention/backupFileNa
 import { BackupCreator } from '../functions/backup/dump/BackupCreator.js';
 import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
 import { PgDumpSource } from '../functions/backup/dump/PgDumpSource.js';
+import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
+import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
+import { verifyBackup } from '../functions/backup/verify/verifyBackup.js';
 import { planRotation } from '../functions/backup/retention/planRotation.js';
 import { DEFAULT_RETENTION_POLICY } from '../functions/backup/retention/RetentionPolicy.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
@@ -95,6 +99,7 @@ async function clean(dir: string) {
 }
 
 const out = join(work, 'out');
+let written = '';
 for (let round = 1; round <= rounds; round++) {
   log(`round ${round}/${rounds}`);
   await clean(out);
@@ -121,9 +126,30 @@ for (let round = 1; round <= rounds; round++) {
         if (event === 'backup.created') finalSyncMs = Number(fields?.finalSyncMs ?? 0);
       },
     };
-    record(name, await timed(() => new BackupCreator({ dir: out, source, logger, flushEveryBytes }).create()));
+    record(
+      name,
+      await timed(async () => {
+        written = (await new BackupCreator({ dir: out, source, logger, flushEveryBytes }).create()).path;
+      }),
+    );
     record(`${name}: its final fsync`, finalSyncMs);
   }
+  // Restoring the backup just written, and proving it (restore into a scratch database, dump again, compare).
+  const restored = new URL(url);
+  restored.pathname = `/notes_bench_restored_${round}`;
+  record(
+    'db-backup restore (one transaction, rows checked)',
+    await timed(() => restoreBackup({ file: written, into: restored.toString() })),
+  );
+  await run('psql', ['-Xq', `--dbname=${adminUrl}`, '-c', `drop database if exists notes_bench_restored_${round}`]);
+  const manifest = new BackupManifest(out, join(out, 'archive'));
+  record(
+    'db-backup verify (restore, dump again, compare)',
+    await timed(async () => {
+      const result = await verifyBackup(written, manifest, new ServerScratch(connection));
+      if (!result.ok) throw new Error(`verify failed: ${result.problems.join('; ')}`);
+    }),
+  );
   await fileBackups(apiDir, backups);
   await run('sync');
   record(

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
+import { packageRoot } from '../functions/config/packageRoot.js';
+import { DataFolder } from '../functions/db/embedded/DataFolder.js';
 import { checkFolder } from '../functions/backup/folder/checkFolder.js';
 import { DatabaseNames } from '../functions/backup/folder/DatabaseNames.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
@@ -35,8 +38,6 @@ export interface CommandIo {
 }
 
 const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
-/** The name the embedded database's backups are filed under. */
-const EMBEDDED_DATABASE = 'notes';
 
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
@@ -74,7 +75,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         clean: flags.clean,
         json: flags.json,
         protect: hasDatabaseSettings(io.env),
-        latestOf: hasDatabaseSettings(io.env) ? config.connection.database : EMBEDDED_DATABASE,
+        // Without a server, the embedded database's own backups (npm start's data folder).
+        latestOf: hasDatabaseSettings(io.env)
+          ? config.connection.database
+          : await new DataFolder(io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite')).recordedBackupName(),
       },
       config,
       io,

@@ -108,7 +108,8 @@ function shapeProblem(facts: DumpFacts): string | undefined {
 /** The first table whose row count differs, in words: `table public.notes: 1000 rows when written, 1234 in the file`. */
 function rowsDiffer(expected: Record<string, number>, actual: Record<string, number>, was: string, is: string): string | undefined {
   for (const table of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    if ((expected[table] ?? 0) !== (actual[table] ?? 0)) return `table ${table}: ${expected[table] ?? 0} rows ${was}, ${actual[table] ?? 0} ${is}`;
+    if ((expected[table] ?? 0) !== (actual[table] ?? 0))
+      return `table ${table}: ${expected[table] ?? 0} rows ${was}, ${actual[table] ?? 0} ${is}`;
   }
   return undefined;
 }

@@ -78,6 +78,13 @@ export class DataFolder {
     return name;
   }
 
+  /** The name its backups are filed under as far as can be read without changing anything: its name file's, else `notes`. */
+  async recordedBackupName(): Promise<string> {
+    const text = await fs.readFile(join(this.dir, BACKUP_NAME_FILE), 'utf8').catch(() => undefined);
+    const name = text?.trim();
+    return name && backupPrefix(name) === name ? name : LEGACY_BACKUP_NAME;
+  }
+
   /** Writes `name` into the folder `dir` (this folder, or a copy of a database about to become it), creating `dir` if needed. */
   static async writeName(dir: string, name: string): Promise<void> {
     await fs.mkdir(dir, { recursive: true });
