@@ -11,7 +11,9 @@ import { PgDumpSource } from '../dump/PgDumpSource.js';
 import { BackupManifest } from '../folder/BackupManifest.js';
 import { ServerScratch } from '../verify/ServerScratch.js';
 import { verifyBackup } from '../verify/verifyBackup.js';
+import { Readable } from 'node:stream';
 import { restoreBackup } from './restoreBackup.js';
+import { runPsql } from './runPsql.js';
 
 /** Every byte 0x80–0xFF (and CR, CRLF) in a text column, a default, a function body and a comment. */
 const HIGH_BYTES = `
@@ -116,6 +118,24 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     expect(summary).toMatchObject({ replaced: true, rows: 2 });
     expect(await bytesOf(live.url)).toEqual(await bytesOf(other.url));
     expect(await leftovers(live.name)).toEqual([]);
+  });
+
+  it('a backup that cannot be read to its end while psql runs commits nothing: psql is stopped, not given an end of input', async () => {
+    const target = await createTestDatabase('notes_t_feed');
+    databases.push(target);
+    async function* failing() {
+      yield Buffer.from('create table public.half (id int);\ninsert into public.half values (1);\n');
+      throw new Error('unexpected end of file');
+    }
+
+    await expect(runPsql(Readable.from(failing()), Buffer.from(''), databaseConnection({ DATABASE_URL: target.url }), {})).rejects.toThrow(
+      /^the backup could not be read: unexpected end of file; nothing was restored/,
+    );
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    const { rows } = await client.query(`select to_regclass('public.half') as half`);
+    await client.end();
+    expect(rows[0].half).toBeNull();
   });
 
   it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {

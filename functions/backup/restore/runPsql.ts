@@ -40,9 +40,10 @@ export async function runPsql(
     psql.on('close', (code) => resolve(code));
   });
   // psql stopping early (an error, a lost connection) never drains its input: the feeding stops then.
+  const stopped = () => psql.exitCode !== null || psql.signalCode !== null || psql.stdin.destroyed;
   const stdin = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      if (psql.exitCode !== null || psql.stdin.destroyed) return done(new Error('psql stopped'));
+      if (stopped()) return done(new Error('psql stopped'));
       if (psql.stdin.write(chunk)) return done();
       Promise.race([once(psql.stdin, 'drain'), exited]).then(
         () => done(),
@@ -50,13 +51,23 @@ export async function runPsql(
       );
     },
     final(done) {
-      psql.stdin.end(check, () => done());
+      if (stopped()) return done();
+      psql.stdin.end(check);
+      Promise.race([once(psql.stdin, 'finish'), exited]).then(
+        () => done(),
+        () => done(),
+      );
     },
   });
   psql.stdin.on('error', () => undefined);
+  // A backup that cannot be read to its end (changed or damaged since it was checked) must never reach
+  // psql's end of input, where psql would commit what it had: psql is stopped, and the transaction with it.
   const fed = pipeline(sql, stdin).then(
     () => undefined,
-    (error: Error) => error,
+    (error: Error) => {
+      if (!stopped()) psql.kill('SIGTERM');
+      return error;
+    },
   );
   let code: number | null;
   try {
