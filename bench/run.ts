@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import meow from 'meow';
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,7 +10,6 @@ import { formatBackupFileName } from '../functions/backup/retention/backupFileNa
 import { BackupCreator } from '../functions/backup/dump/BackupCreator.js';
 import { BackupRotator } from '../functions/backup/retention/BackupRotator.js';
 import { PgDumpSource } from '../functions/backup/dump/PgDumpSource.js';
-import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
 import { verifyBackup } from '../functions/backup/verify/verifyBackup.js';
@@ -129,7 +129,7 @@ for (let round = 1; round <= rounds; round++) {
     record(
       name,
       await timed(async () => {
-        written = (await new BackupCreator({ dir: out, source, logger, flushEveryBytes }).create()).path;
+        written = (await new BackupCreator({ folder: new BackupFolder(out), source, logger, flushEveryBytes }).create()).path;
       }),
     );
     record(`${name}: its final fsync`, finalSyncMs);
@@ -142,7 +142,7 @@ for (let round = 1; round <= rounds; round++) {
     await timed(() => restoreBackup({ file: written, into: restored.toString() })),
   );
   await run('psql', ['-Xq', `--dbname=${adminUrl}`, '-c', `drop database if exists notes_bench_restored_${round}`]);
-  const manifest = new BackupManifest(out, join(out, 'archive'));
+  const manifest = new BackupFolder(out).manifest;
   record(
     'db-backup verify (restore, dump again, compare)',
     await timed(async () => {
@@ -164,7 +164,7 @@ for (let round = 1; round <= rounds; round++) {
   let ours = '';
   record(
     'gzip: BackupCreator (pg_dump -Z 6, verified)',
-    await timed(async () => (ours = (await new BackupCreator({ dir: out, source, gzipLevel: 6 }).create()).path)),
+    await timed(async () => (ours = (await new BackupCreator({ folder: new BackupFolder(out), source, gzipLevel: 6 }).create()).path)),
   );
   sizes['gzip: BackupCreator'] = (await stat(ours)).size;
   await clean(out);
@@ -230,7 +230,7 @@ for (let round = 0; round < rounds; round++) {
   await fileBackups(rotationDir, 10_000);
   record(
     'plan + apply, 10,000 files',
-    await timed(() => new BackupRotator({ dir: rotationDir, policy: DEFAULT_RETENTION_POLICY }).rotate()),
+    await timed(() => new BackupRotator({ folder: new BackupFolder(rotationDir), policy: DEFAULT_RETENTION_POLICY }).rotate()),
   );
 }
 

@@ -1,10 +1,10 @@
 import { formatKeepReason } from '../functions/backup/BackupAnswer.js';
-import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
+import { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import type { RotationPlan } from '../functions/backup/retention/planRotation.js';
 
 /** One line per backup: what stays (and why), what moves to the archive, what is deleted or left in place. */
 export function formatRotation(plan: RotationPlan): string {
-  const deleted = [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)];
+  const deleted = [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => BackupFolder.archivedName(file))];
   const files = [...plan.kept.map((k) => k.file), ...plan.archived, ...deleted, ...plan.skipped.map((s) => s.file), ...plan.futureDated];
   const width = Math.max(0, ...files.map((file) => file.length));
   const line = (file: string, what: string) => `${file.padEnd(width)}  ${what}`;
@@ -12,7 +12,7 @@ export function formatRotation(plan: RotationPlan): string {
     ...plan.kept.map(({ file, reasons }) => line(file, `keep (${reasons.map(formatKeepReason).join(', ')})`)),
     ...plan.archived.map((file) => line(file, 'archive')),
     ...deleted.map((file) => line(file, `delete (taken before ${plan.archiveCutoff.toISOString()})`)),
-    ...plan.skipped.map(({ file }) => line(file, `stays: ${ARCHIVE_FOLDER}/${file} already exists`)),
+    ...plan.skipped.map(({ file }) => line(file, `stays: ${BackupFolder.archivedName(file)} already exists`)),
     ...plan.futureDated.map((file) => line(file, 'future-dated (named after now: a clock ran ahead): left alone by every rule')),
   ].join('\n');
 }

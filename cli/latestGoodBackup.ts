@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import type { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import type { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
 import { regularFilesIn } from '../functions/backup/folder/folderFiles.js';
 import { backupPrefix, parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
@@ -8,12 +8,8 @@ import { backupPrefix, parseBackupFileName } from '../functions/backup/retention
  * fail), named no later than `until` (a name written while a clock ran ahead is never "the newest").
  * Undefined when there is none.
  */
-export async function latestGoodBackup(
-  dir: string,
-  database: string,
-  manifest: BackupManifest,
-  until: number,
-): Promise<string | undefined> {
+export async function latestGoodBackup(folder: BackupFolder, database: string, until: number): Promise<string | undefined> {
+  const { dir, manifest } = folder;
   const prefix = backupPrefix(database);
   const verifications = await manifest.verifications().catch(() => ({}) as Awaited<ReturnType<BackupManifest['verifications']>>);
   const candidates = (await regularFilesIn(dir))
@@ -23,5 +19,5 @@ export async function latestGoodBackup(
     })
     .filter(({ name }) => verifications[name]?.ok !== false)
     .sort((a, b) => b.at - a.at);
-  return candidates[0] ? join(dir, candidates[0].name) : undefined;
+  return candidates[0] ? folder.path(candidates[0].name) : undefined;
 }

@@ -2,8 +2,6 @@ import { join } from 'node:path';
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { DataFolder } from '../functions/db/embedded/DataFolder.js';
-import { checkFolder } from '../functions/backup/folder/checkFolder.js';
-import { DatabaseNames } from '../functions/backup/folder/DatabaseNames.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { DEFAULTS } from '../functions/config/defaults.js';
@@ -67,6 +65,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
+  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
   if (command === 'restore')
     return runRestoreCommand(
       extra[0],
@@ -81,6 +80,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
           : await new DataFolder(io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite')).recordedBackupName(),
       },
       config,
+      parts.folder(),
       io,
     );
   if (command === 'verify') {
@@ -88,10 +88,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
       extra[0],
       { latest: flags.latest, all: flags.all, json: flags.json, server: hasDatabaseSettings(io.env) },
       config,
+      parts.folder(),
       io,
     );
   }
-  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
 
   if (command === 'create') {
@@ -100,7 +100,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
   // The folder must exist: a missing one is said so, not listed as empty.
-  await checkFolder(config.backupDir, { create: config.createBackupDir });
+  await parts.folder().check();
   if (command === 'list' || flags.dryRun) {
     const plan = await parts.rotator().plan(now);
     const heading =
@@ -108,7 +108,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         ? `${config.backupDir}: ${summarizeRotation(plan)} if rotated now`
         : `dry run of ${config.backupDir}, nothing changed: ${summarizeRotation(plan)}`;
     // The real database behind each prefix made from an unusual name (`shop-eu--5c0a1b2d3e` is `shop.eu`).
-    const databases = Object.entries(await new DatabaseNames(config.backupDir).read()).filter(([prefix, name]) => prefix !== name);
+    const databases = Object.entries(await parts.folder().names.read()).filter(([prefix, name]) => prefix !== name);
     const legend = databases.map(([prefix, name]) => `${prefix}_… are backups of the database ${JSON.stringify(name)}`);
     return show(
       { ...rotationAnswer(plan), databases: Object.fromEntries(databases) },

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
-import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
+import type { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
@@ -22,12 +21,9 @@ export interface RestoreIo {
  * A backup whose sha256 is recorded must still be that file: recorded by the folder (for its own backups
  * and its archive's), or in a SHA256SUMS beside a copied-off file. A damaged one is refused.
  */
-async function checkRecordedChecksum(path: string, backupDir: string): Promise<void> {
-  const archiveDir = join(backupDir, ARCHIVE_FOLDER);
-  const inFolder = [backupDir, archiveDir].includes(dirname(resolve(path)));
-  const recorded = inFolder
-    ? (await new BackupManifest(backupDir, archiveDir).entry(basename(path)).catch(() => ({ sha256: undefined }))).sha256
-    : undefined;
+async function checkRecordedChecksum(path: string, folder: BackupFolder): Promise<void> {
+  const inFolder = [resolve(folder.dir), resolve(folder.archiveDir)].includes(dirname(resolve(path)));
+  const recorded = inFolder ? (await folder.manifest.entry(basename(path)).catch(() => ({ sha256: undefined }))).sha256 : undefined;
   const sha256 = recorded ?? (await checksumBeside(path));
   if (!sha256) return;
   const hash = createHash('sha256');
@@ -61,14 +57,15 @@ export async function runRestoreCommand(
     latestOf?: string;
   },
   config: BackupConfig,
+  folder: BackupFolder,
   io: RestoreIo,
 ): Promise<void> {
   if (!flags.into)
     throw new UsageError('restore needs --into <postgres-url>, e.g. --into postgresql://postgres@127.0.0.1:5432/notes_restored');
   if (!/^postgres(ql)?:\/\//.test(flags.into))
     throw new UsageError(`--into must be a postgresql:// URL (got "${flags.into.slice(0, 40)}")`);
-  const path = file !== undefined ? resolveBackupFile(file, config.backupDir) : await latest(flags.latestOf!, config);
-  await checkRecordedChecksum(path, config.backupDir);
+  const path = file !== undefined ? resolveBackupFile(file, folder) : await latest(flags.latestOf!, folder, config);
+  await checkRecordedChecksum(path, folder);
   const summary = await restoreBackup({
     file: path,
     into: flags.into,
@@ -91,9 +88,8 @@ export async function runRestoreCommand(
 }
 
 /** The newest backup of `database` not known bad, or a clear error when there is none. */
-async function latest(database: string, config: BackupConfig): Promise<string> {
-  const manifest = new BackupManifest(config.backupDir, join(config.backupDir, ARCHIVE_FOLDER));
-  const found = await latestGoodBackup(config.backupDir, database, manifest, Date.now() + config.policy.clockToleranceMs);
-  if (!found) throw new AppError(404, 'NO_BACKUPS', `no backup of ${database} in ${config.backupDir} to restore`, { expose: true });
+async function latest(database: string, folder: BackupFolder, config: BackupConfig): Promise<string> {
+  const found = await latestGoodBackup(folder, database, Date.now() + config.policy.clockToleranceMs);
+  if (!found) throw new AppError(404, 'NO_BACKUPS', `no backup of ${database} in ${folder.dir} to restore`, { expose: true });
   return found;
 }

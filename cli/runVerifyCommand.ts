@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { checkFolder } from '../functions/backup/folder/checkFolder.js';
-import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import type { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import { regularFilesIn } from '../functions/backup/folder/folderFiles.js';
-import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
-import { BackupInProgressError } from '../functions/backup/errors.js';
-import { ARCHIVE_FOLDER } from '../functions/backup/retention/BackupRotator.js';
+import { whileFolderBusy } from '../functions/backup/folder/whileFolderBusy.js';
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { PgliteScratch } from '../functions/backup/verify/PgliteScratch.js';
 import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
@@ -30,18 +27,18 @@ export async function runVerifyCommand(
   file: string | undefined,
   flags: { latest: boolean; all: boolean; json: boolean; server: boolean },
   config: BackupConfig,
+  folder: BackupFolder,
   io: VerifyIo,
 ): Promise<void> {
   if ([file !== undefined, flags.latest, flags.all].filter(Boolean).length > 1) {
     throw new UsageError('verify takes one of: a backup, --latest, --all');
   }
-  const archiveDir = join(config.backupDir, ARCHIVE_FOLDER);
+  const { archiveDir, manifest } = folder;
   // A missing folder says so (a volume not mounted), rather than "no backups".
-  if (!file) await checkFolder(config.backupDir);
+  if (!file) await folder.check();
   const now = Date.now() + config.policy.clockToleranceMs;
-  const paths = file ? [resolveBackupFile(file, config.backupDir)] : await backupsToVerify(config.backupDir, archiveDir, flags.all, now);
+  const paths = file ? [resolveBackupFile(file, folder)] : await backupsToVerify(folder, flags.all, now);
   if (paths.length === 0) throw new AppError(404, 'NO_BACKUPS', `no backups in ${config.backupDir} to verify`, { expose: true });
-  const manifest = new BackupManifest(config.backupDir, archiveDir);
   const scratch = flags.server ? new ServerScratch(config.connection, undefined, config.pgDumpPath) : new PgliteScratch();
   // Interrupted (Ctrl-C, a stop), the scratch database is dropped before the process ends.
   const interrupted = (signal: NodeJS.Signals) => {
@@ -56,7 +53,7 @@ export async function runVerifyCommand(
     for (const [index, listed] of paths.entries()) {
       io.progress?.(`verifying ${listed} (${index + 1} of ${paths.length})`);
       // A rotation running meanwhile may have moved it to the archive, or deleted it.
-      const path = existsSync(listed) ? listed : join(archiveDir, basename(listed));
+      const path = existsSync(listed) ? listed : folder.archivedPath(basename(listed));
       if (!existsSync(path)) {
         io.progress?.('');
         if (!flags.json) io.print(`gone    ${listed}: deleted by a rotation while verify ran`);
@@ -66,8 +63,8 @@ export async function runVerifyCommand(
       io.progress?.('');
       results.push(result);
       // Only a backup of the folder gets a recorded result: a copy elsewhere proves nothing of it.
-      if (!result.unverified && [config.backupDir, archiveDir].includes(dirname(resolve(path)))) {
-        await recordVerification(manifest, config.backupDir, result).catch((error: unknown) =>
+      if (!result.unverified && [resolve(config.backupDir), resolve(archiveDir)].includes(dirname(resolve(path)))) {
+        await recordVerification(folder, result).catch((error: unknown) =>
           io.print(`(the result was not recorded in ${config.backupDir}: ${(error as Error).message})`),
         );
       }
@@ -94,7 +91,8 @@ export async function runVerifyCommand(
  * The newest backup in the folder, or every backup in the folder and its archive, newest first. A
  * name after `until` (written while a clock ran ahead) is never "the newest": it is verified with --all.
  */
-async function backupsToVerify(dir: string, archiveDir: string, all: boolean, until: number): Promise<string[]> {
+async function backupsToVerify(folder: BackupFolder, all: boolean, until: number): Promise<string[]> {
+  const { dir, archiveDir } = folder;
   const listed = async (folder: string) =>
     (await regularFilesIn(folder)).flatMap((name) => {
       const parsed = parseBackupFileName(name);
@@ -104,19 +102,13 @@ async function backupsToVerify(dir: string, archiveDir: string, all: boolean, un
   return (all ? backups : backups.filter((backup) => backup.at <= until).slice(0, 1)).map((backup) => backup.path);
 }
 
-/** Under the folder's lock (the creator and rotator write the manifest too), waiting out a running backup. */
-async function recordVerification(manifest: BackupManifest, dir: string, result: VerifyResult): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await withFolderLock(dir, () =>
-        manifest.recordVerification(result.file, { at: result.at, ok: result.ok, problems: result.problems }),
-      );
-      return;
-    } catch (error) {
-      if (!(error instanceof BackupInProgressError) || attempt >= 60) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
-  }
+/** Under the folder's lock (the creator and rotator write the manifest too), waiting up to a minute for a running backup. */
+async function recordVerification(folder: BackupFolder, result: VerifyResult): Promise<void> {
+  await whileFolderBusy(
+    () =>
+      folder.withLock(() => folder.manifest.recordVerification(result.file, { at: result.at, ok: result.ok, problems: result.problems })),
+    { waitMs: 60_000, givenUp: (error) => error },
+  );
 }
 
 function formatResult(result: VerifyResult): string {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { execFile, spawn } from 'node:child_process';
 import { appendFile, copyFile, open, readFile, readdir, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -228,7 +229,8 @@ describeWithPostgres('db-backup verify (real backups, real PostgreSQL and an emb
       await client.end();
       return rows.map((row) => row.datname);
     };
-    const leftover = `notes_verify_${Math.floor(Date.now() / 1000) - 7200}_0badf00d`;
+    // Random, so that test runs sharing the server never meet.
+    const leftover = `notes_verify_${Math.floor(Date.now() / 1000) - 7200}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: database.url });
     await admin.connect();
     await admin.query(`create database ${leftover}`);

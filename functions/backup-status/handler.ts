@@ -1,9 +1,7 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { join } from 'node:path';
-import { BackupManifest } from '../backup/folder/BackupManifest.js';
-import { ARCHIVE_FOLDER, type BackupRotator } from '../backup/retention/BackupRotator.js';
-import { checkFolder } from '../backup/folder/checkFolder.js';
+import type { BackupFolder } from '../backup/folder/BackupFolder.js';
+import type { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { backupListing } from '../backup/BackupAnswer.js';
 import { onlyDatabase } from '../backup/retention/onlyDatabase.js';
@@ -14,6 +12,7 @@ import { jsonLogger, type Logger } from '../log/Logger.js';
 import { fromEnvironment } from '../wiring/fromEnvironment.js';
 
 export interface BackupStatusParts {
+  folder: () => BackupFolder;
   rotator: () => BackupRotator;
   /** The name of the database this API backs up (its backups are the ones listed by default). */
   database: () => Promise<string>;
@@ -28,7 +27,7 @@ export interface BackupStatusParts {
  * rotation would do to them; `?all=true` lists every database's backups in the folder.
  * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems.
  */
-export function createBackupStatusHandler({ rotator, database, logger = jsonLogger(), token }: BackupStatusParts) {
+export function createBackupStatusHandler({ folder, rotator, database, logger = jsonLogger(), token }: BackupStatusParts) {
   const routes: Route<HttpEvent, APIGatewayProxyResult>[] = [
     {
       method: 'GET',
@@ -36,13 +35,14 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
       handler: async (event: HttpEvent) => {
         const all = readAll(event.queryStringParameters?.all ?? undefined);
         // A missing or unusable folder says so (503), rather than listing nothing.
-        await checkFolder(rotator().dir);
+        await folder().check();
         const plan = await rotator().plan();
         const name = all ? null : await database();
         const listed = name === null ? plan : onlyDatabase(plan, name);
         // Which backups `db-backup verify` proved, and when: a manifest that cannot be read hides only that.
-        const dir = rotator().dir;
-        const verifications = await new BackupManifest(dir, join(dir, ARCHIVE_FOLDER)).verifications().catch(() => ({}));
+        const verifications = await folder()
+          .manifest.verifications()
+          .catch(() => ({}));
         return jsonResponse(200, backupListing(listed, name, verifications));
       },
     },
@@ -50,7 +50,7 @@ export function createBackupStatusHandler({ rotator, database, logger = jsonLogg
       method: 'GET',
       path: '/health',
       handler: async () => {
-        const health = await checkHealth(rotator().dir, await database());
+        const health = await checkHealth(folder().dir, await database());
         return jsonResponse(health.healthy ? 200 : 503, health);
       },
     },

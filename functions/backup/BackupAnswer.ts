@@ -1,7 +1,7 @@
 import type { Backup } from './dump/BackupCreator.js';
 import type { Verification } from './folder/BackupManifest.js';
 import type { KeepReason, RotationPlan } from './retention/planRotation.js';
-import { ARCHIVE_FOLDER } from './retention/BackupRotator.js';
+import { BackupFolder } from './folder/BackupFolder.js';
 
 /**
  * The API's wire contract for backups, shared by the handlers that answer with it and the notes
@@ -57,8 +57,8 @@ export function rotationAnswer(plan: RotationPlan, problem?: { code: string; mes
     ...(problem ? { problem } : {}),
     kept: plan.kept.map(({ file, reasons }) => ({ file, reasons: reasons.map(formatKeepReason) })),
     archived: plan.archived,
-    deleted: [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => `${ARCHIVE_FOLDER}/${file}`)],
-    skipped: plan.skipped.map(({ file }) => ({ file, reason: `${ARCHIVE_FOLDER}/${file} already exists` })),
+    deleted: [...plan.deletedFromMain, ...plan.deletedFromArchive.map((file) => BackupFolder.archivedName(file))],
+    skipped: plan.skipped.map(({ file }) => ({ file, reason: `${BackupFolder.archivedName(file)} already exists` })),
     stalePartials: plan.stalePartials,
     futureDated: plan.futureDated,
     archiveCutoff: plan.archiveCutoff.toISOString(),

@@ -3,6 +3,7 @@ import { jsonLogger, type Logger } from '../log/Logger.js';
 import { BackupCreator } from './dump/BackupCreator.js';
 import { BackupRotator } from './retention/BackupRotator.js';
 import { BackupService } from './BackupService.js';
+import { BackupFolder } from './folder/BackupFolder.js';
 import type { DumpSource } from './dump/DumpSource.js';
 import { PgDumpSource } from './dump/PgDumpSource.js';
 import { PgliteScratch } from './verify/PgliteScratch.js';
@@ -10,14 +11,17 @@ import { ServerScratch } from './verify/ServerScratch.js';
 
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
- * start` gives the embedded database's own dump), the real clock, JSON logs on stderr.
+ * start` gives the embedded database's own dump), the real clock, JSON logs on stderr. The folder and
+ * its rotator are built here unless the composition root built them already (`shared`).
  */
 export function createBackupService(
   config: BackupConfig,
   logger: Logger = jsonLogger(),
   source?: DumpSource,
   clock: () => Date = () => new Date(),
+  shared: { folder?: BackupFolder; rotator?: BackupRotator } = {},
 ): BackupService {
+  const folder = shared.folder ?? new BackupFolder(config.backupDir, { create: config.createBackupDir, logger, clock });
   const dumpSource =
     source ??
     new PgDumpSource({
@@ -27,16 +31,16 @@ export function createBackupService(
       lockWaitTimeoutMs: config.lockWaitTimeoutMs,
     });
   return new BackupService({
+    folder,
     creator: new BackupCreator({
-      dir: config.backupDir,
-      createDir: config.createBackupDir,
+      folder,
       source: dumpSource,
       gzipLevel: config.gzipLevel,
       fileMode: config.fileMode,
       clock,
       logger,
     }),
-    rotator: new BackupRotator({ dir: config.backupDir, policy: config.policy, clock, logger }),
+    rotator: shared.rotator ?? new BackupRotator({ folder, policy: config.policy, clock, logger }),
     database: (dumpSource as DumpSource).name ?? config.connection.database,
     // A scratch database like the real one: embedded for the embedded database, else on the same server.
     ...(config.verifyAfterCreate

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../backup/folder/BackupFolder.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { writeFile } from 'node:fs/promises';
@@ -29,9 +30,10 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
   let database: DatabaseUnderTest;
   let dir: string;
   const handlerWith = () => {
-    const creator = new BackupCreator({ dir, source: database.source });
-    const rotator = new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY });
-    return createDbBackupHandler({ service: () => new BackupService({ creator, rotator }), logger: silentLogger });
+    const folder = new BackupFolder(dir);
+    const creator = new BackupCreator({ folder, source: database.source });
+    const rotator = new BackupRotator({ folder, policy: DEFAULT_RETENTION_POLICY });
+    return createDbBackupHandler({ service: () => new BackupService({ folder, creator, rotator }), logger: silentLogger });
   };
 
   beforeAll(async () => {
@@ -171,7 +173,8 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   it('makes GET /health answer 503 after a failed backup, and 200 again after a good one', async () => {
     const health = async () => {
       const handler = createBackupStatusHandler({
-        rotator: () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY }),
+        folder: () => new BackupFolder(dir),
+        rotator: () => new BackupRotator({ folder: new BackupFolder(dir), policy: DEFAULT_RETENTION_POLICY }),
         database: async () => database.name,
         logger: silentLogger,
       });
@@ -196,8 +199,10 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
   });
 
   it('makes GET /health answer 503 when the backup folder cannot be written', async () => {
+    const missing = new BackupFolder(join(dir, 'missing', 'folder'));
     const handler = createBackupStatusHandler({
-      rotator: () => new BackupRotator({ dir: join(dir, 'missing', 'folder'), policy: DEFAULT_RETENTION_POLICY }),
+      folder: () => missing,
+      rotator: () => new BackupRotator({ folder: missing, policy: DEFAULT_RETENTION_POLICY }),
       database: async () => 'notes',
       logger: silentLogger,
     });

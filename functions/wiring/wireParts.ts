@@ -2,7 +2,8 @@ import pg from 'pg';
 import type { BackupService } from '../backup/BackupService.js';
 import { createBackupService } from '../backup/createBackupService.js';
 import type { DumpSource } from '../backup/dump/DumpSource.js';
-import type { BackupRotator } from '../backup/retention/BackupRotator.js';
+import { BackupFolder } from '../backup/folder/BackupFolder.js';
+import { BackupRotator } from '../backup/retention/BackupRotator.js';
 import type { BackupConfig } from '../config/loadConfig.js';
 import type { Logger } from '../log/Logger.js';
 import { NotesStore } from '../notes/NotesStore.js';
@@ -13,6 +14,8 @@ export interface Parts {
   logger: Logger;
   /** Rotates, then backs up (POST /db-backup). */
   service: () => BackupService;
+  /** The backup folder: its layout, manifest, status files and lock. */
+  folder: () => BackupFolder;
   /** The backup folder's rotator (GET /db-backups, /health). */
   rotator: () => BackupRotator;
   /** The name of the database the service backs up. */
@@ -41,7 +44,9 @@ export interface WireOptions {
  * given. `close()` ends the notes store's connections.
  */
 export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireOptions): Parts & { close(): Promise<void> } {
-  const service = once(() => createBackupService(config(), logger, dumpSource, clock));
+  const folder = once(() => new BackupFolder(config().backupDir, { create: config().createBackupDir, logger, clock }));
+  const rotator = once(() => new BackupRotator({ folder: folder(), policy: config().policy, clock, logger }));
+  const service = once(() => createBackupService(config(), logger, dumpSource, clock, { folder: folder(), rotator: rotator() }));
   const pool = once(() => {
     const created = new pg.Pool({ ...config().connection.clientConfig, max: 3 });
     // An idle connection dropped by the server (a restart) must not crash the process.
@@ -56,7 +61,8 @@ export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireO
   return {
     logger,
     service,
-    rotator: () => service().rotator,
+    folder,
+    rotator,
     // The name is known from the settings (no connection needed to list backups); the embedded
     // database names its own.
     database: async () => (dumpSource ? (await dumpSource.prepare()).database : config().connection.database),

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../../functions/backup/folder/BackupFolder.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { execFileSync } from 'node:child_process';
@@ -115,7 +116,7 @@ describeAsRoot('an archive on another filesystem (EXDEV)', () => {
       await Promise.all(files.map((file) => writeFile(join(dir, file), `${file}\n`)));
 
       const result = await new BackupRotator({
-        dir,
+        folder: new BackupFolder(dir),
         policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 },
         clock: () => new Date('2026-11-26T12:00:00Z'),
       }).rotate();
@@ -140,7 +141,7 @@ describeAsRoot('an archive on another filesystem (EXDEV)', () => {
       const files = Array.from({ length: 8 }, (_, i) => formatBackupFileName('notes', new Date(Date.UTC(2026, 10, 1 + i, 12))));
       await Promise.all(files.map((file) => writeFile(join(dir, file), Buffer.alloc(10 * 1024 * 1024, file))));
       const rotator = new BackupRotator({
-        dir,
+        folder: new BackupFolder(dir),
         policy: { ...DEFAULT_RETENTION_POLICY, keepWeeks: 0, keepMonths: 0 },
         clock: () => new Date('2026-11-26T12:00:00Z'),
       });

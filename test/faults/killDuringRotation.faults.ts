@@ -1,3 +1,4 @@
+import { BackupFolder } from '../../functions/backup/folder/BackupFolder.js';
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -26,7 +27,8 @@ function rotateAndKill(dir: string, delayMs: number): Promise<void> {
   const script = `
     const { BackupRotator } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/retention/BackupRotator.js'))});
     const { DEFAULT_RETENTION_POLICY } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/retention/RetentionPolicy.js'))});
-    await new BackupRotator({ dir: ${JSON.stringify(dir)}, policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(${JSON.stringify(NOW)}) }).rotate();`;
+    const { BackupFolder } = await import(${JSON.stringify(join(ROOT, 'dist/functions/backup/folder/BackupFolder.js'))});
+    await new BackupRotator({ folder: new BackupFolder(${JSON.stringify(dir)}), policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(${JSON.stringify(NOW)}) }).rotate();`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
   const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
   return new Promise((resolve) =>
@@ -40,7 +42,8 @@ function rotateAndKill(dir: string, delayMs: number): Promise<void> {
 describe('a rotation SIGKILLed at random points, 50 times', () => {
   it('never loses or truncates a backup, and the next run completes the work', async () => {
     const random = seededRandom(50);
-    const rotator = (dir: string) => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(NOW) });
+    const rotator = (dir: string) =>
+      new BackupRotator({ folder: new BackupFolder(dir), policy: DEFAULT_RETENTION_POLICY, clock: () => new Date(NOW) });
     for (let run = 0; run < 50; run++) {
       const dir = await tempFolder('notes-kill-');
       try {

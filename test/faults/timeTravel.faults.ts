@@ -1,3 +1,4 @@
+import { BackupFolder } from '../../functions/backup/folder/BackupFolder.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone.js';
@@ -63,9 +64,11 @@ describe('400 simulated days of leaving the app, through the real handler with a
     let now = new Date('2026-01-01T07:00:00Z');
     const clock = () => now;
     const policy = { ...DEFAULT_RETENTION_POLICY, timeZone: ZONE };
+    const folder = new BackupFolder(dir, { clock });
     const service = new BackupService({
-      creator: new BackupCreator({ dir, source: tinyDump, clock, freeSpace: async () => Number.MAX_SAFE_INTEGER }),
-      rotator: new BackupRotator({ dir, policy, clock }),
+      folder,
+      creator: new BackupCreator({ folder, source: tinyDump, clock, freeSpace: async () => Number.MAX_SAFE_INTEGER }),
+      rotator: new BackupRotator({ folder, policy, clock }),
       clock,
     });
     const handler = createDbBackupHandler({ service: () => service, logger: silentLogger });

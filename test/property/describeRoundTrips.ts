@@ -1,13 +1,12 @@
+import { BackupFolder } from '../../functions/backup/folder/BackupFolder.js';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
 import { BackupCreator } from '../../functions/backup/dump/BackupCreator.js';
 import { PgDumpSource } from '../../functions/backup/dump/PgDumpSource.js';
-import { BackupManifest } from '../../functions/backup/folder/BackupManifest.js';
 import { restoreBackup } from '../../functions/backup/restore/restoreBackup.js';
 import { PgliteScratch } from '../../functions/backup/verify/PgliteScratch.js';
 import { ServerScratch } from '../../functions/backup/verify/ServerScratch.js';
@@ -72,8 +71,8 @@ export function describeRoundTrips(runs: { server: number; embedded: number; ver
         await runSql('create database notes_rt_src', server.url());
         const source = server.url('notes_rt_src');
         const connection = databaseConnection({ DATABASE_URL: source });
-        const creator = new BackupCreator({ dir, source: new PgDumpSource({ connection }) });
-        const manifest = new BackupManifest(dir, join(dir, 'archive'));
+        const creator = new BackupCreator({ folder: new BackupFolder(dir), source: new PgDumpSource({ connection }) });
+        const manifest = new BackupFolder(dir).manifest;
         const scratch = new ServerScratch(connection);
         const client = new pg.Client({ connectionString: source });
         await client.connect();
@@ -106,8 +105,8 @@ export function describeRoundTrips(runs: { server: number; embedded: number; ver
       `embedded path (PGlite pg_dump, --inserts), ${runs.embedded} cases: backup, restore onto PostgreSQL 15, verify`,
       async () => {
         const db = await PGlite.create();
-        const creator = new BackupCreator({ dir, source: new PgliteDumpSource(db, 'notes-rt') });
-        const manifest = new BackupManifest(dir, join(dir, 'archive'));
+        const creator = new BackupCreator({ folder: new BackupFolder(dir), source: new PgliteDumpSource(db, 'notes-rt') });
+        const manifest = new BackupFolder(dir).manifest;
         const scratch = new PgliteScratch();
         let run = 0;
         try {

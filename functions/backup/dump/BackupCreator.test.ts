@@ -1,3 +1,4 @@
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { execSync } from 'node:child_process';
@@ -38,7 +39,7 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
 
   const creator = (options: Partial<PgDumpSourceOptions> & { url?: string; clock?: () => Date; gzipLevel?: number } = {}) =>
     new BackupCreator({
-      dir,
+      folder: new BackupFolder(dir),
       clock: options.clock,
       gzipLevel: options.gzipLevel,
       source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: options.url ?? database.url }), ...options }),

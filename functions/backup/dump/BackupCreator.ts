@@ -8,25 +8,21 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
-import { checkFolder } from '../folder/checkFolder.js';
 import { ensureFreeSpace, statfsFreeSpace } from '../folder/ensureFreeSpace.js';
 import { DumpFailedError } from '../errors.js';
 import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { FLUSH_EVERY_BYTES, hashWhileWritten } from './hashWhileWritten.js';
-import { BackupManifest } from '../folder/BackupManifest.js';
-import { ARCHIVE_FOLDER } from '../retention/BackupRotator.js';
+import type { BackupFolder } from '../folder/BackupFolder.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 
 export interface BackupCreatorOptions {
-  /** The folder the backup is written to. */
-  dir: string;
+  /** The folder the backup is written to (and its manifest). */
+  folder: BackupFolder;
   source: DumpSource;
   /** Gzip the backup (`.sql.gz`) at this level (the source compresses); plain `.sql` when absent. */
   gzipLevel?: number;
   /** Permissions of backup files (`BACKUP_FILE_MODE`); 0600 by default. */
   fileMode?: number;
-  /** Create `dir` when it is missing (only the checkout's own default folder); otherwise a missing folder is an error. */
-  createDir?: boolean;
   /** Free space in bytes of the folder holding `path`; `fs.statfs` by default. */
   freeSpace?: (path: string) => Promise<number>;
   clock?: () => Date;
@@ -63,10 +59,10 @@ const PARTIAL_SUFFIX = '.partial';
  */
 export class BackupCreator {
   readonly dir: string;
+  private readonly folder: BackupFolder;
   private readonly source: DumpSource;
   private readonly gzipLevel?: number;
   private readonly fileMode: number;
-  private readonly createDir: boolean;
   private readonly freeSpace: (path: string) => Promise<number>;
   private readonly clock: () => Date;
   private readonly logger: Logger;
@@ -74,11 +70,11 @@ export class BackupCreator {
 
   constructor(options: BackupCreatorOptions) {
     this.flushEveryBytes = options.flushEveryBytes ?? FLUSH_EVERY_BYTES;
-    this.dir = options.dir;
+    this.folder = options.folder;
+    this.dir = options.folder.dir;
     this.source = options.source;
     this.gzipLevel = options.gzipLevel;
     this.fileMode = options.fileMode ?? DEFAULTS.fileMode;
-    this.createDir = options.createDir ?? false;
     this.freeSpace = options.freeSpace ?? statfsFreeSpace;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
@@ -91,7 +87,7 @@ export class BackupCreator {
 
   /** Checks that the folder exists (or creates the default one), is a folder, and can be written. */
   async checkFolder(): Promise<void> {
-    await checkFolder(this.dir, { create: this.createDir });
+    await this.folder.check();
   }
 
   /**
@@ -135,7 +131,7 @@ export class BackupCreator {
       // Recorded before the backup is published, so that whoever sees the backup finds its entry
       // (a request sharing it reads its checksum without the lock); one folder fsync makes both durable.
       // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
-      await new BackupManifest(this.dir, join(this.dir, ARCHIVE_FOLDER))
+      await this.folder.manifest
         .record(file, sha256, contents, {
           durationMs: this.clock().getTime() - clockStart.getTime(),
           startedAtMs: clockStart.getTime(),

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { AppError } from '../../errors/AppError.js';
+import type { Logger } from '../../log/Logger.js';
 import { backupPrefix } from '../retention/backupFileName.js';
 import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
 
@@ -38,6 +40,55 @@ export class BackupStatus {
     } catch {
       return undefined;
     }
+  }
+
+  /** Records a backup that was written: the file, and what went wrong around it (the rotation, the verification). */
+  async recordWritten(
+    result: {
+      backup: { startedAt: string; file: string; bytes: number };
+      rotationProblem?: { code: string; message: string };
+      verification?: { ok: boolean; problems: string[]; unverified?: boolean };
+    },
+    logger: Logger,
+  ): Promise<void> {
+    const { backup, rotationProblem, verification } = result;
+    await this.record(
+      {
+        at: backup.startedAt,
+        ok: true,
+        file: backup.file,
+        bytes: backup.bytes,
+        ...(rotationProblem ? { rotationProblem } : {}),
+        ...(verification
+          ? {
+              verification: {
+                ok: verification.ok,
+                problems: verification.problems,
+                ...(verification.unverified ? { unverified: true } : {}),
+              },
+            }
+          : {}),
+      },
+      logger,
+    );
+  }
+
+  /** Records a failed attempt: the error's code and message when it is one of ours and safe to show, else INTERNAL_ERROR. */
+  async recordFailed(error: unknown, at: Date, logger: Logger): Promise<void> {
+    const known = error instanceof AppError && error.expose;
+    await this.record(
+      {
+        at: at.toISOString(),
+        ok: false,
+        error: { code: known ? error.code : 'INTERNAL_ERROR', message: known ? error.message : 'unexpected error; see the log' },
+      },
+      logger,
+    );
+  }
+
+  private async record(attempt: LastAttempt, logger: Logger): Promise<void> {
+    const failure = await this.write(attempt);
+    if (failure) logger.warn('status.not_recorded', { error: failure });
   }
 
   /** Records an attempt; a failure to record is not a failure of the backup, so it is only returned. */

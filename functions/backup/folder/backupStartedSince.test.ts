@@ -1,9 +1,9 @@
+import { BackupFolder } from './BackupFolder.js';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
-import { BackupManifest } from './BackupManifest.js';
 import { type Arrival, backupStartedSince } from './backupStartedSince.js';
 
 const T = Date.parse('2026-11-27T12:00:00Z');
@@ -17,7 +17,7 @@ async function backup(
   const file = formatBackupFileName(run.database ?? 'notes', new Date(run.namedAtMs));
   await writeFile(join(dir, file), '-- a backup\n');
   if (run.recorded !== false) {
-    await new BackupManifest(dir, join(dir, 'archive')).record(
+    await new BackupFolder(dir).manifest.record(
       file,
       SHA,
       { rows: {}, largeObjects: 0 },
@@ -69,7 +69,7 @@ describe('backupStartedSince: which backup may answer a request that waited (no 
   ])('%s: shared = %s', async (_what, shared, run, arrival) => {
     const file = await backup(dir, run);
 
-    const found = await backupStartedSince(dir, 'notes', arrival);
+    const found = await backupStartedSince(new BackupFolder(dir), 'notes', arrival);
 
     expect(found?.file).toBe(shared ? file : undefined);
     if (shared) expect(found).toMatchObject({ sha256: SHA, durationMs: 10 });

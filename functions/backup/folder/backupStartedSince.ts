@@ -1,9 +1,7 @@
 import * as fs from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Backup } from '../dump/BackupCreator.js';
-import { ARCHIVE_FOLDER } from '../retention/BackupRotator.js';
 import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.js';
-import { BackupManifest } from './BackupManifest.js';
+import type { BackupFolder } from './BackupFolder.js';
 import { regularFilesIn } from './folderFiles.js';
 
 /** When a request arrived: the folder's backup generation then, and (from its gateway) the time. */
@@ -22,9 +20,9 @@ export interface Arrival {
  * like one never answers a request. Undefined when there is none. A published backup is whole, so no
  * lock is needed to read one.
  */
-export async function backupStartedSince(dir: string, database: string, arrival: Arrival): Promise<Backup | undefined> {
+export async function backupStartedSince(folder: BackupFolder, database: string, arrival: Arrival): Promise<Backup | undefined> {
   const prefix = backupPrefix(database);
-  const manifest = new BackupManifest(dir, join(dir, ARCHIVE_FOLDER));
+  const { dir, manifest } = folder;
   const candidates = (await regularFilesIn(dir))
     .map((name) => parseBackupFileName(name))
     .filter((parsed) => parsed !== undefined && parsed.database === prefix)
@@ -39,7 +37,7 @@ export async function backupStartedSince(dir: string, database: string, arrival:
       entry.startedAtMs !== undefined &&
       entry.startedAtMs >= arrival.atMs;
     if (!later && !sameRunAfterArrival) continue;
-    const path = join(dir, candidate!.file);
+    const path = folder.path(candidate!.file);
     return {
       file: candidate!.file,
       path,

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,7 +9,6 @@ import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { databaseConnection } from '../../db/databaseConnection.js';
 import { BackupCreator } from '../dump/BackupCreator.js';
 import { PgDumpSource } from '../dump/PgDumpSource.js';
-import { BackupManifest } from '../folder/BackupManifest.js';
 import { ServerScratch } from '../verify/ServerScratch.js';
 import { verifyBackup } from '../verify/verifyBackup.js';
 import { Readable } from 'node:stream';
@@ -81,7 +81,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
   ])('a %s database: restored into a new database of its encoding byte for byte, and verify proves it', async (encoding, sql) => {
     const source = await sourceDatabase(encoding, sql);
     const connection = databaseConnection({ DATABASE_URL: source.url });
-    const backup = await new BackupCreator({ dir, source: new PgDumpSource({ connection }) }).create();
+    const backup = await new BackupCreator({ folder: new BackupFolder(dir), source: new PgDumpSource({ connection }) }).create();
     const into = `${source.name}_restored`;
     databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
 
@@ -90,7 +90,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     const original = await bytesOf(source.url);
     expect(original.rows).toHaveLength(2);
     expect(await bytesOf(databaseUrl(into))).toEqual(original);
-    const verified = await verifyBackup(backup.path, new BackupManifest(dir, join(dir, 'archive')), new ServerScratch(connection));
+    const verified = await verifyBackup(backup.path, new BackupFolder(dir).manifest, new ServerScratch(connection));
     expect(verified).toMatchObject({ ok: true, proved: 'everything' });
   });
 
@@ -100,7 +100,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     await runSql('create table public.t (id int primary key, v text); insert into public.t values (1, $$live$$), (2, $$data$$)', live.url);
     const other = await sourceDatabase('UTF8', HIGH_BYTES);
     const good = await new BackupCreator({
-      dir,
+      folder: new BackupFolder(dir),
       source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: other.url }) }),
     }).create();
     const bad = join(dir, 'bad.sql');
@@ -141,7 +141,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
   it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {
     const source = await sourceDatabase('UTF8', HIGH_BYTES);
     const backup = await new BackupCreator({
-      dir,
+      folder: new BackupFolder(dir),
       source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
     }).create();
     const copied = await tempFolder('notes-copied-off-');

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -46,7 +47,10 @@ const PRODUCTION_LIKE = `
 
 /** A backup of `url` written by the product's own creator and the real pg_dump. */
 async function backUp(url: string, dir: string): Promise<string> {
-  const creator = new BackupCreator({ dir, source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: url }) }) });
+  const creator = new BackupCreator({
+    folder: new BackupFolder(dir),
+    source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: url }) }),
+  });
   return (await creator.create()).path;
 }
 
@@ -141,7 +145,7 @@ describeWithPostgres('restore: round trips onto the same server and onto a brand
       try {
         await migrate(databaseConnection({ DATABASE_URL: embedded.url }));
         await seedNotes(embedded.url);
-        file = (await new BackupCreator({ dir: folder, source: new PgliteDumpSource(embedded.db) }).create()).path;
+        file = (await new BackupCreator({ folder: new BackupFolder(folder), source: new PgliteDumpSource(embedded.db) }).create()).path;
       } finally {
         await embedded.close();
       }

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,7 +51,7 @@ const PRE_ARCHIVED = {
 describe('BackupRotator on a real folder', () => {
   let dir: string;
   let outside: string;
-  const rotator = () => new BackupRotator({ dir, policy: DEFAULT_RETENTION_POLICY, clock: () => NOW });
+  const rotator = () => new BackupRotator({ folder: new BackupFolder(dir), policy: DEFAULT_RETENTION_POLICY, clock: () => NOW });
 
   beforeEach(async () => {
     dir = await tempFolder();

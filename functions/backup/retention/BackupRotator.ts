@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { BackupManifest } from '../folder/BackupManifest.js';
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { AppError } from '../../errors/AppError.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { onlyDatabase } from './onlyDatabase.js';
@@ -10,8 +10,8 @@ import type { RetentionPolicy } from './RetentionPolicy.js';
 import { fsyncFolder, pathExists, regularFilesIn } from '../folder/folderFiles.js';
 
 export interface BackupRotatorOptions {
-  /** The backup folder; archived backups go to `<dir>/archive`. */
-  dir: string;
+  /** The backup folder; archived backups go to its archive. */
+  folder: BackupFolder;
   policy: RetentionPolicy;
   clock?: () => Date;
   logger?: Logger;
@@ -19,8 +19,6 @@ export interface BackupRotatorOptions {
 
 /** What a rotation did: the plan as carried out (a move that found its name taken in the meantime is skipped). */
 export type RotationResult = RotationPlan;
-
-export const ARCHIVE_FOLDER = 'archive';
 
 /**
  * Manages the existing backups of one folder: plans with `planRotation`, then carries the plan out.
@@ -31,12 +29,14 @@ export class BackupRotator {
   readonly dir: string;
   readonly archiveDir: string;
   readonly policy: RetentionPolicy;
+  private readonly folder: BackupFolder;
   private readonly clock: () => Date;
   private readonly logger: Logger;
 
   constructor(options: BackupRotatorOptions) {
-    this.dir = options.dir;
-    this.archiveDir = join(options.dir, ARCHIVE_FOLDER);
+    this.folder = options.folder;
+    this.dir = options.folder.dir;
+    this.archiveDir = options.folder.archiveDir;
     this.policy = options.policy;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
@@ -90,16 +90,15 @@ export class BackupRotator {
     // Flush only the folders whose entries changed: a rotation that moves nothing costs no disk sync.
     if (archived.length > 0 || plan.deletedFromMain.length > 0 || plan.stalePartials.length > 0) await fsyncFolder(this.dir);
     if (archived.length > 0 || plan.deletedFromArchive.length > 0) await fsyncFolder(this.archiveDir);
-    for (const { file } of skipped) this.logger.warn('rotation.skipped', { file, reason: `${ARCHIVE_FOLDER}/${file} already exists` });
+    for (const { file } of skipped)
+      this.logger.warn('rotation.skipped', { file, reason: `${BackupFolder.archivedName(file)} already exists` });
 
     return { ...plan, archived, skipped };
   }
 
   /** Each checksum beside its backup again; a manifest that cannot be written costs the rotation nothing. */
   private async reconcileManifest(): Promise<void> {
-    await new BackupManifest(this.dir, this.archiveDir)
-      .reconcile()
-      .catch((error: unknown) => this.logger.warn('manifest.not_reconciled', { error }));
+    await this.folder.manifest.reconcile().catch((error: unknown) => this.logger.warn('manifest.not_reconciled', { error }));
   }
 
   private async archivedFiles(): Promise<string[]> {
@@ -161,7 +160,7 @@ export class RotationIncompleteError extends AppError {
       500,
       'ROTATION_FAILED',
       `the rotation stopped after archiving ${done.archived.length} of ${plan.archived.length} and deleting ${deleted} of ` +
-        `${plan.deletedFromMain.length + plan.deletedFromArchive.length} (${error.code ?? error.message}); the backup was still written`,
+        `${plan.deletedFromMain.length + plan.deletedFromArchive.length} (${error.code ?? error.message})`,
       { expose: true, cause: error },
     );
   }

@@ -1,3 +1,4 @@
+import { BackupFolder } from '../folder/BackupFolder.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
 import { createHash } from 'node:crypto';
@@ -10,7 +11,7 @@ import { PgliteDumpSource } from '../../db/embedded/PgliteDumpSource.js';
 import { BackupCreator } from '../dump/BackupCreator.js';
 import type { DumpSource } from '../dump/DumpSource.js';
 import { PgDumpSource } from '../dump/PgDumpSource.js';
-import { BackupManifest, CONTENTS_FILE, SUMS_FILE } from '../folder/BackupManifest.js';
+import { CONTENTS_FILE, SUMS_FILE } from '../folder/BackupManifest.js';
 import { contentsOf, DumpScanner } from '../sql/DumpScanner.js';
 import { PgliteScratch } from './PgliteScratch.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
@@ -76,7 +77,7 @@ describeWithPostgres('verify: proves content, and names what differs (real pg_du
     beforeAll(async () => {
       path = await open();
       dir = await tempFolder('notes-verify-');
-      backup = await new BackupCreator({ dir, source: path.source }).create();
+      backup = await new BackupCreator({ folder: new BackupFolder(dir), source: path.source }).create();
     });
     afterAll(async () => {
       await removeFolder(dir);
@@ -101,11 +102,11 @@ describeWithPostgres('verify: proves content, and names what differs (real pg_du
         contents[backup.file] = { ...contents[backup.file], ...contentsOf(scanner.end()) };
         await writeFile(join(caseDir, CONTENTS_FILE), JSON.stringify(contents));
       }
-      return { file, manifest: new BackupManifest(caseDir, join(caseDir, 'archive')), remove: () => removeFolder(caseDir) };
+      return { file, manifest: new BackupFolder(caseDir).manifest, remove: () => removeFolder(caseDir) };
     }
 
     it('proves a backup as written: restored and dumped again, the same bytes (CR in a default, a function body and a comment)', async () => {
-      const result = await verifyBackup(backup.path, new BackupManifest(dir, join(dir, 'archive')), path.scratch);
+      const result = await verifyBackup(backup.path, new BackupFolder(dir).manifest, path.scratch);
 
       expect(result).toMatchObject({ ok: true, problems: [], proved: 'everything', restored: { tables: 1, rows: 5, largeObjects: 0 } });
     });

@@ -1,7 +1,6 @@
-import { dirname } from 'node:path';
 import type { Logger } from '../../log/Logger.js';
 import type { Backup } from '../dump/BackupCreator.js';
-import { BackupManifest } from '../folder/BackupManifest.js';
+import type { BackupFolder } from '../folder/BackupFolder.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 import { verifyBackup } from './verifyBackup.js';
 
@@ -20,9 +19,9 @@ export interface NewBackupVerification {
  */
 export async function verifyNewBackup(
   backup: Backup,
-  parts: { verifier: ScratchDatabase; archiveDir: string; clock: () => Date; logger: Logger },
+  parts: { verifier: ScratchDatabase; folder: BackupFolder; clock: () => Date; logger: Logger },
 ): Promise<NewBackupVerification> {
-  const manifest = new BackupManifest(dirname(backup.path), parts.archiveDir);
+  const manifest = parts.folder.manifest;
   const result: { at: string; ok: boolean; problems: string[]; durationMs: number; unverified?: boolean } = await verifyBackup(
     backup.path,
     manifest,

@@ -10,7 +10,7 @@ import { describeWithPostgres, runSql } from '../../../test/support/postgres.js'
 import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { startThrowAwayServer } from '../../../test/support/throwAwayServer.js';
 import { createBackupStatusHandler } from '../../backup-status/handler.js';
-import { ARCHIVE_FOLDER } from '../../backup/retention/BackupRotator.js';
+import { BackupFolder } from '../../backup/folder/BackupFolder.js';
 import { databaseOf } from '../../backup/retention/backupFileName.js';
 import { loadConfig } from '../../config/loadConfig.js';
 import { silentLogger } from '../../log/Logger.js';
@@ -164,7 +164,7 @@ describeWithPostgres('data folders and a server database "notes" sharing one bac
 
       for (const [index, name] of names.entries()) {
         const [oldest, ...rest] = written.get(name)!;
-        expect(Object.keys(await filesOf(name)).sort()).toEqual([`${ARCHIVE_FOLDER}/${oldest}`, ...rest].sort());
+        expect(Object.keys(await filesOf(name)).sort()).toEqual([BackupFolder.archivedName(oldest!), ...rest].sort());
         // GET /db-backups of each API lists its own backups, under its own name.
         const status = createBackupStatusHandler({ ...apis[index]!, logger: silentLogger });
         const answer = (await status(restEvent('GET', '/db-backups') as never, lambdaContext())) as APIGatewayProxyResult;
