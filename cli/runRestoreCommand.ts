@@ -34,7 +34,7 @@ async function checkRecordedChecksum(path: string, folder: BackupFolder): Promis
       500,
       'CHECKSUM_MISMATCH',
       `${path} is not the file that was written (sha256 recorded ${sha256}, now ${now}): not restored; ` +
-        "npm run -s db-backup -- verify says more, and the README's manual psql recipe restores it anyway",
+        'npm run -s db-backup -- verify says more, and the manual psql recipe in docs/restore-and-verify.md restores it anyway',
       { expose: true },
     );
   }

@@ -85,7 +85,7 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
     // Restoring is an ops task, not one for this prompt: say where it is done.
     const hint = output.style(
       'dim',
-      "to prove or restore one, on the API's machine: npm run -s db-backup -- verify <file>, or restore <file> --into <postgres-url> (README: Restoring a backup)",
+      "to prove or restore one, on the API's machine: npm run -s db-backup -- verify <file>, or restore <file> --into <postgres-url> (docs/restore-and-verify.md)",
     );
     return [...lines, hint].join('\n');
   }
