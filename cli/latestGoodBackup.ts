@@ -5,10 +5,15 @@ import { backupPrefix, parseBackupFileName } from '../functions/backup/retention
 
 /**
  * The newest backup of `database` in the folder that is not known bad (its last verification did not
- * fail), named no later than `until` (a name written while a clock ran ahead is never "the newest").
+ * fail; with `skipKnownBad: false`, whatever its verification said), named no later than `until` (a name written while a clock ran ahead is never "the newest").
  * Undefined when there is none.
  */
-export async function latestGoodBackup(folder: BackupFolder, database: string, until: number): Promise<string | undefined> {
+export async function latestGoodBackup(
+  folder: BackupFolder,
+  database: string,
+  until: number,
+  options: { skipKnownBad?: boolean } = {},
+): Promise<string | undefined> {
   const { dir, manifest } = folder;
   const prefix = backupPrefix(database);
   const verifications = await manifest.verifications().catch(() => ({}) as Awaited<ReturnType<BackupManifest['verifications']>>);
@@ -17,7 +22,7 @@ export async function latestGoodBackup(folder: BackupFolder, database: string, u
       const parsed = parseBackupFileName(name);
       return parsed && parsed.database === prefix && parsed.takenAt.getTime() <= until ? [{ name, at: parsed.takenAt.getTime() }] : [];
     })
-    .filter(({ name }) => verifications[name]?.ok !== false)
+    .filter(({ name }) => options.skipKnownBad === false || verifications[name]?.ok !== false)
     .sort((a, b) => b.at - a.at);
   return candidates[0] ? folder.path(candidates[0].name) : undefined;
 }

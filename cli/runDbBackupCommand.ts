@@ -66,6 +66,11 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
+  // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).
+  const latestOf = async () =>
+    hasDatabaseSettings(io.env)
+      ? config.connection.database
+      : await new DataFolder(io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite')).recordedBackupName();
   if (command === 'restore')
     return runRestoreCommand(
       extra[0],
@@ -74,10 +79,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         clean: flags.clean,
         json: flags.json,
         protect: hasDatabaseSettings(io.env),
-        // Without a server, the embedded database's own backups (npm start's data folder).
-        latestOf: hasDatabaseSettings(io.env)
-          ? config.connection.database
-          : await new DataFolder(io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite')).recordedBackupName(),
+        latestOf: await latestOf(),
       },
       config,
       parts.folder(),
@@ -86,7 +88,13 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command === 'verify') {
     return runVerifyCommand(
       extra[0],
-      { latest: flags.latest, all: flags.all, json: flags.json, server: hasDatabaseSettings(io.env) },
+      {
+        latest: flags.latest,
+        all: flags.all,
+        json: flags.json,
+        server: hasDatabaseSettings(io.env),
+        ...(flags.latest ? { latestOf: await latestOf() } : {}),
+      },
       config,
       parts.folder(),
       io,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
@@ -18,14 +18,14 @@ export interface RestoreIo {
 }
 
 /**
- * A backup whose sha256 is recorded must still be that file: recorded by the folder (for its own backups
- * and its archive's), or in a SHA256SUMS beside a copied-off file. A damaged one is refused.
+ * A backup whose sha256 is recorded must still be that file: recorded by the folder under its name (a
+ * copy of one of its backups too, as `verify` holds it), or in a SHA256SUMS beside a copied-off file.
+ * A damaged one is refused. False when no checksum was recorded anywhere (nothing to check).
  */
-async function checkRecordedChecksum(path: string, folder: BackupFolder): Promise<void> {
-  const inFolder = [resolve(folder.dir), resolve(folder.archiveDir)].includes(dirname(resolve(path)));
-  const recorded = inFolder ? (await folder.manifest.entry(basename(path)).catch(() => ({ sha256: undefined }))).sha256 : undefined;
+async function checkRecordedChecksum(path: string, folder: BackupFolder): Promise<boolean> {
+  const recorded = (await folder.manifest.entry(basename(path)).catch(() => ({ sha256: undefined }))).sha256;
   const sha256 = recorded ?? (await checksumBeside(path));
-  if (!sha256) return;
+  if (!sha256) return false;
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
   const now = hash.digest('hex');
@@ -38,6 +38,7 @@ async function checkRecordedChecksum(path: string, folder: BackupFolder): Promis
       { expose: true },
     );
   }
+  return true;
 }
 
 /**
@@ -65,20 +66,40 @@ export async function runRestoreCommand(
   if (!/^postgres(ql)?:\/\//.test(flags.into))
     throw new UsageError(`--into must be a postgresql:// URL (got "${flags.into.slice(0, 40)}")`);
   const path = file !== undefined ? resolveBackupFile(file, folder) : await latest(flags.latestOf!, folder, config);
-  await checkRecordedChecksum(path, folder);
-  const summary = await restoreBackup({
-    file: path,
-    into: flags.into,
-    clean: flags.clean,
-    protectedConnection: flags.protect ? config.connection : undefined,
-    onProgress: io.progress ? (share) => io.progress!(`restoring ${path}: ${Math.round(share * 100)}%`) : undefined,
-  });
+  const checked = await checkRecordedChecksum(path, folder);
+  // Ctrl-C or a stop: psql is stopped (its transaction rolls back) and what the restore created is
+  // dropped before the process ends. Once: npm forwards the terminal's Ctrl-C a second time.
+  const stop = new AbortController();
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) return;
+    process.stderr.write(`\ndb-backup: restore interrupted (${signal}); rolling back and dropping what it created\n`);
+    stop.abort();
+  };
+  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
+  let summary: Awaited<ReturnType<typeof restoreBackup>>;
+  try {
+    summary = await restoreBackup({
+      file: path,
+      into: flags.into,
+      clean: flags.clean,
+      protectedConnection: flags.protect ? config.connection : undefined,
+      onProgress: io.progress ? (share) => io.progress!(`restoring ${path}: ${Math.round(share * 100)}%`) : undefined,
+      signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+  }
   io.progress?.('');
   const notes = [
     ...(summary.createdRoles.length > 0
       ? [`created the roles ${summary.createdRoles.join(', ')} (NOLOGIN: grant LOGIN and a password to use them)`]
       : []),
     ...(summary.skippedSettings.length > 0 ? [`left out the settings ${summary.skippedSettings.join(', ')} (unknown to this server)`] : []),
+    ...(checked
+      ? []
+      : [
+          `no checksum was recorded for it (none in ${folder.dir} nor a SHA256SUMS beside it): only its completion and its rows were checked`,
+        ]),
     ...(summary.replaced ? [`the old ${summary.database} was replaced (dropped once the backup had restored)`] : []),
   ];
   const line =

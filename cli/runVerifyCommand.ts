@@ -9,6 +9,7 @@ import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
 import { type VerifyResult, verifyBackup } from '../functions/backup/verify/verifyBackup.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { AppError } from '../functions/errors/AppError.js';
+import { latestGoodBackup } from './latestGoodBackup.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
 
@@ -25,7 +26,14 @@ export interface VerifyIo {
  */
 export async function runVerifyCommand(
   file: string | undefined,
-  flags: { latest: boolean; all: boolean; json: boolean; server: boolean },
+  flags: {
+    latest: boolean;
+    all: boolean;
+    json: boolean;
+    server: boolean;
+    /** With --latest: the database whose newest backup is verified (the one `restore --latest` would take, or a newer known-bad one). */
+    latestOf?: string;
+  },
   config: BackupConfig,
   folder: BackupFolder,
   io: VerifyIo,
@@ -37,17 +45,28 @@ export async function runVerifyCommand(
   // A missing folder says so (a volume not mounted), rather than "no backups".
   if (!file) await folder.check();
   const now = Date.now() + config.policy.clockToleranceMs;
-  const paths = file ? [resolveBackupFile(file, folder)] : await backupsToVerify(folder, flags.all, now);
+  const latest = flags.latest && flags.latestOf ? await latestGoodBackup(folder, flags.latestOf, now, { skipKnownBad: false }) : undefined;
+  const paths = file
+    ? [resolveBackupFile(file, folder)]
+    : flags.latest && flags.latestOf
+      ? latest
+        ? [latest]
+        : []
+      : await backupsToVerify(folder, flags.all, now);
   if (paths.length === 0) throw new AppError(404, 'NO_BACKUPS', `no backups in ${config.backupDir} to verify`, { expose: true });
   const scratch = flags.server ? new ServerScratch(config.connection, undefined, config.pgDumpPath) : new PgliteScratch();
   // Interrupted (Ctrl-C, a stop), the scratch database is dropped before the process ends.
+  // Once: npm forwards the terminal's Ctrl-C again, and a second signal must not cut the drop short.
+  let stopping = false;
   const interrupted = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     process.stderr.write(`\ndb-backup: verify interrupted (${signal}); dropping its scratch database\n`);
     void Promise.resolve(scratch instanceof ServerScratch ? scratch.abandon() : undefined).finally(() =>
       process.exit(signal === 'SIGINT' ? 130 : 143),
     );
   };
-  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
+  process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
   const results: VerifyResult[] = [];
   try {
     for (const [index, listed] of paths.entries()) {
@@ -118,7 +137,7 @@ function formatResult(result: VerifyResult): string {
   const proof = {
     everything: 'restored and dumped again: the same bytes',
     data: 'restored and dumped again: the same table data and sequences (its schema, worded by another pg_dump version, not compared)',
-    rows: 'restored: the same rows per table (set DATABASE_URL for a byte-for-byte proof: the embedded pg_dump writes rows another way)',
+    rows: "restored: the same rows per table (not byte for byte: this scratch database's pg_dump writes rows another way than the backup's; verify an embedded backup with no server configured, a server's with DATABASE_URL)",
   }[result.proved ?? 'rows'];
   return (
     `ok      ${result.path}: sha256 as recorded; ${proof}; ${tables} tables, ${rows.toLocaleString('en-US')} rows, ` +

@@ -72,7 +72,8 @@ describe('npm start on the embedded database (PGlite), with no PostgreSQL config
   });
 
   it('wrote a backup that db-backup verify proves on an embedded scratch database (no server configured)', () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, BACKUP_DIR: join(folder, 'backups') };
+    // As npm start had it: the data folder names the embedded database whose newest backup --latest is.
+    const env: NodeJS.ProcessEnv = { ...process.env, BACKUP_DIR: join(folder, 'backups'), NOTES_DATA_DIR: join(folder, 'pglite') };
     for (const name of ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD']) delete env[name];
 
     const result = spawnSync(process.execPath, ['dist/cli/db-backup.js', 'verify', '--latest'], { encoding: 'utf8', env });

@@ -26,6 +26,8 @@ export interface RestoreOptions {
   onProgress?: (share: number) => void;
   /** Hears the roles created on the target server (NOLOGIN), as soon as they are created. */
   onRolesCreated?: (roles: string[]) => void;
+  /** Stops the restore (Ctrl-C): psql is stopped, its transaction rolls back, and what this restore created is dropped. */
+  signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -60,15 +62,23 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   const target = checkTarget(options, env);
   const database = target.database;
   const { facts, problem } = await scanDumpFile(options.file);
+  if (problem) {
+    throw new RestoreFailedError(
+      `${options.file} cannot be read whole (${problem.replace(/^it cannot be read whole: /, '')}): not restored`,
+      {
+        code: 'INCOMPLETE_BACKUP',
+      },
+    );
+  }
   if (!facts.isPgDump) {
     throw new RestoreFailedError(`${options.file} is not a plain pg_dump backup (no "-- PostgreSQL database dump" header)`, {
       status: 400,
       code: 'NOT_A_BACKUP',
     });
   }
-  if (problem || !facts.complete) {
+  if (!facts.complete) {
     throw new RestoreFailedError(
-      `${options.file} is not a complete backup (${problem ?? `it does not end with pg_dump's completion marker: cut short after line ${facts.lines}`}): not restored`,
+      `${options.file} is not a complete backup (it does not end with pg_dump's completion marker: cut short after line ${facts.lines}): not restored`,
       { status: 400, code: 'INCOMPLETE_BACKUP' },
     );
   }
@@ -101,9 +111,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       const share = Math.floor((read / size) * 100);
       if (share !== lastShare) options.onProgress?.(share / 100);
       lastShare = share;
-    }).pipe(prepareDump({ knownSettings: known, runsMetaCommands: true }));
+    }).pipe(prepareDump({ knownSettings: known }));
     const restoreInto = databaseConnection({ ...libpqOf(env), DATABASE_URL: withDatabase(options.into, prepared.restoreInto) });
-    await runPsql(sql, restoreCheck(facts), restoreInto, { psqlPath: options.psqlPath, env });
+    await runPsql(sql, restoreCheck(facts), restoreInto, { psqlPath: options.psqlPath, env, signal: options.signal });
     if (prepared.replaces) await swapDatabase(admin, prepared.restoreInto, prepared.replaces);
   } catch (error) {
     // A database this restore created is not left behind half-made (the transaction left it empty).
@@ -165,11 +175,14 @@ function checkTarget(options: RestoreOptions, env: NodeJS.ProcessEnv): DatabaseC
   return target;
 }
 
+/** Whether two connections name the same database of the same server; this machine's names for itself (localhost, 127.0.0.1, ::1, a socket) count as one. */
 function sameDatabase(a: DatabaseConnection, b: DatabaseConnection): boolean {
+  const local = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
   const where = (c: DatabaseConnection) => {
     const config = c.clientConfig as { host?: string; port?: number; connectionString?: string };
     const url = config.connectionString ? new URL(config.connectionString) : undefined;
-    return `${url?.hostname || config.host || 'localhost'}:${url?.port || config.port || 5432}/${c.database}`;
+    const host = url?.hostname || config.host || 'localhost';
+    return `${local.has(host) || host.startsWith('/') ? 'this machine' : host}:${url?.port || config.port || 5432}/${c.database}`;
   };
   return where(a) === where(b);
 }

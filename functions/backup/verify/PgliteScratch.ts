@@ -43,7 +43,7 @@ export class PgliteScratch implements ScratchDatabase {
       for (const role of facts.roles.filter((name) => !roles.has(name))) await db.exec(`create role "${role.replace(/"/g, '""')}" nologin`);
       const knownSettings = new Set((await db.query<{ name: string }>('select name from pg_settings')).rows.map((row) => row.name));
       await db.exec('begin');
-      await load(db, openDump(path).pipe(prepareDump({ knownSettings, runsMetaCommands: false })));
+      await load(db, openDump(path).pipe(prepareDump({ knownSettings })));
       await db.exec('commit');
       // The dump emptied the session's search_path; the embedded pg_dump's wrapper restores it by name.
       await db.exec('reset all');

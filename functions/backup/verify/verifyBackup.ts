@@ -24,6 +24,13 @@ export interface VerifyResult extends Verification {
 
 /** Errors of the scratch database itself, not of the backup. */
 const SCRATCH_PROBLEMS = new Set(['DATABASE_UNAVAILABLE', 'TARGET_REFUSED', 'SCRATCH_UNSUITABLE']);
+/**
+ * What the scratch database's server or role could not do that the backup's own server could: a role
+ * without the privileges the backup's objects need, an extension the server lacks, a lock table too
+ * small for one transaction. Nothing is known of the backup then, so it is not failed.
+ */
+const SCRATCH_LIMITS =
+  /must be member of role|permission denied|must be owner|must be superuser|extension "[^"]*" is not available|could not open extension control file|out of shared memory/;
 
 /**
  * Proves one backup without touching any real database. First that it is the file that was written:
@@ -74,9 +81,19 @@ export async function verifyBackup(
     redump = await scratch.restoreAndRedump(path, facts);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
+    const message = (error as Error).message;
     if (SCRATCH_PROBLEMS.has(code)) {
-      const why = code === 'SCRATCH_UNSUITABLE' ? (error as Error).message : `no scratch database (${(error as Error).message})`;
+      const why = code === 'SCRATCH_UNSUITABLE' ? message : `no scratch database (${message})`;
       return done([`it could not be verified: ${why}`], { unverified: true });
+    }
+    if (SCRATCH_LIMITS.test(message)) {
+      return done(
+        [
+          `it could not be verified: the scratch database cannot take it (${message}); verify as a superuser on a server like the backup's ` +
+            '(out of shared memory: raise max_locks_per_transaction)',
+        ],
+        { unverified: true },
+      );
     }
     return done([`it does not restore: ${(error as Error).message}`]);
   }
