@@ -11,7 +11,9 @@ import { BackupCreator } from '../dump/BackupCreator.js';
 import { PgDumpSource } from '../dump/PgDumpSource.js';
 import { ServerScratch } from '../verify/ServerScratch.js';
 import { verifyBackup } from '../verify/verifyBackup.js';
+import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { ROOT } from '../../../test/support/apiProcess.js';
 import { restoreBackup } from './restoreBackup.js';
 import { runPsql } from './runPsql.js';
 
@@ -138,6 +140,60 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     expect(rows[0].half).toBeNull();
   });
 
+  it('refuses a file whose SQL holds a psql meta-command (\\!), running nothing and leaving nothing', async () => {
+    const source = await sourceDatabase('UTF8', HIGH_BYTES);
+    const backup = await new BackupCreator({
+      folder: new BackupFolder(dir),
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
+    }).create();
+    const witness = join(dir, 'pwned');
+    // Crafted as an attacker would: without pg_dump's own \restrict pair, a shell command before the first table.
+    const lines = (await readFile(backup.path, 'utf8')).split('\n').filter((line) => !/^\\(un)?restrict /.test(line));
+    lines.splice(
+      lines.findIndex((line) => line.startsWith('CREATE TABLE')),
+      0,
+      `\\! touch ${witness}`,
+    );
+    const crafted = join(dir, 'crafted.sql');
+    await writeFile(crafted, lines.join('\n'));
+    const into = `${source.name}_crafted`;
+
+    await expect(restoreBackup({ file: crafted, into: databaseUrl(into) })).rejects.toThrow(
+      /^line \d+ of the backup is a psql meta-command, which pg_dump does not write: refused; nothing was restored/,
+    );
+    await expect(readFile(witness)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await leftovers(into)).toEqual([]);
+  });
+
+  it('a restore killed with SIGKILL in the middle of a COPY commits nothing', async () => {
+    const source = await sourceDatabase(
+      'UTF8',
+      `create table public.big (id int, v text);
+      insert into public.big select g, repeat('x', 200) from generate_series(1, 400000) g;`,
+    );
+    const backup = await new BackupCreator({
+      folder: new BackupFolder(dir),
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
+    }).create();
+    const into = `${source.name}_killed`;
+    databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
+    const restore = spawn(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), 'restore', backup.path, '--into', databaseUrl(into)], {
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => restore.on('exit', resolve));
+    // Killed once psql is loading the big table (its COPY under way), not after a fixed time.
+    await until(async () => (await sessionsOf(into, "query like 'COPY public.big%'")) > 0);
+    restore.kill('SIGKILL');
+    await exited;
+    await until(async () => (await sessionsOf(into)) === 0);
+
+    const client = new pg.Client({ connectionString: databaseUrl(into) });
+    await client.connect();
+    const { rows } = await client.query(`select to_regclass('public.big') as big`);
+    await client.end();
+    expect(rows[0].big).toBeNull();
+  });
+
   it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {
     const source = await sourceDatabase('UTF8', HIGH_BYTES);
     const backup = await new BackupCreator({
@@ -162,6 +218,27 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     }
   });
 });
+
+/** Sessions on `database` (matching `where`, SQL on pg_stat_activity). */
+async function sessionsOf(database: string, where = 'true'): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and ${where}`, [database]);
+    return rows[0].n;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits for `condition` (every 20 ms, 30 s at most). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('the condition did not come true within 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 async function rowsIn(url: string): Promise<unknown[]> {
   const client = new pg.Client({ connectionString: url });
