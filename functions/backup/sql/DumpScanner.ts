@@ -255,7 +255,8 @@ export class DumpScanner {
   private addRoles(list: string): void {
     for (const role of list.match(new RegExp(ROLE, 'g')) ?? []) {
       const quoted = role.startsWith('"') ? role.slice(1, -1).replace(/""/g, '"') : role;
-      const name = decodeName(quoted, this.encoding);
+      // A role is created by this name on a new server: plain ASCII is kept as it is (a backslash too).
+      const name = /[\x80-\xff]/.test(quoted) ? decodeName(quoted, this.encoding) : quoted;
       if (!BUILT_IN_ROLES.has(name) && !name.startsWith('pg_')) this.roles.add(name);
     }
   }
