@@ -46,3 +46,54 @@ describe('DumpScanner: the rows a plain dump holds, as pg_dump writes them', () 
     expect(whole).toMatchObject({ rows: { 'public.t': 2 }, largeObjects: 2 });
   });
 });
+
+/** pg_dump 15's preamble, as it wrote it here, from `server` with pg_dump `client`. */
+const preamble = (server: string, client: string, timeout = '0') =>
+  [
+    '--',
+    '-- PostgreSQL database dump',
+    '--',
+    '',
+    '\\restrict ZFXwIHeP4rNrAjpT2y6qg7UiY1ZRFsCvrQtZlaco8QfHIj7sRqf43ly1x8qKwe6',
+    '',
+    `-- Dumped from database version ${server}`,
+    `-- Dumped by pg_dump version ${client}`,
+    '',
+    `SET statement_timeout = ${timeout};`,
+    "SET client_encoding = 'UTF8';",
+    "SELECT pg_catalog.set_config('search_path', '', false);",
+    '',
+    '--',
+    '-- Name: notes; Type: TABLE; Schema: public; Owner: postgres',
+    '--',
+    '',
+  ].join('\n');
+
+describe("DumpScanner: the preamble's digest leaves out which server and pg_dump wrote it", () => {
+  const digestOf = (dump: string) => scan(dump).sections.find((section) => section.title === 'preamble')!.digest;
+  const base = preamble('15.20 (Debian 15.20-0+deb12u1)', '15.20 (Debian 15.20-0+deb12u1)');
+
+  it.each([
+    ['a minor server upgrade', preamble('15.21 (Debian 15.21-0+deb12u1)', '15.20 (Debian 15.20-0+deb12u1)')],
+    ['another pg_dump build', preamble('15.20 (Debian 15.20-0+deb12u1)', '15.20 (Ubuntu 15.20-1.pgdg22.04+1)')],
+    ['a disaster-recovery server', preamble('15.8', '15.8')],
+  ])('%s: the same digest', (_what, other) => {
+    expect(digestOf(other)).toBe(digestOf(base));
+  });
+
+  it('any other preamble line still counts', () => {
+    expect(digestOf(preamble('15.20 (Debian 15.20-0+deb12u1)', '15.20 (Debian 15.20-0+deb12u1)', '5'))).not.toBe(digestOf(base));
+  });
+
+  it('still reads which pg_dump wrote it, also when fed in chunks split anywhere', () => {
+    const bytes = Buffer.from(preamble('15.21', '15.20 (Debian 15.20-0+deb12u1)'));
+    const whole = scan(bytes);
+    for (const size of [1, 5, 13]) {
+      const chunked = new DumpScanner();
+      for (let i = 0; i < bytes.length; i += size) chunked.push(bytes.subarray(i, i + size));
+      expect(chunked.end()).toEqual(whole);
+    }
+    expect(whole.dumpedBy).toBe('15.20 (Debian 15.20-0+deb12u1)');
+    expect(digestOf(preamble('15.21', '15.20 (Debian 15.20-0+deb12u1)'))).toBe(digestOf(base));
+  });
+});

@@ -5,7 +5,8 @@ import { decodeName } from './decodeName.js';
 /**
  * One part of a dump as pg_dump lays it out: the preamble, each object (`-- Name: …; Type: …`), each
  * table's data (`-- Data for Name: …`), and the end. Its digest is of its bytes as written, leaving
- * out only pg_dump's random `\restrict`/`\unrestrict` keys.
+ * out only pg_dump's random `\restrict`/`\unrestrict` keys and the preamble's `-- Dumped from …` and
+ * `-- Dumped by …` version lines.
  */
 export interface DumpSection {
   /** `preamble`, `TABLE public.notes`, `TABLE DATA public.notes`, `FUNCTION public.f()`, `end`. */
@@ -60,6 +61,8 @@ const NEWLINE = Buffer.from('\n');
 const SECTION = /^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: .*$/;
 const SECTION_NO_OWNER = /^-- (?:Data for )?Name: (.*); Type: (.*); Schema: ([^;]*)$/;
 const END_MARKER = '-- PostgreSQL database dump complete';
+const DUMPED_BY = '-- Dumped by pg_dump version ';
+const DUMPED_FROM = '-- Dumped from database version ';
 const RESTRICT = /^\\restrict ([A-Za-z0-9]+)$/;
 const UNRESTRICT = /^\\unrestrict ([A-Za-z0-9]+)$/;
 const PREAMBLE_SET = /^SET ([a-z_.]+) = (.*);$/;
@@ -187,7 +190,10 @@ export class DumpScanner {
     }
   }
 
-  /** An SQL-level line's facts; true when it is pg_dump's `\restrict`/`\unrestrict` (left out of the digest). */
+  /**
+   * An SQL-level line's facts; true when it is left out of the digest: pg_dump's `\restrict`/`\unrestrict`,
+   * and the preamble's `-- Dumped from database version …` and `-- Dumped by pg_dump version …`.
+   */
   private sqlLine(text: string): boolean {
     const number = this.lineNumber;
     if (this.ended) {
@@ -222,7 +228,9 @@ export class DumpScanner {
         this.settings.add(set[1]!);
         if (set[1] === 'client_encoding') this.encoding = set[2]!.replace(/^'|'$/g, '');
       }
-      if (text.startsWith('-- Dumped by pg_dump version ')) this.dumpedBy = text.slice('-- Dumped by pg_dump version '.length);
+      if (text.startsWith(DUMPED_BY)) this.dumpedBy = text.slice(DUMPED_BY.length);
+      // Which server and pg_dump wrote it, not what it holds: a minor upgrade or another server must not change the digest.
+      if (text.startsWith(DUMPED_BY) || text.startsWith(DUMPED_FROM)) return true;
     }
     const insert = INSERT.exec(text);
     if (insert) {
