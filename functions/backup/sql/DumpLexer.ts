@@ -55,6 +55,11 @@ export class DumpLexer {
     return continues ? 'quoted' : 'sql';
   }
 
+  /** The last line ended inside a "…" identifier (a table named with a newline): its statement goes on. */
+  get inIdentifier(): boolean {
+    return this.inQuote === '"' && this.dollarTag === undefined;
+  }
+
   /** Inside a COPY block's data: the next line is data or its `\.`. */
   get inCopy(): boolean {
     return this.copying !== undefined;

@@ -97,3 +97,53 @@ describe("DumpScanner: the preamble's digest leaves out which server and pg_dump
     expect(digestOf(preamble('15.21', '15.20 (Debian 15.20-0+deb12u1)'))).toBe(digestOf(base));
   });
 });
+
+describe('DumpScanner: the roles a brand-new server needs, from the lines pg_dump 15 writes', () => {
+  it.each([
+    ['a one-line policy', 'CREATE POLICY p ON public.t FOR SELECT TO h_pol USING (true);', ['h_pol']],
+    [
+      'a policy for two roles, WITH CHECK',
+      'CREATE POLICY p2 ON public.t FOR INSERT TO h_pol, h_pol2 WITH CHECK (true);',
+      ['h_pol', 'h_pol2'],
+    ],
+    ['a policy with no expression', 'CREATE POLICY p3 ON public.t TO h_pol;', ['h_pol']],
+    [
+      'a restrictive policy, a quoted role',
+      'CREATE POLICY p6 ON public.t AS RESTRICTIVE FOR UPDATE TO h_pol, "h weird" USING (true);',
+      ['h weird', 'h_pol'],
+    ],
+    ['a policy for PUBLIC (no TO)', 'CREATE POLICY p5 ON public.t USING (true);', []],
+    [
+      'a policy whose expression names a role-like word',
+      "CREATE POLICY p7 ON public.t FOR SELECT TO h_pol USING ((current_user = 'TO h_not'::name));",
+      ['h_pol'],
+    ],
+    [
+      'a policy and table named across lines',
+      'CREATE POLICY "pol\nnl" ON public."multi\nline" FOR SELECT TO h_pol2 USING (true);',
+      ['h_pol2'],
+    ],
+    ['TO on its own line', 'CREATE POLICY p ON public.t\n  FOR SELECT\n  TO h_pol\n  USING (true);', ['h_pol']],
+    [
+      'default privileges in a schema',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT SELECT ON TABLES  TO h_dpg;',
+      ['h_dpg', 'postgres'],
+    ],
+    [
+      'default privileges WITH GRANT OPTION',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA public GRANT INSERT ON TABLES  TO h_pol WITH GRANT OPTION;',
+      ['h_pol', 'postgres'],
+    ],
+    [
+      'default privileges, a quoted grantee',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE postgres GRANT USAGE ON SEQUENCES  TO "h weird";',
+      ['h weird', 'postgres'],
+    ],
+    ['default privileges revoked', 'ALTER DEFAULT PRIVILEGES FOR ROLE h_dpg REVOKE ALL ON TABLES  FROM h_dpg;', ['h_dpg']],
+    ['default privileges revoked from PUBLIC', 'ALTER DEFAULT PRIVILEGES FOR ROLE h_dpg REVOKE ALL ON FUNCTIONS  FROM PUBLIC;', ['h_dpg']],
+    ['a grant', 'GRANT ALL ON FUNCTION public.f() TO h_pol;', ['h_pol']],
+    ['an owner of a table named across lines', 'ALTER TABLE public."multi\nline" OWNER TO h_own;', ['h_own']],
+  ])('%s', (_what, lines, roles) => {
+    expect(scan(`${lines}\n`).roles).toEqual(roles);
+  });
+});
