@@ -49,7 +49,8 @@ describeWithPostgres('restoreCheck through a real restore (pg_dump, psql)', () =
     file = join(dir, 'backup.sql');
     await runSql(
       `create table public."x$restore_check$y" (id int); insert into public."x$restore_check$y" values (1), (2);
-       create table public."$restore_check$" (id int); insert into public."$restore_check$" values (3);`,
+       create table public."$restore_check$" (id int); insert into public."$restore_check$" values (3);
+       create table public."multi\nline" (id int); insert into public."multi\nline" values (4), (5), (6);`,
       source.url,
     );
     execFileSync('pg_dump', ['-f', file, source.url], { stdio: 'pipe' });
@@ -60,13 +61,13 @@ describeWithPostgres('restoreCheck through a real restore (pg_dump, psql)', () =
     await removeFolder(dir);
   });
 
-  it('restores tables named x$restore_check$y and $restore_check$, their rows checked', async () => {
+  it('restores tables named x$restore_check$y, $restore_check$ and "multi\\nline", their rows checked', async () => {
     const into = new URL(source.url);
     into.pathname = `/${restored}`;
 
     const summary = await restoreBackup({ file, into: into.toString() });
 
-    expect(summary.rowsByTable).toEqual({ 'public."$restore_check$"': 1, 'public."x$restore_check$y"': 2 });
+    expect(summary.rowsByTable).toEqual({ 'public."$restore_check$"': 1, 'public."multi\nline"': 3, 'public."x$restore_check$y"': 2 });
     const client = new pg.Client({ connectionString: into.toString() });
     await client.connect();
     const { rows } = await client.query<{ n: number }>('select count(*)::int as n from public."x$restore_check$y"');

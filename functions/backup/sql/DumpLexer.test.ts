@@ -1,6 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll } from '@jest/globals';
 import { DumpLexer } from './DumpLexer.js';
 import { DumpScanner } from './DumpScanner.js';
 import { createTestDatabase, describeWithPostgres, runSql } from '../../../test/support/postgres.js';
