@@ -14,7 +14,9 @@ export const isEndOfCopy = (line: Buffer) => line.length === 2 && line[0] === BA
 /** An identifier as pg_dump writes it: plain, or double-quoted with `""` for a quote (spaces and dots allowed). */
 const IDENT = String.raw`(?:"(?:[^"]|"")*"|[^\s".()]+)`;
 /** `COPY public.notes (id, title) FROM stdin;`, `COPY public."my table" (…)`, `COPY public.nocols  FROM stdin;` (no columns). */
-const COPY = new RegExp(String.raw`^COPY (${IDENT}\.${IDENT}) +(?:\(.*\) +)?FROM stdin;$`);
+const COPY = new RegExp(String.raw`^COPY (${IDENT}\.${IDENT}) +(?:\(.*\) +)?FROM stdin;$`, 's');
+/** A COPY line that ends inside a quoted identifier is at most this long before its end (identifiers are 63 bytes at most). */
+const COPY_HEAD_LIMIT = 64 * 1024;
 /** A dollar-quote tag: `$$`, `$_$`, `$body1$` (letters, digits after the first, `_`, any byte ≥ 0x80). */
 const DOLLAR_TAG = /^\$(?:[A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*)?\$/;
 
@@ -30,13 +32,25 @@ export class DumpLexer {
   private copying: string | undefined;
   private inQuote: "'" | '"' | undefined;
   private dollarTag: string | undefined;
+  /** The lines so far of a `COPY ` statement whose quoted identifier spans lines (`COPY public."multi` / `line" (id) FROM stdin;`). */
+  private copyHead: string | undefined;
+  private statement: string | undefined;
 
   /** The table of the COPY block that `kind` last saw begin, while it lasts. */
   get copyTable(): string | undefined {
     return this.copying;
   }
 
-  /** What `line` (without its newline) is; moves the lexer on past it. */
+  /** The whole `COPY … FROM stdin;` statement (latin1 view) of the COPY block that `kind` last saw begin, its lines joined by newlines. */
+  get copyStatement(): string | undefined {
+    return this.copying === undefined ? undefined : this.statement;
+  }
+
+  /**
+   * What `line` (without its newline) is; moves the lexer on past it. A COPY whose quoted table or
+   * column name holds a newline spans lines: its first lines are 'sql' and 'quoted', the line that
+   * completes it is the 'copy' line.
+   */
   kind(line: Buffer): LineKind {
     if (this.copying !== undefined) {
       if (isEndOfCopy(line)) this.copying = undefined;
@@ -44,15 +58,35 @@ export class DumpLexer {
     }
     const text = line.toString('latin1');
     const continues = this.inQuote !== undefined || this.dollarTag !== undefined;
+    if (this.copyHead !== undefined) return this.continueCopy(text);
     if (!continues) {
       const copy = COPY.exec(text);
-      if (copy) {
-        this.copying = copy[1]!;
-        return 'copy';
-      }
+      if (copy) return this.beginCopy(copy[1]!, text);
     }
     this.follow(text);
+    if (!continues && this.inIdentifier && text.startsWith('COPY ')) this.copyHead = text;
     return continues ? 'quoted' : 'sql';
+  }
+
+  private beginCopy(table: string, statement: string): LineKind {
+    this.copying = table;
+    this.statement = statement;
+    return 'copy';
+  }
+
+  /** A line of a COPY statement whose identifier went on past the line before. */
+  private continueCopy(text: string): LineKind {
+    const head = `${this.copyHead}\n${text}`;
+    this.follow(text);
+    this.copyHead = this.inIdentifier && head.length < COPY_HEAD_LIMIT ? head : undefined;
+    if (this.copyHead !== undefined || this.inQuote !== undefined || this.dollarTag !== undefined) return 'quoted';
+    const copy = COPY.exec(head);
+    return copy ? this.beginCopy(copy[1]!, head) : 'quoted';
+  }
+
+  /** The last line ended inside a "…" identifier (a table named with a newline): its statement goes on. */
+  get inIdentifier(): boolean {
+    return this.inQuote === '"' && this.dollarTag === undefined;
   }
 
   /** Inside a COPY block's data: the next line is data or its `\.`. */

@@ -5,7 +5,8 @@ import { decodeName } from './decodeName.js';
 /**
  * One part of a dump as pg_dump lays it out: the preamble, each object (`-- Name: …; Type: …`), each
  * table's data (`-- Data for Name: …`), and the end. Its digest is of its bytes as written, leaving
- * out only pg_dump's random `\restrict`/`\unrestrict` keys.
+ * out only pg_dump's random `\restrict`/`\unrestrict` keys and the preamble's `-- Dumped from …` and
+ * `-- Dumped by …` version lines.
  */
 export interface DumpSection {
   /** `preamble`, `TABLE public.notes`, `TABLE DATA public.notes`, `FUNCTION public.f()`, `end`. */
@@ -60,16 +61,27 @@ const NEWLINE = Buffer.from('\n');
 const SECTION = /^-- (?:Data for )?Name: (.*); Type: (.*); Schema: (.*); Owner: .*$/;
 const SECTION_NO_OWNER = /^-- (?:Data for )?Name: (.*); Type: (.*); Schema: ([^;]*)$/;
 const END_MARKER = '-- PostgreSQL database dump complete';
+const DUMPED_BY = '-- Dumped by pg_dump version ';
+const DUMPED_FROM = '-- Dumped from database version ';
 const RESTRICT = /^\\restrict ([A-Za-z0-9]+)$/;
 const UNRESTRICT = /^\\unrestrict ([A-Za-z0-9]+)$/;
 const PREAMBLE_SET = /^SET ([a-z_.]+) = (.*);$/;
 const IDENT = String.raw`(?:"(?:[^"]|"")*"|[^\s".()]+)`;
 const INSERT = new RegExp(String.raw`^INSERT INTO (${IDENT}\.${IDENT}) `);
 const ROLE = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_\x80-\xff][A-Za-z0-9_$\x80-\xff]*)`;
-const OWNER = new RegExp(`^ALTER .* OWNER TO (${ROLE});$`);
-const GRANT = new RegExp(`^(?:GRANT .* TO|REVOKE .* FROM) (${ROLE}(?:, ${ROLE})*)(?: WITH GRANT OPTION)?;$`);
+const OWNER = new RegExp(`^ALTER .* OWNER TO (${ROLE});$`, 's');
+/** `GRANT … TO a, b;`, `REVOKE … FROM a;`, and both after `ALTER DEFAULT PRIVILEGES FOR ROLE r [IN SCHEMA s] ` (`… ON TABLES  TO h_dpg;`). */
+const GRANT = new RegExp(
+  `^(?:ALTER DEFAULT PRIVILEGES FOR ROLE ${ROLE}(?: IN SCHEMA ${IDENT})? )?(?:GRANT .* TO|REVOKE .* FROM) (${ROLE}(?:, ${ROLE})*)(?: WITH GRANT OPTION)?;$`,
+  's',
+);
+/** pg_dump 15's one-line policy: `CREATE POLICY p ON public.t [AS RESTRICTIVE] [FOR SELECT] TO a, "b c" [USING (…)] [WITH CHECK (…)];`. */
+const POLICY = new RegExp(
+  String.raw`^CREATE POLICY ${IDENT} ON ${IDENT}\.${IDENT}(?: AS RESTRICTIVE)?(?: FOR [A-Z]+)? TO (${ROLE}(?:, ${ROLE})*)(?: USING \(| WITH CHECK \(|;)`,
+);
 const DEFAULT_PRIVILEGES = new RegExp(`^ALTER DEFAULT PRIVILEGES FOR ROLE (${ROLE})`);
 const POLICY_TO = new RegExp(String.raw`^\s+TO (${ROLE}(?:, ${ROLE})*)$`);
+const HEAD_LIMIT = 64 * 1024;
 const BUILT_IN_ROLES = new Set(['PUBLIC', 'public', 'CURRENT_USER', 'SESSION_USER', 'CURRENT_ROLE']);
 
 /**
@@ -94,6 +106,8 @@ export class DumpScanner {
   private readonly settings = new Set<string>();
   private readonly roles = new Set<string>();
   private inPolicy = false;
+  /** An SQL line whose quoted identifier goes on past its newline (`CREATE POLICY p ON public."multi`): joined with the lines up to the identifier's end. */
+  private head: string | undefined;
   /** The table of the COPY block being read, its name decoded. */
   private copyKey = '';
   private usesInserts = false;
@@ -177,9 +191,14 @@ export class DumpScanner {
     if (kind === 'data') {
       if (!isEndOfCopy(line)) this.rows[this.copyKey]! += 1;
     } else if (kind === 'copy') {
+      this.head = undefined;
       this.copyKey = this.table(this.lexer.copyTable!);
-    } else if (kind === 'sql') {
-      if (this.sqlLine(line.toString('latin1'))) return; // left out of the digest
+    } else if (kind === 'sql' || this.head !== undefined) {
+      const text = this.head === undefined ? line.toString('latin1') : `${this.head}\n${line.toString('latin1')}`;
+      this.head = undefined;
+      // Identifiers are at most 63 bytes: a longer head is not an identifier's (an unclosed quote in a damaged file).
+      if (this.lexer.inIdentifier && text.length < HEAD_LIMIT) this.head = text;
+      else if (this.sqlLine(text)) return; // left out of the digest
     }
     if (hash) {
       this.section.hash.update(line);
@@ -187,7 +206,10 @@ export class DumpScanner {
     }
   }
 
-  /** An SQL-level line's facts; true when it is pg_dump's `\restrict`/`\unrestrict` (left out of the digest). */
+  /**
+   * An SQL-level line's facts; true when it is left out of the digest: pg_dump's `\restrict`/`\unrestrict`,
+   * and the preamble's `-- Dumped from database version …` and `-- Dumped by pg_dump version …`.
+   */
   private sqlLine(text: string): boolean {
     const number = this.lineNumber;
     if (this.ended) {
@@ -222,7 +244,9 @@ export class DumpScanner {
         this.settings.add(set[1]!);
         if (set[1] === 'client_encoding') this.encoding = set[2]!.replace(/^'|'$/g, '');
       }
-      if (text.startsWith('-- Dumped by pg_dump version ')) this.dumpedBy = text.slice('-- Dumped by pg_dump version '.length);
+      if (text.startsWith(DUMPED_BY)) this.dumpedBy = text.slice(DUMPED_BY.length);
+      // Which server and pg_dump wrote it, not what it holds: a minor upgrade or another server must not change the digest.
+      if (text.startsWith(DUMPED_BY) || text.startsWith(DUMPED_FROM)) return true;
     }
     const insert = INSERT.exec(text);
     if (insert) {
@@ -246,7 +270,7 @@ export class DumpScanner {
   private collectRoles(text: string): void {
     const owner = OWNER.exec(text) ?? DEFAULT_PRIVILEGES.exec(text);
     if (owner) this.addRoles(owner[1]!);
-    const grant = GRANT.exec(text) ?? (this.inPolicy ? POLICY_TO.exec(text) : null);
+    const grant = GRANT.exec(text) ?? POLICY.exec(text) ?? (this.inPolicy ? POLICY_TO.exec(text) : null);
     if (grant) this.addRoles(grant[1]!);
     if (text.startsWith('CREATE POLICY ')) this.inPolicy = true;
     if (this.inPolicy && text.endsWith(';')) this.inPolicy = false;
@@ -255,7 +279,8 @@ export class DumpScanner {
   private addRoles(list: string): void {
     for (const role of list.match(new RegExp(ROLE, 'g')) ?? []) {
       const quoted = role.startsWith('"') ? role.slice(1, -1).replace(/""/g, '"') : role;
-      const name = decodeName(quoted, this.encoding);
+      // A role is created by this name on a new server: plain ASCII is kept as it is (a backslash too).
+      const name = /[\x80-\xff]/.test(quoted) ? decodeName(quoted, this.encoding) : quoted;
       if (!BUILT_IN_ROLES.has(name) && !name.startsWith('pg_')) this.roles.add(name);
     }
   }

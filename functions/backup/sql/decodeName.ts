@@ -1,4 +1,4 @@
-/** PostgreSQL's server encodings that a TextDecoder knows by another label. */
+/** PostgreSQL's server encodings and the TextDecoder label of each (LATIN1 is read byte for byte: the WHATWG `latin1` is windows-1252). */
 const LABELS: Record<string, string> = {
   UTF8: 'utf-8',
   LATIN2: 'iso-8859-2',
@@ -21,23 +21,42 @@ const LABELS: Record<string, string> = {
   EUC_CN: 'gb18030',
   WIN866: 'ibm866',
   WIN874: 'windows-874',
+  WIN1250: 'windows-1250',
+  WIN1251: 'windows-1251',
+  WIN1252: 'windows-1252',
+  WIN1253: 'windows-1253',
+  WIN1254: 'windows-1254',
+  WIN1255: 'windows-1255',
+  WIN1256: 'windows-1256',
+  WIN1257: 'windows-1257',
+  WIN1258: 'windows-1258',
 };
+
+/** The text of a name's bytes in `encoding`, or undefined when the encoding has no decoder here or the bytes are not valid in it. */
+function decodeStrictly(bytes: Buffer, encoding: string): string | undefined {
+  const upper = encoding.toUpperCase();
+  if (upper === 'LATIN1') return bytes.toString('latin1');
+  const label = LABELS[upper];
+  if (!label) return undefined; // EUC_TW, MULE_INTERNAL, SQL_ASCII (no encoding at all), …
+  try {
+    return new TextDecoder(label, { fatal: true }).decode(bytes);
+  } catch {
+    return undefined; // invalid bytes, or a label this Node's ICU lacks (iso-8859-16)
+  }
+}
 
 /**
  * A name (a table, a role, a section title) as text, from the bytes the dump holds for it (given as
- * their latin1 view), in the dump's encoding: for messages and for matching the names the server
- * reports. Only names: a dump's data is never decoded.
+ * their latin1 view), in the dump's encoding: for messages and as the key of `rows`. Distinct bytes
+ * always give distinct text: a name with a byte ≥ 0x80 is decoded only under a known encoding and
+ * when its bytes are valid there (the text then holds a character beyond ASCII); any other name is
+ * kept ASCII, each byte ≥ 0x80 written `\xNN` and a backslash `\\` (so `\xff` typed as four ASCII
+ * characters stays apart from the byte 0xff). Only names: a dump's data is never decoded.
  */
 export function decodeName(latin1: string, encoding = 'UTF8'): string {
-  // Plain ASCII is the same in every server encoding.
-  if (!/[\x80-\xff]/.test(latin1)) return latin1;
-  const bytes = Buffer.from(latin1, 'latin1');
-  const upper = encoding.toUpperCase();
-  if (upper === 'LATIN1' || upper === 'SQL_ASCII') return bytes.toString('latin1');
-  if (upper.startsWith('WIN') && /^WIN\d{4}$/.test(upper)) return new TextDecoder(`windows-${upper.slice(3)}`).decode(bytes);
-  try {
-    return new TextDecoder(LABELS[upper] ?? 'utf-8').decode(bytes);
-  } catch {
-    return bytes.toString('latin1');
+  if (/[\x80-\xff]/.test(latin1)) {
+    const text = decodeStrictly(Buffer.from(latin1, 'latin1'), encoding);
+    if (text !== undefined) return text;
   }
+  return latin1.replace(/[\\\x80-\xff]/g, (char) => (char === '\\' ? '\\\\' : `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
