@@ -116,8 +116,12 @@ async function load(db: PGlite, sql: AsyncIterable<Buffer>): Promise<void> {
     number++;
     const kind = lexer.kind(line);
     if (kind === 'copy') {
+      // A COPY whose quoted name spans lines: its first lines went into the script; they belong to it.
+      const whole = Buffer.from(lexer.copyStatement ?? line.toString('latin1'), 'latin1');
+      const earlierLines = whole.toString('latin1').split('\n').length - 1;
+      if (earlierLines > 0) script.splice(script.length - 2 * earlierLines);
       await run();
-      const statement = decode(line, `line ${number}`).replace(/FROM stdin;$/, "FROM '/dev/blob';");
+      const statement = decode(whole, `line ${number}`).replace(/FROM stdin;$/, "FROM '/dev/blob';");
       copy = { statement, line: number, rows: [] };
     } else if (kind === 'data' && copy) {
       if (line.length === 2 && line[0] === 0x5c && line[1] === 0x2e) {
