@@ -100,7 +100,13 @@ export async function runRestoreCommand(
       : [
           `no checksum was recorded for it (none in ${folder.dir} nor a SHA256SUMS beside it): only its completion and its rows were checked`,
         ]),
-    ...(summary.replaced ? [`the old ${summary.database} was replaced (dropped once the backup had restored)`] : []),
+    ...(summary.droppedLeftovers.length > 0
+      ? [`dropped ${summary.droppedLeftovers.join(', ')}, left by an earlier --clean that was stopped`]
+      : []),
+    ...(summary.keptAs
+      ? [`the old ${summary.database} could not be dropped (${summary.keptBecause}): it is kept as ${summary.keptAs}`]
+      : []),
+    ...(summary.replaced && !summary.keptAs ? [`the old ${summary.database} was replaced (dropped once the backup had restored)`] : []),
   ];
   const line =
     `restored ${path} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +

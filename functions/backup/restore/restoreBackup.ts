@@ -44,6 +44,11 @@ export interface RestoreSummary {
   skippedSettings: string[];
   /** With --clean over an existing database: it was replaced (its old contents dropped). */
   replaced: boolean;
+  /** With --clean: the database replaced could not be dropped (a subscription in it): kept under this name, and why. */
+  keptAs?: string;
+  keptBecause?: string;
+  /** With --clean: databases an earlier, killed --clean of this target had left (dropped first). */
+  droppedLeftovers: string[];
   durationMs: number;
 }
 
@@ -87,6 +92,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   let prepared: PreparedTarget | undefined;
   let createdRoles: string[] = [];
   let known: Set<string>;
+  let swapped: Awaited<ReturnType<typeof swapDatabase>> = {};
   try {
     prepared = await prepareTarget(admin, target, options.into, { clean: options.clean, encoding: facts.encoding });
     createdRoles = await createMissingRoles(admin, facts.roles);
@@ -114,7 +120,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     }).pipe(prepareDump({ knownSettings: known }));
     const restoreInto = databaseConnection({ ...libpqOf(env), DATABASE_URL: withDatabase(options.into, prepared.restoreInto) });
     await runPsql(sql, restoreCheck(facts), restoreInto, { psqlPath: options.psqlPath, env, signal: options.signal });
-    if (prepared.replaces) await swapDatabase(admin, prepared.restoreInto, prepared.replaces);
+    if (prepared.replaces) swapped = await swapDatabase(admin, prepared.restoreInto, prepared.replaces);
   } catch (error) {
     // A database this restore created is not left behind half-made (the transaction left it empty).
     if (prepared.created)
@@ -133,6 +139,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     createdRoles,
     skippedSettings: facts.settings.filter((name) => !known.has(name)),
     replaced: prepared.replaces !== undefined,
+    ...swapped,
+    droppedLeftovers: prepared.droppedLeftovers,
     durationMs: Math.round(performance.now() - started),
   };
 }
