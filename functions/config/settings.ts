@@ -59,6 +59,13 @@ export const SETTINGS = {
     parser: parsers.wholeNumber(0, 1200),
     meaning: 'Keep the newest backup of each of this many calendar months, counting the current one.',
   }),
+  keepYears: setting({
+    name: 'BACKUP_KEEP_YEARS',
+    fallback: 0,
+    parser: parsers.wholeNumber(0, 100),
+    meaning:
+      'Keep the newest backup of each of this many calendar years, counting the current one (0: none). A backup it keeps stays in the folder however old (see Retention rules).',
+  }),
   archiveMonths: setting({
     name: 'BACKUP_ARCHIVE_MONTHS',
     fallback: 12,
@@ -69,7 +76,7 @@ export const SETTINGS = {
     name: 'BACKUP_TZ',
     fallback: 'UTC',
     parser: parsers.timeZone,
-    meaning: 'The time zone in which weeks and months are counted.',
+    meaning: 'The time zone in which weeks, months and years are counted.',
   }),
   clockToleranceMs: setting({
     name: 'BACKUP_CLOCK_TOLERANCE_MS',

@@ -17,10 +17,11 @@ export const PERIOD_RULES = [
   // Sunday to Saturday, named by its Sunday.
   { name: 'week', count: 'keepWeeks', startOf: (day) => day.subtract(day.day(), 'day'), length: 'week', key: 'YYYY-MM-DD' },
   { name: 'month', count: 'keepMonths', startOf: (day) => day.startOf('month'), length: 'month', key: 'YYYY-MM' },
+  { name: 'year', count: 'keepYears', startOf: (day) => day.startOf('year'), length: 'year', key: 'YYYY' },
 ] as const satisfies readonly PeriodRule[];
 
-/** `week`, `month`: the rules a keep reason can name besides `newest`. */
+/** `week`, `month`, `year`: the rules a keep reason can name besides `newest`. */
 export type PeriodRuleName = (typeof PERIOD_RULES)[number]['name'];
 
-/** How many periods each rule looks back: `keepWeeks`, `keepMonths`. */
+/** How many periods each rule looks back: `keepWeeks`, `keepMonths`, `keepYears`. */
 export type PeriodCounts = Record<(typeof PERIOD_RULES)[number]['count'], number>;
