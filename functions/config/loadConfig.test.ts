@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       keepLast: 5,
       keepWeeks: 4,
       keepMonths: 12,
+      keepYears: 0,
       archiveMonths: 12,
       timeZone: 'UTC',
       clockToleranceMs: 300_000,
@@ -35,6 +36,7 @@ describe('loadConfig', () => {
         BACKUP_KEEP_LAST: '2',
         BACKUP_KEEP_WEEKS: '3',
         BACKUP_KEEP_MONTHS: '6',
+        BACKUP_KEEP_YEARS: '10',
         BACKUP_ARCHIVE_MONTHS: '24',
         BACKUP_TZ: 'Europe/Berlin',
         PG_DUMP_PATH: '/usr/lib/postgresql/17/bin/pg_dump',
@@ -49,6 +51,7 @@ describe('loadConfig', () => {
       keepLast: 2,
       keepWeeks: 3,
       keepMonths: 6,
+      keepYears: 10,
       archiveMonths: 24,
       timeZone: 'Europe/Berlin',
       clockToleranceMs: 300_000,
@@ -61,11 +64,34 @@ describe('loadConfig', () => {
   });
 
   it.each([
+    ['plain backups, whatever the level says', {}, undefined],
+    ['plain backups, whatever the level says', { BACKUP_COMPRESS_LEVEL: '10' }, undefined],
+    ['gzip at the default level', { BACKUP_COMPRESS: 'gzip' }, 6],
+    ['gzip at the level given', { BACKUP_COMPRESS: ' gzip ', BACKUP_COMPRESS_LEVEL: '9' }, 9],
+  ])('reads BACKUP_COMPRESS_LEVEL only with BACKUP_COMPRESS=gzip: %s (%j)', (_, env, gzipLevel) => {
+    expect(loadConfig(env).gzipLevel).toBe(gzipLevel);
+  });
+
+  it('reads a --tz or --dir flag in place of its variable, which is then not checked', () => {
+    const config = loadConfig({ BACKUP_TZ: 'Berlin', BACKUP_DIR: 'from-env' }, { timeZone: 'Asia/Tokyo', backupDir: ' ', cwd: '/srv' });
+
+    expect([config.policy.timeZone, config.backupDir]).toEqual(['Asia/Tokyo', '/srv/from-env']);
+  });
+
+  it.each([
     [{ BACKUP_KEEP_LAST: '-1' }, 'BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "-1")'],
     [{ BACKUP_KEEP_WEEKS: '2.5' }, 'BACKUP_KEEP_WEEKS must be a whole number from 0 to 520 (got "2.5")'],
     [{ BACKUP_KEEP_MONTHS: 'twelve' }, 'BACKUP_KEEP_MONTHS must be a whole number from 0 to 1200 (got "twelve")'],
+    [{ BACKUP_KEEP_YEARS: '101' }, 'BACKUP_KEEP_YEARS must be a whole number from 0 to 100 (got "101")'],
     [{ BACKUP_ARCHIVE_MONTHS: '0' }, 'BACKUP_ARCHIVE_MONTHS must be a whole number from 1 to 1200 (got "0")'],
     [{ BACKUP_TZ: 'Berlin' }, 'BACKUP_TZ must be an IANA time zone such as UTC or Europe/Berlin (got "Berlin")'],
+    [{ BACKUP_CLOCK_TOLERANCE_MS: '999' }, 'BACKUP_CLOCK_TOLERANCE_MS must be a whole number from 1000 to 604800000 (got "999")'],
+    [{ BACKUP_TIMEOUT_MS: ' 1e6 ' }, 'BACKUP_TIMEOUT_MS must be a whole number from 1000 to 86400000 (got "1e6")'],
+    [{ BACKUP_LOCK_WAIT_TIMEOUT_MS: '0' }, 'BACKUP_LOCK_WAIT_TIMEOUT_MS must be a whole number from 1 to 3600000 (got "0")'],
+    [{ BACKUP_COMPRESS: 'zstd' }, 'BACKUP_COMPRESS must be none or gzip (got "zstd")'],
+    [{ BACKUP_COMPRESS: 'gzip', BACKUP_COMPRESS_LEVEL: '10' }, 'BACKUP_COMPRESS_LEVEL must be a whole number from 1 to 9 (got "10")'],
+    [{ BACKUP_VERIFY: 'yes' }, 'BACKUP_VERIFY must be off or after-create (got "yes")'],
+    [{ BACKUP_FILE_MODE: '0666' }, 'BACKUP_FILE_MODE must be an octal mode from 0600 to 0644 such as 0640 (got "0666")'],
     [{ BACKUP_KEEP_LST: '3' }, /^unknown setting BACKUP_KEEP_LST; known ones: BACKUP_DIR, /],
     [
       { DATABASE_URL: 'not a url with secret' },

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
+import { formatKeepReason } from '../BackupAnswer.js';
 import { formatBackupFileName } from './backupFileName.js';
 import { BackupRotator } from './BackupRotator.js';
 import { DEFAULT_RETENTION_POLICY } from './RetentionPolicy.js';
@@ -48,6 +49,9 @@ const PRE_ARCHIVED = {
   kept: [b('2025-11-26T20:00:00.000Z'), b('2026-01-15T00:00:00Z')],
 };
 
+/** Named like backups but no regular backup files (a symlink, a folder, a young .partial), and other files: never touched. */
+const UNTOUCHED = [b('2024-05-05T00:00:00Z'), b('2024-05-06T00:00:00Z'), `${b('2026-11-26T19:30:00Z')}.partial`, 'archive', 'notes.txt'];
+
 describe('BackupRotator on a real folder', () => {
   let dir: string;
   let outside: string;
@@ -80,14 +84,7 @@ describe('BackupRotator on a real folder', () => {
 
     const result = await rotator().rotate();
 
-    const untouched = [
-      b('2024-05-05T00:00:00Z'),
-      b('2024-05-06T00:00:00Z'),
-      `${b('2026-11-26T19:30:00Z')}.partial`,
-      'archive',
-      'notes.txt',
-    ];
-    expect(await namesIn(dir)).toEqual([...EXPECTED_KEPT, ...untouched].sort());
+    expect(await namesIn(dir)).toEqual([...EXPECTED_KEPT, ...UNTOUCHED].sort());
     const archivedNow = all.filter((file) => !EXPECTED_KEPT.includes(file) && file >= cutoff);
     expect(await namesIn(join(dir, 'archive'))).toEqual([...archivedNow, ...PRE_ARCHIVED.kept].sort());
     expect(result.kept.map((k) => k.file).sort()).toEqual([...EXPECTED_KEPT].sort());
@@ -124,6 +121,27 @@ describe('BackupRotator on a real folder', () => {
     for (const folder of [dir, join(dir, 'archive')]) {
       expect(() => execFileSync('sha256sum', ['--quiet', '-c', 'SHA256SUMS'], { cwd: folder, stdio: 'pipe' })).not.toThrow();
     }
+  });
+
+  it('with BACKUP_KEEP_YEARS=3 keeps the last backup of 2024 in the folder although past the archive age, and the archive still loses its old ones', async () => {
+    const lastOf2024 = b('2024-12-31T18:00:00Z');
+    const earlierIn2024 = b('2024-03-01T18:00:00Z');
+    await Promise.all([lastOf2024, earlierIn2024].map((file) => writeFile(join(dir, file), `-- ${file}\n`)));
+    const yearly = () => new BackupRotator({ dir, policy: { ...DEFAULT_RETENTION_POLICY, keepYears: 3 }, clock: () => NOW });
+
+    const result = await yearly().rotate();
+
+    expect(await namesIn(dir)).toEqual([...EXPECTED_KEPT, lastOf2024, ...UNTOUCHED].sort());
+    const reasons = (file: string) => result.kept.find((kept) => kept.file === file)?.reasons.map(formatKeepReason);
+    expect([lastOf2024, b('2025-12-31T18:00:00Z'), b('2026-11-26T18:00:00Z')].map(reasons)).toEqual([
+      ['year 2024'],
+      ['month 2025-12', 'year 2025'],
+      ['newest 5', 'week 2026-11-22', 'month 2026-11', 'year 2026'],
+    ]);
+    expect(result.deletedFromMain).toContain(earlierIn2024);
+    expect(result.deletedFromArchive).toEqual(PRE_ARCHIVED.expired);
+    const second = await yearly().rotate();
+    expect([second.kept, second.archived, second.deletedFromMain, second.deletedFromArchive]).toEqual([result.kept, [], [], []]);
   });
 
   it('changes nothing on a second run with the same clock', async () => {

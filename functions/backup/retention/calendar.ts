@@ -5,33 +5,43 @@ import utc from 'dayjs/plugin/utc.js';
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
-/** One calendar week or month in a time zone: `[start, end)` as instants. */
+/** How a calendar is cut into periods (a week, a month): where one starts, how long it is, how it is named. */
+export interface PeriodCalendar {
+  /** The first day of the period that contains `day` (a civil date, in dayjs' UTC mode). */
+  startOf: (day: dayjs.Dayjs) => dayjs.Dayjs;
+  /** One period's length: from one period's first day to the next one's. */
+  length: dayjs.ManipulateType;
+  /** The dayjs format of a period's key, written from its first day: `YYYY-MM-DD`, `YYYY-MM`. */
+  key: string;
+}
+
+/** One period of a calendar in a time zone: `[start, end)` as instants. */
 export interface CalendarPeriod {
-  /** `YYYY-MM-DD` of the Sunday that starts a week, or `YYYY-MM` for a month. */
+  /** The period's first day in its calendar's `key` format: `2026-11-22` for a week, `2026-11` for a month. */
   key: string;
   start: Date;
   end: Date;
 }
 
 /**
- * The `count` weeks (Sunday 00:00 to the next Sunday 00:00, local time) or calendar months
- * of `timeZone` ending with the one that contains `now`, newest first.
+ * The `count` periods of `calendar` in `timeZone` (each from local midnight of its first day to local
+ * midnight of the next period's) ending with the one that contains `now`, newest first.
  * Only these few boundaries go through the time-zone database; backups are then placed by
  * comparing instants, which keeps planning fast for 100,000 names.
  */
-export function recentPeriods(now: Date, timeZone: string, unit: 'week' | 'month', count: number): CalendarPeriod[] {
+export function recentPeriods(now: Date, timeZone: string, calendar: PeriodCalendar, count: number): CalendarPeriod[] {
   const local = dayjs(now).tz(timeZone);
   // Count on the civil date alone, so a DST change cannot move a boundary by an hour.
   const today = dayjs.utc(Date.UTC(local.year(), local.month(), local.date()));
-  const current = unit === 'week' ? today.subtract(local.day(), 'day') : today.startOf('month');
+  const current = calendar.startOf(today);
   const localMidnight = (civil: dayjs.Dayjs) => dayjs.tz(civil.format('YYYY-MM-DDT00:00:00'), timeZone).toDate();
 
   return Array.from({ length: count }, (_, i) => {
-    const start = current.subtract(i, unit);
+    const start = current.subtract(i, calendar.length);
     return {
-      key: start.format(unit === 'week' ? 'YYYY-MM-DD' : 'YYYY-MM'),
+      key: start.format(calendar.key),
       start: localMidnight(start),
-      end: localMidnight(start.add(1, unit)),
+      end: localMidnight(start.add(1, calendar.length)),
     };
   });
 }

@@ -110,6 +110,58 @@ const cases: Case[] = [
     toArchive: [b('2026-03-28T22:59:59.999Z')],
   },
   {
+    name: 'keeps the newest backup of each of the last 3 calendar years, however old, and deletes the rest past the archive age',
+    policy: { keepLast: 0, keepWeeks: 0, keepMonths: 0, keepYears: 3 },
+    backups: [
+      b('2026-03-01T00:00:00Z'),
+      b('2026-01-01T00:00:00Z'),
+      b('2025-12-31T23:59:59.999Z'),
+      b('2025-06-01T00:00:00Z'),
+      b('2024-01-01T00:00:00Z'),
+      b('2023-12-31T23:59:59.999Z'),
+    ],
+    kept: [
+      [b('2026-03-01T00:00:00Z'), ['year 2026']],
+      [b('2025-12-31T23:59:59.999Z'), ['year 2025']],
+      [b('2024-01-01T00:00:00Z'), ['year 2024']],
+    ],
+    toArchive: [b('2026-01-01T00:00:00Z')],
+    deletedFromMain: [b('2025-06-01T00:00:00Z'), b('2023-12-31T23:59:59.999Z')],
+  },
+  {
+    name: 'counts years in the policy zone: 2027 begins in Tokyo at 15:00 UTC on 31 December',
+    now: '2027-01-02T00:00:00Z',
+    policy: { keepLast: 0, keepWeeks: 0, keepMonths: 0, keepYears: 2, timeZone: 'Asia/Tokyo' },
+    backups: [b('2026-12-31T14:59:59.999Z'), b('2026-12-31T15:00:00.000Z')],
+    kept: [
+      [b('2026-12-31T15:00:00.000Z'), ['year 2027']],
+      [b('2026-12-31T14:59:59.999Z'), ['year 2026']],
+    ],
+  },
+  {
+    name: 'puts the same two backups in one year in UTC',
+    now: '2027-01-02T00:00:00Z',
+    policy: { keepLast: 0, keepWeeks: 0, keepMonths: 0, keepYears: 2 },
+    backups: [b('2026-12-31T14:59:59.999Z'), b('2026-12-31T15:00:00.000Z')],
+    kept: [[b('2026-12-31T15:00:00.000Z'), ['year 2026']]],
+    toArchive: [b('2026-12-31T14:59:59.999Z')],
+  },
+  {
+    name: 'keeps no year by default (BACKUP_KEEP_YEARS=0)',
+    policy: { keepLast: 0, keepWeeks: 0, keepMonths: 0 },
+    backups: [b('2026-03-01T00:00:00Z'), b('2025-12-31T23:59:59.999Z')],
+    kept: [],
+    toArchive: [b('2026-03-01T00:00:00Z'), b('2025-12-31T23:59:59.999Z')],
+  },
+  {
+    name: 'keeps by the rules in the main folder only: an archived backup past the archive age goes, a yearly rule or not',
+    policy: { keepYears: 5 },
+    backups: [],
+    archived: [b('2024-12-31T00:00:00Z'), b('2025-12-31T00:00:00Z')],
+    kept: [],
+    deletedFromArchive: [b('2024-12-31T00:00:00Z')],
+  },
+  {
     name: 'deletes archived backups just before the 12-month cutoff and keeps the one exactly at it',
     backups: [],
     archived: [b('2025-11-26T11:59:59.999Z'), b('2025-11-26T12:00:00.000Z'), b('2025-11-26T12:00:00.001Z'), b('2024-06-01T00:00:00Z')],
@@ -185,6 +237,12 @@ const cases: Case[] = [
     backups: [b('2026-11-26T10:00:00Z')],
     kept: [[b('2026-11-26T10:00:00Z'), ['newest 5', 'week 2026-11-22', 'month 2026-11']]],
   },
+  {
+    name: 'gives every reason that keeps a backup, the yearly one last',
+    policy: { keepYears: 1 },
+    backups: [b('2026-11-26T10:00:00Z')],
+    kept: [[b('2026-11-26T10:00:00Z'), ['newest 5', 'week 2026-11-22', 'month 2026-11', 'year 2026']]],
+  },
 ];
 
 describe('planRotation', () => {
@@ -214,12 +272,14 @@ describe('planRotation', () => {
   );
 
   it('gives each reason as a rule and its period, not as words', () => {
-    const plan = planRotation({ backups: [b('2026-11-26T10:00:00Z')], archived: [] }, new Date(NOW), DEFAULT_RETENTION_POLICY);
+    const policy = { ...DEFAULT_RETENTION_POLICY, keepYears: 1 };
+    const plan = planRotation({ backups: [b('2026-11-26T10:00:00Z')], archived: [] }, new Date(NOW), policy);
 
     expect(plan.kept[0]!.reasons).toEqual([
       { rule: 'newest', count: 5 },
       { rule: 'week', period: '2026-11-22' },
       { rule: 'month', period: '2026-11' },
+      { rule: 'year', period: '2026' },
     ]);
   });
 

@@ -1,16 +1,17 @@
 import { parseBackupFileName, type BackupFileName } from './backupFileName.js';
-import { monthsBefore, periodContaining, recentPeriods } from './calendar.js';
+import { type CalendarPeriod, monthsBefore, periodContaining, recentPeriods } from './calendar.js';
+import { PERIOD_RULES, type PeriodRuleName } from './periodRules.js';
 import type { RetentionPolicy } from './RetentionPolicy.js';
 
 /**
- * Why a backup stays in the main folder: one of the `keepLast` newest, or the newest of a week
- * (`period`: the Sunday that starts it, `2026-11-22`) or of a calendar month (`2026-11`).
+ * Why a backup stays in the main folder: one of the `keepLast` newest, or the newest of a period of
+ * one of PERIOD_RULES: a week (`period`: the Sunday that starts it, `2026-11-22`), a calendar month (`2026-11`).
  */
-export type KeepReason = { rule: 'newest'; count: number } | { rule: 'week'; period: string } | { rule: 'month'; period: string };
+export type KeepReason = { rule: 'newest'; count: number } | { rule: PeriodRuleName; period: string };
 
 export interface KeptBackup {
   file: string;
-  /** Every rule that keeps it, in the order newest, week, month. */
+  /** Every rule that keeps it: newest first, then the period rules in PERIOD_RULES' order. */
   reasons: KeepReason[];
 }
 
@@ -58,16 +59,20 @@ const newestFirst = (a: BackupFileName, b: BackupFileName) =>
   b.takenAt.getTime() - a.takenAt.getTime() || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0);
 
 /**
- * Plans a rotation; pure: reads no clock and no disk. Rules run per database name:
- * keep the `keepLast` newest, the newest of each of the last `keepWeeks` Sunday–Saturday weeks
- * and of each of the last `keepMonths` calendar months; archive the rest; delete archived
- * backups taken before `now` minus `archiveMonths` months (one exactly at the cutoff stays).
+ * Plans a rotation; pure: reads no clock and no disk. Rules run per database name, on the main
+ * folder's backups only: keep the `keepLast` newest, and for each row of PERIOD_RULES the newest
+ * backup of each of its last `policy[count]` periods (Sunday–Saturday weeks, calendar months);
+ * archive the rest; delete archived backups taken before `now` minus `archiveMonths` months (one
+ * exactly at the cutoff stays) and main-folder backups no rule keeps that are already past that age.
  * `.partial` files of backups started over a day ago are planned for removal too. A backup due for
  * the archive where `archive/` already holds its name is planned as skipped: nothing is overwritten.
  */
 export function planRotation(input: RotationInput, now: Date, policy: RetentionPolicy): RotationPlan {
-  const weeks = recentPeriods(now, policy.timeZone, 'week', policy.keepWeeks);
-  const months = recentPeriods(now, policy.timeZone, 'month', policy.keepMonths);
+  // `newest` is no period rule: it ranks backups instead of placing them in a calendar, and its reason is a count.
+  const periodRules = PERIOD_RULES.map((rule) => ({
+    rule: rule.name,
+    periods: recentPeriods(now, policy.timeZone, rule, policy[rule.count]),
+  }));
   const archiveCutoff = monthsBefore(now, policy.timeZone, policy.archiveMonths);
   const expired = (backup: BackupFileName) => backup.takenAt.getTime() < archiveCutoff.getTime();
 
@@ -94,20 +99,16 @@ export function planRotation(input: RotationInput, now: Date, policy: RetentionP
     for (const backup of group.filter((backup) => backup.takenAt.getTime() > futureAfter).sort(newestFirst)) {
       plan.futureDated.push(backup.file);
     }
-    const claimedWeeks = new Set<string>();
-    const claimedMonths = new Set<string>();
+    // Newest first, so the first backup placed in a period is that period's newest.
+    const claimed = new Set<CalendarPeriod>();
     backups.forEach((backup, index) => {
-      const reasons: KeepReason[] = [];
-      if (index < policy.keepLast) reasons.push({ rule: 'newest', count: policy.keepLast });
-      const week = periodContaining(weeks, backup.takenAt);
-      if (week && !claimedWeeks.has(week.key)) {
-        claimedWeeks.add(week.key);
-        reasons.push({ rule: 'week', period: week.key });
-      }
-      const month = periodContaining(months, backup.takenAt);
-      if (month && !claimedMonths.has(month.key)) {
-        claimedMonths.add(month.key);
-        reasons.push({ rule: 'month', period: month.key });
+      const reasons: KeepReason[] = index < policy.keepLast ? [{ rule: 'newest', count: policy.keepLast }] : [];
+      for (const { rule, periods } of periodRules) {
+        const period = periodContaining(periods, backup.takenAt);
+        if (period && !claimed.has(period)) {
+          claimed.add(period);
+          reasons.push({ rule, period: period.key });
+        }
       }
       if (reasons.length > 0) plan.kept.push({ file: backup.file, reasons });
       else if (expired(backup)) plan.deletedFromMain.push(backup.file);

@@ -1,0 +1,90 @@
+import { databaseConnection } from '../db/databaseConnection.js';
+import { ConfigError } from './ConfigError.js';
+
+/** How a setting's text becomes its value. */
+export interface Parser<T> {
+  /** What it accepts, in words for the README's table: `whole number, 0–10000`, `` `none` or `gzip` ``. */
+  accepts: string;
+  /** The value of `raw` (the variable as set, not blank); throws a ConfigError naming `name` when it is not accepted. */
+  parse(raw: string, name: string): T;
+}
+
+/** The parsers the settings table is written with; each message names the setting and what it got. */
+export const parsers = {
+  wholeNumber(min: number, max: number): Parser<number> {
+    return {
+      accepts: `whole number, ${min}–${max}`,
+      parse(raw, name) {
+        const text = raw.trim();
+        const value = Number(text);
+        if (!/^\d+$/.test(text) || value < min || value > max) {
+          throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+        }
+        return value;
+      },
+    };
+  },
+
+  /** One of a few words, each standing for a value: `{ off: false, 'after-create': true }`. */
+  oneOf<T>(choices: Record<string, T>): Parser<T> {
+    const words = Object.keys(choices);
+    const listed = `${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+    return {
+      accepts: `${words.slice(0, -1).map(quoted).join(', ')} or ${quoted(words.at(-1)!)}`,
+      parse(raw, name) {
+        const word = raw.trim();
+        if (!Object.hasOwn(choices, word)) throw new ConfigError(`${name} must be ${listed} (got "${word}")`);
+        return choices[word]!;
+      },
+    };
+  },
+
+  /** An IANA zone name (`Europe/Berlin`), as the runtime's time-zone database knows it. */
+  timeZone: {
+    accepts: 'an IANA time zone, e.g. `Europe/Berlin`',
+    parse(raw, name) {
+      const zone = raw.trim();
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      } catch {
+        throw new ConfigError(`${name} must be an IANA time zone such as UTC or Europe/Berlin (got "${zone}")`);
+      }
+      return zone;
+    },
+  } satisfies Parser<string>,
+
+  /** An octal mode such as 0640 for backups read by another uid on a shared volume; never world-writable or executable. */
+  fileMode: {
+    accepts: 'an octal mode, `0600` to `0644`',
+    parse(raw, name) {
+      const text = raw.trim();
+      const mode = parseInt(text, 8);
+      if (!/^0?[0-7]{3}$/.test(text) || (mode & 0o133) !== 0 || (mode & 0o600) !== 0o600) {
+        throw new ConfigError(`${name} must be an octal mode from 0600 to 0644 such as 0640 (got "${text}")`);
+      }
+      return mode;
+    },
+  } satisfies Parser<number>,
+
+  /** Any text, trimmed; `accepts` says what it should be. */
+  text(accepts: string): Parser<string> {
+    return { accepts, parse: (raw) => raw.trim() };
+  },
+
+  /** DATABASE_URL, checked by `databaseConnection` (which alone knows the rules and words its own messages); the URL trimmed. */
+  connectionUrl: {
+    accepts: '`postgresql://user:password@host:5432/database`',
+    parse(raw) {
+      try {
+        databaseConnection({ DATABASE_URL: raw });
+      } catch (error) {
+        throw new ConfigError((error as Error).message, { cause: error });
+      }
+      return raw.trim();
+    },
+  } satisfies Parser<string>,
+};
+
+function quoted(word: string): string {
+  return `\`${word}\``;
+}
