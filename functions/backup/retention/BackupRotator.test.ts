@@ -127,7 +127,7 @@ describe('BackupRotator on a real folder', () => {
     const lastOf2024 = b('2024-12-31T18:00:00Z');
     const earlierIn2024 = b('2024-03-01T18:00:00Z');
     await Promise.all([lastOf2024, earlierIn2024].map((file) => writeFile(join(dir, file), `-- ${file}\n`)));
-    const yearly = () => new BackupRotator({ dir, policy: { ...DEFAULT_RETENTION_POLICY, keepYears: 3 }, clock: () => NOW });
+    const yearly = () => new BackupRotator({ folder: new BackupFolder(dir), policy: { ...DEFAULT_RETENTION_POLICY, keepYears: 3 }, clock: () => NOW });
 
     const result = await yearly().rotate();
 
