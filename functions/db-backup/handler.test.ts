@@ -116,11 +116,18 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     const handler = handlerWith();
     // Another run holds the folder while five requests arrive.
     let release!: () => void;
-    const held = withFolderLock(dir, () => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    let taken!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    const held = withFolderLock(dir, () => {
+      taken();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await lockTaken;
     const arrived = Date.now();
     const asked = Array.from({ length: 5 }, () => call(handler, restEvent('POST', '/db-backup')));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A request made after the five, refused at once for the busy folder (?wait=0): the five, ahead of it, wait on the folder too.
+    const probe = await call(handler, { ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '0' } });
+    expect(probe.statusCode).toBe(409);
     release();
     await held;
 
