@@ -3,6 +3,7 @@ import { startNotes } from '../test/support/cliProcess.js';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { closedPort, standInApi } from '../test/support/standInServers.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { waitUntil } from '../test/support/waitUntil.js';
 import { PG_VARIABLES } from '../functions/db/hasDatabaseSettings.js';
 
 /** The built entry points as npm runs them, with no database configured unless a test sets one. */
@@ -86,7 +87,7 @@ describe('npm start stopped while it waits on a database server that never answe
         { entry: ENTRIES.start },
       );
       await run.waitFor(/^Database: PostgreSQL/m);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitUntil(() => sockets.length > 0, 'the app connected to the silent server');
 
       run.child.kill('SIGINT');
       const { code, stderr, ms } = await run.exited;

@@ -9,6 +9,7 @@ import { ROOT, startApiProcess } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { openTerminal, type TerminalSession } from '../test/support/terminalSession.js';
+import { waitUntil } from '../test/support/waitUntil.js';
 
 /**
  * Leaving the app where users are: a real terminal (a pty), started with the README's commands
@@ -154,7 +155,7 @@ describe('npm start (embedded database) in a real terminal', () => {
     await terminal.waitFor(/notes> /);
 
     terminal.type('exit\r');
-    await waitUntil(async () => (await folderState(dir())).partials.length === 1); // the dump is being written
+    await waitUntil(async () => (await folderState(dir())).partials.length === 1, 'the dump is being written', { timeoutMs: 30_000 });
     terminal.type('\x03');
     const exited = await terminal.exited;
     await terminal.allGone();
@@ -193,6 +194,21 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
   const npmStartOnServer = () =>
     openTerminal('npm', ['start'], environment({ DATABASE_URL: database.url, BACKUP_DIR: dir(), LOG_FILE: join(folder, 'api.log') }));
 
+  /** How many pg_dump sessions the server has on the test database. */
+  async function pgDumpSessions(): Promise<number> {
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'pg_dump'",
+        [database.name],
+      );
+      return rows[0]!.n;
+    } finally {
+      await client.end();
+    }
+  }
+
   /** Runs `during` while another session holds a lock on the notes table (pg_dump waits for it), then lets go. */
   async function withTableLocked(during: (release: () => Promise<void>) => Promise<void>): Promise<void> {
     const locker = new pg.Client({ connectionString: database.url });
@@ -217,10 +233,11 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
     await terminal.waitFor(/notes> /);
     await withTableLocked(async (release) => {
       terminal.type('exit\r');
-      await waitUntil(async () => (await folderState(dir())).partials.length === 1);
+      await waitUntil(async () => (await pgDumpSessions()) === 1, 'pg_dump waits for the table', { timeoutMs: 30_000, intervalMs: 100 });
 
       terminal.hangUp(); // the kernel's SIGHUP reaches the app's process group; pg_dump runs in its own session
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitUntil(() => terminal.isHungUp(), 'the terminal hung up');
+      expect(await pgDumpSessions()).toBe(1); // still there, waiting for the table
       await release();
       await terminal.allGone();
     });
@@ -236,10 +253,11 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
     await terminal.waitFor(/notes> /);
     await withTableLocked(async (release) => {
       terminal.type('backup\r');
-      await waitUntil(async () => (await folderState(dir())).partials.length === 1);
+      await waitUntil(async () => (await folderState(dir())).partials.length === 1, 'pg_dump waits for the table', { timeoutMs: 30_000 });
 
       terminal.type('\x03');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The session closes its prompt (leaving raw mode) as it starts to leave: then the backup may end.
+      await waitUntil(() => !terminal.inRawMode(), 'the app left its prompt');
       await release();
       const exited = await terminal.exited;
       await terminal.allGone();
@@ -276,18 +294,12 @@ describeWithPostgres('npm start on a PostgreSQL server in a real terminal', () =
       await locker.query('begin; lock table notes in access exclusive mode');
 
       terminal.type('exit\r');
-      await waitUntil(async () => (await folderState(dir())).partials.length === 1); // pg_dump runs, waiting for the lock
+      await waitUntil(async () => (await pgDumpSessions()) === 1, 'pg_dump waits for the table', { timeoutMs: 30_000, intervalMs: 100 });
       terminal.type('\x03');
       const exited = await terminal.exited;
       await terminal.allGone();
       // pg_dump runs in a session of its own: it is gone when its server session is (no orphan waiting on the lock).
-      await waitUntil(async () => {
-        const { rows } = await locker.query(
-          "select count(*)::int as n from pg_stat_activity where datname = $1 and application_name = 'pg_dump'",
-          [database.name],
-        );
-        return rows[0].n === 0;
-      }, 10_000);
+      await waitUntil(async () => (await pgDumpSessions()) === 0, "pg_dump's server session ended", { intervalMs: 100 });
 
       expect(exited).toEqual({ exitCode: 0, signal: 0 });
       const outcome = outcomeLines(terminal);
@@ -368,7 +380,7 @@ describeWithPostgres('npm run -s cli against the API (npm run api, PostgreSQL) i
 
       terminal.type('exit\r');
       await terminal.waitFor(/Backing up the database/);
-      await waitUntil(async () => (await folderState(dir)).partials.length === 1); // pg_dump runs, waiting for the lock
+      await waitUntil(async () => (await folderState(dir)).partials.length === 1, 'pg_dump waits for the table', { timeoutMs: 30_000 });
       terminal.type('\x03');
       const exited = await terminal.exited;
       await terminal.allGone();
@@ -378,7 +390,9 @@ describeWithPostgres('npm run -s cli against the API (npm run api, PostgreSQL) i
       expect(terminal.screen()).not.toMatch(CRASH);
       await locker.query('commit');
       // Rotation may archive older backups first: look for the new name, not a larger count.
-      await waitUntil(async () => (await folderState(dir)).backups.some((name) => !before.includes(name)));
+      await waitUntil(async () => (await folderState(dir)).backups.some((name) => !before.includes(name)), 'the API finished the backup', {
+        timeoutMs: 30_000,
+      });
       expect((await folderState(dir)).partials).toEqual([]);
     } finally {
       await locker.end();
@@ -389,12 +403,4 @@ describeWithPostgres('npm run -s cli against the API (npm run api, PostgreSQL) i
 /** The lines that say how the exit backup went (a spinner frame may precede them on the same line). */
 function outcomeLines(terminal: TerminalSession): string[] {
   return terminal.screen().match(/(Backed up|warning:)[^\n]*/g) ?? [];
-}
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }

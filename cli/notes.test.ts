@@ -6,6 +6,7 @@ import { startNotes } from '../test/support/cliProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { closedPort, standInApi } from '../test/support/standInServers.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { waitUntil } from '../test/support/waitUntil.js';
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { LOCK_NAME } from '../functions/backup/folder/withFolderLock.js';
 
@@ -207,7 +208,7 @@ describe('the notes binary when the API misbehaves (stand-in APIs: the real one 
       const run = startNotes(['--api-url', api.url]);
       run.write('exit\n');
       await run.waitFor(/Backing up the database/);
-      while (api.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitUntil(() => api.requests.length > 0, 'the backup request reached the API');
 
       run.child.kill('SIGINT');
       const { code, stderr } = await run.exited;

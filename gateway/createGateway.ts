@@ -6,7 +6,7 @@ import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import type { Invoke } from './invokeInProcess.js';
 import { BadGatewayError } from './BadGatewayError.js';
 import type { Route } from './loadRoutes.js';
-import { requestTarget } from './requestTarget.js';
+import { matchRoute } from './matchRoute.js';
 import { toProxyEvent } from './toProxyEvent.js';
 
 export interface GatewayOptions {
@@ -51,12 +51,6 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const target = requestTarget(request.url);
-    const method = (request.method ?? 'GET').toUpperCase();
-    const onPath = routes
-      .map((route) => ({ route, match: target ? route.pattern.exec(target.path) : null }))
-      .filter((candidate) => candidate.match !== null);
-    const chosen = onPath.find(({ route }) => route.method === method || route.method === 'ANY');
     // The body is read (or drained) first, whatever the answer: closing on a client that is still
     // sending would reset the connection before it reads our answer.
     const body = await readBody(request, maxBodyBytes);
@@ -65,23 +59,19 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
       if (body === 'cut off') closeAfterAnswer(request, response);
       return send(response, toErrorResult(new AppError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)));
     }
-    if (!chosen) {
-      if (onPath.length === 0)
-        return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${target?.path ?? request.url}`)));
-      const allow = onPath.map(({ route }) => route.method).join(', ');
+    const match = matchRoute(routes, request.method, request.url);
+    if (match.kind === 'no route') return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${match.path}`)));
+    if (match.kind === 'method not allowed') {
+      const allow = match.allow.join(', ');
       return send(
         response,
-        toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${allow}`, { headers: { allow } })),
+        toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${match.method} is not allowed here; use ${allow}`, { headers: { allow } })),
       );
     }
-    let pathParameters: Record<string, string>;
-    try {
-      pathParameters = Object.fromEntries(chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]));
-    } catch {
+    if (match.kind === 'bad path')
       return send(response, toErrorResult(new AppError(400, 'BAD_REQUEST', 'the path is not valid percent-encoding')));
-    }
-    const event = toProxyEvent(request, target!, chosen.route, pathParameters, body);
-    send(response, checkResult(await invoke(chosen.route, event)));
+    const event = toProxyEvent(request, match.target, match.route, match.pathParameters, body);
+    send(response, checkResult(await invoke(match.route, event)));
   }
 }
 

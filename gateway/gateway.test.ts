@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
+import { waitUntil } from '../test/support/waitUntil.js';
 
 describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -64,20 +65,21 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
         const urls = second ? [api.url, second.url] : [api.url];
         // Another process's run holds the folder (this test's own lock) while ten requests arrive.
         let release!: () => void;
-        const held = withFolderLock(dir, () => new Promise<void>((resolve) => (release = resolve)));
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const asked = Array.from({ length: 10 }, (_, i) => {
-          const arrived = Date.now();
-          return fetch(`${urls[i % urls.length]}/db-backup`, { method: 'POST' }).then(async (response) => ({
-            arrived,
-            status: response.status,
-            body: (await response.json()) as { backup: { file: string; startedAt: string }; coalesced: boolean },
-          }));
+        let taken!: () => void;
+        const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+        const held = withFolderLock(dir, () => {
+          taken();
+          return new Promise<void>((resolve) => (release = resolve));
         });
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await lockTaken;
+        const asked = Array.from({ length: 10 }, (_, i) => postBackup(urls[i % urls.length]!));
+        await Promise.all(asked.map((request) => request.sent));
+        // Each gateway takes requests in the order they come: once a request sent after the ten has been
+        // refused for the busy folder (?wait=0: 409 at once), the ten have arrived and wait on the folder.
+        for (const url of urls) expect((await fetch(`${url}/db-backup?wait=0`, { method: 'POST' })).status).toBe(409);
         release();
         await held;
-        const answers = await Promise.all(asked);
+        const answers = await Promise.all(asked.map((request) => request.answer));
 
         expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
         expect(await namesIn(dir)).toHaveLength(1);
@@ -157,17 +159,46 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
 
   it('logs one JSON line per request', async () => {
     await fetch(`${api.url}/nowhere`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The line is written once the answer is sent: it may reach us just after the answer.
+    const requestLines = () =>
+      api
+        .logs()
+        .split('\n')
+        .filter((line) => line.includes('"event":"request"'));
+    await waitUntil(() => requestLines().length > 0, 'the request logged');
 
-    const requestLines = api
-      .logs()
-      .split('\n')
-      .filter((line) => line.includes('"event":"request"'));
-    expect(requestLines.map((line) => JSON.parse(line))).toEqual([
+    expect(requestLines().map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ level: 'info', method: 'GET', path: '/nowhere', status: 404 }),
     ]);
   });
 });
+
+/**
+ * POST /db-backup with node:http: `sent` resolves once the whole request was handed to the OS, `answer`
+ * with its status, its JSON body and when it was sent.
+ */
+function postBackup(base: string) {
+  const arrived = Date.now();
+  const { hostname, port } = new URL(base);
+  let sent!: () => void;
+  const written = new Promise<void>((resolve) => (sent = resolve));
+  const answer = new Promise<{
+    arrived: number;
+    status: number;
+    body: { backup: { file: string; startedAt: string }; coalesced: boolean };
+  }>((resolve, reject) => {
+    const req = request({ hostname, port, method: 'POST', path: '/db-backup' }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ arrived, status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.on('finish', sent);
+    req.end();
+  });
+  return { sent: written, answer };
+}
 
 /**
  * Sends a request with node:http, the path exactly as given (fetch would normalise `//x/…` and

@@ -15,6 +15,8 @@ export interface SessionOptions {
    * or the timeout then cancels it cleanly instead of walking away from it.
    */
   cancelBackup?: () => void;
+  /** A monotonic clock in ms (`performance.now()` by default): tells one key press delivered twice from a second one. */
+  now?: () => number;
 }
 
 const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -28,6 +30,7 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   const { output } = context;
   const tty = Boolean(options.input.isTTY);
   const signals = options.signals ?? process;
+  const clock = options.now ?? (() => performance.now());
   const rl = createInterface({ input: options.input, output: output.out, terminal: tty, prompt: 'notes> ', historySize: 200 });
   const abortWait = new AbortController();
   let commands: Promise<void> = Promise.resolve();
@@ -53,7 +56,7 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
    * press delivered twice (npm forwards the terminal's SIGINT), or part of one burst of signals.
    */
   const leave = (how: string, afterCommands: boolean) => {
-    const now = performance.now();
+    const now = clock();
     const bySignal = how === 'Ctrl-C' || (EXIT_SIGNALS as readonly string[]).includes(how);
     const sameKeyPress = now - lastLeaveAt < 500;
     if (bySignal) lastLeaveAt = now;

@@ -1,5 +1,5 @@
 import { BackupFolder } from '../backup/folder/BackupFolder.js';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -118,11 +118,18 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     const handler = handlerWith();
     // Another run holds the folder while five requests arrive.
     let release!: () => void;
-    const held = withFolderLock(dir, () => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    let taken!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+    const held = withFolderLock(dir, () => {
+      taken();
+      return new Promise<void>((resolve) => (release = resolve));
+    });
+    await lockTaken;
     const arrived = Date.now();
     const asked = Array.from({ length: 5 }, () => call(handler, restEvent('POST', '/db-backup')));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A request made after the five, refused at once for the busy folder (?wait=0): the five, ahead of it, wait on the folder too.
+    const probe = await call(handler, { ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '0' } });
+    expect(probe.statusCode).toBe(409);
     release();
     await held;
 
@@ -231,50 +238,5 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     } finally {
       await removeFolder(scripts);
     }
-  });
-});
-
-describe('POST /db-backup handler, HTTP edges (stand-in service: these paths never reach it)', () => {
-  const unreachable = () => {
-    throw new Error('the service must not be called');
-  };
-
-  it.each([
-    ['GET', restEvent('GET', '/db-backup')],
-    ['DELETE', httpApiEvent('DELETE', '/db-backup')],
-  ])('answers 405 to %s', async (method, event) => {
-    const response = await call(createDbBackupHandler({ service: unreachable, logger: silentLogger }), event);
-
-    expect(response.statusCode).toBe(405);
-    expect(response.headers?.allow).toBe('POST');
-    expect(response.json).toEqual({ error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not allowed here; use POST` } });
-  });
-
-  it('answers a generic 500 for an unexpected error and keeps its message out of the response', async () => {
-    const failing = {
-      rotateThenBackUp: async () => {
-        throw new Error('secret internal detail');
-      },
-    } as unknown as BackupService;
-
-    const response = await call(createDbBackupHandler({ service: () => failing, logger: silentLogger }), restEvent('POST', '/db-backup'));
-
-    expect(response.statusCode).toBe(500);
-    expect(response.json).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'internal error; the API log has the details' } });
-  });
-
-  it('answers 500 BAD_CONFIGURATION naming the setting when the environment is invalid', async () => {
-    const handler = createDbBackupHandler({
-      service: () => createBackupService(loadConfig({ BACKUP_KEEP_LAST: 'five' }), silentLogger),
-      logger: silentLogger,
-    });
-
-    const response = await call(handler, restEvent('POST', '/db-backup'));
-
-    expect(response.statusCode).toBe(500);
-    expect(response.json.error).toEqual({
-      code: 'BAD_CONFIGURATION',
-      message: 'BACKUP_KEEP_LAST must be a whole number from 0 to 10000 (got "five")',
-    });
   });
 });

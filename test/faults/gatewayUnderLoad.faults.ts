@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { startApiProcess } from '../support/apiProcess.js';
@@ -7,6 +7,7 @@ import { createTestDatabase, describeWithPostgres } from '../support/postgres.js
 import { seededRandom } from '../support/random.js';
 import { shellScript } from '../support/scripts.js';
 import { removeFolder, tempFolder } from '../support/tempFolder.js';
+import { waitUntil } from '../support/waitUntil.js';
 
 const TOKEN = 'load-test-token';
 
@@ -55,13 +56,26 @@ describeWithPostgres('the gateway under load and hostile input', () => {
   });
 
   const openFiles = async () => (await readdir(`/proc/${api.pid}/fd`)).length;
+  /** The connections from clients the API still holds: its sockets on its port, other than the listening one (from /proc). */
+  const clientConnections = async () => {
+    const fds = await readdir(`/proc/${api.pid}/fd`);
+    const links = await Promise.all(fds.map((fd) => readlink(`/proc/${api.pid}/fd/${fd}`).catch(() => '')));
+    const sockets = new Set(links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter(Boolean));
+    const port = `:${Number(new URL(api.url).port).toString(16).toUpperCase().padStart(4, '0')}`;
+    const table = `${await readFile('/proc/net/tcp', 'utf8')}${await readFile('/proc/net/tcp6', 'utf8').catch(() => '')}`;
+    // Columns: sl, local address, remote address, state (0A: listening), …, inode (the tenth).
+    return table
+      .split('\n')
+      .map((row) => row.trim().split(/\s+/))
+      .filter((row) => row[1]?.endsWith(port) && row[3] !== '0A' && sockets.has(row[9])).length;
+  };
   const backupsIn = async () => (await readdir(dir).catch(() => [] as string[])).filter((name) => /\.sql$/.test(name));
 
   it('answers 100 concurrent POST /db-backup with 100 201s from at most two dumps (coalesced), no 5xx, and no leaked descriptors', async () => {
     // Warm up the handler modules, on a connection that closes: a keep-alive socket would close during
     // the test (after the server's keep-alive timeout) and make the count before one too high.
     await rawRequest(api.url, 'GET', '/health', { authorization: `Bearer ${TOKEN}`, connection: 'close' });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitUntil(async () => (await clientConnections()) === 0, 'the warm-up connection closed');
     const descriptorsBefore = await openFiles();
 
     const sent = Date.now();
@@ -80,7 +94,8 @@ describeWithPostgres('the gateway under load and hostile input', () => {
     expect(new Set(bodies.map((b) => b.backup.file))).toEqual(new Set(dumps));
     expect(bodies.filter((b) => !b.coalesced)).toHaveLength(dumps.length);
     for (const body of bodies) expect(Date.parse(body.backup.startedAt)).toBeGreaterThanOrEqual(sent);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The connections close just after their answers: the count is checked once they have (or after 10 s).
+    await waitUntil(async () => (await openFiles()) === descriptorsBefore, 'the descriptors back to their count').catch(() => undefined);
     expect(await openFiles()).toBe(descriptorsBefore);
   });
 

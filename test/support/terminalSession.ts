@@ -1,5 +1,6 @@
 import pty from '@lydell/node-pty';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { stripVTControlCharacters } from 'node:util';
 import { ROOT } from './apiProcess.js';
 
@@ -14,6 +15,10 @@ export interface TerminalSession {
   type(text: string): void;
   /** Closes the terminal, as closing its window does: the kernel hangs it up. */
   hangUp(): void;
+  /** True once the terminal is hung up: the kernel removed its device (and sent SIGHUP to its session). */
+  isHungUp(): boolean;
+  /** Whether the terminal is in raw mode (a prompt reading key by key), as `stty` reads it. */
+  inRawMode(): boolean;
   /** The session leader's end: its exit code, or the number of the signal that ended it. */
   exited: Promise<{ exitCode: number; signal: number }>;
   /** The pid of the app: the process npm started (`exec node …`), or the session leader when it runs the app itself. */
@@ -29,6 +34,8 @@ export interface TerminalSession {
  */
 export function openTerminal(command: string, args: string[], env: NodeJS.ProcessEnv): TerminalSession {
   const terminal = pty.spawn(command, args, { name: 'xterm-256color', cols: 120, rows: 40, cwd: ROOT, env: env as Record<string, string> });
+  /** The terminal's device, /dev/pts/<n>. */
+  const device = (terminal as unknown as { ptsName: string }).ptsName;
   let shown = '';
   const listeners = new Set<() => void>();
   terminal.onData((data) => {
@@ -46,6 +53,8 @@ export function openTerminal(command: string, args: string[], env: NodeJS.Proces
     exited,
     type: (text) => terminal.write(text),
     hangUp: () => (terminal as unknown as { destroy(): void }).destroy(),
+    isHungUp: () => !existsSync(device),
+    inRawMode: () => /(^|\s)-icanon(\s|$)/.test(execFileSync('stty', ['-F', device, '-a'], { encoding: 'utf8' })),
     waitFor: (pattern, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -18,7 +18,7 @@ export interface FolderLockOptions {
   clock?: () => Date;
   /** Runs once a stale lock (its holder died) was taken over, before `work`: cleans up what the holder left. */
   onStaleTakeover?: () => Promise<void>;
-  /** Waits while a lock that looks stale is watched for a refresh (tests shorten nothing: they pass a small staleMs). */
+  /** Waits while a lock that looks stale is watched for a refresh (tests pass one that refreshes the lock, or not, at once). */
   sleep?: (ms: number) => Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { closedPort, standInApi } from '../../test/support/standInServers.js';
+import { waitUntil } from '../../test/support/waitUntil.js';
 import { ApiClient, ApiError, ApiUnreachableError } from './ApiClient.js';
 
 describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
@@ -160,7 +161,8 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
     const abort = new AbortController();
 
     const pending = new ApiClient({ baseUrl: api.url }).backup({ timeoutMs: 10_000, signal: abort.signal }).catch((e: unknown) => e);
-    setTimeout(() => abort.abort(), 50);
+    await waitUntil(() => api.requests.length === 1, 'the request reached the API');
+    abort.abort();
 
     expect(((await pending) as Error).message).toBe('the wait was aborted');
   });
