@@ -5,7 +5,6 @@
  */
 export type LineKind = 'copy' | 'data' | 'quoted' | 'sql';
 
-const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
 /** `\.`, the line that ends a COPY block's data (a CR before the newline would be data). */
@@ -118,14 +117,4 @@ export class DumpLexer {
       }
     }
   }
-}
-
-/** Calls `onLine` with each complete line of `chunk` (without its newline); returns the bytes after the last newline. */
-export function eachLine(chunk: Buffer, onLine: (line: Buffer, end: number) => void): Buffer {
-  let start = 0;
-  for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
-    onLine(chunk.subarray(start, newline), newline + 1);
-    start = newline + 1;
-  }
-  return chunk.subarray(start);
 }
