@@ -31,7 +31,6 @@ async function checkRecordedChecksum(path: string, folder: BackupFolder): Promis
   const now = hash.digest('hex');
   if (now !== sha256) {
     throw new AppError(
-      500,
       'CHECKSUM_MISMATCH',
       `${path} is not the file that was written (sha256 recorded ${sha256}, now ${now}): not restored; ` +
         'npm run -s db-backup -- verify says more, and the manual psql recipe in docs/restore-and-verify.md restores it anyway',
@@ -117,6 +116,6 @@ export async function runRestoreCommand(
 /** The newest backup of `database` not known bad, or a clear error when there is none. */
 async function latest(database: string, folder: BackupFolder, config: BackupConfig): Promise<string> {
   const found = await latestGoodBackup(folder, database, Date.now() + config.policy.clockToleranceMs);
-  if (!found) throw new AppError(404, 'NO_BACKUPS', `no backup of ${database} in ${folder.dir} to restore`, { expose: true });
+  if (!found) throw new AppError('NO_BACKUPS', `no backup of ${database} in ${folder.dir} to restore`, { expose: true });
   return found;
 }

@@ -53,7 +53,7 @@ export async function runVerifyCommand(
         ? [latest]
         : []
       : await backupsToVerify(folder, flags.all, now);
-  if (paths.length === 0) throw new AppError(404, 'NO_BACKUPS', `no backups in ${config.backupDir} to verify`, { expose: true });
+  if (paths.length === 0) throw new AppError('NO_BACKUPS', `no backups in ${config.backupDir} to verify`, { expose: true });
   const scratch = flags.server ? new ServerScratch(config.connection, undefined, config.pgDumpPath) : new PgliteScratch();
   // Interrupted (Ctrl-C, a stop), the scratch database is dropped before the process ends.
   // Once: npm forwards the terminal's Ctrl-C again, and a second signal must not cut the drop short.
@@ -100,7 +100,7 @@ export async function runVerifyCommand(
       ...(failed > 0 ? [`${failed} failed verification`] : []),
       ...(unverified > 0 ? [`${unverified} could not be verified`] : []),
     ];
-    throw new AppError(500, 'VERIFY_FAILED', `of ${results.length} backup${results.length === 1 ? '' : 's'}, ${parts.join(' and ')}`, {
+    throw new AppError('VERIFY_FAILED', `of ${results.length} backup${results.length === 1 ? '' : 's'}, ${parts.join(' and ')}`, {
       expose: true,
     });
   }

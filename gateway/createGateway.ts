@@ -57,19 +57,19 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
     if (body === 'gone') return;
     if (body === 'too large' || body === 'cut off') {
       if (body === 'cut off') closeAfterAnswer(request, response);
-      return send(response, toErrorResult(new AppError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)));
+      return send(response, toErrorResult(new AppError('PAYLOAD_TOO_LARGE', `request bodies are limited to ${maxBodyBytes} bytes`)));
     }
     const match = matchRoute(routes, request.method, request.url);
-    if (match.kind === 'no route') return send(response, toErrorResult(new AppError(404, 'NOT_FOUND', `no route for ${match.path}`)));
+    if (match.kind === 'no route') return send(response, toErrorResult(new AppError('NOT_FOUND', `no route for ${match.path}`)));
     if (match.kind === 'method not allowed') {
       const allow = match.allow.join(', ');
       return send(
         response,
-        toErrorResult(new AppError(405, 'METHOD_NOT_ALLOWED', `${match.method} is not allowed here; use ${allow}`, { headers: { allow } })),
+        toErrorResult(new AppError('METHOD_NOT_ALLOWED', `${match.method} is not allowed here; use ${allow}`, { headers: { allow } })),
       );
     }
     if (match.kind === 'bad path')
-      return send(response, toErrorResult(new AppError(400, 'BAD_REQUEST', 'the path is not valid percent-encoding')));
+      return send(response, toErrorResult(new AppError('BAD_REQUEST', 'the path is not valid percent-encoding')));
     const event = toProxyEvent(request, match.target, match.route, match.pathParameters, body);
     send(response, checkResult(await invoke(match.route, event)));
   }

@@ -24,7 +24,7 @@ export function invokeLambda(endpoints: ReadonlyMap<string, string>): Invoke {
     const queue = queues.get(endpoint) ?? { tail: Promise.resolve(), waiting: 0 };
     queues.set(endpoint, queue);
     if (queue.waiting >= MAX_WAITING_INVOCATIONS) {
-      throw new AppError(503, 'FUNCTION_BUSY', `${queue.waiting} requests are already waiting for ${functionName}; try again later`, {
+      throw new AppError('FUNCTION_BUSY', `${queue.waiting} requests are already waiting for ${functionName}; try again later`, {
         expose: true,
       });
     }

@@ -61,7 +61,7 @@ export function createBackupStatusHandler({ folder, rotator, database, logger = 
 function readAll(value: string | undefined): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true' || value === '') return true;
-  throw new AppError(400, 'INVALID_INPUT', `all must be true or false (got "${value}")`);
+  throw new AppError('INVALID_INPUT', `all must be true or false (got "${value}")`);
 }
 
 /** The Lambda entry point. */

@@ -192,7 +192,6 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
     const missing = join(dir, 'not-mounted');
 
     await expect(serviceFor(database.url, missing).rotateThenBackUp()).rejects.toMatchObject({
-      status: 503,
       code: 'BACKUP_DIR_MISSING',
       message: `the backup folder ${missing} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`,
     });

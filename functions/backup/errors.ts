@@ -9,56 +9,56 @@ type Options = Omit<AppErrorOptions, 'expose'>;
  * stderr, travel in `detail` and `cause`, which are logged and never answered.
  */
 export class BackupError extends AppError {
-  constructor(status: number, code: string, message: string, options: Options = {}) {
-    super(status, code, message, { ...options, expose: true });
+  constructor(code: string, message: string, options: Options = {}) {
+    super(code, message, { ...options, expose: true });
   }
 }
 
 /** Another backup or rotation holds the folder's lock. */
 export class BackupInProgressError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(409, 'BACKUP_IN_PROGRESS', message, options);
+    super('BACKUP_IN_PROGRESS', message, options);
   }
 }
 
 /** The database server cannot be reached or refuses the connection. */
 export class DatabaseUnavailableError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(503, 'DATABASE_UNAVAILABLE', message, options);
+    super('DATABASE_UNAVAILABLE', message, options);
   }
 }
 
 /** pg_dump is missing, too old for the server, or failed; `detail` holds its (redacted) stderr. */
 export class DumpFailedError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(500, 'DUMP_FAILED', message, options);
+    super('DUMP_FAILED', message, options);
   }
 }
 
 /** Not enough free space in the backup folder for the next backup; nothing was changed. */
 export class InsufficientStorageError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(507, 'INSUFFICIENT_STORAGE', message, options);
+    super('INSUFFICIENT_STORAGE', message, options);
   }
 }
 
 /** The backup was cancelled because the API is shutting down (`npm start` leaving); nothing was left half-done. */
 export class BackupCancelledError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(503, 'BACKUP_CANCELLED', message, options);
+    super('BACKUP_CANCELLED', message, options);
   }
 }
 
 /** The backup folder (BACKUP_DIR) does not exist: most often a volume that was not mounted. Nothing is created in its place. */
 export class BackupFolderMissingError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(503, 'BACKUP_DIR_MISSING', message, options);
+    super('BACKUP_DIR_MISSING', message, options);
   }
 }
 
 /** The backup folder exists but this process cannot write to it (or it is not a folder). */
 export class BackupFolderNotWritableError extends BackupError {
   constructor(message: string, options?: Options) {
-    super(503, 'BACKUP_DIR_NOT_WRITABLE', message, options);
+    super('BACKUP_DIR_NOT_WRITABLE', message, options);
   }
 }

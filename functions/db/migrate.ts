@@ -14,7 +14,7 @@ const MIGRATIONS_LOCK = 7_402_318_562;
 /** The database role may not read or record migrations: a table created by another role, say. */
 export class MigrationsNotAccessibleError extends AppError {
   constructor(message: string) {
-    super(500, 'MIGRATIONS_NOT_ACCESSIBLE', message, { expose: true });
+    super('MIGRATIONS_NOT_ACCESSIBLE', message, { expose: true });
   }
 }
 
@@ -82,7 +82,7 @@ function migrationError(error: unknown, lockMessage: string): unknown {
   let cause = error as { code?: string; message?: string; cause?: unknown } | undefined;
   while (cause?.cause && !cause.code) cause = cause.cause as typeof cause;
   const { code, message } = cause ?? {};
-  if (code === '55P03') return new AppError(503, 'MIGRATIONS_BUSY', lockMessage, { expose: true, cause: error });
+  if (code === '55P03') return new AppError('MIGRATIONS_BUSY', lockMessage, { expose: true, cause: error });
   if (code === '42501') {
     return new MigrationsNotAccessibleError(
       `the database role may not apply the migrations (${message}): run npm run migrate once as the database's owner, or GRANT CREATE ON SCHEMA public to this role`,

@@ -35,7 +35,7 @@ export function httpHandler(
     .handler(async (event) => {
       const actual = methodOf(event);
       if (method && actual !== method) {
-        throw new AppError(405, 'METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { headers: { allow: method } });
+        throw new AppError('METHOD_NOT_ALLOWED', `${actual} is not allowed here; use ${method}`, { headers: { allow: method } });
       }
       return logic(event);
     });

@@ -1,7 +1,7 @@
 import { AppError } from '../errors/AppError.js';
 
 /** A 400 INVALID_INPUT answer with `message`. */
-export const invalid = (message: string) => new AppError(400, 'INVALID_INPUT', message);
+export const invalid = (message: string) => new AppError('INVALID_INPUT', message);
 
 /** Checks a parsed JSON body is an object holding only `allowed` keys; names the first unknown key. */
 export function objectBody(body: unknown, allowed: readonly string[]): Record<string, unknown> {

@@ -18,12 +18,12 @@ export function requireToken<Event extends { headers?: Record<string, string | u
       const header = request.event.headers?.authorization ?? '';
       const offered = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim() ?? '';
       if (!offered) {
-        throw new AppError(401, 'UNAUTHORIZED', 'this API needs a token: send Authorization: Bearer <API_TOKEN>', {
+        throw new AppError('UNAUTHORIZED', 'this API needs a token: send Authorization: Bearer <API_TOKEN>', {
           headers: { 'www-authenticate': 'Bearer' },
         });
       }
       if (!timingSafeEqual(digest(offered), digest(expected))) {
-        throw new AppError(401, 'UNAUTHORIZED', 'the bearer token is wrong', {
+        throw new AppError('UNAUTHORIZED', 'the bearer token is wrong', {
           headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
         });
       }

@@ -3,20 +3,20 @@ import { AppError } from '../errors/AppError.js';
 /** A folder, note or tag that does not exist. */
 export class NotFoundError extends AppError {
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(404, 'NOT_FOUND', message, options);
+    super('NOT_FOUND', message, options);
   }
 }
 
 /** A name already taken (a folder's name under its parent). */
 export class ConflictError extends AppError {
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(409, 'CONFLICT', message, options);
+    super('CONFLICT', message, options);
   }
 }
 
 /** The database cannot be reached or refuses the connection: the notes cannot be read or changed now. */
 export class NotesUnavailableError extends AppError {
   constructor(options: { cause?: unknown } = {}) {
-    super(503, 'DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', { ...options, expose: true });
+    super('DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', { ...options, expose: true });
   }
 }

@@ -6,14 +6,14 @@ import { AppError } from '../../errors/AppError.js';
 /** A symlink where the service keeps one of its own files: planted by someone else, never followed. */
 export class PlantedSymlinkError extends AppError {
   constructor(readonly path: string) {
-    super(500, 'PLANTED_SYMLINK', `${path} is a symlink, not the service's own file: it is not followed; remove it`, { expose: true });
+    super('PLANTED_SYMLINK', `${path} is a symlink, not the service's own file: it is not followed; remove it`, { expose: true });
   }
 }
 
 /** Something else than a regular file (a FIFO, a device, a folder) where the service keeps one of its own files. */
 export class NotAFileError extends AppError {
   constructor(readonly path: string) {
-    super(500, 'NOT_A_FILE', `${path} is not a regular file, not the service's own file: it is not read; remove it`, { expose: true });
+    super('NOT_A_FILE', `${path} is not a regular file, not the service's own file: it is not read; remove it`, { expose: true });
   }
 }
 
@@ -41,7 +41,6 @@ export async function readBookkeepingFile(path: string): Promise<string | undefi
     if (!stat.isFile()) throw new NotAFileError(path);
     if (stat.size > MAX_BOOKKEEPING_BYTES) {
       throw new AppError(
-        500,
         'BOOKKEEPING_TOO_LARGE',
         `${path} is ${stat.size} bytes, far more than the service writes: it is not read; remove it`,
         {

@@ -26,7 +26,6 @@ export interface FolderLockOptions {
 export class LockLostError extends AppError {
   constructor(dir: string) {
     super(
-      500,
       'LOCK_LOST',
       `another process took over the lock of ${dir} while this backup ran (was this process paused?): this run was stopped so that two never write at once`,
       { expose: true },
@@ -64,7 +63,7 @@ export async function withFolderLock<T>(
   const leftover = await fs.lstat(lockPath).catch(() => undefined);
   if (leftover?.isSymbolicLink()) throw new PlantedSymlinkError(lockPath);
   if (leftover && !leftover.isDirectory()) {
-    throw new AppError(500, 'LOCK_BROKEN', `${lockPath} is not the lock folder (a file is there): remove it`, { expose: true });
+    throw new AppError('LOCK_BROKEN', `${lockPath} is not the lock folder (a file is there): remove it`, { expose: true });
   }
   let takenOver = false;
   if (leftover) {

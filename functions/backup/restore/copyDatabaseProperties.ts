@@ -60,7 +60,7 @@ export async function copyDatabaseProperties(admin: pg.Client, from: string, to:
     } catch (error) {
       throw new RestoreFailedError(
         `cannot give the restored database the properties of ${from} (${statement}): ${(error as Error).message}; restore as its owner or a superuser`,
-        { cause: error, status: 403, code: 'TARGET_REFUSED' },
+        { cause: error, code: 'TARGET_REFUSED' },
       );
     }
   }

@@ -17,7 +17,6 @@ export async function dropLeftovers(admin: pg.Client, target: string, logger: Lo
   );
   if (!locked[0]!.ours) {
     throw new RestoreFailedError(`another restore --clean of ${target} is running on this server: wait for it to end`, {
-      status: 409,
       code: 'TARGET_BUSY',
     });
   }

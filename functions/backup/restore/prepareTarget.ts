@@ -62,7 +62,6 @@ export async function prepareTarget(
       throw new RestoreFailedError(
         `${target.description} is not empty (it holds ${held.join(', ')}): restore into a new or empty database, or give --clean to replace it`,
         {
-          status: 400,
           code: 'TARGET_NOT_EMPTY',
         },
       );
@@ -96,7 +95,7 @@ async function createDatabase(admin: pg.Client, name: string, encoding: string |
     const { rows } = await admin.query<{ role: string }>('select current_user as role');
     throw new RestoreFailedError(
       `--clean makes the new database owned by "${like.owner}", the owner of the one it replaces, and the restoring role "${rows[0]!.role}" may not (${(error as Error).message}): restore as "${like.owner}", a member of it or a superuser`,
-      { cause: error, status: 403, code: 'NOT_PERMITTED' },
+      { cause: error, code: 'NOT_PERMITTED' },
     );
   }
 }

@@ -77,14 +77,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   }
   if (!facts.isPgDump) {
     throw new RestoreFailedError(`${options.file} is not a plain pg_dump backup (no "-- PostgreSQL database dump" header)`, {
-      status: 400,
       code: 'NOT_A_BACKUP',
     });
   }
   if (!facts.complete) {
     throw new RestoreFailedError(
       `${options.file} is not a complete backup (it does not end with pg_dump's completion marker: cut short after line ${facts.lines}): not restored`,
-      { status: 400, code: 'INCOMPLETE_BACKUP' },
+      { code: 'INCOMPLETE_BACKUP' },
     );
   }
   const adminUrl = withDatabase(options.into, 'postgres');
@@ -104,7 +103,6 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     if (error instanceof RestoreFailedError) throw error;
     throw new RestoreFailedError(`the target server refused to prepare the restore: ${redactSecrets((error as Error).message, target)}`, {
       cause: error,
-      status: 503,
       code: 'TARGET_REFUSED',
     });
   }
@@ -158,26 +156,24 @@ function checkTarget(options: RestoreOptions, env: NodeJS.ProcessEnv): DatabaseC
     target = databaseConnection({ ...libpqOf(env), DATABASE_URL: options.into });
   } catch (error) {
     throw new RestoreFailedError(`--into: ${(error as Error).message.replace(/^DATABASE_URL:? ?/, '')}`, {
-      status: 400,
       code: 'INVALID_TARGET',
     });
   }
   if (!new URL(options.into).pathname.slice(1)) {
     throw new RestoreFailedError('name the database to restore into: --into postgresql://<user>@<host>:<port>/<database>', {
-      status: 400,
       code: 'INVALID_TARGET',
     });
   }
   if (MAINTENANCE_DATABASES.includes(target.database)) {
     throw new RestoreFailedError(
       `never restores into ${target.database}: it is the server's maintenance or template database (every database created later would copy a template); name another`,
-      { status: 400, code: 'INVALID_TARGET' },
+      { code: 'INVALID_TARGET' },
     );
   }
   if (!options.clean && options.protectedConnection && sameDatabase(target, options.protectedConnection)) {
     throw new RestoreFailedError(
       `${target.description} is the database this service backs up: restoring over it needs --clean (which replaces it once the backup restored)`,
-      { status: 400, code: 'PROTECTED_DATABASE' },
+      { code: 'PROTECTED_DATABASE' },
     );
   }
   return target;

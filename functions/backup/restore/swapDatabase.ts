@@ -56,7 +56,7 @@ export async function swapDatabase(admin: pg.Client, restored: string, target: s
       if (performance.now() > deadline) {
         throw new RestoreFailedError(
           `${target} still had sessions after ${deadlineMs / 1000} s${ending ? ` (${ending.message})` : ''}; it was not replaced and is as it was`,
-          { cause: error, status: 409, code: 'TARGET_BUSY' },
+          { cause: error, code: 'TARGET_BUSY' },
         );
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));

@@ -24,7 +24,6 @@ export async function connectTo(url: string, target: DatabaseConnection): Promis
       `cannot reach the target server (${target.description}): ${redactSecrets((error as Error).message, target)}`,
       {
         cause: error,
-        status: 503,
         code: 'DATABASE_UNAVAILABLE',
       },
     );

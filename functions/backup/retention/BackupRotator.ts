@@ -109,7 +109,6 @@ export class BackupRotator {
     if (!archive) return [];
     if (!archive.isDirectory()) {
       throw new AppError(
-        500,
         'ARCHIVE_NOT_A_FOLDER',
         `${this.archiveDir} is not a folder (a symlink or a file): remove it or make it a folder; until then rotations archive and delete nothing`,
         {
@@ -157,7 +156,6 @@ export class RotationIncompleteError extends AppError {
   ) {
     const deleted = done.deletedFromMain.length + done.deletedFromArchive.length;
     super(
-      500,
       'ROTATION_FAILED',
       `the rotation stopped after archiving ${done.archived.length} of ${plan.archived.length} and deleting ${deleted} of ` +
         `${plan.deletedFromMain.length + plan.deletedFromArchive.length} (${error.code ?? error.message})`,

@@ -18,7 +18,7 @@ const NEWLINE = Buffer.from('\n');
 /** The embedded scratch database cannot take this backup (another encoding than its UTF8): nothing is known of the backup. */
 export class ScratchUnsuitableError extends AppError {
   constructor(message: string) {
-    super(503, 'SCRATCH_UNSUITABLE', message, { expose: true });
+    super('SCRATCH_UNSUITABLE', message, { expose: true });
   }
 }
 
