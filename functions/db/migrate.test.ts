@@ -1,3 +1,5 @@
+import type { AppError } from '../errors/AppError.js';
+import { statusOf } from '../http/statusOf.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -48,11 +50,15 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
       await holder.connect();
       await holder.query('begin; lock table pgmigrations in access exclusive mode');
 
-      await expect(migrate(connection, undefined, { lockTimeoutMs: 300 })).rejects.toMatchObject({
+      const busy = (await migrate(connection, undefined, { lockTimeoutMs: 300 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as AppError;
+      expect(busy).toMatchObject({
         code: 'MIGRATIONS_BUSY',
-        status: 503,
         message: 'a migration waited over 0 s for a table lock another session holds (see pg_locks)',
       });
+      expect(statusOf(busy.code)).toBe(503);
       const { rows } = await holder.query<{ others: number }>(
         'select count(*)::int as others from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
       );
