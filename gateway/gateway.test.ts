@@ -1,3 +1,4 @@
+import { holdFolderLock } from '../test/support/holdFolderLock.js';
 import { afterAll, beforeAll, beforeEach, afterEach, expect, it } from '@jest/globals';
 import { startApiProcess } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
@@ -7,7 +8,6 @@ import pg from 'pg';
 import { writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
 import { waitUntil } from '../test/support/waitUntil.js';
 
 describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
@@ -64,21 +64,13 @@ describeWithPostgres('the local gateway (npm run api) over HTTP', () => {
       try {
         const urls = second ? [api.url, second.url] : [api.url];
         // Another process's run holds the folder (this test's own lock) while ten requests arrive.
-        let release!: () => void;
-        let taken!: () => void;
-        const lockTaken = new Promise<void>((resolve) => (taken = resolve));
-        const held = withFolderLock(dir, () => {
-          taken();
-          return new Promise<void>((resolve) => (release = resolve));
-        });
-        await lockTaken;
+        const lock = await holdFolderLock(dir);
         const asked = Array.from({ length: 10 }, (_, i) => postBackup(urls[i % urls.length]!));
         await Promise.all(asked.map((request) => request.sent));
         // Each gateway takes requests in the order they come: once a request sent after the ten has been
         // refused for the busy folder (?wait=0: 409 at once), the ten have arrived and wait on the folder.
         for (const url of urls) expect((await fetch(`${url}/db-backup?wait=0`, { method: 'POST' })).status).toBe(409);
-        release();
-        await held;
+        await lock.release();
         const answers = await Promise.all(asked.map((request) => request.answer));
 
         expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));

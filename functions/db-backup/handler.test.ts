@@ -1,3 +1,4 @@
+import { holdFolderLock } from '../../test/support/holdFolderLock.js';
 import { BackupFolder } from '../backup/folder/BackupFolder.js';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
@@ -19,7 +20,6 @@ import { loadConfig } from '../config/loadConfig.js';
 import { silentLogger } from '../log/Logger.js';
 import { createBackupStatusHandler } from '../backup-status/handler.js';
 import { createDbBackupHandler } from './handler.js';
-import { withFolderLock } from '../backup/folder/withFolderLock.js';
 
 const call = async (handler: ReturnType<typeof createDbBackupHandler>, event: unknown) => {
   const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
@@ -117,21 +117,13 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
   it('makes requests that arrive during a run share the one backup started after them (coalesced), never 409', async () => {
     const handler = handlerWith();
     // Another run holds the folder while five requests arrive.
-    let release!: () => void;
-    let taken!: () => void;
-    const lockTaken = new Promise<void>((resolve) => (taken = resolve));
-    const held = withFolderLock(dir, () => {
-      taken();
-      return new Promise<void>((resolve) => (release = resolve));
-    });
-    await lockTaken;
+    const lock = await holdFolderLock(dir);
     const arrived = Date.now();
     const asked = Array.from({ length: 5 }, () => call(handler, restEvent('POST', '/db-backup')));
     // A request made after the five, refused at once for the busy folder (?wait=0): the five, ahead of it, wait on the folder too.
     const probe = await call(handler, { ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '0' } });
     expect(probe.statusCode).toBe(409);
-    release();
-    await held;
+    await lock.release();
 
     const responses = await Promise.all(asked);
 
