@@ -12,7 +12,7 @@ import { PgDumpSource } from '../dump/PgDumpSource.js';
 import { PgliteScratch } from '../verify/PgliteScratch.js';
 import { ServerScratch } from '../verify/ServerScratch.js';
 import { verifyBackup } from '../verify/verifyBackup.js';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { ROOT } from '../../../test/support/apiProcess.js';
 import { restoreBackup } from './restoreBackup.js';
@@ -212,6 +212,41 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     const { rows } = await client.query(`select to_regclass('public.big') as big`);
     await client.end();
     expect(rows[0].big).toBeNull();
+  });
+
+  it('db-backup restore holds a copied-off file to the SHA256SUMS beside it: a changed byte is refused, creating nothing', async () => {
+    const source = await sourceDatabase('UTF8', HIGH_BYTES);
+    const backup = await new BackupCreator({
+      folder: new BackupFolder(dir),
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
+    }).create();
+    const copied = await tempFolder('notes-copied-off-');
+    const emptyBackupDir = await tempFolder('notes-no-backups-');
+    try {
+      const copy = join(copied, backup.file);
+      const bytes = await readFile(backup.path);
+      await writeFile(join(copied, 'SHA256SUMS'), `${backup.sha256}  ${backup.file}\n`);
+      bytes[bytes.indexOf('cr')] = 'C'.charCodeAt(0);
+      await writeFile(copy, bytes);
+      const into = `${source.name}_changed`;
+
+      const result = spawnSync(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), 'restore', copy, '--into', databaseUrl(into)], {
+        encoding: 'utf8',
+        env: { ...process.env, BACKUP_DIR: emptyBackupDir },
+      });
+
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/is not the file that was written \(sha256 recorded [0-9a-f]{64}, now [0-9a-f]{64}\): not restored/);
+      expect(await sessionsOf(into)).toBe(0);
+      const client = new pg.Client({ connectionString: databaseUrl('postgres') });
+      await client.connect();
+      const { rows } = await client.query('select count(*)::int as n from pg_database where datname = $1', [into]);
+      await client.end();
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await removeFolder(copied);
+      await removeFolder(emptyBackupDir);
+    }
   });
 
   it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {

@@ -26,6 +26,8 @@ export interface RestoreOptions {
   onProgress?: (share: number) => void;
   /** Hears the roles created on the target server (NOLOGIN), as soon as they are created. */
   onRolesCreated?: (roles: string[]) => void;
+  /** The sha256 recorded when the backup was written: a file that is no longer that one is refused (CHECKSUM_MISMATCH). */
+  expectedSha256?: string;
   /** Stops the restore (Ctrl-C): psql is stopped, its transaction rolls back, and what this restore created is dropped. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -66,7 +68,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   const env = options.env ?? process.env;
   const target = checkTarget(options, env);
   const database = target.database;
-  const { facts, problem } = await scanDumpFile(options.file);
+  const { facts, problem, sha256 } = await scanDumpFile(options.file);
+  if (options.expectedSha256 && sha256 !== options.expectedSha256) {
+    throw new RestoreFailedError(
+      `${options.file} is not the file that was written (sha256 recorded ${options.expectedSha256}, now ${sha256}): not restored; ` +
+        'npm run -s db-backup -- verify says more, and the manual psql recipe in docs/restore-and-verify.md restores it anyway',
+      { code: 'CHECKSUM_MISMATCH' },
+    );
+  }
   if (problem) {
     throw new RestoreFailedError(
       `${options.file} cannot be read whole (${problem.replace(/^it cannot be read whole: /, '')}): not restored`,
