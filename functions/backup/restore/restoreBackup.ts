@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { databaseConnection, type DatabaseConnection, redactSecrets } from '../../db/databaseConnection.js';
 import { openDump } from '../sql/openDump.js';
 import { prepareDump } from '../sql/prepareDump.js';
-import { scanDumpFile } from '../sql/scanDumpFile.js';
+import { type ScannedDump, scanDumpFile } from '../sql/scanDumpFile.js';
 import { createMissingRoles, prepareTarget, type PreparedTarget } from './prepareTarget.js';
 import { restoreCheck } from './restoreCheck.js';
 import { RestoreFailedError } from './RestoreFailedError.js';
@@ -26,6 +26,8 @@ export interface RestoreOptions {
   onProgress?: (share: number) => void;
   /** Hears the roles created on the target server (NOLOGIN), as soon as they are created. */
   onRolesCreated?: (roles: string[]) => void;
+  /** What the caller already read of the file (verify has): then it is not read a second time before the restore. */
+  scanned?: ScannedDump;
   /** The sha256 recorded when the backup was written: a file that is no longer that one is refused (CHECKSUM_MISMATCH). */
   expectedSha256?: string;
   /** Stops the restore (Ctrl-C): psql is stopped, its transaction rolls back, and what this restore created is dropped. */
@@ -68,7 +70,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   const env = options.env ?? process.env;
   const target = checkTarget(options, env);
   const database = target.database;
-  const { facts, problem, sha256 } = await scanDumpFile(options.file);
+  const { facts, problem, sha256 } = options.scanned ?? (await scanDumpFile(options.file));
   if (options.expectedSha256 && sha256 !== options.expectedSha256) {
     throw new RestoreFailedError(
       `${options.file} is not the file that was written (sha256 recorded ${options.expectedSha256}, now ${sha256}): not restored; ` +

@@ -8,6 +8,7 @@ import { DumpLexer } from '../sql/DumpLexer.js';
 import { type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 import { openDump } from '../sql/openDump.js';
 import { prepareDump } from '../sql/prepareDump.js';
+import type { ScannedDump } from '../sql/scanDumpFile.js';
 import { splitLines } from '../sql/splitLines.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
@@ -30,7 +31,7 @@ export class ScratchUnsuitableError extends AppError {
  * another encoding is refused (verify it against a server).
  */
 export class PgliteScratch implements ScratchDatabase {
-  async restoreAndRedump(path: string, facts: DumpFacts): Promise<DumpFacts> {
+  async restoreAndRedump(path: string, { facts }: ScannedDump): Promise<DumpFacts> {
     if (facts.encoding && facts.encoding !== 'UTF8') {
       throw new ScratchUnsuitableError(
         `the embedded scratch database is UTF8 and the backup is ${facts.encoding}: set DATABASE_URL to verify it on a PostgreSQL server`,

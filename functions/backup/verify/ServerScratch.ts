@@ -4,6 +4,7 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { databaseConnection, type DatabaseConnection } from '../../db/databaseConnection.js';
 import { restoreBackup } from '../restore/restoreBackup.js';
 import type { DumpFacts } from '../sql/DumpScanner.js';
+import type { ScannedDump } from '../sql/scanDumpFile.js';
 import { redumpServer } from './redumpServer.js';
 import type { ScratchDatabase } from './ScratchDatabase.js';
 
@@ -28,7 +29,7 @@ export class ServerScratch implements ScratchDatabase {
   /** The scratch database being restored into, and the roles created for it: what `abandon` removes. */
   private current?: { name: string; server: string; roles: string[] };
 
-  async restoreAndRedump(path: string, _facts?: DumpFacts): Promise<DumpFacts> {
+  async restoreAndRedump(path: string, scanned?: ScannedDump): Promise<DumpFacts> {
     const name = `${PREFIX}${Math.floor(this.clock().getTime() / 1000)}_${randomBytes(4).toString('hex')}`;
     const server = serverUrl(this.connection);
     const into = new URL(server);
@@ -38,6 +39,7 @@ export class ServerScratch implements ScratchDatabase {
     try {
       await restoreBackup({
         file: path,
+        ...(scanned ? { scanned } : {}),
         into: into.toString(),
         onRolesCreated: (roles) => this.current?.roles.push(...roles),
       });

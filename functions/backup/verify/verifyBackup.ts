@@ -78,7 +78,7 @@ export async function verifyBackup(
   if (unlike) return done([`it is not what was written, though its sha256 matches SHA256SUMS (both changed?): ${unlike}`]);
   let redump: DumpFacts;
   try {
-    redump = await scratch.restoreAndRedump(path, facts);
+    redump = await scratch.restoreAndRedump(path, read);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     const message = (error as Error).message;
