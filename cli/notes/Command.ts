@@ -36,6 +36,8 @@ export interface Command {
   name: string;
   args: string;
   summary: string;
+  /** One line as a user would type it, shown by `help <command>`. */
+  example: string;
   flags: (keyof CommandFlags)[];
   minArgs: number;
   maxArgs: number;
