@@ -26,12 +26,26 @@ describe('the command lines answer a bad invocation with one line naming the pro
   it.each([
     ['notes', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
     ['notes', ['add', 'x', '--colour', 'red'], 'notes: unknown option --colour (see --help)'],
-    ['notes', ['add'], 'notes: usage: add <title>'],
+    ['notes', ['add'], 'notes: usage: notes add <title> [--body <text>] [--folder <path>] [--json]'],
+    ['notes', ['--foldr', 'x'], 'notes: unknown option --foldr; did you mean --folder?'],
+    ['notes', ['add', 'x', '--foldr=x'], 'notes: unknown option --foldr; did you mean --folder?'],
+    ['notes', ['--no-bakup'], 'notes: unknown option --no-bakup; did you mean --no-backup?'],
+    ['notes', ['fodlers'], 'notes: unknown command "fodlers"; did you mean folders? (help lists the commands)'],
+    ['notes', ['add', 'Shopping', 'list'], 'notes: a title of several words needs quotes: notes add "Shopping list"'],
+    [
+      'notes',
+      ['add', 'Shopping', 'list', '--folder', 'home'],
+      'notes: a title of several words needs quotes: notes add "Shopping list" --folder home',
+    ],
+    ['notes', ['show', '1', '--folder', 'x'], 'notes: show does not take --folder; usage: notes show <id> [--json]'],
+    ['notes', ['help', 'fodlers'], 'notes: unknown command "fodlers"; did you mean folders? (help lists the commands)'],
+    ['notes', ['exit'], 'notes: exit and quit leave the interactive app: type exit alone at its notes> prompt'],
     ['notes', ['tag', '1', ''], 'notes: a tag cannot be empty'],
     ['start', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
     ['migrate', ['--bogus'], 'migrate: unknown option --bogus (see --help)'],
     ['api', ['--bogus', '-x'], 'api: unknown options --bogus, -x (see --help)'],
     ['db-backup', ['list', '--bogus'], 'db-backup: unknown option --bogus (see --help)'],
+    ['db-backup', ['list', '--dri', 'x'], 'db-backup: unknown option --dri; did you mean --dir?'],
   ] as const)('%s %j', async (entry, args, line) => {
     const { code, stdout, stderr } = await run(entry, [...args]);
 
@@ -109,6 +123,41 @@ describe('notes one-shot commands that need no API', () => {
 
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toMatch(/^Commands:\n {2}folders +list the folder tree\n/);
+    expect(stdout).toMatch(/\n {2}help \[<command>\] +list the commands, or show how to use one/);
+    expect(stdout).toMatch(/\nnotes help <command> shows how to use one; notes --help lists the options\n$/);
+  });
+
+  const ADD_HELP = [
+    'usage: notes add <title> [--body <text>] [--folder <path>] [--json]',
+    'add a note; a title or body of several words goes in quotes',
+    "  --body <text>    the note's text",
+    '  --folder <path>  a folder by its path, e.g. home/groceries',
+    '  --json           print JSON instead of text',
+    'example: notes add "Buy milk" --folder home --body "two litres"',
+    '',
+  ].join('\n');
+
+  it.each([
+    [['help', 'add'], ADD_HELP],
+    [['add', '--help'], ADD_HELP],
+    [['--api-url', 'http://127.0.0.1:9', 'add', 'Milk', '--help'], ADD_HELP],
+    [
+      ['folder', 'rm', '--help'],
+      'usage: notes folder rm <path>\nremove a folder and its subfolders (their notes stay, without a folder)\nexample: notes folder rm home/old\n',
+    ],
+  ])("notes %j shows that command's help and exits 0, doing nothing else", async (args, help) => {
+    const { code, stdout, stderr } = await run('notes', args);
+
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: help, stderr: '' });
+  });
+
+  it("notes --help alone shows the whole program's help, its commands made from the same table", async () => {
+    const { code, stdout } = await run('notes', ['--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain('$ notes help <command>       how to use one command (also notes <command> --help)');
+    expect(stdout).toMatch(/\n {4}folders +list the folder tree\n/);
+    expect(stdout).toContain('--api-url <url>');
   });
 
   it('a failed one-shot backup says why in exactly one line and exits 1', async () => {

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { COMMAND_FLAG_TYPES } from './notes/Command.js';
-import { commandHelp } from './notes/runCommand.js';
+import { commandList } from './notes/commandList.js';
+import { COMMANDS } from './notes/commands.js';
+import { helpText } from './notes/helpText.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { parseCommandLine } from './parseCommandLine.js';
@@ -11,9 +13,10 @@ const HELP = `
   Usage
     $ notes                      the interactive app; leaving it backs up the database
     $ notes <command> [options]  run one command (no backup unless --backup)
+    $ notes help <command>       how to use one command (also notes <command> --help)
 
   Commands
-${commandHelp().replace(/^/gm, '  ')}
+${commandList(COMMANDS).replace(/^/gm, '  ')}
 
   Options
     --api-url <url>           The notes API (default: $API_URL, else http://localhost:3000)
@@ -42,18 +45,24 @@ const output = new Output(process.stdout, process.stderr, process.env, () => ter
 await runMain(
   'notes',
   async () => {
-    const cli = parseCommandLine('notes', HELP, {
-      importMeta: import.meta,
-      booleanDefault: undefined,
-      flags: {
-        apiUrl: { type: 'string', default: process.env.API_URL || 'http://localhost:3000' },
-        token: { type: 'string', default: process.env.API_TOKEN ?? '' },
-        apiKey: { type: 'string', default: process.env.API_KEY ?? '' },
-        backup: { type: 'boolean' },
-        backupTimeout: { type: 'number', default: 120 },
-        ...Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }])),
+    const cli = parseCommandLine(
+      'notes',
+      HELP,
+      {
+        importMeta: import.meta,
+        booleanDefault: undefined,
+        flags: {
+          apiUrl: { type: 'string', default: process.env.API_URL || 'http://localhost:3000' },
+          token: { type: 'string', default: process.env.API_TOKEN ?? '' },
+          apiKey: { type: 'string', default: process.env.API_KEY ?? '' },
+          backup: { type: 'boolean' },
+          backupTimeout: { type: 'number', default: 120 },
+          ...Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }])),
+        },
       },
-    });
+      // `notes add --help`, like `notes help add`: that command's help, not the whole program's.
+      { commandHelp: (words) => (words.length > 0 ? helpText(COMMANDS, words, 'notes ') : undefined) },
+    );
     const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
     return runNotes(
       cli.input,

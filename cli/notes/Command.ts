@@ -29,7 +29,12 @@ export interface CommandContext {
   backupTimeoutMs: number;
   /** A `backup` command under way: leaving waits for it instead of taking a second backup. */
   backupUnderWay?: Promise<BackupOutcome>;
+  /** What a command line starts with where the user types it: `notes ` in a shell, nothing at the prompt. */
+  commandPrefix?: string;
 }
+
+/** The flags of a typed line: a command's flags, and `--help`, which asks for the command's help instead. */
+export type LineFlags = CommandFlags & { help?: boolean };
 
 export interface Command {
   /** One or two words: `notes`, `folder add`. */
@@ -38,6 +43,15 @@ export interface Command {
   summary: string;
   /** One line as a user would type it, shown by `help <command>`. */
   example: string;
+  /** What `help <command>` says instead of the summary, when the summary is not enough. */
+  help?: string;
+  /**
+   * The last argument is free text (a title): words beyond maxArgs are a title typed without quotes,
+   * and the usage error shows the line with them quoted.
+   */
+  freeTextArg?: boolean;
+  /** Typed at the notes> prompt only (exit, quit): its help shows it without the `notes ` of a shell. */
+  promptOnly?: boolean;
   flags: (keyof CommandFlags)[];
   minArgs: number;
   maxArgs: number;

@@ -4,6 +4,7 @@ import type { ApiClient } from './ApiClient.js';
 import type { Command, CommandContext, CommandFlags } from './Command.js';
 import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
+import { helpText } from './helpText.js';
 import { takeBackup } from './takeBackup.js';
 
 /** Every command of the notes app: what it takes and what it does. */
@@ -70,6 +71,7 @@ export const COMMANDS: Command[] = [
     args: '',
     summary: 'list notes (--folder <path>, --tag <tag>)',
     example: 'notes --folder home --tag urgent',
+    help: 'list the notes (id, status, title, folder, tags); --folder and --tag keep those in one folder or with one tag',
     flags: ['folder', 'tag', 'json'],
     minArgs: 0,
     maxArgs: 0,
@@ -84,6 +86,8 @@ export const COMMANDS: Command[] = [
     args: '<title>',
     summary: 'add a note (--body <text>, --folder <path>)',
     example: 'add "Buy milk" --folder home --body "two litres"',
+    help: 'add a note; a title or body of several words goes in quotes',
+    freeTextArg: true,
     flags: ['body', 'folder', 'json'],
     minArgs: 1,
     maxArgs: 1,
@@ -111,6 +115,7 @@ export const COMMANDS: Command[] = [
     args: '<id>',
     summary: 'change a note (--title, --body, --status draft|active|archived, --folder <path> or /)',
     example: 'edit 12 --status archived --folder /',
+    help: 'change a note: give at least one of --title, --body, --status, --folder (--folder / takes it out of its folder)',
     flags: ['title', 'body', 'status', 'folder', 'json'],
     minArgs: 1,
     maxArgs: 1,
@@ -184,6 +189,7 @@ export const COMMANDS: Command[] = [
     args: '',
     summary: "list this database's backups and the rules that keep each one (--all: every database's)",
     example: 'backups --all',
+    help: "list this database's backups, newest first, with the rules that keep each one; --all lists every database's in the folder",
     flags: ['all', 'json'],
     minArgs: 0,
     maxArgs: 0,
@@ -192,7 +198,49 @@ export const COMMANDS: Command[] = [
       show(context, flags, listing, formatBackupListing(listing, context.output));
     },
   },
+  {
+    name: 'help',
+    args: '[<command>]',
+    summary: 'list the commands, or show how to use one (also <command> --help)',
+    example: 'help folder add',
+    flags: [],
+    minArgs: 0,
+    maxArgs: 2,
+    async run(context, args) {
+      context.output.print(helpText(COMMANDS, args, context.commandPrefix));
+    },
+  },
+  // Typed alone at the prompt, exit and quit never reach these rows: interactiveSession leaves first.
+  {
+    name: 'exit',
+    args: '',
+    summary: 'back up the database and leave (also Ctrl-D, Ctrl-C)',
+    example: 'exit',
+    help: 'back up the database and leave the app (at the notes> prompt; also quit, Ctrl-D, Ctrl-C)',
+    flags: [],
+    minArgs: 0,
+    maxArgs: 0,
+    promptOnly: true,
+    run: leaveOnlyAtThePrompt,
+  },
+  {
+    name: 'quit',
+    args: '',
+    summary: 'the same as exit',
+    example: 'quit',
+    help: 'back up the database and leave the app (at the notes> prompt; also exit, Ctrl-D, Ctrl-C)',
+    flags: [],
+    minArgs: 0,
+    maxArgs: 0,
+    promptOnly: true,
+    run: leaveOnlyAtThePrompt,
+  },
 ];
+
+/** exit or quit where there is nothing to leave (`notes exit`) or quoted (`"exit"`): says how to leave. */
+async function leaveOnlyAtThePrompt(): Promise<void> {
+  throw new UsageError('exit and quit leave the interactive app: type exit alone at its notes> prompt');
+}
 
 /** Takes a backup now and prints its line; throws a CommandError saying why when none was written. */
 export async function backUpNow(context: CommandContext): Promise<void> {

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { CommandContext } from './Command.js';
-import { commandHelp, runCommand } from './runCommand.js';
+import { COMMANDS } from './commands.js';
+import { completeLine } from './completeLine.js';
+import { runCommand } from './runCommand.js';
 import { parseLine } from './parseLine.js';
 import { takeBackup } from './takeBackup.js';
 
@@ -31,9 +33,18 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   const tty = Boolean(options.input.isTTY);
   const signals = options.signals ?? process;
   const clock = options.now ?? (() => performance.now());
-  const rl = createInterface({ input: options.input, output: output.out, terminal: tty, prompt: 'notes> ', historySize: 200 });
+  const rl = createInterface({
+    input: options.input,
+    output: output.out,
+    terminal: tty,
+    prompt: 'notes> ',
+    historySize: 200,
+    completer: (line: string) => completeLine(COMMANDS, line),
+  });
   const abortWait = new AbortController();
   let commands: Promise<void> = Promise.resolve();
+  /** Lines typed and not yet done: while there are any, the prompt comes back after the last. */
+  let linesPending = 0;
   /** running → finishing (the commands typed before Ctrl-D) → backing up → done. */
   let phase: 'running' | 'finishing' | 'backing up' | 'done' = 'running';
   /** When the last Ctrl-C or signal came: one key press can arrive twice (the terminal's SIGINT, and npm's copy of it). */
@@ -107,7 +118,13 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   // mode; end of input follows, which leaves. Those errors must not crash the way out.
   rl.on('error', () => undefined);
   // Ctrl-Z would stop the app but not the npm that runs it, and the shell would wait on both: say so instead.
-  rl.on('SIGTSTP', () => output.error('Ctrl-Z (suspend) is not supported here; leave with exit (your notes are backed up then)'));
+  // (readline reports Ctrl-Z on a terminal only.) The message goes on a line of its own, then the prompt
+  // comes back with what was typed on it, unless a command is still running: its end brings the prompt.
+  rl.on('SIGTSTP', () => {
+    output.note('');
+    output.error('Ctrl-Z (suspend) is not supported here; leave with exit (your notes are backed up then)');
+    if (phase === 'running' && output.interactive && linesPending === 0) rl.prompt(true);
+  });
   rl.on('SIGINT', () => {
     if (tty) output.note('');
     leave('Ctrl-C', false);
@@ -115,13 +132,17 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
   rl.on('close', () => leave('end of input', true));
   rl.on('line', (line) => {
     if (stopped) return;
+    linesPending += 1;
     commands = commands.then(async () => {
-      if (stopped) return;
-      const trimmed = line.trim();
-      if (trimmed === 'exit' || trimmed === 'quit') return leave(trimmed, false);
-      if (trimmed === 'help') output.print(`Commands:\n${commandHelp()}`);
-      else if (trimmed !== '') await runLine(context, trimmed);
-      prompt();
+      try {
+        if (stopped) return;
+        const trimmed = line.trim();
+        if (trimmed === 'exit' || trimmed === 'quit') return leave(trimmed, false);
+        if (trimmed !== '') await runLine(context, trimmed);
+        prompt();
+      } finally {
+        linesPending -= 1;
+      }
     });
   });
 

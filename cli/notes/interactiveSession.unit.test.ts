@@ -237,16 +237,37 @@ describe('the interactive session (typed input from a stream, signals from an em
     expect(session.stdout()).toMatch(/^Commands:\n {2}folders +list the folder tree\n/);
     expect(session.lines('err').filter((line) => line.startsWith('error:'))).toEqual([
       'error: unknown command "frobnicate"; help lists the commands',
-      'error: usage: add <title>',
+      'error: usage: add <title> [--body <text>] [--folder <path>] [--json]',
     ]);
     expect(session.requests()).toEqual(['POST /notes Milk', 'POST /db-backup']);
   });
 
-  it('says Ctrl-Z (suspend) is not supported on a terminal, and goes on', async () => {
+  it.each([
+    ['exit now', 'error: exit takes no arguments'],
+    ['quit --json', 'error: quit does not take --json; usage: quit'],
+    ['Exit', 'error: unknown command "Exit"; did you mean exit? (help lists the commands)'],
+    ['QUIT', 'error: unknown command "QUIT"; did you mean quit? (help lists the commands)'],
+    ['"exit"', 'error: exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+  ])('does not leave on %j: one error line, the commands after it run, and exit still leaves', async (line, error) => {
+    const session = startSession();
+
+    session.type(`${line}\nadd Milk\n`);
+    await waitUntil(() => session.stdout().includes('added note 7'), 'the note added after the refused line');
+    session.type('exit\n');
+    await session.done;
+
+    expect(session.lines('err').filter((line) => line.startsWith('error:'))).toEqual([error]);
+    expect(session.requests()).toEqual(['POST /notes Milk', 'POST /db-backup']);
+  });
+
+  // The prompt itself is drawn only when stderr is a terminal too: its return is checked in a real one (helpInTerminal.test.ts).
+  it('says Ctrl-Z (suspend) is not supported on a terminal, keeps the line typed so far, and goes on', async () => {
     const session = startSession({ tty: true });
+    session.type('add Mi');
 
     session.type('\x1a');
-    session.type('add Milk\r');
+    await waitUntil(() => session.stderr().includes('Ctrl-Z'), 'the message');
+    session.type('lk\r');
     await waitUntil(() => session.stdout().includes('added note 7'), 'the note added after Ctrl-Z');
     session.type('\x04');
     await session.done;

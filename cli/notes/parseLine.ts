@@ -1,16 +1,17 @@
 import { split } from 'shlex';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../UsageError.js';
-import { COMMAND_FLAG_TYPES, type CommandFlags } from './Command.js';
+import { COMMAND_FLAG_TYPES, type LineFlags } from './Command.js';
+import { suggest } from '../suggest.js';
 
-const OPTIONS = Object.fromEntries(Object.entries(COMMAND_FLAG_TYPES).map(([name, type]) => [name, { type }]));
+const OPTIONS = Object.fromEntries([...Object.entries(COMMAND_FLAG_TYPES), ['help', 'boolean']].map(([name, type]) => [name, { type }]));
 
 /**
  * Splits an interactive line like a POSIX shell would (quotes group words, a backslash escapes the
  * next character, also `\"` inside double quotes) and reads its flags. Unbalanced quotes, unknown
- * flags and flags missing their value are usage errors.
+ * flags (with the closest known one) and flags missing their value are usage errors.
  */
-export function parseLine(line: string): { words: string[]; flags: CommandFlags } {
+export function parseLine(line: string): { words: string[]; flags: LineFlags } {
   let argv: string[];
   try {
     argv = split(line);
@@ -19,7 +20,7 @@ export function parseLine(line: string): { words: string[]; flags: CommandFlags 
   }
   try {
     const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { words: positionals, flags: values as CommandFlags };
+    return { words: positionals, flags: values as LineFlags };
   } catch (error) {
     throw new UsageError(flagProblem(error as Error & { code?: string }));
   }
@@ -27,7 +28,10 @@ export function parseLine(line: string): { words: string[]; flags: CommandFlags 
 
 function flagProblem(error: Error & { code?: string }): string {
   const option = /'(-[^' ]*)/.exec(error.message)?.[1];
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option ?? error.message}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const closest = option?.startsWith('--') ? suggest(option.slice(2), Object.keys(OPTIONS)) : undefined;
+    return `unknown option ${option ?? error.message}${closest ? `; did you mean --${closest}?` : ''}`;
+  }
   if (/argument missing/.test(error.message)) return `${option} needs a value, e.g. ${option} "some text"`;
   if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
   return error.message.replace(/\. To specify a positional argument.*$/s, '');

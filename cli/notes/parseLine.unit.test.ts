@@ -14,12 +14,18 @@ describe('parseLine', () => {
     ['add \'a "quoted" word\'', ['add', 'a "quoted" word'], {}],
     ["add it\\'s", ['add', "it's"], {}],
     ['tag 1 ""', ['tag', '1', ''], {}],
+    ['add --help', ['add'], { help: true }],
+    ['--help', [], { help: true }],
   ])('reads %j', (line, words, flags) => {
     expect(parseLine(line)).toEqual({ words, flags });
   });
 
   it.each([
     ['add x --colour red', /^unknown option --colour$/],
+    ['add x --foldr home', /^unknown option --foldr; did you mean --folder\?$/],
+    ['notes --tga=x', /^unknown option --tga; did you mean --tag\?$/],
+    ['add x --HELP', /^unknown option --HELP; did you mean --help\?$/],
+    ['add x -f home', /^unknown option -f$/],
     ['notes --json=yes', /^--json takes no value$/],
     ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
     ['add "unterminated', /^unbalanced quotes/],

@@ -1,46 +1,81 @@
 import { describe, expect, it } from '@jest/globals';
+import { Writable } from 'node:stream';
 import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
-import { findCommand, runCommand } from './runCommand.js';
+import type { LineFlags } from './Command.js';
+import { runCommand } from './runCommand.js';
 import { Output } from './Output.js';
-
-describe('findCommand', () => {
-  it.each([
-    [['folders'], 'folders', []],
-    [['folder', 'add', 'home/x'], 'folder add', ['home/x']],
-    [['folder', 'rename', 'a', 'b'], 'folder rename', ['a', 'b']],
-    [['tag', '1', 'a', 'b'], 'tag', ['1', 'a', 'b']],
-  ])('finds %j', (words, name, args) => {
-    const found = findCommand(words);
-    expect([found.command.name, found.args]).toEqual([name, args]);
-  });
-
-  it.each([
-    [['frobnicate'], 'unknown command "frobnicate"; help lists the commands'],
-    [['folder', 'move', 'a'], 'folder takes add, rename or rm; e.g. folder add home'],
-  ])('refuses %j', (words, message) => {
-    expect(() => findCommand(words)).toThrow(new UsageError(message));
-  });
-});
 
 describe('runCommand checks the command line before calling the API (stand-in client: it must not be reached)', () => {
   const unreachable = new ApiClient({
     baseUrl: 'http://127.0.0.1:9',
     fetch: () => Promise.reject(new Error('the API must not be called')),
   });
-  const context = { api: unreachable, output: new Output(process.stdout, process.stderr), backupTimeoutMs: 1000 };
+  const printed: string[] = [];
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      printed.push(String(chunk));
+      done();
+    },
+  });
+  const context = (commandPrefix?: string) => ({
+    api: unreachable,
+    output: new Output(out, process.stderr),
+    backupTimeoutMs: 1000,
+    commandPrefix,
+  });
 
-  it.each([
-    [['add'], {}, 'usage: add <title>'],
-    [['show', '1', '2'], {}, 'usage: show <id>'],
-    [['show', 'abc'], {}, '"abc" is not a note id (a positive number; notes lists them)'],
-    [['rm', '0'], {}, '"0" is not a note id (a positive number; notes lists them)'],
-    [['add', 'x'], { tag: 'y' }, 'add does not take --tag; usage: add <title>'],
-    [['edit', '3'], {}, 'edit needs at least one of --title, --body, --status, --folder'],
-    [['folder', 'add', '/'], {}, 'a folder path needs at least one name, e.g. home or home/groceries'],
-    [['tag', '1', ''], {}, 'a tag cannot be empty'],
-    [['untag', '1', 'a', ' '], {}, 'a tag cannot be empty'],
-  ])('refuses %j %j', async (words, flags, message) => {
-    await expect(runCommand(context, words, flags)).rejects.toThrow(new UsageError(message));
+  it.each<[string[], LineFlags, string | undefined, string]>([
+    [['add'], {}, undefined, 'usage: add <title> [--body <text>] [--folder <path>] [--json]'],
+    [['add'], {}, 'notes ', 'usage: notes add <title> [--body <text>] [--folder <path>] [--json]'],
+    [['show', '1', '2'], {}, undefined, 'usage: show <id> [--json]'],
+    [['show', 'abc'], {}, undefined, '"abc" is not a note id (a positive number; notes lists them)'],
+    [['rm', '0'], {}, undefined, '"0" is not a note id (a positive number; notes lists them)'],
+    [['add', 'x'], { tag: 'y' }, undefined, 'add does not take --tag; usage: add <title> [--body <text>] [--folder <path>] [--json]'],
+    [['show', '1'], { folder: 'x' }, undefined, 'show does not take --folder; usage: show <id> [--json]'],
+    [['rm', '1'], { json: true }, 'notes ', 'rm does not take --json; usage: notes rm <id>'],
+    [['edit', '3'], {}, undefined, 'edit needs at least one of --title, --body, --status, --folder'],
+    [['folder', 'add', '/'], {}, undefined, 'a folder path needs at least one name, e.g. home or home/groceries'],
+    [['tag', '1', ''], {}, undefined, 'a tag cannot be empty'],
+    [['untag', '1', 'a', ' '], {}, undefined, 'a tag cannot be empty'],
+    [['exit', 'now'], {}, undefined, 'exit takes no arguments'],
+    [['quit', 'now', 'please'], {}, undefined, 'quit takes no arguments'],
+    [['folders', 'home'], {}, undefined, 'folders takes no arguments'],
+    [['exit'], {}, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    [['help', 'a', 'b', 'c'], {}, undefined, 'usage: help [<command>]'],
+    [
+      ['add', 'Shopping', 'list'],
+      { folder: 'home' },
+      undefined,
+      'a title of several words needs quotes: add "Shopping list" --folder home',
+    ],
+    [['add', 'Shopping', 'list'], {}, 'notes ', 'a title of several words needs quotes: notes add "Shopping list"'],
+    [
+      ['add', 'Shopping', 'list'],
+      { tag: 'x' },
+      undefined,
+      'add does not take --tag; usage: add <title> [--body <text>] [--folder <path>] [--json]',
+    ],
+    [['fodlers'], {}, undefined, 'unknown command "fodlers"; did you mean folders? (help lists the commands)'],
+    [['fodlers'], { help: true }, undefined, 'unknown command "fodlers"; did you mean folders? (help lists the commands)'],
+  ])('refuses %j %j (prefix %j)', async (words, flags, commandPrefix, message) => {
+    await expect(runCommand(context(commandPrefix), words, flags)).rejects.toThrow(new UsageError(message));
+  });
+
+  it.each<[string[], LineFlags, string]>([
+    [['help'], {}, 'Commands:\n  folders '],
+    [[], { help: true }, 'Commands:\n  folders '],
+    [['help', 'add'], {}, 'usage: add <title> '],
+    [['add'], { help: true }, 'usage: add <title> '],
+    [['add', 'x', 'y'], { help: true, tag: 'ignored' }, 'usage: add <title> '],
+    [['help', 'folder'], {}, 'folder commands:\n'],
+    [['folder'], { help: true }, 'folder commands:\n'],
+    [['folder', 'rm'], { help: true }, 'usage: folder rm <path>\n'],
+  ])('prints the help for %j %j', async (words, flags, start) => {
+    printed.length = 0;
+
+    await runCommand(context(), words, flags);
+
+    expect(printed.join('').startsWith(start)).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
 import type { CommandFlags } from './Command.js';
 import { backUpNow } from './commands.js';
-import { commandHelp, runCommand } from './runCommand.js';
+import { runCommand } from './runCommand.js';
 import { interactiveSession } from './interactiveSession.js';
 import type { Output } from './Output.js';
 
@@ -31,16 +31,13 @@ export async function runNotes(
     api: new ApiClient({ baseUrl: checkApiUrl(options.apiUrl), token: options.token || undefined, apiKey: options.apiKey || undefined }),
     output: io.output,
     backupTimeoutMs: checkTimeout(options.backupTimeoutSeconds) * 1000,
+    commandPrefix: words.length === 0 ? '' : 'notes ',
   };
   if (words.length === 0) {
     if (Object.values(flags).some((value) => value !== undefined && value !== false)) {
       throw new UsageError('command flags such as --folder go with a command, e.g. notes add "Milk" --folder home');
     }
     await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false, cancelBackup: options.cancelBackup });
-    return 0;
-  }
-  if (words.length === 1 && words[0] === 'help') {
-    io.output.print(`Commands:\n${commandHelp()}\n(notes --help lists the options)`);
     return 0;
   }
   await runCommand(context, words, flags);

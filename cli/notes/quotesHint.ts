@@ -1,0 +1,21 @@
+import type { Command, CommandFlags } from './Command.js';
+import { quoteWord } from './quoteWord.js';
+
+/**
+ * The usage error for a free-text argument typed as several words without quotes: the line again
+ * with those words quoted as one and the flags kept, e.g.
+ * `a title of several words needs quotes: add "Shopping list" --folder home`. Pure.
+ */
+export function quotesHint(command: Command, args: readonly string[], flags: CommandFlags, prefix = ''): string {
+  const fixed = args.slice(0, command.maxArgs - 1);
+  const text = args.slice(command.maxArgs - 1).join(' ');
+  const options = Object.entries(flags).flatMap(([name, value]) => {
+    if (value === undefined || value === false) return [];
+    if (value === true) return [`--${name}`];
+    // A value that starts with a dash would be read as a flag of its own: it goes after `=`.
+    return String(value).startsWith('-') ? [`--${name}=${quoteWord(String(value))}`] : [`--${name}`, quoteWord(String(value))];
+  });
+  const line = [`${prefix}${command.name}`, ...fixed.map(quoteWord), quoteWord(text), ...options].join(' ');
+  const what = /<([^<>]+)>\W*$/.exec(command.args)?.[1] ?? 'text';
+  return `a ${what} of several words needs quotes: ${line}`;
+}
