@@ -14,6 +14,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CONFLICT: 409,
   BACKUP_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  // A JSON content type with a body that does not parse is a bad request; a body of another type, 415.
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   // Restoring: what the caller asked for cannot be done as asked
   INVALID_TARGET: 400,
   PROTECTED_DATABASE: 400,

@@ -13,6 +13,8 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['CONFLICT', 409],
     ['BACKUP_IN_PROGRESS', 409],
     ['PAYLOAD_TOO_LARGE', 413],
+    ['MALFORMED_JSON', 400],
+    ['UNSUPPORTED_MEDIA_TYPE', 415],
     ['INVALID_TARGET', 400],
     ['PROTECTED_DATABASE', 400],
     ['TARGET_NOT_EMPTY', 400],

@@ -1,8 +1,8 @@
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
+import { jsonBody } from '../http/jsonBody.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { freeText, INTEGER_ID_MAX, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
@@ -24,7 +24,7 @@ export interface NotesParts {
 
 /** The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the answer. */
 export function createNotesHandler({ store, logger = jsonLogger(), token }: NotesParts) {
-  const withBody = (logic: Logic) => middy(logic).use(httpJsonBodyParser({ disableContentTypeError: false }));
+  const withBody = (logic: Logic) => middy(logic).use(jsonBody());
   const route = (method: Route<HttpEvent, APIGatewayProxyResult>['method'], path: string, logic: Logic, body = false) =>
     ({ method, path, handler: body ? withBody(logic) : logic }) as unknown as Route<HttpEvent, APIGatewayProxyResult>;
   const param = (event: RouteEvent, name: string) => event.pathParameters?.[name];
