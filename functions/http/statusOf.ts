@@ -35,6 +35,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   BACKUP_DIR_NOT_WRITABLE: 503,
   FUNCTION_BUSY: 503,
   INSUFFICIENT_STORAGE: 507,
+  // The database is there but not as configured: no retry helps until someone creates the database
+  // or fixes the user or password, so these are 500s (with their message shown), not the 503 of an
+  // outage that may pass. 503 invites clients and load balancers to wait and try again.
+  DATABASE_MISSING: 500,
+  DATABASE_LOGIN_REFUSED: 500,
   // The local gateway's function answered badly or not at all
   BAD_GATEWAY: 502,
   NO_FUNCTION_ENDPOINT: 502,

@@ -29,6 +29,8 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['FUNCTION_BUSY', 503],
     ['INSUFFICIENT_STORAGE', 507],
     ['FUNCTION_UNREACHABLE', 502],
+    ['DATABASE_MISSING', 500],
+    ['DATABASE_LOGIN_REFUSED', 500],
     ['DUMP_FAILED', 500],
     ['BAD_CONFIGURATION', 500],
     ['ROTATION_FAILED', 500],

@@ -1,8 +1,6 @@
 import type pg from 'pg';
-import { ConflictError, NotFoundError, NotesUnavailableError } from './errors.js';
-
-/** Errors of reaching the database, not of the query: no connection, the server shutting down or refusing. */
-const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|57P0[1-3]|08\d{3}|3D000|28P01|28000)$/;
+import { type ConnectionFacts, connectionProblem } from '../db/connectionProblem.js';
+import { ConflictError, NotFoundError } from './errors.js';
 
 export type NoteStatus = 'draft' | 'active' | 'archived';
 export const NOTE_STATUSES: readonly NoteStatus[] = ['draft', 'active', 'archived'];
@@ -47,16 +45,16 @@ const NOTE_COLUMNS = `
 export class NotesStore {
   private readonly db: Pick<pg.Pool, 'query'>;
 
-  constructor(pool: pg.Pool) {
-    // Every query: a database that cannot be reached answers 503, not a generic 500.
+  constructor(
+    pool: pg.Pool,
+    /** The settings the pool was made from: named when the database is missing, refuses the login or cannot be reached. */
+    connection: ConnectionFacts,
+  ) {
+    // Every query: a database that is missing, refuses us or cannot be reached says so (connectionProblem).
     this.db = {
       query: ((...args: Parameters<pg.Pool['query']>) =>
         (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
-          const code = (error as { code?: string }).code ?? '';
-          if (UNREACHABLE.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test((error as Error).message)) {
-            throw new NotesUnavailableError({ cause: error });
-          }
-          throw error;
+          throw connectionProblem(error, connection) ?? error;
         })) as pg.Pool['query'],
     };
   }

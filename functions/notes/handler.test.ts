@@ -26,7 +26,7 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
     database = await createTestDatabase();
     await migrate(databaseConnection({ DATABASE_URL: database.url }));
     pool = new pg.Pool({ connectionString: database.url, max: 2 });
-    const store = new NotesStore(pool);
+    const store = new NotesStore(pool, databaseConnection({ DATABASE_URL: database.url }));
     handler = createNotesHandler({ store: () => store, logger: silentLogger });
   });
   afterAll(async () => {
