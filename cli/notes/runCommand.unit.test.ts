@@ -10,6 +10,7 @@ describe('findCommand', () => {
     [['folder', 'add', 'home/x'], 'folder add', ['home/x']],
     [['folder', 'rename', 'a', 'b'], 'folder rename', ['a', 'b']],
     [['tag', '1', 'a', 'b'], 'tag', ['1', 'a', 'b']],
+    [['move', '1', '2'], 'move', ['1', '2']],
   ])('finds %j', (words, name, args) => {
     const found = findCommand(words);
     expect([found.command.name, found.args]).toEqual([name, args]);
@@ -40,6 +41,10 @@ describe('runCommand checks the command line before calling the API (stand-in cl
     [['folder', 'add', '/'], {}, 'a folder path needs at least one name, e.g. home or home/groceries'],
     [['tag', '1', ''], {}, 'a tag cannot be empty'],
     [['untag', '1', 'a', ' '], {}, 'a tag cannot be empty'],
+    [['move', '1', '2'], {}, 'move needs --folder <path> (or --folder / for no folder), e.g. move 12 13 --folder home'],
+    [['move', '1', 'x'], { folder: 'home' }, '"x" is not a note id (a positive number; notes lists them)'],
+    [['move'], { folder: 'home' }, 'usage: move <id>… --folder <path>'],
+    [['folder', 'rm', '/'], {}, 'folder rm takes a folder, e.g. folder rm home/old'],
   ])('refuses %j %j', async (words, flags, message) => {
     await expect(runCommand(context, words, flags)).rejects.toThrow(new UsageError(message));
   });

@@ -57,7 +57,10 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
     });
     expect((await call('DELETE', `/notes/${id}/tags/dessert`)).json.note.tags).toEqual([]);
     expect((await call('GET', '/folders')).json.folders.map((f: { path: string }) => f.path)).toEqual(['home', 'home/groceries']);
-    expect(await call('DELETE', `/folders/${home.id}`)).toEqual({ status: 204, json: undefined });
+    expect(await call('DELETE', `/folders/${home.id}`)).toEqual({
+      status: 200,
+      json: { removed: { id: home.id, path: 'home', subFolders: ['home/groceries'], unfiledNotes: [] } },
+    });
     expect((await call('GET', '/folders')).json.folders).toEqual([]);
     expect(await call('DELETE', `/notes/${id}`)).toEqual({ status: 204, json: undefined });
   });
