@@ -1,3 +1,4 @@
+import { quote } from 'shlex';
 import { AppError } from '../errors/AppError.js';
 import { type DatabaseConnection, redactSecrets } from './databaseConnection.js';
 import { DatabaseLoginRefusedError, DatabaseMissingError, DatabaseUnavailableError } from './errors.js';
@@ -20,7 +21,7 @@ export function connectionProblem(error: unknown, connection: ConnectionFacts): 
   const { host, port, user } = connection.server;
   const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (code === '3D000') {
-    const createdb = ['createdb', '-h', host, '-p', String(port), '-U', user, connection.database].map(shellWord).join(' ');
+    const createdb = ['createdb', '-h', host, '-p', String(port), '-U', user, connection.database].map(quote).join(' ');
     return new DatabaseMissingError(`database "${connection.database}" does not exist on ${where}; create it with: ${createdb}`, {
       cause: error,
     });
@@ -35,9 +36,4 @@ export function connectionProblem(error: unknown, connection: ConnectionFacts): 
     return new DatabaseUnavailableError(`cannot reach the database (${connection.description}): ${reason}`, { cause: error });
   }
   return undefined;
-}
-
-/** A word as a POSIX shell reads it back: in single quotes unless it is plain. */
-function shellWord(word: string): string {
-  return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -22,7 +22,7 @@ describe('connectionProblem: one error, and one message, per way of not reaching
       { PGHOST: '::1', PGUSER: 'app', PGDATABASE: "bob's notes" },
       pgError('3D000', `database "bob's notes" does not exist`),
       'DATABASE_MISSING',
-      `database "bob's notes" does not exist on [::1]:5432; create it with: createdb -h ::1 -p 5432 -U app 'bob'\\''s notes'`,
+      `database "bob's notes" does not exist on [::1]:5432; create it with: createdb -h ::1 -p 5432 -U app 'bob'"'"'s notes'`,
     ],
     [
       'a wrong password (28P01)',
