@@ -12,6 +12,7 @@ import { AppError } from '../functions/errors/AppError.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
+import { counted } from './counted.js';
 
 export interface VerifyIo {
   print: (text: string) => void;
@@ -100,7 +101,7 @@ export async function runVerifyCommand(
       ...(failed > 0 ? [`${failed} failed verification`] : []),
       ...(unverified > 0 ? [`${unverified} could not be verified`] : []),
     ];
-    throw new AppError('VERIFY_FAILED', `of ${results.length} backup${results.length === 1 ? '' : 's'}, ${parts.join(' and ')}`, {
+    throw new AppError('VERIFY_FAILED', `of ${counted(results.length, 'backup')}, ${parts.join(' and ')}`, {
       expose: true,
     });
   }
@@ -140,7 +141,7 @@ function formatResult(result: VerifyResult): string {
     rows: "restored: the same rows per table (not byte for byte: this scratch database's pg_dump writes rows another way than the backup's; verify an embedded backup with no server configured, a server's with DATABASE_URL)",
   }[result.proved ?? 'rows'];
   return (
-    `ok      ${result.path}: sha256 as recorded; ${proof}; ${tables} tables, ${rows.toLocaleString('en-US')} rows, ` +
-    `${largeObjects} large objects (${(result.durationMs / 1000).toFixed(1)} s)`
+    `ok      ${result.path}: sha256 as recorded; ${proof}; ${counted(tables, 'table')}, ${counted(rows, 'row')}, ` +
+    `${counted(largeObjects, 'large object')} (${(result.durationMs / 1000).toFixed(1)} s)`
   );
 }

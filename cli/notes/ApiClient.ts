@@ -1,6 +1,6 @@
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import { ANSWERS, type AnswerKind } from './checkAnswer.js';
-import type { Folder, Note, NoteStatus, NoteSummary } from '../../functions/notes/NotesStore.js';
+import type { Folder, FolderRemoval, Note, NotesMove, NoteStatus, NoteSummary, TagEdit } from '../../functions/notes/NotesStore.js';
 
 /** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */
 export class ApiError extends Error {
@@ -62,7 +62,8 @@ export class ApiClient {
     this.request<{ folder: Folder }>('POST', '/folders', { body: { name, parentId }, expect: 'folder' }).then((r) => r.folder);
   renameFolder = (id: number, name: string) =>
     this.request<{ folder: Folder }>('PATCH', `/folders/${id}`, { body: { name }, expect: 'folder' }).then((r) => r.folder);
-  removeFolder = (id: number) => this.request<void>('DELETE', `/folders/${id}`);
+  removeFolder = (id: number) =>
+    this.request<{ removed: FolderRemoval }>('DELETE', `/folders/${id}`, { expect: 'folderRemoval' }).then((r) => r.removed);
   listNotes = (filter: { folderId?: number; tag?: string } = {}) => {
     const query = new URLSearchParams();
     if (filter.folderId !== undefined) query.set('folderId', String(filter.folderId));
@@ -76,10 +77,12 @@ export class ApiClient {
   updateNote = (id: number, changes: { title?: string; body?: string; status?: NoteStatus; folderId?: number | null }) =>
     this.request<{ note: Note }>('PATCH', `/notes/${id}`, { body: changes, expect: 'note' }).then((r) => r.note);
   removeNote = (id: number) => this.request<void>('DELETE', `/notes/${id}`);
-  tagNote = (id: number, tag: string) =>
-    this.request<{ note: Note }>('PUT', `/notes/${id}/tags/${encodeURIComponent(tag)}`, { expect: 'note' }).then((r) => r.note);
-  untagNote = (id: number, tag: string) =>
-    this.request<{ note: Note }>('DELETE', `/notes/${id}/tags/${encodeURIComponent(tag)}`, { expect: 'note' }).then((r) => r.note);
+  /** Adds and removes tags of a note at once: all of it, or nothing. */
+  editTags = (id: number, changes: { add?: string[]; remove?: string[] }) =>
+    this.request<TagEdit>('PATCH', `/notes/${id}/tags`, { body: changes, expect: 'tagEdit' });
+  /** Moves notes into a folder (null: no folder): all of them, or none. */
+  moveNotes = (ids: number[], folderId: number | null) =>
+    this.request<NotesMove>('POST', '/notes/move', { body: { ids, folderId }, expect: 'notesMove' });
   listBackups = (options: { all?: boolean } = {}) =>
     this.request<BackupListing>('GET', `/db-backups${options.all ? '?all=true' : ''}`, { expect: 'backups' });
 

@@ -53,6 +53,8 @@ export interface Command {
   /** Typed at the notes> prompt only (exit, quit): its help shows it without the `notes ` of a shell. */
   promptOnly?: boolean;
   flags: (keyof CommandFlags)[];
+  /** Flags of `flags` the command cannot do without (`move`'s `--folder`): usage lines show them without brackets. */
+  requiredFlags?: (keyof CommandFlags)[];
   minArgs: number;
   maxArgs: number;
   run(context: CommandContext, args: string[], flags: CommandFlags): Promise<void>;

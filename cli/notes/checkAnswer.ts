@@ -43,6 +43,13 @@ export const ANSWERS = {
   folder: shape({ folder }),
   notes: shape({ notes: listOf(note) }),
   note: shape({ note }),
+  tagEdit: shape({ note, added: listOf(string), alreadyHad: listOf(string), removed: listOf(string) }),
+  notesMove: shape({
+    to: nullable(shape({ id: number, path: string })),
+    moved: listOf(shape({ id: number, from: nullable(string) })),
+    alreadyThere: listOf(number),
+  }),
+  folderRemoval: shape({ removed: shape({ id: number, path: string, subFolders: listOf(string), unfiledNotes: listOf(number) }) }),
   backups: shape({ database: nullable(string), ...rotation }),
   backup: shape({ backup: shape({ file: string, bytes: number, durationMs: number }), rotation: shape(rotation) }),
 } satisfies Record<string, Check>;

@@ -1,9 +1,10 @@
-import type { Note, NoteStatus } from '../../functions/notes/NotesStore.js';
+import type { NoteStatus } from '../../functions/notes/NotesStore.js';
 import { UsageError } from '../UsageError.js';
 import type { ApiClient } from './ApiClient.js';
 import type { Command, CommandContext, CommandFlags } from './Command.js';
 import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
+import { formatFolderRemoval, formatMove, formatTagEdit } from './formatChanges.js';
 import { helpText } from './helpText.js';
 import { takeBackup } from './takeBackup.js';
 
@@ -62,8 +63,9 @@ export const COMMANDS: Command[] = [
     minArgs: 1,
     maxArgs: 1,
     async run(context, [path]) {
-      await context.api.removeFolder((await folderId(context.api, path!))!);
-      context.output.print(`removed folder ${splitPath(path!).join('/')}`);
+      const id = await folderId(context.api, path!);
+      if (id === null) throw new UsageError('folder rm takes a folder, e.g. folder rm home/old');
+      context.output.print(formatFolderRemoval(await context.api.removeFolder(id)));
     },
   },
   {
@@ -134,6 +136,22 @@ export const COMMANDS: Command[] = [
     },
   },
   {
+    name: 'move',
+    args: '<id>…',
+    summary: 'move notes into a folder (--folder / for none): all of them, or none when one is missing',
+    example: 'move 12 13 --folder home/groceries',
+    flags: ['folder', 'json'],
+    requiredFlags: ['folder'],
+    minArgs: 1,
+    maxArgs: Infinity,
+    async run(context, ids, flags) {
+      if (flags.folder === undefined)
+        throw new UsageError('move needs --folder <path> (or --folder / for no folder), e.g. move 12 13 --folder home');
+      const move = await context.api.moveNotes(ids.map(noteId), await folderId(context.api, flags.folder));
+      show(context, flags, move, formatMove(move));
+    },
+  },
+  {
     name: 'rm',
     args: '<id>',
     summary: 'remove a note',
@@ -155,9 +173,8 @@ export const COMMANDS: Command[] = [
     minArgs: 2,
     maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
-      let note: Note | undefined;
-      for (const tag of checkTags(tags)) note = await context.api.tagNote(noteId(id!), tag);
-      show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ')}`);
+      const edit = await context.api.editTags(noteId(id!), { add: checkTags(tags) });
+      show(context, flags, edit, formatTagEdit(edit));
     },
   },
   {
@@ -169,9 +186,8 @@ export const COMMANDS: Command[] = [
     minArgs: 2,
     maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
-      let note: Note | undefined;
-      for (const tag of checkTags(tags)) note = await context.api.untagNote(noteId(id!), tag);
-      show(context, flags, note, `note ${id} tags: ${note!.tags.join(', ') || '—'}`);
+      const edit = await context.api.editTags(noteId(id!), { remove: checkTags(tags) });
+      show(context, flags, edit, formatTagEdit(edit));
     },
   },
   {

@@ -6,6 +6,8 @@ import { typedFlag } from './flagHelp.js';
  * (`--json` left out with `json: false`), after `prefix` (`notes ` in a shell). Pure.
  */
 export function usageLine(command: Command, options: { prefix?: string; json?: boolean } = {}): string {
-  const flags = command.flags.filter((flag) => options.json !== false || flag !== 'json').map((flag) => `[${typedFlag(flag)}]`);
+  const flags = command.flags
+    .filter((flag) => options.json !== false || flag !== 'json')
+    .map((flag) => (command.requiredFlags?.includes(flag) ? typedFlag(flag) : `[${typedFlag(flag)}]`));
   return [`${options.prefix ?? ''}${command.name}`, command.args, ...flags].filter(Boolean).join(' ');
 }

@@ -34,8 +34,9 @@ export function createBackupStatusHandler({ folder, rotator, database, logger = 
       path: '/db-backups',
       handler: async (event: HttpEvent) => {
         const all = readAll(event.queryStringParameters?.all ?? undefined);
-        // A missing or unusable folder says so (503), rather than listing nothing.
-        await folder().check();
+        // A missing or unusable folder says so (503), rather than listing nothing; only the default
+        // folder, before the backup that creates it, is simply empty (and is not created by a listing).
+        if (!(await folder().notCreatedYet())) await folder().check();
         const plan = await rotator().plan();
         const name = all ? null : await database();
         const listed = name === null ? plan : onlyDatabase(plan, name);

@@ -193,7 +193,7 @@ describeWithPostgres('BackupService on a bad day (real PostgreSQL and pg_dump)',
 
     await expect(serviceFor(database.url, missing).rotateThenBackUp()).rejects.toMatchObject({
       code: 'BACKUP_DIR_MISSING',
-      message: `the backup folder ${missing} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`,
+      message: `the backup folder ${missing} does not exist: create it (mkdir ${missing}), or mount the volume it is on (BACKUP_DIR, or --dir)`,
     });
     expect(await namesIn(dir)).toEqual([]);
   });

@@ -21,13 +21,6 @@ export class BackupInProgressError extends BackupError {
   }
 }
 
-/** The database server cannot be reached or refuses the connection. */
-export class DatabaseUnavailableError extends BackupError {
-  constructor(message: string, options?: Options) {
-    super('DATABASE_UNAVAILABLE', message, options);
-  }
-}
-
 /** pg_dump is missing, too old for the server, or failed; `detail` holds its (redacted) stderr. */
 export class DumpFailedError extends BackupError {
   constructor(message: string, options?: Options) {

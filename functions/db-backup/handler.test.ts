@@ -210,7 +210,7 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
 
     expect(result.statusCode).toBe(503);
     expect(JSON.parse(result.body).problems).toEqual([
-      `the backup folder ${join(dir, 'missing', 'folder')} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`,
+      `the backup folder ${join(dir, 'missing', 'folder')} does not exist: create it (mkdir ${join(dir, 'missing', 'folder')}), or mount the volume it is on (BACKUP_DIR, or --dir)`,
     ]);
   });
 

@@ -16,6 +16,10 @@ export interface DatabaseConnection {
   description: string;
   /** The database's name as the settings give it (libpq's rule: PGDATABASE, else the user name), known without connecting. */
   database: string;
+  /** The server and the user the settings name, as `pg` reads them (its defaults: localhost, 5432, the OS user): for messages. */
+  server: { host: string; port: number; user: string };
+  /** Where the user and password are set: named in the message of a refused login. */
+  source: 'DATABASE_URL' | 'the PG* variables';
   /** The `PG*` variables of the environment the connection was read from: they apply to pg_dump as to libpq. */
   libpqEnvironment: Record<string, string>;
 }
@@ -55,6 +59,8 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
       secrets: env.PGPASSWORD ? [env.PGPASSWORD] : [],
       description: 'PG* variables',
       database: env.PGDATABASE || user,
+      server: { host: env.PGHOST || 'localhost', port: Number(env.PGPORT) || 5432, user },
+      source: 'the PG* variables',
       libpqEnvironment,
     };
   }
@@ -100,6 +106,13 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
     secrets,
     description: describe(parsed),
     database: options.database || env.PGDATABASE || options.user || user,
+    // pg's own fallbacks for what the URL leaves out: the PG* variables, then its defaults.
+    server: {
+      host: options.host || env.PGHOST || 'localhost',
+      port: Number(options.port || env.PGPORT) || 5432,
+      user: options.user || user,
+    },
+    source: 'DATABASE_URL',
     libpqEnvironment,
   };
 }

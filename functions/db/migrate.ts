@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
-import { DatabaseUnavailableError } from '../backup/errors.js';
 import { packageRoot } from '../config/packageRoot.js';
 import { AppError } from '../errors/AppError.js';
 import { silentLogger, type Logger } from '../log/Logger.js';
+import { connectionProblem } from './connectionProblem.js';
 import { redactSecrets, type DatabaseConnection } from './databaseConnection.js';
+import { DatabaseUnavailableError } from './errors.js';
 
 const MIGRATIONS_TABLE = 'pgmigrations';
 /** The key of the session advisory lock that serialises migrations across processes (any fixed bigint). */
@@ -34,9 +35,14 @@ export async function migrate(
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new DatabaseUnavailableError(
-      `cannot reach the database (${connection.description}): ${redactSecrets((error as Error).message, connection)}`,
-      { cause: error },
+    throw (
+      connectionProblem(error, connection) ??
+      new DatabaseUnavailableError(
+        `cannot reach the database (${connection.description}): ${redactSecrets((error as Error).message, connection)}`,
+        {
+          cause: error,
+        },
+      )
     );
   }
   // An idle connection dropped by the server must not crash the process.

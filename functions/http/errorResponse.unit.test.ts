@@ -41,6 +41,13 @@ describe('toErrorResult: the one mapping from errors to HTTP answers', () => {
     ],
     ['a notes error', new NotFoundError('note 7 does not exist'), 404, 'NOT_FOUND', 'note 7 does not exist'],
     [
+      'a body that is not JSON is a bad request, not a media type',
+      new AppError('MALFORMED_JSON', 'the body is not valid JSON: Unexpected end of JSON input'),
+      400,
+      'MALFORMED_JSON',
+      'the body is not valid JSON: Unexpected end of JSON input',
+    ],
+    [
       'a middy 415 (http-errors) shows its message',
       middyError(415, 'Unsupported Media Type', true),
       415,

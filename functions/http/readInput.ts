@@ -31,6 +31,37 @@ export function text(
   return trimmed;
 }
 
+/**
+ * A list of distinct `text` values (a note's tags to add), each checked as `text` checks one and named
+ * `<item> "<value>"` when it fails; [] when absent.
+ */
+export function textList(value: unknown, name: string, item: string, options: { max: number }): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalid(`${name} must be an array of strings`);
+  const texts = value.map(
+    (entry) => text(entry, typeof entry === 'string' ? `${item} ${quoted(entry)}` : `${name}[]`, { ...options, required: true })!,
+  );
+  return distinct(texts, (twice) => `${item} ${quoted(twice)} is given twice in ${name}`);
+}
+
+/** A non-empty list of distinct ids (the notes to move). */
+export function idList(value: unknown, name: string, item: string, max?: number): number[] {
+  if (!Array.isArray(value) || value.length === 0) throw invalid(`${name} must be a non-empty array of ${item} ids`);
+  const ids = value.map((entry, index) => id(entry, `${name}[${index}]`, max));
+  return distinct(ids, (twice) => `${item} ${twice} is given twice in ${name}`);
+}
+
+function distinct<T>(values: T[], message: (twice: T) => string): T[] {
+  const twice = values.find((value, index) => values.indexOf(value) !== index);
+  if (twice !== undefined) throw invalid(message(twice));
+  return values;
+}
+
+/** A value quoted for a message, cut after 40 characters. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
+}
+
 /** The largest id of a PostgreSQL `integer` column (folders); `bigint` ids (notes) stop at JavaScript's safe integers. */
 export const INTEGER_ID_MAX = 2_147_483_647;
 

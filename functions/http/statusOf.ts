@@ -14,6 +14,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CONFLICT: 409,
   BACKUP_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  // A JSON content type with a body that does not parse is a bad request; a body of another type, 415.
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   // Restoring: what the caller asked for cannot be done as asked
   INVALID_TARGET: 400,
   PROTECTED_DATABASE: 400,
@@ -32,6 +35,11 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   BACKUP_DIR_NOT_WRITABLE: 503,
   FUNCTION_BUSY: 503,
   INSUFFICIENT_STORAGE: 507,
+  // The database is there but not as configured: no retry helps until someone creates the database
+  // or fixes the user or password, so these are 500s (with their message shown), not the 503 of an
+  // outage that may pass. 503 invites clients and load balancers to wait and try again.
+  DATABASE_MISSING: 500,
+  DATABASE_LOGIN_REFUSED: 500,
   // The local gateway's function answered badly or not at all
   BAD_GATEWAY: 502,
   NO_FUNCTION_ENDPOINT: 502,

@@ -1,8 +1,13 @@
 import type pg from 'pg';
-import { ConflictError, NotFoundError, NotesUnavailableError } from './errors.js';
+import { type ConnectionFacts, connectionProblem } from '../db/connectionProblem.js';
+import { inTransaction, type Queryable } from '../db/inTransaction.js';
+import { editTags, type TagChanges } from './editTags.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import { moveNotes, type NotesMove } from './moveNotes.js';
+import { FOLDER_TREE, NOTE_COLUMNS } from './noteSql.js';
+import { type FolderRemoval, removeFolderTree } from './removeFolderTree.js';
 
-/** Errors of reaching the database, not of the query: no connection, the server shutting down or refusing. */
-const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|57P0[1-3]|08\d{3}|3D000|28P01|28000)$/;
+export type { FolderRemoval, NotesMove, TagChanges };
 
 export type NoteStatus = 'draft' | 'active' | 'archived';
 export const NOTE_STATUSES: readonly NoteStatus[] = ['draft', 'active', 'archived'];
@@ -31,33 +36,29 @@ export interface Note extends NoteSummary {
   createdAt: string;
 }
 
-const FOLDER_TREE = `
-  with recursive tree as (
-    select id, parent_id, name, name::text as path from folders where parent_id is null
-    union all
-    select f.id, f.parent_id, f.name, tree.path || '/' || f.name from folders f join tree on f.parent_id = tree.id
-  )`;
+/** A tag edit: the note as it is now and what changed. */
+export interface TagEdit extends TagChanges {
+  note: Note;
+}
 
-const NOTE_COLUMNS = `
-  n.id::text as id, n.title, n.folder_id as "folderId", tree.path as folder, n.status,
-  coalesce((select array_agg(t.name order by t.name) from note_tags nt join tags t on t.id = nt.tag_id where nt.note_id = n.id), '{}') as tags,
-  n.updated_at as "updatedAt"`;
-
-/** The notes app's data: nested folders, notes and tags, in PostgreSQL. Each method is one short transaction or statement. */
+/**
+ * The notes app's data: nested folders, notes and tags, in PostgreSQL. Each method is one statement,
+ * or one transaction when it changes several things: all of it is done, or nothing.
+ */
 export class NotesStore {
-  private readonly db: Pick<pg.Pool, 'query'>;
+  private readonly db: Queryable;
 
-  constructor(pool: pg.Pool) {
-    // Every query: a database that cannot be reached answers 503, not a generic 500.
+  constructor(
+    private readonly pool: pg.Pool,
+    /** The settings the pool was made from: named when the database is missing, refuses the login or cannot be reached. */
+    private readonly connection: ConnectionFacts,
+  ) {
+    // Every statement: a database that is missing, refuses us or cannot be reached says so (connectionProblem).
     this.db = {
-      query: ((...args: Parameters<pg.Pool['query']>) =>
+      query: ((...args: unknown[]) =>
         (pool.query as (...a: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
-          const code = (error as { code?: string }).code ?? '';
-          if (UNREACHABLE.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test((error as Error).message)) {
-            throw new NotesUnavailableError({ cause: error });
-          }
-          throw error;
-        })) as pg.Pool['query'],
+          throw this.problem(error);
+        })) as Queryable['query'],
     };
   }
 
@@ -87,10 +88,9 @@ export class NotesStore {
     return this.folder(id);
   }
 
-  /** Removes a folder and the folders inside it; their notes stay, without a folder. */
-  async removeFolder(id: number): Promise<void> {
-    const { rowCount } = await this.db.query('delete from folders where id = $1', [id]);
-    if (rowCount === 0) throw notFound('folder', id);
+  /** Removes a folder and the folders inside it, in one transaction; their notes stay, without a folder. Says what it removed. */
+  removeFolder(id: number): Promise<FolderRemoval> {
+    return this.transaction((tx) => removeFolderTree(tx, id));
   }
 
   async listNotes(filter: { folderId?: number; tag?: string } = {}): Promise<NoteSummary[]> {
@@ -118,8 +118,8 @@ export class NotesStore {
     return this.note(Number(rows[0]!.id));
   }
 
-  async note(id: number): Promise<Note> {
-    const { rows } = await this.db.query(
+  async note(id: number, db: Queryable = this.db): Promise<Note> {
+    const { rows } = await db.query(
       `${FOLDER_TREE}
        select ${NOTE_COLUMNS}, n.body, n.created_at as "createdAt" from notes n left join tree on tree.id = n.folder_id where n.id = $1`,
       [id],
@@ -149,31 +149,40 @@ export class NotesStore {
     if (rowCount === 0) throw notFound('note', id);
   }
 
-  /** Adds a tag to a note, creating the tag if it is new; tagging twice changes nothing. */
-  async tagNote(id: number, tag: string): Promise<Note> {
-    await this.run(
-      () =>
-        this.db.query(
-          `with tag as (insert into tags (name) values ($2) on conflict (name) do update set name = excluded.name returning id)
-           insert into note_tags (note_id, tag_id) select $1, id from tag on conflict do nothing`,
-          [id, tag],
-        ),
-      { missing: `note ${id} does not exist` },
-    );
-    return this.note(id);
+  /**
+   * Removes `remove` from note `id` and adds `add`, in one transaction: a tag of `remove` the note lacks
+   * (404 naming every one) changes nothing. Adding a tag the note has is no error (`alreadyHad`).
+   */
+  editTags(id: number, changes: { add?: string[]; remove?: string[] }): Promise<TagEdit> {
+    return this.transaction(async (tx) => {
+      const edit = await editTags(tx, id, { add: changes.add ?? [], remove: changes.remove ?? [] });
+      return { note: await this.note(id, tx), ...edit };
+    });
   }
 
-  async untagNote(id: number, tag: string): Promise<Note> {
-    const note = await this.note(id);
-    if (!note.tags.includes(tag)) throw new NotFoundError(`note ${id} has no tag "${tag}"`);
-    await this.db.query('delete from note_tags where note_id = $1 and tag_id = (select id from tags where name = $2)', [id, tag]);
-    return this.note(id);
+  /** Moves notes into a folder (null: none), in one transaction: an id that is not a note (404 naming every one) moves nothing. */
+  moveNotes(ids: number[], folderId: number | null): Promise<NotesMove> {
+    return this.transaction((tx) =>
+      this.run(() => moveNotes(tx, ids, folderId), { missing: `folder ${folderId} does not exist; nothing was moved` }),
+    );
   }
 
   private async folder(id: number): Promise<Folder> {
     const folder = (await this.listFolders()).find((f) => f.id === id);
     if (!folder) throw notFound('folder', id);
     return folder;
+  }
+
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  private transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work).catch((error: unknown) => {
+      throw this.problem(error);
+    });
+  }
+
+  /** The error to answer with: the database missing, refusing the login or unreachable, said as such; any other unchanged. */
+  private problem(error: unknown): unknown {
+    return connectionProblem(error, this.connection) ?? error;
   }
 
   /** Turns the constraint violations a user can cause into clear 409 / 404 answers. */

@@ -13,10 +13,3 @@ export class ConflictError extends AppError {
     super('CONFLICT', message, options);
   }
 }
-
-/** The database cannot be reached or refuses the connection: the notes cannot be read or changed now. */
-export class NotesUnavailableError extends AppError {
-  constructor(options: { cause?: unknown } = {}) {
-    super('DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', { ...options, expose: true });
-  }
-}

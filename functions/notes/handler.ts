@@ -1,10 +1,10 @@
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
-import { freeText, INTEGER_ID_MAX, id, objectBody, oneOf, optionalId, text } from '../http/readInput.js';
+import { jsonBody } from '../http/jsonBody.js';
+import { freeText, INTEGER_ID_MAX, id, idList, invalid, objectBody, oneOf, optionalId, text, textList } from '../http/readInput.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { fromEnvironment } from '../wiring/fromEnvironment.js';
 import { NOTE_STATUSES, type NotesStore } from './NotesStore.js';
@@ -22,9 +22,12 @@ export interface NotesParts {
   token?: () => string | undefined;
 }
 
-/** The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the answer. */
+/**
+ * The notes app's routes (folders, notes, tags); each only parses, calls the store and shapes the
+ * answer. A route that changes several things changes all of them or nothing, and answers what changed.
+ */
 export function createNotesHandler({ store, logger = jsonLogger(), token }: NotesParts) {
-  const withBody = (logic: Logic) => middy(logic).use(httpJsonBodyParser({ disableContentTypeError: false }));
+  const withBody = (logic: Logic) => middy(logic).use(jsonBody());
   const route = (method: Route<HttpEvent, APIGatewayProxyResult>['method'], path: string, logic: Logic, body = false) =>
     ({ method, path, handler: body ? withBody(logic) : logic }) as unknown as Route<HttpEvent, APIGatewayProxyResult>;
   const param = (event: RouteEvent, name: string) => event.pathParameters?.[name];
@@ -53,10 +56,9 @@ export function createNotesHandler({ store, logger = jsonLogger(), token }: Note
       },
       true,
     ),
-    route('DELETE', '/folders/{id}', async (event) => {
-      await store().removeFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX));
-      return { statusCode: 204, body: '' };
-    }),
+    route('DELETE', '/folders/{id}', async (event) =>
+      jsonResponse(200, { removed: await store().removeFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX)) }),
+    ),
     route('GET', '/notes', async (event) => {
       const query = event.queryStringParameters ?? {};
       const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId', INTEGER_ID_MAX);
@@ -74,6 +76,17 @@ export function createNotesHandler({ store, logger = jsonLogger(), token }: Note
           folderId: optionalId(body.folderId, 'folderId', INTEGER_ID_MAX) ?? null,
         });
         return jsonResponse(201, { note });
+      },
+      true,
+    ),
+    route(
+      'POST',
+      '/notes/move',
+      async (event) => {
+        const body = objectBody(event.body, ['ids', 'folderId']);
+        if (!('folderId' in body)) throw invalid('folderId is required (null: no folder)');
+        const ids = idList(body.ids, 'ids', 'note');
+        return jsonResponse(200, await store().moveNotes(ids, optionalId(body.folderId, 'folderId', INTEGER_ID_MAX) ?? null));
       },
       true,
     ),
@@ -97,12 +110,29 @@ export function createNotesHandler({ store, logger = jsonLogger(), token }: Note
       await store().removeNote(id(param(event, 'id'), 'note id'));
       return { statusCode: 204, body: '' };
     }),
-    route('PUT', '/notes/{id}/tags/{tag}', async (event) =>
-      jsonResponse(200, { note: await store().tagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) }),
+    route(
+      'PATCH',
+      '/notes/{id}/tags',
+      async (event) => {
+        const body = objectBody(event.body, ['add', 'remove']);
+        // Every tag is checked before anything changes.
+        const add = textList(body.add, 'add', 'tag', TAG);
+        const remove = textList(body.remove, 'remove', 'tag', TAG);
+        const both = add.find((tag) => remove.includes(tag));
+        if (both !== undefined) throw invalid(`tag ${JSON.stringify(both)} is both in add and in remove`);
+        if (add.length + remove.length === 0) throw invalid('give the tags to add or remove: { "add": […], "remove": […] }');
+        return jsonResponse(200, await store().editTags(id(param(event, 'id'), 'note id'), { add, remove }));
+      },
+      true,
     ),
-    route('DELETE', '/notes/{id}/tags/{tag}', async (event) =>
-      jsonResponse(200, { note: await store().untagNote(id(param(event, 'id'), 'note id'), text(param(event, 'tag'), 'tag', TAG)!) }),
-    ),
+    route('PUT', '/notes/{id}/tags/{tag}', async (event) => {
+      const tag = text(param(event, 'tag'), 'tag', TAG)!;
+      return jsonResponse(200, { note: (await store().editTags(id(param(event, 'id'), 'note id'), { add: [tag] })).note });
+    }),
+    route('DELETE', '/notes/{id}/tags/{tag}', async (event) => {
+      const tag = text(param(event, 'tag'), 'tag', TAG)!;
+      return jsonResponse(200, { note: (await store().editTags(id(param(event, 'id'), 'note id'), { remove: [tag] })).note });
+    }),
   ];
   return httpHandler(httpRouterHandler<HttpEvent, APIGatewayProxyResult>(routes) as never, { logger, token });
 }

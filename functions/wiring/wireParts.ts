@@ -56,7 +56,7 @@ export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireO
   let poolMade = false;
   const store = once(() => {
     poolMade = true;
-    return new NotesStore(pool());
+    return new NotesStore(pool(), config().connection);
   });
   return {
     logger,

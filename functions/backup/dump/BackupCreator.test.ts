@@ -14,7 +14,8 @@ import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFol
 import { databaseConnection } from '../../db/databaseConnection.js';
 import { migrate } from '../../db/migrate.js';
 import { BackupCreator } from './BackupCreator.js';
-import { DatabaseUnavailableError, DumpFailedError } from '../errors.js';
+import { DatabaseMissingError, DatabaseUnavailableError } from '../../db/errors.js';
+import { DumpFailedError } from '../errors.js';
 import { PgDumpSource, type PgDumpSourceOptions } from './PgDumpSource.js';
 
 describeWithPostgres('BackupCreator with the real pg_dump', () => {
@@ -128,8 +129,8 @@ describeWithPostgres('BackupCreator with the real pg_dump', () => {
     [
       'a database that does not exist',
       { url: 'postgres://postgres@127.0.0.1:5432/no_such_database_here' },
-      DatabaseUnavailableError,
-      /cannot reach the database/,
+      DatabaseMissingError,
+      /^database "no_such_database_here" does not exist on 127\.0\.0\.1:5432; create it with: createdb -h 127\.0\.0\.1 -p 5432 -U postgres no_such_database_here$/,
     ],
     ['a server that is down', { url: 'postgres://postgres@127.0.0.1:1/notes' }, DatabaseUnavailableError, /ECONNREFUSED/],
     ['a pg_dump that is not installed', { pgDumpPath: '/nonexistent/pg_dump' }, DumpFailedError, /not found/],

@@ -2,7 +2,9 @@ import pg from 'pg';
 import { DEFAULTS } from '../../config/defaults.js';
 import { redactSecrets, type DatabaseConnection } from '../../db/databaseConnection.js';
 import type { DumpSource } from './DumpSource.js';
-import { BackupCancelledError, DatabaseUnavailableError, DumpFailedError } from '../errors.js';
+import { connectionProblem } from '../../db/connectionProblem.js';
+import { DatabaseUnavailableError } from '../../db/errors.js';
+import { BackupCancelledError, DumpFailedError } from '../errors.js';
 import { pgDumpEnvironment } from './pgDumpEnvironment.js';
 import { runProcess, type ProcessRunner } from './runProcess.js';
 
@@ -107,9 +109,14 @@ export class PgDumpSource implements DumpSource {
         serverTime: new Date(Math.round(Number(row.epoch) * 1000)),
       };
     } catch (error) {
-      throw new DatabaseUnavailableError(
-        `cannot reach the database (${this.connection.description}): ${this.redact((error as Error).message)}`,
-        { cause: error },
+      throw (
+        connectionProblem(error, this.connection) ??
+        new DatabaseUnavailableError(
+          `cannot reach the database (${this.connection.description}): ${this.redact((error as Error).message)}`,
+          {
+            cause: error,
+          },
+        )
       );
     } finally {
       await client.end().catch(() => undefined);

@@ -5,6 +5,7 @@ import { BackupManifest } from './BackupManifest.js';
 import { BackupStatus } from './BackupStatus.js';
 import { checkFolder } from './checkFolder.js';
 import { DatabaseNames } from './DatabaseNames.js';
+import { pathExists } from './folderFiles.js';
 import { stopLeftoverDumps } from './stopLeftoverDumps.js';
 import { withFolderLock } from './withFolderLock.js';
 
@@ -62,6 +63,15 @@ export class BackupFolder {
   /** Checks that the folder exists (or creates the default one), is a folder, and can be written. */
   check(): Promise<void> {
     return checkFolder(this.dir, { create: this.options.create });
+  }
+
+  /**
+   * Whether this is the default folder (the one the first backup creates) and no backup made it yet:
+   * "no backups yet", not a missing volume. A configured folder that is missing is never that: a backup
+   * into it fails (check), so a listing says so too.
+   */
+  async notCreatedYet(): Promise<boolean> {
+    return Boolean(this.options.create) && !(await pathExists(this.dir));
   }
 
   /**

@@ -1,12 +1,13 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
+import { quote } from 'shlex';
 import { BackupFolderMissingError, BackupFolderNotWritableError } from '../errors.js';
 
 /**
  * Checks that the backup folder can take a backup: it exists (it is created only when `create` says
  * so: the checkout's own default folder), is a folder, and this process may write to it. A missing
- * folder is an error, never silently created: it is usually a volume that was not mounted, and
- * backups written beside it would land where nobody looks.
+ * folder is an error, never silently created: it may be a volume that was not mounted, and backups
+ * written beside it would land where nobody looks. Its message says both ways out.
  */
 export async function checkFolder(dir: string, options: { create?: boolean } = {}): Promise<void> {
   if (options.create) await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -14,7 +15,11 @@ export async function checkFolder(dir: string, options: { create?: boolean } = {
     if (error.code === 'ENOENT') return undefined;
     throw error;
   });
-  if (!stat) throw new BackupFolderMissingError(`the backup folder ${dir} does not exist; is the volume mounted? (BACKUP_DIR, or --dir)`);
+  if (!stat) {
+    throw new BackupFolderMissingError(
+      `the backup folder ${dir} does not exist: create it (mkdir ${quote(dir)}), or mount the volume it is on (BACKUP_DIR, or --dir)`,
+    );
+  }
   if (!stat.isDirectory()) throw new BackupFolderNotWritableError(`the backup folder ${dir} is not a folder (BACKUP_DIR, or --dir)`);
   try {
     await fs.access(dir, constants.W_OK | constants.X_OK);

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import pg from 'pg';
+import { databaseConnection } from '../functions/db/databaseConnection.js';
+import { silentLogger } from '../functions/log/Logger.js';
+import { createNotesHandler } from '../functions/notes/handler.js';
+import { NotesStore } from '../functions/notes/NotesStore.js';
+import { startApiProcess } from '../test/support/apiProcess.js';
+import { startNotes } from '../test/support/cliProcess.js';
+import { lambdaContext, restEvent } from '../test/support/events.js';
+import { createTestDatabase, databaseUrl, describeWithPostgres } from '../test/support/postgres.js';
+import { closedPort } from '../test/support/standInServers.js';
+import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
+
+/*
+ * Each way of not getting at the database has one message, said the same by the API (its answer),
+ * by `npm run migrate` and by `npm start` (their one error line), and by the notes app (its error
+ * line, the API's message).
+ */
+
+const suffix = randomBytes(4).toString('hex');
+const MISSING = `notes_missing_${suffix}`;
+const ROLE = `no_such_role_${suffix}`;
+
+describeWithPostgres('one message per database problem, on every path that meets it', () => {
+  let folder: string;
+  let port: number;
+
+  beforeAll(async () => {
+    folder = await tempFolder('notes-db-problems-');
+    port = await closedPort();
+  });
+  afterAll(() => removeFolder(folder));
+
+  const situations: [string, () => string, number, string, () => string][] = [
+    [
+      'a database that does not exist',
+      () => databaseUrl(MISSING),
+      500,
+      'DATABASE_MISSING',
+      () => `database "${MISSING}" does not exist on 127.0.0.1:5432; create it with: createdb -h 127.0.0.1 -p 5432 -U postgres ${MISSING}`,
+    ],
+    [
+      'a login the server refuses',
+      () => `postgres://${ROLE}@127.0.0.1:5432/postgres`,
+      500,
+      'DATABASE_LOGIN_REFUSED',
+      () =>
+        `the database server at 127.0.0.1:5432 refused the login of user "${ROLE}" (role "${ROLE}" does not exist): check the user and password in DATABASE_URL`,
+    ],
+    [
+      'a server that is not there',
+      () => `postgres://postgres@127.0.0.1:${port}/notes`,
+      503,
+      'DATABASE_UNAVAILABLE',
+      () => `cannot reach the database (postgres://postgres@127.0.0.1:${port}/notes): connect ECONNREFUSED 127.0.0.1:${port}`,
+    ],
+  ];
+
+  it.each(situations)('%s: the API answers it', async (_situation, url, status, code, message) => {
+    const pool = new pg.Pool({ connectionString: url(), max: 1 });
+    const store = new NotesStore(pool, databaseConnection({ DATABASE_URL: url() }));
+    const handler = createNotesHandler({ store: () => store, logger: silentLogger });
+    try {
+      const result = (await handler(restEvent('GET', '/folders') as never, lambdaContext())) as APIGatewayProxyResult;
+
+      expect({ status: result.statusCode, json: JSON.parse(result.body) }).toEqual({
+        status,
+        json: { error: { code, message: message() } },
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it.each(situations)(
+    '%s: npm run migrate and npm start say it in their one error line',
+    async (_situation, url, _status, _code, message) => {
+      const env = { DATABASE_URL: url(), LOG_FILE: join(folder, 'api.log'), BACKUP_DIR: folder, NO_COLOR: '1' };
+
+      const migrate = await startNotes([], env, { entry: 'dist/cli/migrate.js' }).exited;
+      const start = await startNotes(['--no-backup'], env, { entry: 'dist/cli/start.js' }).exited;
+
+      expect({ code: migrate.code, stderr: migrate.stderr }).toEqual({ code: 1, stderr: `migrate: ${message()}\n` });
+      expect({ code: start.code, lastLine: start.stderr.trim().split('\n').at(-1) }).toEqual({ code: 1, lastLine: `notes: ${message()}` });
+    },
+  );
+
+  it('a database dropped while the API runs: the notes app prints what the API answered', async () => {
+    const database = await createTestDatabase('notes_dropped');
+    const api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: folder });
+    try {
+      await database.drop();
+
+      const { code, stdout, stderr } = await startNotes(['--api-url', api.url, 'folders'], { NO_COLOR: '1' }).exited;
+
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `notes: database "${database.name}" does not exist on 127.0.0.1:5432; create it with: createdb -h 127.0.0.1 -p 5432 -U postgres ${database.name}\n`,
+      });
+    } finally {
+      await api.stop();
+      await database.drop();
+    }
+  });
+});

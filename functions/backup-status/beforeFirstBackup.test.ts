@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { formatBackupListing } from '../../cli/notes/format.js';
+import { Output } from '../../cli/notes/Output.js';
+import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
+import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { loadConfig } from '../config/loadConfig.js';
+import { silentLogger } from '../log/Logger.js';
+import { wireParts } from '../wiring/wireParts.js';
+import { createBackupStatusHandler } from './handler.js';
+
+/*
+ * The app's `backups` before the first backup says the same on both database paths. Only the default
+ * folder (BACKUP_DIR unset: the first backup creates it) is "no backups yet"; a configured BACKUP_DIR
+ * that is missing is an error on both, since a backup into it would fail too.
+ */
+describeEachDatabasePath("GET /db-backups and the app's backups before the first backup", (path) => {
+  let db: DatabaseUnderTest;
+  let folder: string;
+
+  beforeAll(async () => {
+    db = await path.create();
+    folder = await tempFolder('notes-first-backup-');
+  });
+  afterAll(async () => {
+    await db?.close();
+    await removeFolder(folder);
+  });
+
+  const listing = async (dir: string, createdByFirstBackup: boolean) => {
+    const config = { ...loadConfig({ DATABASE_URL: db.url }), backupDir: dir, createBackupDir: createdByFirstBackup };
+    const parts = wireParts({ config: () => config, logger: silentLogger, dumpSource: db.source });
+    const handler = createBackupStatusHandler({ ...parts, logger: silentLogger });
+    const result = (await handler(restEvent('GET', '/db-backups') as never, lambdaContext())) as APIGatewayProxyResult;
+    return { status: result.statusCode, json: JSON.parse(result.body) };
+  };
+
+  it('the default folder, not created yet: no backups of this database yet, and the listing does not create it', async () => {
+    const dir = join(folder, 'default-not-yet');
+
+    const answer = await listing(dir, true);
+
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ database: db.database, kept: [], archived: [], deleted: [] });
+    const out = new PassThrough();
+    expect(formatBackupListing(answer.json, new Output(out, out, { NO_COLOR: '1' }))).toBe(
+      `no backups of ${db.database} yet (backup takes one; backups --all lists every database's)`,
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('a configured folder that is missing: BACKUP_DIR_MISSING, saying how to create it or that its volume may not be mounted', async () => {
+    const dir = join(folder, 'configured-missing');
+
+    const answer = await listing(dir, false);
+
+    expect(answer).toEqual({
+      status: 503,
+      json: {
+        error: {
+          code: 'BACKUP_DIR_MISSING',
+          message: `the backup folder ${dir} does not exist: create it (mkdir ${dir}), or mount the volume it is on (BACKUP_DIR, or --dir)`,
+        },
+      },
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { quote } from 'shlex';
+import { AppError } from '../errors/AppError.js';
+import { type DatabaseConnection, redactSecrets } from './databaseConnection.js';
+import { DatabaseLoginRefusedError, DatabaseMissingError, DatabaseUnavailableError } from './errors.js';
+
+/** Errors of reaching the server, not of a query: no connection, the server shutting down, a connection lost. */
+const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|EPIPE|57P0[1-3]|08\d{3})$/;
+const LOST = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/;
+
+export type ConnectionFacts = Pick<DatabaseConnection, 'database' | 'server' | 'source' | 'secrets' | 'description'>;
+
+/**
+ * What an error of connecting or querying means for whoever asked, as one error per situation: the
+ * database missing (how to create it), the login refused (which user, which setting to check), or the
+ * server not reachable. Undefined for any other error: a query's own. Never names a password.
+ */
+export function connectionProblem(error: unknown, connection: ConnectionFacts): AppError | undefined {
+  if (error instanceof AppError) return undefined;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = redactSecrets((error as Error | undefined)?.message ?? String(error), connection);
+  const { host, port, user } = connection.server;
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (code === '3D000') {
+    const createdb = ['createdb', '-h', host, '-p', String(port), '-U', user, connection.database].map(quote).join(' ');
+    return new DatabaseMissingError(`database "${connection.database}" does not exist on ${where}; create it with: ${createdb}`, {
+      cause: error,
+    });
+  }
+  if (code === '28P01' || code === '28000') {
+    return new DatabaseLoginRefusedError(
+      `the database server at ${where} refused the login of user "${user}" (${reason}): check the user and password in ${connection.source}`,
+      { cause: error },
+    );
+  }
+  if ((typeof code === 'string' && UNREACHABLE.test(code)) || LOST.test(reason)) {
+    return new DatabaseUnavailableError(`cannot reach the database (${connection.description}): ${reason}`, { cause: error });
+  }
+  return undefined;
+}
