@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../support/apiProcess.js';
 import { startNotes } from '../support/cliProcess.js';
+import { freshClone } from './freshClone.js';
 
 const run = promisify(execFile);
 const PROJECT = 'notes-containers-test';
@@ -126,5 +127,65 @@ describe('docker compose up, for real (images built from docker/Dockerfile)', ()
     expect((await volumesOf()).filter((name) => !name.endsWith('db-data'))).toEqual([]);
     await compose('up', '-d');
     await waitForHealth();
+  });
+});
+
+describe('the build context (.dockerignore), as compose sends it', () => {
+  const checkout = join(tmpdir(), `notes-context-${process.pid}`);
+  const probe = join(tmpdir(), `notes-context-probe-${process.pid}`);
+  const IMAGE = 'notes-context-probe:test';
+  /** What a lived-in checkout holds besides the clone: big (the embedded database, dependencies, backups) or secret. */
+  const PLANTED = [
+    '.data/pglite/base/5/1259',
+    'node_modules/pg/package.json',
+    'docker/lambda-runtime/node_modules/aws-lambda-ric/package.json',
+    'dist/cli/notes.js',
+    'api/backups/notes-2026-11-26T10-00-00.000Z.sql',
+    'coverage/lcov.info',
+    'bench/results/latest.json',
+    'npm-debug.log',
+    'functions/debug.log',
+    'tsconfig.tsbuildinfo',
+    '.env',
+    'docker/.env',
+    '.env.local',
+    '.npmrc',
+    'server.pem',
+    '.git/config',
+  ];
+  afterAll(async () => {
+    await run('docker', ['rm', '-f', 'notes-context-probe']).catch(() => undefined);
+    await run('docker', ['rmi', IMAGE]).catch(() => undefined);
+    await rm(checkout, { recursive: true, force: true });
+    await rm(probe, { recursive: true, force: true });
+  });
+
+  it("holds the clone's files and none of the big or secret ones beside them (.data/ with 8 MB among them)", async () => {
+    const cloned = await freshClone(checkout);
+    for (const path of PLANTED) {
+      await mkdir(dirname(join(checkout, path)), { recursive: true });
+      await writeFile(join(checkout, path), path.startsWith('.data/') ? Buffer.alloc(8 * 1024 * 1024) : 'planted\n');
+    }
+    // An image of the context alone, built by the same compose as the README's command.
+    await mkdir(probe, { recursive: true });
+    await writeFile(join(probe, 'Dockerfile'), 'FROM scratch\nCOPY . /context/\nCMD ["/none"]\n');
+    await writeFile(
+      join(probe, 'compose.yaml'),
+      `services:\n  context:\n    image: ${IMAGE}\n    build:\n      context: ${checkout}\n      dockerfile: ${join(probe, 'Dockerfile')}\n`,
+    );
+
+    await run(bin!, [...prefix, '-p', 'notes-context-test', '-f', join(probe, 'compose.yaml'), 'build'], { maxBuffer: 64 * 1024 * 1024 });
+    await run('docker', ['create', '--name', 'notes-context-probe', IMAGE]);
+    await run('docker', ['export', '-o', join(probe, 'context.tar'), 'notes-context-probe']);
+    const { stdout } = await run('tar', ['-tf', join(probe, 'context.tar')], { maxBuffer: 16 * 1024 * 1024 });
+
+    const sent = stdout
+      .split('\n')
+      .filter((name) => name.startsWith('context/') && !name.endsWith('/'))
+      .map((name) => name.slice('context/'.length))
+      // docker-py adds a Dockerfile from outside the context under a generated name.
+      .filter((name) => !/^\.dockerfile\.[0-9a-f]+$/.test(name))
+      .sort();
+    expect(sent).toEqual(cloned);
   });
 });
