@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -84,10 +84,22 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(plan.kept.at(-1)).toEqual({ file: b('2026-11-20T10:00:00Z'), reasons: ['week 2026-11-15'] });
   });
 
-  (process.getuid?.() === 0 ? it : it.skip)(
-    'says which uid may not write the folder, and how to fix it (run as another uid with setpriv)',
-    async () => {
-      await chmod(dir, 0o755);
+  // Never "run as root" (NOTES_UID=0): the functions never run as root.
+  (process.getuid?.() === 0 ? it.each : it.skip.each)([
+    [0, 0, 0o755, (dir: string) => `(owner uid 0, mode 755): make it writable for that uid (chown 65534 ${dir})\n`],
+    [
+      1000,
+      1001,
+      0o755,
+      (dir: string) =>
+        `(owner uid 1000, mode 755): make it writable for that uid (chown 65534 ${dir}), or run as its owner (with docker compose: NOTES_UID=1000 NOTES_GID=1001)\n`,
+    ],
+    [65534, 65534, 0o555, (dir: string) => `(owner uid 65534, mode 555): let its owner write it (chmod u+rwx ${dir})\n`],
+  ])(
+    'says which uid may not write the folder of %i:%i, and how to fix it (run as uid 65534 with setpriv)',
+    async (uid, gid, mode, hint) => {
+      await chown(dir, uid, gid);
+      await chmod(dir, mode);
 
       const result = await promisify(execFile)(
         'setpriv',
@@ -96,9 +108,7 @@ describe('npm run db-backup (the ops command line)', () => {
       ).catch((error: { code: number; stderr: string }) => error);
 
       expect((result as { code: number }).code).toBe(1);
-      expect((result as { stderr: string }).stderr).toContain(
-        `the backup folder ${dir} is not writable by uid 65534 (owner uid 0, mode 755): make it writable for that uid (chown 65534 ${dir}), or run as its owner (with docker compose: NOTES_UID=0)`,
-      );
+      expect((result as { stderr: string }).stderr).toContain(`the backup folder ${dir} is not writable by uid 65534 ${hint(dir)}`);
     },
   );
 

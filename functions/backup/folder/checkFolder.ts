@@ -27,7 +27,15 @@ export async function checkFolder(dir: string, options: { create?: boolean } = {
     const uid = process.getuid?.();
     throw new BackupFolderNotWritableError(
       `the backup folder ${dir} is not writable by ${uid === undefined ? 'this process' : `uid ${uid}`} (owner uid ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}): ` +
-        `make it writable for that uid (chown ${uid ?? '<uid>'} ${dir}), or run as its owner (with docker compose: NOTES_UID=${stat.uid})`,
+        fixFor(dir, stat, uid),
     );
   }
+}
+
+/** What lets this process write the folder. Running as root is never the fix: the functions never run as root. */
+function fixFor(dir: string, owner: { uid: number; gid: number }, uid: number | undefined): string {
+  if (owner.uid === uid) return `let its owner write it (chmod u+rwx ${dir})`;
+  const chown = `make it writable for that uid (chown ${uid ?? '<uid>'} ${dir})`;
+  if (owner.uid === 0) return chown;
+  return `${chown}, or run as its owner (with docker compose: NOTES_UID=${owner.uid} NOTES_GID=${owner.gid})`;
 }
