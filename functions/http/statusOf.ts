@@ -14,6 +14,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   CONFLICT: 409,
   BACKUP_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSEARCHABLE_QUERY: 400,
   // Restoring: what the caller asked for cannot be done as asked
   INVALID_TARGET: 400,
   PROTECTED_DATABASE: 400,

@@ -13,6 +13,7 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['CONFLICT', 409],
     ['BACKUP_IN_PROGRESS', 409],
     ['PAYLOAD_TOO_LARGE', 413],
+    ['UNSEARCHABLE_QUERY', 400],
     ['INVALID_TARGET', 400],
     ['PROTECTED_DATABASE', 400],
     ['TARGET_NOT_EMPTY', 400],

@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { ConflictError, NotFoundError, NotesUnavailableError } from './errors.js';
+import { NOTE_SQL } from './noteSql.js';
+import { type SearchQuery, type SearchResult, searchNotes } from './searchNotes.js';
 
 /** Errors of reaching the database, not of the query: no connection, the server shutting down or refusing. */
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|EAI_AGAIN|57P0[1-3]|08\d{3}|3D000|28P01|28000)$/;
@@ -31,18 +33,6 @@ export interface Note extends NoteSummary {
   createdAt: string;
 }
 
-const FOLDER_TREE = `
-  with recursive tree as (
-    select id, parent_id, name, name::text as path from folders where parent_id is null
-    union all
-    select f.id, f.parent_id, f.name, tree.path || '/' || f.name from folders f join tree on f.parent_id = tree.id
-  )`;
-
-const NOTE_COLUMNS = `
-  n.id::text as id, n.title, n.folder_id as "folderId", tree.path as folder, n.status,
-  coalesce((select array_agg(t.name order by t.name) from note_tags nt join tags t on t.id = nt.tag_id where nt.note_id = n.id), '{}') as tags,
-  n.updated_at as "updatedAt"`;
-
 /** The notes app's data: nested folders, notes and tags, in PostgreSQL. Each method is one short transaction or statement. */
 export class NotesStore {
   private readonly db: Pick<pg.Pool, 'query'>;
@@ -63,7 +53,7 @@ export class NotesStore {
 
   /** Every folder with its path and note count, sorted by path. */
   async listFolders(): Promise<Folder[]> {
-    const { rows } = await this.db.query<Folder>(`${FOLDER_TREE}
+    const { rows } = await this.db.query<Folder>(`${NOTE_SQL.folderTree}
       select tree.id, tree.parent_id as "parentId", tree.name, tree.path,
              (select count(*)::int from notes n where n.folder_id = tree.id) as notes
         from tree order by tree.path`);
@@ -93,16 +83,21 @@ export class NotesStore {
     if (rowCount === 0) throw notFound('folder', id);
   }
 
+  /** The notes, newest change first; `folderId` covers the folders below it too (`home` lists `home/groceries`' notes). */
   async listNotes(filter: { folderId?: number; tag?: string } = {}): Promise<NoteSummary[]> {
     const { rows } = await this.db.query(
-      `${FOLDER_TREE}
-       select ${NOTE_COLUMNS} from notes n left join tree on tree.id = n.folder_id
-        where ($1::int is null or n.folder_id = $1)
-          and ($2::text is null or exists (select 1 from note_tags nt join tags t on t.id = nt.tag_id where nt.note_id = n.id and t.name = $2))
+      `${NOTE_SQL.folderTree}${NOTE_SQL.folderScope(1)}
+       select ${NOTE_SQL.columns} from notes n left join tree on tree.id = n.folder_id
+        where ${NOTE_SQL.inScope(1)} and ${NOTE_SQL.tagged(2)}
         order by n.updated_at desc, n.id desc`,
       [filter.folderId ?? null, filter.tag ?? null],
     );
     return rows.map(withNumericId);
+  }
+
+  /** The notes matching a full-text query, best first, with their matching words located (see searchNotes). */
+  searchNotes(query: SearchQuery): Promise<SearchResult> {
+    return searchNotes(this.db, query);
   }
 
   async createNote(input: { title: string; body: string; folderId: number | null }): Promise<Note> {
@@ -120,8 +115,8 @@ export class NotesStore {
 
   async note(id: number): Promise<Note> {
     const { rows } = await this.db.query(
-      `${FOLDER_TREE}
-       select ${NOTE_COLUMNS}, n.body, n.created_at as "createdAt" from notes n left join tree on tree.id = n.folder_id where n.id = $1`,
+      `${NOTE_SQL.folderTree}
+       select ${NOTE_SQL.columns}, n.body, n.created_at as "createdAt" from notes n left join tree on tree.id = n.folder_id where n.id = $1`,
       [id],
     );
     if (rows.length === 0) throw notFound('note', id);

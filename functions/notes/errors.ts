@@ -20,3 +20,13 @@ export class NotesUnavailableError extends AppError {
     super('DATABASE_UNAVAILABLE', 'the notes database cannot be reached right now; try again shortly', { ...options, expose: true });
   }
 }
+
+/** A search with nothing to look for: only words too common to be indexed ("the", "and") or punctuation. */
+export class UnsearchableQueryError extends AppError {
+  constructor(readonly query: string) {
+    super(
+      'UNSEARCHABLE_QUERY',
+      `"${query}" has no word to search for: words like "the" or "and" and punctuation are left out; add a more specific word`,
+    );
+  }
+}
