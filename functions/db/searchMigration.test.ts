@@ -85,12 +85,12 @@ async function sql<T extends pg.QueryResultRow>(url: string, text: string): Prom
   }
 }
 
-/** What the migration adds, of what is there: the column and its index. */
+/** What the migration adds, of what is there: the column and the indexes. */
 async function searchColumns(url: string): Promise<string[]> {
   const rows = await sql<{ name: string }>(
     url,
     `select column_name as name from information_schema.columns where table_name = 'notes' and column_name = 'search'
-     union all select indexname from pg_indexes where tablename = 'notes' and indexname = 'notes_search_idx'`,
+     union all select indexname from pg_indexes where tablename = 'notes' and indexname in ('notes_search_idx', 'notes_updated_at_idx')`,
   );
   return rows.map((row) => row.name).sort();
 }
@@ -119,7 +119,7 @@ for (const [name, unavailable, open] of PATHS) {
         const applied = await migrate(databaseConnection({ DATABASE_URL: url }));
 
         expect(applied).toEqual([SEARCH_MIGRATION]);
-        expect(await searchColumns(url)).toEqual(['notes_search_idx', 'search']);
+        expect(await searchColumns(url)).toEqual(['notes_search_idx', 'notes_updated_at_idx', 'search']);
         expect(await searchTitles(url, 'crème')).toEqual(['Crème brûlée']);
         expect(await searchTitles(url, 'edited')).toEqual(['top-level note']);
         await sql(url, `insert into notes (title, body) values ('Running shoes', 'new after the migration')`);

@@ -143,8 +143,7 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
 
     expect(hit.title).toBe('plain \uE000cheese\uE001 board');
     expect(hit.titleMatches).toEqual([]);
-    // A fragment of ts_headline ends at a word: the last U+FFFD is not in it.
-    expect(hit.snippet).toBe('milk and \uFFFDhoney');
+    expect(hit.snippet).toBe('milk and \uFFFDhoney\uFFFD');
     expect(words(hit.snippet, hit.snippetMatches)).toEqual(['milk']);
     const cheese = (await search({ q: 'cheese' })).notes[0]!;
     expect(words(cheese.title, cheese.titleMatches)).toEqual(['cheese']);
@@ -153,10 +152,28 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
   it('returns at most limit notes (20 unless asked), and how many match in all', async () => {
     for (let i = 0; i < 25; i++) await call('POST', '/notes', { title: `Lantern ${i}`, body: 'lantern oil' });
 
-    expect(await search({ q: 'lantern', limit: '3' })).toMatchObject({ total: 25, notes: { length: 3 } });
+    expect(await search({ q: 'lantern', limit: '3' })).toMatchObject({ total: 25, totalExact: true, notes: { length: 3 } });
     expect(await search({ q: 'lantern' })).toMatchObject({ total: 25, notes: { length: 20 } });
     expect(await search({ q: 'lantern', limit: '100' })).toMatchObject({ total: 25, notes: { length: 25 } });
-    expect(await search({ q: 'spaceship' })).toEqual({ notes: [], total: 0 });
+    expect(await search({ q: 'spaceship' })).toEqual({ notes: [], total: 0, totalExact: true });
+  });
+
+  it('ranks and counts only the 1,000 most recently changed matches of a broad search', async () => {
+    await pool.query(
+      `insert into notes (title, body, updated_at)
+       select 'Candle ' || i, 'candle wax', now() - i * interval '1 minute' from generate_series(1, 1100) i;
+       insert into notes (title, body, updated_at) values ('Candle candle candle', 'candle', now() - interval '1 year')`,
+    );
+    const oldest = (await pool.query(`select id from notes where title = 'Candle candle candle'`)).rows[0].id;
+    await call('PUT', `/notes/${oldest}/tags/old`);
+
+    const broad = await search({ q: 'candle', limit: '100' });
+    const narrow = await search({ q: 'candle', tag: 'old' });
+
+    expect(broad).toMatchObject({ total: 1000, totalExact: false, notes: { length: 100 } });
+    expect(broad.notes.map((note) => note.title)).not.toContain('Candle candle candle');
+    expect(broad.notes.map((note) => Number(note.title.split(' ')[1])).every((i) => i <= 1000)).toBe(true);
+    expect(narrow).toMatchObject({ total: 1, totalExact: true, notes: [{ title: 'Candle candle candle' }] });
   });
 
   it('indexes the first 100,000 characters of a body, so that no body is too long to save', async () => {
