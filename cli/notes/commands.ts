@@ -4,6 +4,8 @@ import type { ApiClient } from './ApiClient.js';
 import type { Command, CommandContext, CommandFlags } from './Command.js';
 import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
+import { formatSearchResult } from './formatSearchResult.js';
+import { searchQuery } from './searchQuery.js';
 import { takeBackup } from './takeBackup.js';
 
 /** Every command of the notes app: what it takes and what it does. */
@@ -68,7 +70,7 @@ export const COMMANDS: Command[] = [
   {
     name: 'notes',
     args: '',
-    summary: 'list notes (--folder <path>, --tag <tag>)',
+    summary: 'list notes (--folder <path>: that folder and its sub-folders, --tag <tag>)',
     example: 'notes --folder home --tag urgent',
     flags: ['folder', 'tag', 'json'],
     minArgs: 0,
@@ -77,6 +79,22 @@ export const COMMANDS: Command[] = [
       const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
       const notes = await context.api.listNotes({ folderId: folder ?? undefined, tag: flags.tag });
       show(context, flags, notes, formatNotes(notes, context.output));
+    },
+  },
+  {
+    name: 'search',
+    args: '<words>…',
+    summary:
+      'find notes by their words, best first; quote a query with "a phrase", or, -word (--folder <path> and its sub-folders, --tag, --limit 1-100)',
+    example: `search '"oat milk" or tea -green' --folder home`,
+    flags: ['folder', 'tag', 'limit', 'json'],
+    minArgs: 1,
+    maxArgs: Infinity,
+    async run(context, words, flags) {
+      const { text, limit } = searchQuery(words, flags.limit);
+      const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
+      const result = await context.api.searchNotes({ text, folderId: folder ?? undefined, tag: flags.tag, limit });
+      show(context, flags, result, formatSearchResult(result, text, context.output));
     },
   },
   {

@@ -27,7 +27,11 @@ export function parseLine(line: string): { words: string[]; flags: CommandFlags 
 
 function flagProblem(error: Error & { code?: string }): string {
   const option = /'(-[^' ]*)/.exec(error.message)?.[1];
-  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${option ?? error.message}`;
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // Every option has two dashes: one dash is most likely a word left out of a search.
+    const hint = option && /^-[^-]/.test(option) ? ' (a word starting with - goes after --, e.g. search milk -- -tea)' : '';
+    return `unknown option ${option ?? error.message}${hint}`;
+  }
   if (/argument missing/.test(error.message)) return `${option} needs a value, e.g. ${option} "some text"`;
   if (/does not take an argument/.test(error.message)) return `${option} takes no value`;
   return error.message.replace(/\. To specify a positional argument.*$/s, '');

@@ -14,12 +14,15 @@ describe('parseLine', () => {
     ['add \'a "quoted" word\'', ['add', 'a "quoted" word'], {}],
     ["add it\\'s", ['add', "it's"], {}],
     ['tag 1 ""', ['tag', '1', ''], {}],
+    ['search milk --limit 3 -- -tea --json', ['search', 'milk', '-tea', '--json'], { limit: '3' }],
+    ['search "milk -tea"', ['search', 'milk -tea'], {}],
   ])('reads %j', (line, words, flags) => {
     expect(parseLine(line)).toEqual({ words, flags });
   });
 
   it.each([
     ['add x --colour red', /^unknown option --colour$/],
+    ['search milk -tea', /^unknown option -t \(a word starting with - goes after --, e\.g\. search milk -- -tea\)$/],
     ['notes --json=yes', /^--json takes no value$/],
     ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
     ['add "unterminated', /^unbalanced quotes/],
