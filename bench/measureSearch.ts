@@ -20,23 +20,24 @@ function searches(): [string, SearchQuery][] {
 /**
  * NotesStore.searchNotes on `count` notes of a PostgreSQL server, each search `rounds` times after one
  * warm-up: the time the API spends on a search (both queries, the server's work and the transfer of
- * at most 20 rows). Returns the samples and, per search, how many notes matched.
+ * at most 20 rows). Returns the samples and, per search, how many notes matched (`1000+`: more).
  */
 export async function measureSearch(
   adminUrl: string,
   count: number,
   rounds: number,
   log: (line: string) => void,
-): Promise<{ times: Record<string, number[]>; matches: Record<string, number> }> {
+): Promise<{ times: Record<string, number[]>; matches: Record<string, string> }> {
   const url = await prepareSearchDatabase(adminUrl, count, log);
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const store = new NotesStore(pool);
   const times: Record<string, number[]> = {};
-  const matches: Record<string, number> = {};
+  const matches: Record<string, string> = {};
   try {
     for (const [name, query] of searches()) {
       const label = `search ${count.toLocaleString('en-US')} notes: ${name} (${JSON.stringify(query.text)})`;
-      matches[label] = (await store.searchNotes(query)).total;
+      const { total, totalExact } = await store.searchNotes(query);
+      matches[label] = `${total}${totalExact ? '' : '+'}`;
       times[label] = [];
       for (let round = 0; round < rounds; round++) times[label].push(await timed(() => store.searchNotes(query)));
     }

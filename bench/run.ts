@@ -73,9 +73,7 @@ if (cli.input[0] === 'search') {
     `${[
       row(['search', 'matches', 'min ms', 'median ms', 'max ms']),
       row(['---', '---:', '---:', '---:', '---:']),
-      ...Object.entries(results).map(([name, r]) =>
-        row([name, String(r.matches), r.min.toFixed(1), r.median.toFixed(1), r.max.toFixed(1)]),
-      ),
+      ...Object.entries(results).map(([name, r]) => row([name, r.matches!, r.min.toFixed(1), r.median.toFixed(1), r.max.toFixed(1)])),
     ].join('\n')}\n`,
   );
   const date = new Date().toISOString();

@@ -84,8 +84,7 @@ export const COMMANDS: Command[] = [
   {
     name: 'search',
     args: '<words>…',
-    summary:
-      'find notes by their words, best first; quote a query with "a phrase", or, -word (--folder <path> and its sub-folders, --tag, --limit 1-100)',
+    summary: 'find notes by their words, best first (--folder <path> with its sub-folders, --tag <tag>, --limit 1-100)',
     example: `search '"oat milk" or tea -green' --folder home`,
     flags: ['folder', 'tag', 'limit', 'json'],
     minArgs: 1,
