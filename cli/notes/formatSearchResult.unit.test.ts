@@ -52,6 +52,7 @@ describe('formatSearchResult: search hits for the terminal', () => {
       'tea',
       '7  active    Milk tea\n8  archived  Milk tea\n2 of 57 matches',
     ],
+    ['more matches than the API counts', result([hit({})], 1000, false), 'tea', '7  active  Milk tea\n1 of 1000+ matches'],
     [
       'a long title cut at 60 characters',
       result([hit({ title: `${'x'.repeat(70)} milk`, titleMatches: [[71, 75]] })]),
