@@ -8,6 +8,7 @@ import { createTestDatabase, postgresReachable } from '../../test/support/postgr
 import { seedNotes } from '../../test/support/seedNotes.js';
 import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { NotesStore } from '../notes/NotesStore.js';
+import type { SearchQuery, SearchResult } from '../notes/searchNotes.js';
 import { databaseConnection } from './databaseConnection.js';
 import { EmbeddedDatabase } from './embedded/EmbeddedDatabase.js';
 import { createTemplate } from './embedded/pgliteTemplate.js';
@@ -95,13 +96,17 @@ async function searchColumns(url: string): Promise<string[]> {
   return rows.map((row) => row.name).sort();
 }
 
-async function searchTitles(url: string, text: string): Promise<string[]> {
+async function search(url: string, query: SearchQuery): Promise<SearchResult> {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
-    return (await new NotesStore(pool).searchNotes({ text })).notes.map((note) => note.title);
+    return await new NotesStore(pool).searchNotes(query);
   } finally {
     await pool.end();
   }
+}
+
+async function searchTitles(url: string, text: string): Promise<string[]> {
+  return (await search(url, { text })).notes.map((note) => note.title);
 }
 
 for (const [name, unavailable, open] of PATHS) {
@@ -121,6 +126,13 @@ for (const [name, unavailable, open] of PATHS) {
         expect(applied).toEqual([SEARCH_MIGRATION]);
         expect(await searchColumns(url)).toEqual(['notes_search_idx', 'notes_updated_at_idx', 'search']);
         expect(await searchTitles(url, 'crème')).toEqual(['Crème brûlée']);
+        // The search's whole SQL on this path: the folder (two levels above the note's), the tag, the ranges.
+        const [home] = await sql<{ id: number }>(url, `select id from folders where name = 'home'`);
+        expect(await search(url, { text: 'brûlée sahne', folderId: home!.id, tag: '日本語' })).toEqual({
+          notes: [expect.objectContaining({ title: 'Crème brûlée', titleMatches: [[6, 12]], snippet: expect.stringContaining('Sahne') })],
+          total: 1,
+          totalExact: true,
+        });
         expect(await searchTitles(url, 'edited')).toEqual(['top-level note']);
         await sql(url, `insert into notes (title, body) values ('Running shoes', 'new after the migration')`);
         expect(await searchTitles(url, 'run')).toEqual(['Running shoes']);

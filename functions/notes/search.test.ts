@@ -99,6 +99,10 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
     expect(await titles({ ...query, ...(folderId ? { folderId: String(folders[folderId]) } : {}) })).toEqual(expected);
   });
 
+  it('finds nothing in a folder that does not exist', async () => {
+    expect(await search({ q: 'milk', folderId: '999999' })).toEqual({ notes: [], total: 0, totalExact: true });
+  });
+
   it.each([
     ['home', ['Groceries', '☕🎉 Crème brûlée', 'Weekend']],
     ['groceries', ['Groceries', '☕🎉 Crème brûlée']],
