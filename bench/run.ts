@@ -19,6 +19,7 @@ import { packageRoot } from '../functions/config/packageRoot.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { silentLogger } from '../functions/log/Logger.js';
 import { measureCli } from './measureCli.js';
+import { measureSearch } from './measureSearch.js';
 import { measureStart } from './measureStart.js';
 import { prepareDatabase } from './prepareDatabase.js';
 import { stats, timed, type Stats } from './stats.js';
@@ -27,8 +28,10 @@ const cli = meow(
   `
   Usage
     $ npm run bench [-- --size-mb 300 --rounds 5 --backups 1000]
+    $ npm run bench -- search [--search-notes 100000 --search-rounds 20]
 
-  Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test).
+  Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test), and
+  full-text search (GET /notes?q=) over many notes; \`search\` measures only the searches.
   Prints a table of medians and ratios and writes the same as JSON to bench/results/.
 
   Options
@@ -37,6 +40,8 @@ const cli = meow(
     --backups <n>     Existing backups in the folder for the end-to-end run (default 1000)
     --admin-url <url> Server to create the database on (default $BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
     --no-gzip         Skip the compressed contestants
+    --search-notes <n>   Notes in the search database (default 100000; reused between runs)
+    --search-rounds <n>  Runs of each search (default 20)
 `,
   {
     importMeta: import.meta,
@@ -47,13 +52,39 @@ const cli = meow(
       backups: { type: 'number', default: 1000 },
       adminUrl: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
       gzip: { type: 'boolean', default: true },
+      searchNotes: { type: 'number', default: 100_000 },
+      searchRounds: { type: 'number', default: 20 },
     },
   },
 );
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const run = promisify(execFile);
-const { sizeMb, rounds, backups, adminUrl } = cli.flags;
+const { sizeMb, rounds, backups, adminUrl, searchNotes, searchRounds } = cli.flags;
+if (cli.input.length > 1 || (cli.input.length === 1 && cli.input[0] !== 'search')) {
+  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the one that runs alone is search\n`);
+  process.exit(2);
+}
+if (cli.input[0] === 'search') {
+  const { times, matches } = await measureSearch(adminUrl, searchNotes, searchRounds, log);
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const results = Object.fromEntries(Object.entries(times).map(([name, samples]) => [name, { ...stats(samples), matches: matches[name] }]));
+  process.stdout.write(
+    `${[
+      row(['search', 'matches', 'min ms', 'median ms', 'max ms']),
+      row(['---', '---:', '---:', '---:', '---:']),
+      ...Object.entries(results).map(([name, r]) => row([name, r.matches!, r.min.toFixed(1), r.median.toFixed(1), r.max.toFixed(1)])),
+    ].join('\n')}\n`,
+  );
+  const date = new Date().toISOString();
+  const resultsDir = join(packageRoot(), 'bench/results');
+  await mkdir(resultsDir, { recursive: true });
+  await writeFile(
+    join(resultsDir, `search-${date.replace(/:/g, '-')}.json`),
+    `${JSON.stringify({ date, searchNotes, searchRounds, results }, null, 2)}\n`,
+  );
+  process.exit(0);
+}
 const url = await prepareDatabase(adminUrl, sizeMb, log);
 const work = await mkdtemp(join(tmpdir(), 'notes-bench-'));
 const connection = databaseConnection({ DATABASE_URL: url });
@@ -238,6 +269,8 @@ for (let round = 0; round < rounds; round++) {
 const cliTimes = await measureCli(apiUrl, rounds, () => gatewayLog);
 for (const [name, samples] of Object.entries(cliTimes)) times[name] = samples;
 for (const [name, samples] of Object.entries(await measureStart(work, rounds))) times[name] = samples;
+// Search over many notes, on its own database (npm run bench -- search runs only this).
+for (const [name, samples] of Object.entries((await measureSearch(adminUrl, searchNotes, searchRounds, log)).times)) times[name] = samples;
 
 gateway.kill('SIGTERM');
 await rm(work, { recursive: true, force: true });
@@ -251,6 +284,7 @@ for (const [name, samples] of Object.entries(times)) {
     !name.startsWith('plan + apply') &&
     !name.startsWith('notes') &&
     !name.startsWith('npm start') &&
+    !name.startsWith('search') &&
     !name.endsWith('final fsync');
   results[name] = dumping ? { ...summary, ratioToRaw: summary.median / raw } : summary;
 }

@@ -1,6 +1,7 @@
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import { ANSWERS, type AnswerKind } from './checkAnswer.js';
 import type { Folder, FolderRemoval, Note, NotesMove, NoteStatus, NoteSummary, TagEdit } from '../../functions/notes/NotesStore.js';
+import type { SearchQuery, SearchResult } from '../../functions/notes/searchNotes.js';
 
 /** The API answered with an error: its status and the `{ error: { code, message } }` it sent. */
 export class ApiError extends Error {
@@ -70,6 +71,14 @@ export class ApiClient {
     if (filter.tag !== undefined) query.set('tag', filter.tag);
     const suffix = query.size > 0 ? `?${query}` : '';
     return this.request<{ notes: NoteSummary[] }>('GET', `/notes${suffix}`, { expect: 'notes' }).then((r) => r.notes);
+  };
+  /** GET /notes?q=: the best matches of a full-text query, with where each matches, and the number of all matches. */
+  searchNotes = ({ text, folderId, tag, limit }: SearchQuery) => {
+    const query = new URLSearchParams({ q: text });
+    if (folderId !== undefined) query.set('folderId', String(folderId));
+    if (tag !== undefined) query.set('tag', tag);
+    if (limit !== undefined) query.set('limit', String(limit));
+    return this.request<SearchResult>('GET', `/notes?${query}`, { expect: 'search' });
   };
   createNote = (note: { title: string; body?: string; folderId?: number | null }) =>
     this.request<{ note: Note }>('POST', '/notes', { body: note, expect: 'note' }).then((r) => r.note);

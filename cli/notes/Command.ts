@@ -9,6 +9,8 @@ export interface CommandFlags {
   body?: string;
   title?: string;
   status?: string;
+  /** `search`: at most this many notes, 1 to 100 (checked by the command: flags are strings). */
+  limit?: string;
   json?: boolean;
   all?: boolean;
 }
@@ -19,6 +21,7 @@ export const COMMAND_FLAG_TYPES = {
   body: 'string',
   title: 'string',
   status: 'string',
+  limit: 'string',
   json: 'boolean',
   all: 'boolean',
 } as const satisfies Record<keyof CommandFlags, 'string' | 'boolean'>;

@@ -8,6 +8,7 @@ type Check = (value: unknown) => boolean;
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const string: Check = (value) => typeof value === 'string';
 const number: Check = (value) => typeof value === 'number' && Number.isFinite(value);
+const boolean: Check = (value) => typeof value === 'boolean';
 const nullable =
   (check: Check): Check =>
   (value) =>
@@ -31,6 +32,9 @@ const note = shape({
   tags: listOf(string),
   updatedAt: string,
 });
+const range: Check = (value) => Array.isArray(value) && value.length === 2 && value.every(number);
+const hit = (value: unknown) =>
+  note(value) && shape({ titleMatches: listOf(range), snippet: nullable(string), snippetMatches: listOf(range) })(value);
 const rotation = {
   kept: listOf(shape({ file: string, reasons: listOf(string) })),
   archived: listOf(string),
@@ -50,6 +54,7 @@ export const ANSWERS = {
     alreadyThere: listOf(number),
   }),
   folderRemoval: shape({ removed: shape({ id: number, path: string, subFolders: listOf(string), unfiledNotes: listOf(number) }) }),
+  search: shape({ notes: listOf(hit), total: number, totalExact: boolean }),
   backups: shape({ database: nullable(string), ...rotation }),
   backup: shape({ backup: shape({ file: string, bytes: number, durationMs: number }), rotation: shape(rotation) }),
 } satisfies Record<string, Check>;

@@ -6,6 +6,8 @@ import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
 import { formatFolderRemoval, formatMove, formatTagEdit } from './formatChanges.js';
 import { helpText } from './helpText.js';
+import { formatSearchResult } from './formatSearchResult.js';
+import { searchQuery } from './searchQuery.js';
 import { takeBackup } from './takeBackup.js';
 
 /** Every command of the notes app: what it takes and what it does. */
@@ -71,7 +73,7 @@ export const COMMANDS: Command[] = [
   {
     name: 'notes',
     args: '',
-    summary: 'list notes (--folder <path>, --tag <tag>)',
+    summary: 'list notes (--folder <path>: that folder and its sub-folders, --tag <tag>)',
     example: 'notes --folder home --tag urgent',
     help: 'list the notes (id, status, title, folder, tags); --folder and --tag keep those in one folder or with one tag',
     flags: ['folder', 'tag', 'json'],
@@ -81,6 +83,21 @@ export const COMMANDS: Command[] = [
       const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
       const notes = await context.api.listNotes({ folderId: folder ?? undefined, tag: flags.tag });
       show(context, flags, notes, formatNotes(notes, context.output));
+    },
+  },
+  {
+    name: 'search',
+    args: '<words>…',
+    summary: 'find notes by their words, best first; --folder includes its sub-folders',
+    example: `search '"oat milk" or tea -green' --folder home`,
+    flags: ['folder', 'tag', 'limit', 'json'],
+    minArgs: 1,
+    maxArgs: Infinity,
+    async run(context, words, flags) {
+      const { text, limit } = searchQuery(words, flags.limit);
+      const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
+      const result = await context.api.searchNotes({ text, folderId: folder ?? undefined, tag: flags.tag, limit });
+      show(context, flags, result, formatSearchResult(result, text, context.output));
     },
   },
   {

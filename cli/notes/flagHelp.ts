@@ -13,6 +13,7 @@ export const FLAG_HELP: Partial<Record<keyof CommandFlags, FlagHelp>> = {
   body: { value: '<text>', meaning: "the note's text" },
   title: { value: '<text>', meaning: "the note's title" },
   status: { value: 'draft|active|archived', meaning: "the note's status" },
+  limit: { value: '<1-100>', meaning: 'show at most this many notes (default 20)' },
   json: { meaning: 'print JSON instead of text' },
   all: { meaning: "every database's backups, not only this one's" },
 };

@@ -15,7 +15,7 @@ export function formatFolders(folders: Folder[], output: Output): string {
 }
 
 /** Titles longer than this are cut in lists (`show` prints them whole). */
-const LIST_TITLE_LENGTH = 60;
+export const LIST_TITLE_LENGTH = 60;
 
 /** One line per note: id, status, title (cut at 60 characters), folder, tags. */
 export function formatNotes(notes: NoteSummary[], output: Output): string {

@@ -29,6 +29,8 @@ export function parseLine(line: string): { words: string[]; flags: LineFlags } {
 function flagProblem(error: Error & { code?: string }): string {
   const option = /'(-[^' ]*)/.exec(error.message)?.[1];
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    // Every option has two dashes: one dash is most likely a word left out of a search.
+    if (option && /^-[^-]/.test(option)) return `unknown option ${option} (a word starting with - goes after --, e.g. search milk -- -tea)`;
     const closest = option?.startsWith('--') ? suggest(option.slice(2), Object.keys(OPTIONS)) : undefined;
     return `unknown option ${option ?? error.message}${closest ? `; did you mean --${closest}?` : ''}`;
   }

@@ -16,6 +16,8 @@ describe('parseLine', () => {
     ['tag 1 ""', ['tag', '1', ''], {}],
     ['add --help', ['add'], { help: true }],
     ['--help', [], { help: true }],
+    ['search milk --limit 3 -- -tea --json', ['search', 'milk', '-tea', '--json'], { limit: '3' }],
+    ['search "milk -tea"', ['search', 'milk -tea'], {}],
   ])('reads %j', (line, words, flags) => {
     expect(parseLine(line)).toEqual({ words, flags });
   });
@@ -25,7 +27,8 @@ describe('parseLine', () => {
     ['add x --foldr home', /^unknown option --foldr; did you mean --folder\?$/],
     ['notes --tga=x', /^unknown option --tga; did you mean --tag\?$/],
     ['add x --HELP', /^unknown option --HELP; did you mean --help\?$/],
-    ['add x -f home', /^unknown option -f$/],
+    ['add x -f home', /^unknown option -f \(a word starting with - goes after --/],
+    ['search milk -tea', /^unknown option -t \(a word starting with - goes after --, e\.g\. search milk -- -tea\)$/],
     ['notes --json=yes', /^--json takes no value$/],
     ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
     ['add "unterminated', /^unbalanced quotes/],

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startApiProcess } from '../../test/support/apiProcess.js';
 import { startNotes } from '../../test/support/cliProcess.js';
+import { migrationNames } from '../../test/support/migrationNames.js';
 import { createTestDatabase, describeWithPostgres, runSql } from '../../test/support/postgres.js';
 import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { databaseConnection } from './databaseConnection.js';
@@ -18,7 +19,7 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
 
       const applied = await Promise.all([migrate(connection), migrate(connection), migrate(connection)]);
 
-      expect(applied.flat()).toEqual(['1764000000000_notes-schema']);
+      expect(applied.flat()).toEqual(migrationNames());
     } finally {
       await database.drop();
     }

@@ -81,6 +81,22 @@ export function optionalId(value: unknown, name: string, max?: number): number |
   return id(value, name, max);
 }
 
+/** A whole number from 1 to `max` (a count, a limit), from a query parameter or body field. */
+export function positiveInteger(value: unknown, name: string, max: number): number {
+  return id(value, name, max);
+}
+
+/** Checks a request's query parameters are only `allowed` ones; names the first unknown one. */
+export function queryParameters(
+  query: Record<string, string | undefined> | null,
+  allowed: readonly string[],
+): Record<string, string | undefined> {
+  for (const key of Object.keys(query ?? {})) {
+    if (!allowed.includes(key)) throw invalid(`unknown query parameter "${key}"; allowed: ${allowed.join(', ')}`);
+  }
+  return query ?? {};
+}
+
 /** Free text (a note body): any string, kept as written; undefined when absent. */
 export function freeText(value: unknown, name: string, max = 1_000_000): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -17,6 +17,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // A JSON content type with a body that does not parse is a bad request; a body of another type, 415.
   MALFORMED_JSON: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  UNSEARCHABLE_QUERY: 400,
   // Restoring: what the caller asked for cannot be done as asked
   INVALID_TARGET: 400,
   PROTECTED_DATABASE: 400,

@@ -15,6 +15,7 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['PAYLOAD_TOO_LARGE', 413],
     ['MALFORMED_JSON', 400],
     ['UNSUPPORTED_MEDIA_TYPE', 415],
+    ['UNSEARCHABLE_QUERY', 400],
     ['INVALID_TARGET', 400],
     ['PROTECTED_DATABASE', 400],
     ['TARGET_NOT_EMPTY', 400],

@@ -4,8 +4,9 @@ import { inTransaction, type Queryable } from '../db/inTransaction.js';
 import { editTags, type TagChanges } from './editTags.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { moveNotes, type NotesMove } from './moveNotes.js';
-import { FOLDER_TREE, NOTE_COLUMNS } from './noteSql.js';
+import { NOTE_SQL } from './noteSql.js';
 import { type FolderRemoval, removeFolderTree } from './removeFolderTree.js';
+import { type SearchQuery, type SearchResult, searchNotes } from './searchNotes.js';
 
 export type { FolderRemoval, NotesMove, TagChanges };
 
@@ -64,7 +65,7 @@ export class NotesStore {
 
   /** Every folder with its path and note count, sorted by path. */
   async listFolders(): Promise<Folder[]> {
-    const { rows } = await this.db.query<Folder>(`${FOLDER_TREE}
+    const { rows } = await this.db.query<Folder>(`${NOTE_SQL.folderTree}
       select tree.id, tree.parent_id as "parentId", tree.name, tree.path,
              (select count(*)::int from notes n where n.folder_id = tree.id) as notes
         from tree order by tree.path`);
@@ -93,16 +94,21 @@ export class NotesStore {
     return this.transaction((tx) => removeFolderTree(tx, id));
   }
 
+  /** The notes, newest change first; `folderId` covers the folders below it too (`home` lists `home/groceries`' notes). */
   async listNotes(filter: { folderId?: number; tag?: string } = {}): Promise<NoteSummary[]> {
     const { rows } = await this.db.query(
-      `${FOLDER_TREE}
-       select ${NOTE_COLUMNS} from notes n left join tree on tree.id = n.folder_id
-        where ($1::int is null or n.folder_id = $1)
-          and ($2::text is null or exists (select 1 from note_tags nt join tags t on t.id = nt.tag_id where nt.note_id = n.id and t.name = $2))
+      `${NOTE_SQL.folderTree}${NOTE_SQL.folderScope(1)}
+       select ${NOTE_SQL.columns} from notes n left join tree on tree.id = n.folder_id
+        where ${NOTE_SQL.inScope(1)} and ${NOTE_SQL.tagged(2)}
         order by n.updated_at desc, n.id desc`,
       [filter.folderId ?? null, filter.tag ?? null],
     );
     return rows.map(withNumericId);
+  }
+
+  /** The notes matching a full-text query, best first, with their matching words located (see searchNotes). */
+  searchNotes(query: SearchQuery): Promise<SearchResult> {
+    return searchNotes(this.db, query);
   }
 
   async createNote(input: { title: string; body: string; folderId: number | null }): Promise<Note> {
@@ -120,8 +126,8 @@ export class NotesStore {
 
   async note(id: number, db: Queryable = this.db): Promise<Note> {
     const { rows } = await db.query(
-      `${FOLDER_TREE}
-       select ${NOTE_COLUMNS}, n.body, n.created_at as "createdAt" from notes n left join tree on tree.id = n.folder_id where n.id = $1`,
+      `${NOTE_SQL.folderTree}
+       select ${NOTE_SQL.columns}, n.body, n.created_at as "createdAt" from notes n left join tree on tree.id = n.folder_id where n.id = $1`,
       [id],
     );
     if (rows.length === 0) throw notFound('note', id);

@@ -13,3 +13,13 @@ export class ConflictError extends AppError {
     super('CONFLICT', message, options);
   }
 }
+
+/** A search with nothing to look for: only words too common to be indexed ("the", "and") or punctuation. */
+export class UnsearchableQueryError extends AppError {
+  constructor(readonly query: string) {
+    super(
+      'UNSEARCHABLE_QUERY',
+      `"${query}" has no word to search for: words like "the" or "and" and punctuation are left out; add a more specific word`,
+    );
+  }
+}

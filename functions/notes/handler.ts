@@ -4,10 +4,24 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { httpHandler, type HttpEvent } from '../http/httpHandler.js';
 import { jsonResponse } from '../http/jsonResponse.js';
 import { jsonBody } from '../http/jsonBody.js';
-import { freeText, INTEGER_ID_MAX, id, idList, invalid, objectBody, oneOf, optionalId, text, textList } from '../http/readInput.js';
+import {
+  freeText,
+  INTEGER_ID_MAX,
+  id,
+  idList,
+  invalid,
+  objectBody,
+  oneOf,
+  optionalId,
+  positiveInteger,
+  queryParameters,
+  text,
+  textList,
+} from '../http/readInput.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { fromEnvironment } from '../wiring/fromEnvironment.js';
 import { NOTE_STATUSES, type NotesStore } from './NotesStore.js';
+import { SEARCH_LIMIT, SEARCH_QUERY_MAX } from './searchNotes.js';
 
 type RouteEvent = APIGatewayProxyEvent & { body: unknown };
 type Logic = (event: RouteEvent) => Promise<APIGatewayProxyResult>;
@@ -60,10 +74,20 @@ export function createNotesHandler({ store, logger = jsonLogger(), token }: Note
       jsonResponse(200, { removed: await store().removeFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX)) }),
     ),
     route('GET', '/notes', async (event) => {
-      const query = event.queryStringParameters ?? {};
+      const query = queryParameters(event.queryStringParameters, ['q', 'folderId', 'tag', 'limit']);
       const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId', INTEGER_ID_MAX);
       const tag = text(query.tag, 'tag', { max: 100 });
-      return jsonResponse(200, { notes: await store().listNotes({ folderId, tag }) });
+      if (query.q === undefined) {
+        if (query.limit !== undefined) throw invalid('limit applies to a search: give q too');
+        return jsonResponse(200, { notes: await store().listNotes({ folderId, tag }) });
+      }
+      const search = {
+        text: text(query.q, 'q', { max: SEARCH_QUERY_MAX, required: true })!,
+        folderId,
+        tag,
+        limit: query.limit === undefined ? undefined : positiveInteger(query.limit, 'limit', SEARCH_LIMIT.max),
+      };
+      return jsonResponse(200, await store().searchNotes(search));
     }),
     route(
       'POST',

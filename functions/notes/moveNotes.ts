@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/inTransaction.js';
 import { NotFoundError } from './errors.js';
-import { FOLDER_TREE } from './noteSql.js';
+import { NOTE_SQL } from './noteSql.js';
 import { quotedList } from './quotedList.js';
 
 /** What a move changed: where the notes went, each moved note with the folder it came from, and those already there. */
@@ -21,14 +21,14 @@ export async function moveNotes(tx: Queryable, ids: number[], folderId: number |
   if (folderId !== null) {
     // Locked against removal until the move commits.
     const { rows } = await tx.query<{ path: string }>(
-      `${FOLDER_TREE} select tree.path from tree join folders f on f.id = tree.id where f.id = $1 for key share of f`,
+      `${NOTE_SQL.folderTree} select tree.path from tree join folders f on f.id = tree.id where f.id = $1 for key share of f`,
       [folderId],
     );
     if (rows.length === 0) throw new NotFoundError(`folder ${folderId} does not exist; nothing was moved`);
     to = { id: folderId, path: rows[0]!.path };
   }
   const { rows } = await tx.query<{ id: string; folderId: number | null; from: string | null }>(
-    `${FOLDER_TREE}
+    `${NOTE_SQL.folderTree}
      select n.id::text as id, n.folder_id as "folderId", tree.path as "from"
        from notes n left join tree on tree.id = n.folder_id
       where n.id = any($1::bigint[])

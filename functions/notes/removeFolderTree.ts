@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/inTransaction.js';
 import { NotFoundError } from './errors.js';
-import { FOLDER_TREE } from './noteSql.js';
+import { NOTE_SQL } from './noteSql.js';
 
 /** What removing a folder changed: its path, the paths of the folders inside it, and the notes left without a folder. */
 export interface FolderRemoval {
@@ -17,7 +17,7 @@ export interface FolderRemoval {
  */
 export async function removeFolderTree(tx: Queryable, id: number): Promise<FolderRemoval> {
   const { rows: folders } = await tx.query<{ id: number; path: string }>(
-    `${FOLDER_TREE},
+    `${NOTE_SQL.folderTree},
      inside as (select id from folders where id = $1 union all select f.id from folders f join inside on f.parent_id = inside.id)
      select f.id, tree.path from folders f join tree on tree.id = f.id
       where f.id in (select id from inside)

@@ -126,6 +126,12 @@ describeWithPostgres('the gateway under load and hostile input', () => {
       '/db-backup?dir=/tmp',
       '/notes?folderId=../../x&tag=%00',
       '/notes?folderId=1e9',
+      '/notes?q=%27%3B%20drop%20table%20notes%3B%20--',
+      `/notes?q=${'milk%20'.repeat(2000)}`,
+      '/notes?q=%26%7C!()%3A*%27%5C',
+      '/notes?q=the%20and%20of',
+      '/notes?q=%EE%80%80milk%EE%80%81&limit=100',
+      '/notes?q=milk&limit=-1&folderId=1&tag=%00',
       'http://evil.example/db-backup',
     ];
     const bodies = [

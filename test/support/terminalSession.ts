@@ -9,6 +9,8 @@ export interface TerminalSession {
   pid: number;
   /** Everything the terminal showed so far, without colours and cursor movements. */
   screen(): string;
+  /** Everything the program wrote to the terminal so far, escape codes and all. */
+  written(): string;
   /** Resolves once the terminal has shown something matching `pattern`. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Types into the terminal: `\r` is Enter, `\x03` Ctrl-C, `\x04` Ctrl-D. */
@@ -50,6 +52,7 @@ export function openTerminal(command: string, args: string[], env: NodeJS.Proces
   return {
     pid: terminal.pid,
     screen,
+    written: () => shown,
     exited,
     type: (text) => terminal.write(text),
     hangUp: () => (terminal as unknown as { destroy(): void }).destroy(),
