@@ -84,8 +84,8 @@ describeWithPostgres('search in the notes binary, against the real API and Postg
       'notes: "the and" has no word to search for: words like "the" or "and" and punctuation are left out; add a more specific word\n',
     ],
     [['search', 'milk', '--limit', '500'], 2, 'notes: --limit takes a whole number from 1 to 100, not "500"\n'],
-    [['search', '--tag', 'shop'], 2, 'notes: usage: search <words>…\n'],
-    [['notes', '--limit', '5'], 2, 'notes: notes does not take --limit; usage: notes\n'],
+    [['search', '--tag', 'shop'], 2, 'notes: usage: notes search <words>… [--folder <path>] [--tag <tag>] [--limit <1-100>] [--json]\n'],
+    [['notes', '--limit', '5'], 2, 'notes: notes does not take --limit; usage: notes notes [--folder <path>] [--tag <tag>] [--json]\n'],
   ])('notes %j fails with exit %i and says why', async (args, status, message) => {
     const { code, stdout, stderr } = await notes(args);
 
