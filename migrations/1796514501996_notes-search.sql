@@ -10,11 +10,18 @@
 -- and this very migration on a database that holds such a note, fail. 100,000 characters cannot
 -- exceed it. functions/notes/searchNotes.ts highlights the same prefix.
 --
+-- Notes are plain text, but PostgreSQL's parser reads anything like a tag (`<b and c>`, `<!-- … -->`,
+-- `<script>`) as markup and drops it, and `a/b` as one file-path word. So `<` and `/` are read as the
+-- private-use characters U+E002 and U+E003, which the parser takes for blanks (in a database whose
+-- LC_CTYPE is not plain C: C.UTF-8 or a language's): the words around and inside them are words.
+-- searchNotes.ts gives ts_headline the same text and readHighlights.ts maps them back (one code
+-- point for one). Entities (`&amp;`) are left alone: the parser neither indexes nor changes them.
+--
 -- Adding a stored generated column rewrites the table: existing notes are indexed by this migration.
 
 ALTER TABLE notes ADD COLUMN search tsvector GENERATED ALWAYS AS (
-  setweight(to_tsvector('english'::regconfig, title), 'A') ||
-  setweight(to_tsvector('english'::regconfig, left(body, 100000)), 'B')
+  setweight(to_tsvector('english'::regconfig, translate(title, '</', U&'\E002\E003')), 'A') ||
+  setweight(to_tsvector('english'::regconfig, translate(left(body, 100000), '</', U&'\E002\E003')), 'B')
 ) STORED;
 
 CREATE INDEX notes_search_idx ON notes USING gin (search);

@@ -136,12 +136,18 @@ for (const [name, unavailable, open] of PATHS) {
         expect(await searchTitles(url, 'edited')).toEqual(['top-level note']);
         await sql(url, `insert into notes (title, body) values ('Running shoes', 'new after the migration')`);
         expect(await searchTitles(url, 'run')).toEqual(['Running shoes']);
+        // Plain text, not markup: words inside <…> are found and the snippet is the text as written.
+        await sql(url, `insert into notes (title, body) values ('Walrus', 'if a<b and c>d then walrus; <!-- hidden comment --> &amp; walrus')`);
+        expect(await search(url, { text: 'comment' })).toMatchObject({
+          notes: [{ title: 'Walrus', snippet: 'if a<b and c>d then walrus; <!-- hidden comment --> &amp; walrus' }],
+        });
 
         expect(await step(url, 'down', 1)).toEqual([SEARCH_MIGRATION]);
         expect(await searchColumns(url)).toEqual([]);
         expect(await migrate(databaseConnection({ DATABASE_URL: url }))).toEqual([SEARCH_MIGRATION]);
         expect(await searchTitles(url, 'sahne')).toEqual(['Crème brûlée']);
         expect(await searchTitles(url, 'shoes')).toEqual(['Running shoes']);
+        expect(await searchTitles(url, 'hidden')).toEqual(['Walrus']);
       } finally {
         await database.close();
       }

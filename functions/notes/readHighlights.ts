@@ -5,6 +5,11 @@
  */
 export const MATCH_START = '\uE000';
 export const MATCH_END = '\uE001';
+/**
+ * What the index and ts_headline read instead of `<` and `/` (migrations/…_notes-search.sql): blanks to
+ * PostgreSQL's parser, so that `<b and c>` is words, not a tag to drop. Mapped back here, one for one.
+ */
+export const STANDS_FOR: Readonly<Record<string, string>> = { '\uE002': '<', '\uE003': '/' };
 
 /** A matching word in a text: `[start, end)`, counted in Unicode code points (`[...text].slice(start, end)`). */
 export type MatchRange = [start: number, end: number];
@@ -16,7 +21,8 @@ const BLANK = /^[\s\p{Cc}]$/u;
  * Turns ts_headline's output, with MATCH_START / MATCH_END around the matching words, into the plain
  * text and the ranges of those words in it, in code points. With `oneLine`, each run of whitespace
  * and control characters becomes one space and the ends are trimmed (a snippet printed on one line);
- * the ranges are those of the text returned. A marker without its partner is dropped. Pure.
+ * the ranges are those of the text returned. A marker without its partner is dropped; the stand-ins
+ * of STANDS_FOR become their characters again. Pure.
  */
 export function readHighlights(marked: string, { oneLine = false }: { oneLine?: boolean } = {}): { text: string; matches: MatchRange[] } {
   const text: string[] = [];
@@ -37,7 +43,7 @@ export function readHighlights(marked: string, { oneLine = false }: { oneLine?: 
       if (spacePending) text.push(' ');
       spacePending = false;
       if (inMatch && matchStart === undefined) matchStart = text.length;
-      text.push(character);
+      text.push(STANDS_FOR[character] ?? character);
     }
   }
   return { text: text.join(''), matches };

@@ -49,6 +49,7 @@ describe('readHighlights: ts_headline output with markers to plain text and code
     ['oneLine: the ends are trimmed', '\n  [milk] and eggs  \n', { oneLine: true }, 'milk and eggs', [[0, 4]]],
     ['oneLine: control characters (an escape) are blanks', 'a\u001b31m [b]\u0007c', { oneLine: true }, 'a 31m b c', [[6, 7]]],
     ['oneLine: blanks only', ' \n\t ', { oneLine: true }, '', []],
+    ['the stand-ins of < and / become < and / again, one for one', '\uE002b>[milk]\uE002\uE003b>', {}, '<b>milk</b>', [[3, 7]]],
   ] as [string, string, { oneLine?: boolean }, string, MatchRange[]][])('%s', (_case, headline, options, text, matches) => {
     expect(readHighlights(marked(headline), options)).toEqual({ text, matches });
   });

@@ -52,6 +52,9 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
       ['Milk tea', 'black tea with milk', 'work', ['shop']],
       ['☕🎉 Crème brûlée', 'Zucker, Sahne — café crème', 'groceries', ['dessert']],
       ['plain \uE000cheese\uE001 board', 'milk and \uE000honey\uE001', null, []],
+      ['Zoo <draft> plans', 'if a<b and c>d then walrus; <!-- hidden comment --> walrus', null, []],
+      ['Markup', '<b>butter</b> &amp; jam &lt; <script>alert(1)</script> toast', null, []],
+      ['Seasoning', 'salt/pepper to taste', null, []],
     ];
     for (const [title, body, folder, tags] of notes) {
       const { id } = (await call('POST', '/notes', { title, body, folderId: folder ? folders[folder] : null })).json.note;
@@ -79,8 +82,39 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
     ['nothing matches', 'spaceship', []],
     ['tsquery operators are plain punctuation', "milk & (eggs | !oat):*'\\", ['Groceries']],
     ['SQL is only words', "'; drop table notes; --", []],
+    ['words joined by commas are words, not a phrase', 'eggs,milk', ['Groceries']],
+    ['and by semicolons', 'oat;eggs', ['Groceries']],
+    ['a phrase keeps its commas a phrase', '"milk, eggs"', ['Groceries']],
+    ['a word left out after a comma', 'milk,-tea', ['plain \uE000cheese\uE001 board', 'Groceries']],
+    ['a slash separates words in the query', 'pepper/salt', ['Seasoning']],
+    ['and in the note', 'pepper', ['Seasoning']],
+    ['a phrase across a slash', '"salt/pepper"', ['Seasoning']],
+    ['a word in what looks like a tag', 'hidden comment', ['Zoo <draft> plans']],
+    ['between < and >', 'c', ['Zoo <draft> plans']],
+    ['a tag name', 'script alert', ['Markup']],
+    ['a word after </', 'butter', ['Markup']],
+    ['a query holding markup', '<b>butter</b>', ['Markup']],
+    ['an entity is not a word', 'amp', []],
   ])('%s: %s', async (_case, q, expected) => {
     expect((await titles({ q })).sort()).toEqual([...expected].sort());
+  });
+
+  it.each([
+    ['hidden', 'if a<b and c>d then walrus; <!-- hidden comment --> walrus', ['hidden']],
+    // An excerpt starts at a word (here the second: `b` is one).
+    ['alert toast', 'butter</b> &amp; jam &lt; <script>alert(1)</script> toast', ['alert', 'toast']],
+    ['pepper', 'salt/pepper to taste', ['pepper']],
+  ])('shows a snippet as the note has it, markup and entities included (%s)', async (q, snippet, matched) => {
+    const [hit] = (await search({ q })).notes;
+
+    expect(hit!.snippet).toBe(snippet);
+    expect(words(hit!.snippet, hit!.snippetMatches)).toEqual(matched);
+  });
+
+  it('highlights a title word inside <…> in the title as written', async () => {
+    const [hit] = (await search({ q: 'draft' })).notes;
+
+    expect(hit).toMatchObject({ title: 'Zoo <draft> plans', titleMatches: [[5, 10]] });
   });
 
   it('ranks by how well a note matches: a title and body match, then a body with the word twice, then once', async () => {

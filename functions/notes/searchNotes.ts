@@ -54,10 +54,22 @@ const INDEXED_BODY = 100_000;
 const TITLE_HEADLINE = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, HighlightAll=true`;
 // One excerpt, not fragments: ts_headline's fragments leave out a body's last word ("lantern oil" gives "lantern").
 const SNIPPET_HEADLINE = `StartSel=${MATCH_START}, StopSel=${MATCH_END}, MinWords=8, MaxWords=16`;
-/** A note's own marker characters, each replaced by U+FFFD (one code point for one: ranges stay true). */
-const MARKERS = `${MATCH_START}${MATCH_END}`;
-const NEUTRALISED = '\uFFFD\uFFFD';
-const neutralise = (text: string) => text.replace(/[\uE000\uE001]/g, '\uFFFD');
+/**
+ * What ts_headline reads of a note: `<` and `/` as the index reads them (their stand-ins, see the
+ * migration), and a note's own markers and stand-ins each replaced by U+FFFD, one code point for one
+ * (ranges stay true). Every character here is a blank to the parser, as in the index.
+ */
+const HEADLINE_FROM = `</${MATCH_START}${MATCH_END}\uE002\uE003`;
+const HEADLINE_TO = '\uE002\uE003\uFFFD\uFFFD\uFFFD\uFFFD';
+const neutralise = (text: string) => text.replace(/[\uE000-\uE003]/g, '\uFFFD');
+/**
+ * Punctuation that separates words in a query: `eggs,milk` is two words, not the phrase that
+ * websearch_to_tsquery makes of one chunk. `<` and `/` are blanks in the index, so they are here too.
+ */
+const SEPARATORS = /[,;/<]/g;
+
+/** The query as websearch_to_tsquery should read it; `"phrases"` and `-word` are unchanged. Pure. */
+export const webSearchText = (text: string) => text.replace(SEPARATORS, ' ');
 
 /**
  * Full-text search over titles and bodies, ranked by ts_rank (a title word weighs more than a body
@@ -77,7 +89,7 @@ export async function searchNotes(db: Pick<pg.Pool, 'query'>, query: SearchQuery
     `${NOTE_SQL.folderTree}${NOTE_SQL.folderScope(3)}
      select numnode(websearch_to_tsquery($1::regconfig, $2)) as nodes, (select array_agg(id) from scope) as "folderIds",
             (select id from tags where name = $4) as "tagId"`,
-    [CONFIG, query.text, query.folderId ?? null, query.tag ?? null],
+    [CONFIG, webSearchText(query.text), query.folderId ?? null, query.tag ?? null],
   );
   const { nodes, folderIds, tagId } = found[0]!;
   if (nodes === 0) throw new UnsearchableQueryError(query.text);
@@ -85,7 +97,7 @@ export async function searchNotes(db: Pick<pg.Pool, 'query'>, query: SearchQuery
     return { notes: [], total: 0, totalExact: true };
   }
 
-  const params: unknown[] = [CONFIG, query.text];
+  const params: unknown[] = [CONFIG, webSearchText(query.text)];
   const param = (value: unknown) => `$${params.push(value)}`;
   const filters = [
     ...(query.folderId === undefined ? [] : [`and n.folder_id = any(${param(folderIds)}::int[])`]),
@@ -94,7 +106,7 @@ export async function searchNotes(db: Pick<pg.Pool, 'query'>, query: SearchQuery
       : [`and exists (select 1 from note_tags nt where nt.note_id = n.id and nt.tag_id = ${param(tagId)}::int)`]),
   ].join(' ');
   const limit = param(query.limit ?? SEARCH_LIMIT.default);
-  const [markers, neutralised] = [param(MARKERS), param(NEUTRALISED)];
+  const [from, to] = [param(HEADLINE_FROM), param(HEADLINE_TO)];
   const [titleOptions, snippetOptions] = [param(TITLE_HEADLINE), param(SNIPPET_HEADLINE)];
   const { rows } = await db.query<HitRow>(
     `${NOTE_SQL.folderTree},
@@ -110,8 +122,8 @@ export async function searchNotes(db: Pick<pg.Pool, 'query'>, query: SearchQuery
         order by rank desc, updated_at desc, id desc limit ${limit}::int
      )
      select ${NOTE_SQL.columns}, (select count(*) from candidates) as counted,
-            ts_headline($1::regconfig, translate(n.title, ${markers}, ${neutralised}), query, ${titleOptions}) as "markedTitle",
-            ts_headline($1::regconfig, translate(left(n.body, ${INDEXED_BODY}), ${markers}, ${neutralised}), query, ${snippetOptions})
+            ts_headline($1::regconfig, translate(n.title, ${from}, ${to}), query, ${titleOptions}) as "markedTitle",
+            ts_headline($1::regconfig, translate(left(n.body, ${INDEXED_BODY}), ${from}, ${to}), query, ${snippetOptions})
               as "markedSnippet"
        from best join notes n on n.id = best.id left join tree on tree.id = n.folder_id,
             websearch_to_tsquery($1::regconfig, $2) query
