@@ -68,8 +68,8 @@ export function createGateway({ routes, invoke, logger = silentLogger, maxBodyBy
         toErrorResult(new AppError('METHOD_NOT_ALLOWED', `${match.method} is not allowed here; use ${allow}`, { headers: { allow } })),
       );
     }
-    if (match.kind === 'bad path')
-      return send(response, toErrorResult(new AppError('BAD_REQUEST', 'the path is not valid percent-encoding')));
+    if (match.kind === 'bad encoding')
+      return send(response, toErrorResult(new AppError('INVALID_INPUT', `the ${match.part} is not valid percent-encoding of UTF-8`)));
     const event = toProxyEvent(request, match.target, match.route, match.pathParameters, body);
     send(response, checkResult(await invoke(match.route, event)));
   }

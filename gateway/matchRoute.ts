@@ -6,13 +6,13 @@ export type RouteMatch =
   | { kind: 'route'; route: Route; target: RequestTarget; pathParameters: Record<string, string> }
   | { kind: 'no route'; path: string }
   | { kind: 'method not allowed'; method: string; allow: string[] }
-  | { kind: 'bad path' };
+  | { kind: 'bad encoding'; part: 'path' | 'query string' };
 
 /**
  * Matches a request's method and target (as sent, e.g. `/notes/42?x=1`) against the template's routes,
  * as API Gateway does: on the path exactly as sent, a route of the same method or `ANY`; another
  * method on a known path is 'method not allowed' (with the methods that are); path parameters are
- * percent-decoded ('bad path' when they cannot be). Pure: reads and changes nothing.
+ * percent-decoded, as is the query ('bad encoding' when either is not valid percent-encoding of UTF-8). Pure: reads and changes nothing.
  */
 export function matchRoute(routes: Route[], rawMethod: string | undefined, rawTarget: string | undefined): RouteMatch {
   const target = requestTarget(rawTarget);
@@ -25,12 +25,13 @@ export function matchRoute(routes: Route[], rawMethod: string | undefined, rawTa
     if (onPath.length === 0) return { kind: 'no route', path: target?.path ?? rawTarget ?? '' };
     return { kind: 'method not allowed', method, allow: onPath.map(({ route }) => route.method) };
   }
+  if (!target!.query) return { kind: 'bad encoding', part: 'query string' };
   try {
     const pathParameters = Object.fromEntries(
       chosen.route.parameterNames.map((name, i) => [name, decodeURIComponent(chosen.match![i + 1]!)]),
     );
     return { kind: 'route', route: chosen.route, target: target!, pathParameters };
   } catch {
-    return { kind: 'bad path' };
+    return { kind: 'bad encoding', part: 'path' };
   }
 }

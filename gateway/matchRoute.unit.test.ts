@@ -47,15 +47,28 @@ describe("the gateway's routing (the project's template.yaml)", () => {
     ['POST', '/%64b-backup', { kind: 'no route', path: '/%64b-backup' }],
     ['POST', 'http://127.0.0.1/db-backup', { kind: 'no route', path: 'http://127.0.0.1/db-backup' }],
     ['OPTIONS', '*', { kind: 'no route', path: '*' }],
-    ['GET', '/notes/%E0%A4%A', { kind: 'bad path' }],
+    ['GET', '/notes/%E0%A4%A', { kind: 'bad encoding', part: 'path' }],
+    ['GET', '/notes/%FF', { kind: 'bad encoding', part: 'path' }],
+    // URLSearchParams would make these U+FFFD and a literal %zz.
+    ['GET', '/notes?q=%FF', { kind: 'bad encoding', part: 'query string' }],
+    ['GET', '/notes?q=milk&%zz=1', { kind: 'bad encoding', part: 'query string' }],
+    ['GET', '/notes?q=caf%C3%A9+au+lait&&tag=', { to: 'NotesFunction GET /notes' }],
   ])('routes %s %s', (method, target, expected) => {
     expect(summary(matchRoute(routes, method, target))).toEqual(expected);
   });
 
   it('gives the function the target as sent: its path and its query', () => {
-    const match = matchRoute(routes, 'GET', '/db-backups?all=true&all=false');
+    const match = matchRoute(routes, 'GET', '/db-backups?all=true&all=false&q=caf%C3%A9+au%2Blait&flag');
 
-    expect(match.kind === 'route' && [match.target.path, match.target.query.getAll('all')]).toEqual(['/db-backups', ['true', 'false']]);
+    expect(match.kind === 'route' && [match.target.path, match.target.query]).toEqual([
+      '/db-backups',
+      [
+        ['all', 'true'],
+        ['all', 'false'],
+        ['q', 'café au+lait'],
+        ['flag', ''],
+      ],
+    ]);
   });
 
   // Invariant: every route of the template takes its own path, and a method it lacks is refused naming the ones it has.

@@ -2,7 +2,8 @@
 export interface RequestTarget {
   /** The path exactly as sent (still percent-encoded): `//x/db-backup` is that path, not a host `x`. */
   path: string;
-  query: URLSearchParams;
+  /** The query's parameters, decoded, in order (a name may come more than once); undefined when not valid percent-encoding. */
+  query: [name: string, value: string][] | undefined;
 }
 
 /**
@@ -15,6 +16,27 @@ export function requestTarget(raw: string | undefined): RequestTarget | undefine
   const mark = raw.indexOf('?');
   return {
     path: mark === -1 ? raw : raw.slice(0, mark),
-    query: new URLSearchParams(mark === -1 ? '' : raw.slice(mark + 1)),
+    query: decodeQuery(mark === -1 ? '' : raw.slice(mark + 1)),
   };
 }
+
+/**
+ * `a=1&b=x+y` as pairs, `+` a space. Strict where URLSearchParams is lenient: `%FF` (not UTF-8) or `%zz`
+ * make the whole query undefined rather than a U+FFFD or a literal `%zz` the client did not mean.
+ */
+function decodeQuery(query: string): RequestTarget['query'] {
+  try {
+    return query
+      .split('&')
+      .filter((pair) => pair !== '')
+      .map((pair) => {
+        const equals = pair.indexOf('=');
+        const [name, value] = equals === -1 ? [pair, ''] : [pair.slice(0, equals), pair.slice(equals + 1)];
+        return [decode(name), decode(value)];
+      });
+  } catch {
+    return undefined;
+  }
+}
+
+const decode = (part: string) => decodeURIComponent(part.replaceAll('+', ' '));

@@ -22,7 +22,7 @@ export function toProxyEvent(
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of target.query) {
+  for (const [name, value] of target.query ?? []) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }

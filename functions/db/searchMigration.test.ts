@@ -137,7 +137,10 @@ for (const [name, unavailable, open] of PATHS) {
         await sql(url, `insert into notes (title, body) values ('Running shoes', 'new after the migration')`);
         expect(await searchTitles(url, 'run')).toEqual(['Running shoes']);
         // Plain text, not markup: words inside <…> are found and the snippet is the text as written.
-        await sql(url, `insert into notes (title, body) values ('Walrus', 'if a<b and c>d then walrus; <!-- hidden comment --> &amp; walrus')`);
+        await sql(
+          url,
+          `insert into notes (title, body) values ('Walrus', 'if a<b and c>d then walrus; <!-- hidden comment --> &amp; walrus')`,
+        );
         expect(await search(url, { text: 'comment' })).toMatchObject({
           notes: [{ title: 'Walrus', snippet: 'if a<b and c>d then walrus; <!-- hidden comment --> &amp; walrus' }],
         });

@@ -9,10 +9,21 @@ interface BodyEvent {
   isBase64Encoded?: boolean;
 }
 
+/** The `charset` parameter of a Content-Type, unquoted and lower-cased; undefined when it has none. */
+function charsetOf(type: string): string | undefined {
+  const match = /;\s*charset\s*=\s*("([^"]*)"|[^;\s]*)/i.exec(type);
+  return match ? (match[2] ?? match[1]!).toLowerCase() : undefined;
+}
+
 /**
  * Parses a request's JSON body into `event.body` (a body-less request gets `undefined`). A body
- * without a JSON content type is UNSUPPORTED_MEDIA_TYPE (415); a JSON one that does not parse is
- * MALFORMED_JSON (400), saying where it breaks. The statuses are statusOf's.
+ * without a JSON content type, or with a charset other than UTF-8, is UNSUPPORTED_MEDIA_TYPE (415);
+ * bytes that are not UTF-8 and JSON that does not parse are MALFORMED_JSON (400), saying where it
+ * breaks. A leading byte order mark is dropped. The statuses are statusOf's.
+ *
+ * Only a base64 body (`isBase64Encoded`: API Gateway's and the local gateway's form for bytes that are
+ * not UTF-8 text) still has its bytes to check; a body given as a string (a Lambda Invoke, `sam local`)
+ * was decoded by whoever made the event, and is taken as it is.
  */
 export function jsonBody<Event extends BodyEvent>(): MiddlewareObj<Event> {
   return {
@@ -29,7 +40,11 @@ export function jsonBody<Event extends BodyEvent>(): MiddlewareObj<Event> {
           `the body must be JSON sent with Content-Type: application/json (got ${type ? JSON.stringify(type) : 'no Content-Type'})`,
         );
       }
-      const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      const charset = charsetOf(type);
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', `the body must be UTF-8 (got charset ${JSON.stringify(charset)})`);
+      }
+      const text = (event.isBase64Encoded ? utf8(Buffer.from(raw, 'base64')) : raw).replace(/^\uFEFF/, '');
       try {
         event.body = JSON.parse(text);
       } catch (error) {
@@ -37,4 +52,13 @@ export function jsonBody<Event extends BodyEvent>(): MiddlewareObj<Event> {
       }
     },
   };
+}
+
+/** The bytes as UTF-8 text (a byte order mark dropped); MALFORMED_JSON when they are not UTF-8. */
+function utf8(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new AppError('MALFORMED_JSON', 'the body is not valid UTF-8', { cause: error });
+  }
 }

@@ -13,7 +13,17 @@ export function objectBody(body: unknown, allowed: readonly string[]): Record<st
   return body as Record<string, unknown>;
 }
 
-/** A trimmed, non-empty string of at most `max` characters, or undefined when absent and optional. */
+/**
+ * How many characters (Unicode code points) `text` holds, as PostgreSQL's length() counts them: an emoji
+ * is one, not JavaScript's two UTF-16 units.
+ */
+export function characters(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
+/** A trimmed, non-empty string of at most `max` characters (code points), or undefined when absent and optional. */
 export function text(
   value: unknown,
   name: string,
@@ -25,7 +35,7 @@ export function text(
   }
   if (typeof value !== 'string') throw invalid(`${name} must be a string`);
   const trimmed = value.trim();
-  if (trimmed.length === 0 || trimmed.length > max) throw invalid(`${name} must be 1 to ${max} characters`);
+  if (trimmed.length === 0 || (trimmed.length > max && characters(trimmed) > max)) throw invalid(`${name} must be 1 to ${max} characters`);
   if (trimmed.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
   if (pattern && !pattern[0].test(trimmed)) throw invalid(`${name} ${pattern[1]}`);
   return trimmed;
@@ -41,14 +51,14 @@ export function textList(value: unknown, name: string, item: string, options: { 
   const texts = value.map(
     (entry) => text(entry, typeof entry === 'string' ? `${item} ${quoted(entry)}` : `${name}[]`, { ...options, required: true })!,
   );
-  return distinct(texts, (twice) => `${item} ${quoted(twice)} is given twice in ${name}`);
+  return distinct(texts, (twice) => `${item} ${quoted(twice)} is given twice`);
 }
 
 /** A non-empty list of distinct ids (the notes to move). */
 export function idList(value: unknown, name: string, item: string, max?: number): number[] {
   if (!Array.isArray(value) || value.length === 0) throw invalid(`${name} must be a non-empty array of ${item} ids`);
   const ids = value.map((entry, index) => id(entry, `${name}[${index}]`, max));
-  return distinct(ids, (twice) => `${item} ${twice} is given twice in ${name}`);
+  return distinct(ids, (twice) => `${item} ${twice} is given twice`);
 }
 
 function distinct<T>(values: T[], message: (twice: T) => string): T[] {
@@ -59,7 +69,8 @@ function distinct<T>(values: T[], message: (twice: T) => string): T[] {
 
 /** A value quoted for a message, cut after 40 characters. */
 function quoted(value: string): string {
-  return JSON.stringify(value.length > 40 ? `${value.slice(0, 39)}…` : value);
+  const shown = [...value];
+  return JSON.stringify(shown.length > 40 ? `${shown.slice(0, 39).join('')}…` : value);
 }
 
 /** The largest id of a PostgreSQL `integer` column (folders); `bigint` ids (notes) stop at JavaScript's safe integers. */
@@ -86,22 +97,30 @@ export function positiveInteger(value: unknown, name: string, max: number): numb
   return id(value, name, max);
 }
 
-/** Checks a request's query parameters are only `allowed` ones; names the first unknown one. */
-export function queryParameters(
-  query: Record<string, string | undefined> | null,
-  allowed: readonly string[],
-): Record<string, string | undefined> {
-  for (const key of Object.keys(query ?? {})) {
-    if (!allowed.includes(key)) throw invalid(`unknown query parameter "${key}"; allowed: ${allowed.join(', ')}`);
-  }
-  return query ?? {};
+/** The query parameters of a payload 1.0 event (payload 2.0 joins a repeated one's values with commas instead). */
+interface QueryEvent {
+  queryStringParameters?: Record<string, string | undefined> | null;
+  multiValueQueryStringParameters?: Record<string, string[] | undefined> | null;
 }
 
-/** Free text (a note body): any string, kept as written; undefined when absent. */
+/**
+ * A request's query parameters, checked to be only `allowed` ones, each given once: names the first
+ * unknown or repeated one (`?q=milk&q=tea` would otherwise search only the last).
+ */
+export function queryParameters(event: QueryEvent, allowed: readonly string[]): Record<string, string | undefined> {
+  const query = event.queryStringParameters ?? {};
+  for (const key of Object.keys(query)) {
+    if (!allowed.includes(key)) throw invalid(`unknown query parameter "${key}"; allowed: ${allowed.join(', ')}`);
+    if ((event.multiValueQueryStringParameters?.[key]?.length ?? 1) > 1) throw invalid(`query parameter "${key}" is given more than once`);
+  }
+  return query;
+}
+
+/** Free text (a note body): any string of at most `max` characters (code points), kept as written; undefined when absent. */
 export function freeText(value: unknown, name: string, max = 1_000_000): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalid(`${name} must be a string`);
-  if (value.length > max) throw invalid(`${name} must be at most ${max} characters`);
+  if (value.length > max && characters(value) > max) throw invalid(`${name} must be at most ${max} characters`);
   if (value.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
   return value;
 }

@@ -6,7 +6,6 @@
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // The request
   INVALID_INPUT: 400,
-  BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   NO_BACKUPS: 404,

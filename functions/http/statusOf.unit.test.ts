@@ -5,7 +5,6 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
   // Each code with the status its error answered with when errors still carried statuses: unchanged.
   it.each([
     ['INVALID_INPUT', 400],
-    ['BAD_REQUEST', 400],
     ['UNAUTHORIZED', 401],
     ['NOT_FOUND', 404],
     ['NO_BACKUPS', 404],

@@ -128,7 +128,7 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
       () => ({ add: ['fresh', ' fresh'] }),
       400,
       'INVALID_INPUT',
-      () => 'tag "fresh" is given twice in add',
+      () => 'tag "fresh" is given twice',
     ],
     [
       'a tag both added and removed',
@@ -191,7 +191,7 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
       () => ({ ids: [note['empty body'], note['empty body']], folderId: null }),
       400,
       'INVALID_INPUT',
-      () => `note ${note['empty body']} is given twice in ids`,
+      () => `note ${note['empty body']} is given twice`,
     ],
     [
       'a folder removal that fails inside the transaction, after the notes were taken out of the folders',

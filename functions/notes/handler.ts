@@ -74,7 +74,7 @@ export function createNotesHandler({ store, logger = jsonLogger(), token }: Note
       jsonResponse(200, { removed: await store().removeFolder(id(param(event, 'id'), 'folder id', INTEGER_ID_MAX)) }),
     ),
     route('GET', '/notes', async (event) => {
-      const query = queryParameters(event.queryStringParameters, ['q', 'folderId', 'tag', 'limit']);
+      const query = queryParameters(event, ['q', 'folderId', 'tag', 'limit']);
       const folderId = query.folderId === undefined ? undefined : id(query.folderId, 'folderId', INTEGER_ID_MAX);
       const tag = text(query.tag, 'tag', { max: 100 });
       if (query.q === undefined) {
