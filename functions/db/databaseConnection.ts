@@ -91,16 +91,21 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
     );
   }
   const options = parse(url);
+  // A URL without a user: libpq (pg_dump, psql) takes PGUSER, else the OS user; pg takes PGUSER, else
+  // $USER, which cron, systemd and `env -i` leave unset (pg then sends no user at all). So the OS user
+  // is written into the URL both are given: they log in as the same user, whatever the environment.
+  const connectionString = options.user || env.PGUSER ? url : withUser(url, user);
   const secrets = [
     url,
+    ...(connectionString === url ? [] : [connectionString]),
     ...(parsed.password ? [decodeURIComponent(parsed.password), parsed.password] : []),
     ...SECRET_PARAMETERS.map((name) => parsed.searchParams.get(name)).filter((value): value is string => Boolean(value)),
   ];
-  const withoutSecrets = new URL(url);
+  const withoutSecrets = new URL(connectionString);
   withoutSecrets.password = '';
   for (const name of SECRET_PARAMETERS) withoutSecrets.searchParams.delete(name);
   return {
-    clientConfig: { connectionString: url },
+    clientConfig: { connectionString },
     dumpArgs: [`--dbname=${withoutSecrets.toString()}`],
     password: options.password || undefined,
     secrets,
@@ -115,6 +120,13 @@ export function databaseConnection(env: NodeJS.ProcessEnv = process.env): Databa
     source: 'DATABASE_URL',
     libpqEnvironment,
   };
+}
+
+/** `url` with `user` as its user name. */
+function withUser(url: string, user: string): string {
+  const named = new URL(url);
+  named.username = encodeURIComponent(user);
+  return named.toString();
 }
 
 /** A parsed URL with its secrets as `***`, built from the parsed parts (a raw password may hold spaces or quotes). */

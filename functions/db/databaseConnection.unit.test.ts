@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { userInfo } from 'node:os';
 import { databaseConnection, redactSecrets, redactUrl } from './databaseConnection.js';
 
 describe('redactUrl: no secret of a URL in any text survives', () => {
@@ -21,6 +22,33 @@ describe('redactUrl: no secret of a URL in any text survives', () => {
 });
 
 describe('databaseConnection', () => {
+  const osUser = userInfo().username;
+
+  it.each<[string, NodeJS.ProcessEnv, string]>([
+    // pg would take $USER, unset under cron, systemd or `env -i`; libpq (pg_dump) the OS user.
+    [
+      'a URL without a user: the OS user, as libpq takes it',
+      { DATABASE_URL: 'postgresql://db:5433/notes' },
+      `postgresql://${osUser}@db:5433/notes`,
+    ],
+    [
+      'the same with $USER naming someone else',
+      { DATABASE_URL: 'postgresql://db:5433/notes', USER: 'not-me' },
+      `postgresql://${osUser}@db:5433/notes`,
+    ],
+    [
+      'a URL without a user and PGUSER: unchanged (pg and libpq both read PGUSER)',
+      { DATABASE_URL: 'postgresql://db/notes', PGUSER: 'app' },
+      'postgresql://db/notes',
+    ],
+    ['a URL with a user: unchanged', { DATABASE_URL: 'postgresql://app@db/notes' }, 'postgresql://app@db/notes'],
+  ])('logs pg and pg_dump in as the same user: %s', (_case, env, connectionString) => {
+    const connection = databaseConnection(env);
+
+    expect(connection.clientConfig).toEqual({ connectionString });
+    expect(connection.dumpArgs).toEqual([`--dbname=${connectionString}`]);
+  });
+
   it.each([
     ['in the URL', 'postgresql://app:p%40%3A%2F%3F%23%25x@db:5433/notes', 'p@:/?#%x'],
     ['as a URL parameter', 'postgresql://app@db:5433/notes?password=p4ss&application_name=x', 'p4ss'],
