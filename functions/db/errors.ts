@@ -27,3 +27,20 @@ export class DatabaseLoginRefusedError extends AppError {
     super('DATABASE_LOGIN_REFUSED', message, { ...options, expose: true });
   }
 }
+
+/**
+ * A transaction the server aborted as a deadlock (40P01) or a serialization failure (40001) every time
+ * it was tried: nothing was changed, and trying again later may well succeed.
+ */
+export class TransactionConflictError extends AppError {
+  constructor(
+    readonly attempts: number,
+    options: Options = {},
+  ) {
+    super(
+      'TRANSACTION_CONFLICT',
+      `the database aborted this change ${attempts} times because of concurrent changes to the same rows; nothing was changed, try again`,
+      { ...options, expose: true, headers: { 'Retry-After': '1' } },
+    );
+  }
+}

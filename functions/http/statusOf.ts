@@ -34,6 +34,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   BACKUP_DIR_MISSING: 503,
   BACKUP_DIR_NOT_WRITABLE: 503,
   FUNCTION_BUSY: 503,
+  // Concurrent changes made the database abort a transaction on every try: nothing changed, a later try may pass
+  TRANSACTION_CONFLICT: 503,
   INSUFFICIENT_STORAGE: 507,
   // The database is there but not as configured: no retry helps until someone creates the database
   // or fixes the user or password, so these are 500s (with their message shown), not the 503 of an

@@ -27,6 +27,7 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['BACKUP_DIR_MISSING', 503],
     ['BACKUP_DIR_NOT_WRITABLE', 503],
     ['FUNCTION_BUSY', 503],
+    ['TRANSACTION_CONFLICT', 503],
     ['INSUFFICIENT_STORAGE', 507],
     ['FUNCTION_UNREACHABLE', 502],
     ['DATABASE_MISSING', 500],

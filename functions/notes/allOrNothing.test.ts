@@ -104,6 +104,16 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
       () => `note ${note['Crème brûlée']} has no tags "nothere" and "gone"; nothing was changed`,
     ],
     [
+      'untag with 500 tags the note lacks: the first ten named, the rest counted',
+      'PATCH',
+      'crème/tags',
+      () => ({ remove: ['urgent', ...Array.from({ length: 500 }, (_, i) => `gone-${i}`)] }),
+      404,
+      'NOT_FOUND',
+      () =>
+        `note ${note['Crème brûlée']} has no tags ${Array.from({ length: 10 }, (_, i) => `"gone-${i}"`).join(', ')}, … and 490 more; nothing was changed`,
+    ],
+    [
       'tag with one empty tag among valid ones',
       'PATCH',
       'crème/tags',
@@ -174,6 +184,15 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
       404,
       'NOT_FOUND',
       () => 'notes 999999 and 888888 do not exist; nothing was moved',
+    ],
+    [
+      'move of 10,000 ids, 9,999 of them unknown: the first ten named, the rest counted',
+      'POST',
+      '/notes/move',
+      () => ({ ids: [note['top-level note'], ...Array.from({ length: 9_999 }, (_, i) => 900_001 + i)], folderId: null }),
+      404,
+      'NOT_FOUND',
+      () => `notes ${Array.from({ length: 10 }, (_, i) => 900_001 + i).join(', ')}, … and 9,989 more do not exist; nothing was moved`,
     ],
     [
       'move into a folder that does not exist',

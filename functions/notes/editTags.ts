@@ -10,7 +10,8 @@ export interface TagChanges {
 }
 
 /**
- * Removes `remove` from note `id` and adds `add` (creating new tags), inside the caller's transaction.
+ * Removes `remove` from note `id` and adds `add` (creating new tags), inside the caller's transaction;
+ * when that changed its tags, the note's updated_at too.
  * Throws NotFoundError when the note does not exist, or naming every tag of `remove` it lacks: the
  * caller rolls back, so nothing is changed. Tags are checked at the edge (distinct, 1 to 100 characters).
  */
@@ -27,7 +28,12 @@ export async function editTags(tx: Queryable, id: number, { add, remove }: { add
   if (lacking.length > 0) {
     throw new NotFoundError(`note ${id} has no ${lacking.length === 1 ? 'tag' : 'tags'} ${quotedList(lacking)}; nothing was changed`);
   }
-  await tx.query('insert into tags (name) select unnest($1::text[]) on conflict (name) do nothing', [add]);
+  // In one order for every edit (bytes, whatever the collation): two edits creating the same new tags
+  // then wait for each other's unique-index entries in the same order, never in a cycle (a deadlock).
+  await tx.query(
+    'insert into tags (name) select name from unnest($1::text[]) as name order by name collate "C" on conflict (name) do nothing',
+    [add],
+  );
   const { rows: addedRows } = await tx.query<{ name: string }>(
     `with added as (
        insert into note_tags (note_id, tag_id) select $1, id from tags where name = any($2::text[]) on conflict do nothing returning tag_id
@@ -36,5 +42,7 @@ export async function editTags(tx: Queryable, id: number, { add, remove }: { add
     [id, add],
   );
   const addedNames = new Set(addedRows.map((row) => row.name));
+  // A note whose tags changed has changed, as one whose title, folder or body did: its updated_at says so.
+  if (addedNames.size + removedNames.size > 0) await tx.query('update notes set updated_at = now() where id = $1', [id]);
   return { added: add.filter((tag) => addedNames.has(tag)), alreadyHad: add.filter((tag) => !addedNames.has(tag)), removed: remove };
 }

@@ -21,20 +21,26 @@ export async function moveNotes(tx: Queryable, ids: number[], folderId: number |
   if (folderId !== null) {
     // Locked against removal until the move commits.
     const { rows } = await tx.query<{ path: string }>(
-      `${NOTE_SQL.folderTree} select tree.path from tree join folders f on f.id = tree.id where f.id = $1 for key share of f`,
+      `${NOTE_SQL.folderTree} select coalesce(tree.path, f.name) as path from folders f left join tree on tree.id = f.id where f.id = $1 for key share of f`,
       [folderId],
     );
     if (rows.length === 0) throw new NotFoundError(`folder ${folderId} does not exist; nothing was moved`);
     to = { id: folderId, path: rows[0]!.path };
   }
-  const { rows } = await tx.query<{ id: string; folderId: number | null; from: string | null }>(
-    `${NOTE_SQL.folderTree}
-     select n.id::text as id, n.folder_id as "folderId", tree.path as "from"
-       from notes n left join tree on tree.id = n.folder_id
-      where n.id = any($1::bigint[])
-        for update of n`,
+  // Locked first, in the order of their ids (so two moves of the same notes wait in line, never in a
+  // cycle), and only then their folders' paths read: in a statement of its own, whose snapshot sees
+  // where a move that held them meanwhile put them.
+  const { rows: locked } = await tx.query<{ id: string; folderId: number | null }>(
+    'select id::text as id, folder_id as "folderId" from notes where id = any($1::bigint[]) order by id for update',
     [ids],
   );
+  const folderIds = [...new Set(locked.flatMap((row) => (row.folderId === null ? [] : [row.folderId])))];
+  const { rows: paths } = await tx.query<{ id: number; path: string }>(
+    `${NOTE_SQL.folderTree} select f.id, coalesce(tree.path, f.name) as path from folders f left join tree on tree.id = f.id where f.id = any($1::int[])`,
+    [folderIds],
+  );
+  const pathOf = new Map(paths.map((row) => [row.id, row.path]));
+  const rows = locked.map((row) => ({ ...row, from: row.folderId === null ? null : (pathOf.get(row.folderId) ?? null) }));
   const found = new Map(rows.map((row) => [Number(row.id), row]));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
@@ -46,6 +52,6 @@ export async function moveNotes(tx: Queryable, ids: number[], folderId: number |
   return {
     to,
     moved: moving.map((id) => ({ id, from: found.get(id)!.from })),
-    alreadyThere: ids.filter((id) => !moving.includes(id)),
+    alreadyThere: ids.filter((id) => found.get(id)!.folderId === folderId),
   };
 }

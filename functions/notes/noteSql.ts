@@ -3,7 +3,13 @@
  * and the folder and tag filters, so that `notes` and `search` filter the same way.
  */
 export const NOTE_SQL = {
-  /** `tree`: every folder with its path (`home/groceries`), for the `folder` of each note. */
+  /**
+   * `tree`: every folder with its path (`home/groceries`), for the `folder` of each note. It ends even
+   * when the folders form a cycle (a's parent b, b's parent a): it starts at the top folders and each
+   * folder has one parent, so no folder of a cycle, nor below one, is ever reached; they are left out.
+   * No API can make a cycle (folders are never re-parented), only editing the database directly, so
+   * it is not forbidden there (a trigger walking up on every insert) but survived here and in `scope`.
+   */
   folderTree: `
   with recursive tree as (
     select id, parent_id, name, name::text as path from folders where parent_id is null
@@ -12,12 +18,13 @@ export const NOTE_SQL = {
   )`,
   /**
    * `scope`: the folder whose id is the parameter `$n` and every folder below it: `--folder home`
-   * covers `home/groceries` too. Follows `folderTree` (whose `with recursive` it joins).
+   * covers `home/groceries` too. Follows `folderTree` (whose `with recursive` it joins). `union`, not
+   * `union all`: a folder already in `scope` is not followed again, so a cycle ends it.
    */
   folderScope: (n: number) => `,
   scope as (
     select id from folders where id = $${n}::int
-    union all
+    union
     select f.id from folders f join scope on f.parent_id = scope.id
   )`,
   /** The columns of a NoteSummary, from `notes n` joined to `tree`. */
