@@ -12,9 +12,18 @@ import { formatSearchResult } from './formatSearchResult.js';
 import { searchQuery } from './searchQuery.js';
 import { takeBackup } from './takeBackup.js';
 
-/** Every command of the notes app: what it takes and what it does. */
+/**
+ * Prints a command's answer: `text`, or with --json the value as JSON, exact. JSON.stringify escapes
+ * U+0000 to U+001F only; DEL and the C1 characters (U+0080 to U+009F: U+009B is a CSI to some
+ * terminals) are escaped too, which JSON allows: the same value, and nothing a terminal would obey.
+ */
 const show = (context: CommandContext, flags: CommandFlags, value: unknown, text: string) =>
-  context.output.print(flags.json ? JSON.stringify(value, null, 2) : text);
+  context.output.print(flags.json ? JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, jsonEscape) : text);
+
+/** `\u009b`: a character as a JSON string escape. */
+const jsonEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Every command of the notes app: what it takes and what it does. */
 
 export const COMMANDS: Command[] = [
   {
