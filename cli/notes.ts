@@ -3,6 +3,7 @@ import { COMMAND_FLAG_TYPES } from './notes/Command.js';
 import { commandList } from './notes/commandList.js';
 import { COMMANDS } from './notes/commands.js';
 import { helpText } from './notes/helpText.js';
+import { optionContext } from './notes/optionContext.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
 import { parseCommandLine } from './parseCommandLine.js';
@@ -39,6 +40,9 @@ ${commandList(COMMANDS).replace(/^/gm, '  ')}
     $ notes notes --tag urgent --json
 `;
 
+/** Every option has two dashes: a word with one is most likely a word left out of a search. */
+const DASH_WORD_HINT = '(a word starting with - goes after --, e.g. notes search milk -- -tea)';
+
 const terminal = Terminal.ofProcess();
 const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
 
@@ -61,7 +65,11 @@ await runMain(
         },
       },
       // `notes add --help`, like `notes help add`: that command's help, not the whole program's.
-      { commandHelp: (words) => (words.length > 0 ? helpText(COMMANDS, words, 'notes ') : undefined) },
+      {
+        commandHelp: (words) => (words.length > 0 ? helpText(COMMANDS, words, 'notes ') : undefined),
+        commandOf: (words) => optionContext(words, 'notes '),
+        dashWordHint: DASH_WORD_HINT,
+      },
     );
     const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
     return runNotes(

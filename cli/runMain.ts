@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import { UsageError } from './UsageError.js';
 
 export interface MainOptions {
@@ -23,7 +24,8 @@ function describe(error: unknown): string {
 /**
  * The one way every command line ends: runs `main`, then exits with the status it returned (0 when
  * it returns no number). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
- * anything else; the stack trace only with DEBUG set.
+ * anything else; the stack trace only with DEBUG set. Both are printable: a message quoting user text
+ * (a folder's name, the API's words) shows its control characters instead of sending them.
  */
 export async function runMain(program: string, main: () => Promise<unknown>, options: MainOptions = {}): Promise<void> {
   const exit = options.exit ?? ((status: number) => void (process.exitCode = status));
@@ -34,9 +36,11 @@ export async function runMain(program: string, main: () => Promise<unknown>, opt
     status = typeof result === 'number' ? result : 0;
   } catch (error) {
     const message = describe(error);
-    printError(`${program}: ${message}`);
+    printError(printable(`${program}: ${message}`));
     const debug = (options.env ?? process.env).DEBUG?.trim();
-    if (debug && !['0', 'false', 'no'].includes(debug.toLowerCase()) && error instanceof Error && error.stack) printError(error.stack);
+    if (debug && !['0', 'false', 'no'].includes(debug.toLowerCase()) && error instanceof Error && error.stack) {
+      printError(printable(error.stack, { multiline: true }));
+    }
     status = error instanceof UsageError ? 2 : 1;
   }
   exit(status);

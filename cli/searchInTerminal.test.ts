@@ -56,7 +56,7 @@ describeWithPostgres('search in the notes binary, against the real API and Postg
     ],
     [['search', 'milk -tea'], () => `${ids.groceries}  active  Groceries [home/groceries] #shop\n           milk, eggs, oat milk\n`],
     [['search', '"oat milk" eggs'], () => `${ids.groceries}  active  Groceries [home/groceries] #shop\n           milk, eggs, oat milk\n`],
-    [['search', '"milk oat"'], () => 'no notes match ""milk oat""\n'],
+    [['search', '"milk oat"'], () => `no notes match '"milk oat"'\n`],
     [['search', 'milk or lantern', '--limit', '3'], () => /^(\d+ {2}active {2}\S.*\n {12}\S.*\n){3}3 of 14 matches\n$/],
     [
       ['search', 'milk', '--folder', 'home'],

@@ -1,4 +1,5 @@
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
+import { printable } from '../printable.js';
 import { ANSWERS, type AnswerKind } from './checkAnswer.js';
 import type { Folder, FolderRemoval, Note, NotesMove, NoteStatus, NoteSummary, TagEdit } from '../../functions/notes/NotesStore.js';
 import type { SearchQuery, SearchResult } from '../../functions/notes/searchNotes.js';
@@ -144,7 +145,7 @@ export class ApiClient {
       const fromApi = typeof apiError?.code === 'string' && typeof apiError.message === 'string';
       const code = fromApi ? (apiError!.code as string) : `HTTP_${response.status}`;
       const message = fromApi ? (apiError!.message as string) : ((payload as { message?: unknown }).message ?? response.statusText);
-      throw new ApiError(response.status, printable(code, 60), this.explainRefusal(response.status, printable(String(message), 300)), {
+      throw new ApiError(response.status, shortLine(code, 60), this.explainRefusal(response.status, shortLine(String(message), 300)), {
         fromApi: fromApi && response.status !== 401,
       });
     }
@@ -187,10 +188,9 @@ export class ApiClient {
   }
 }
 
-/** Text from the other side, safe for a terminal: control characters (escapes, newlines) removed, at most `max` characters. */
-function printable(text: string, max: number): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point.
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+/** Text from the other side, safe for a terminal: control characters (escapes, newlines) shown, not sent; at most `max` characters. */
+function shortLine(text: string, max: number): string {
+  const clean = printable(text.trim());
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 

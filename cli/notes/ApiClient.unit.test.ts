@@ -125,14 +125,14 @@ describe('ApiClient (against a stand-in HTTP server on loopback)', () => {
     );
   });
 
-  it("shows an API's error message as one safe line: no escapes or newlines, at most 300 characters", async () => {
+  it("shows an API's error message as one safe line: escapes and newlines shown (␛, ␊), not sent, at most 300 characters", async () => {
     const message = `\u001b[31mred\u001b[0m\nsecond line ${'x'.repeat(2_000)}`;
     const api = await standInApi(() => ({ status: 500, body: JSON.stringify({ error: { code: 'DUMP_FAILED', message } }) }));
     close = api.close;
 
     const error = (await new ApiClient({ baseUrl: api.url }).listFolders().catch((e: unknown) => e)) as Error;
 
-    expect(error.message).toMatch(/^\[31mred \[0m second line x+…$/);
+    expect(error.message).toMatch(/^␛\[31mred␛\[0m␊second line x+…$/);
     expect(error.message).toHaveLength(300);
   });
 

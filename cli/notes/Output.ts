@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { printable } from '../printable.js';
 
 type Style = Parameters<typeof styleText>[0];
 type Stream = NodeJS.WritableStream & { isTTY?: boolean; hasColors?: () => boolean };
@@ -40,14 +41,14 @@ export class Output {
     this.write(this.err, `${text}\n`);
   }
 
-  /** Writes a line to stderr, prefixed `warning:`. */
+  /** Writes a line to stderr, prefixed `warning:`; its control characters are shown, not sent (it may quote user text). */
   warn(text: string): void {
-    this.note(`${this.style('yellow', 'warning:')} ${text}`);
+    this.note(`${this.style('yellow', 'warning:')} ${printable(text)}`);
   }
 
-  /** Writes a line to stderr, prefixed `error:`. */
+  /** Writes a line to stderr, prefixed `error:`; its control characters are shown, not sent (it may quote user text). */
   error(text: string): void {
-    this.note(`${this.style('red', 'error:')} ${text}`);
+    this.note(`${this.style('red', 'error:')} ${printable(text)}`);
   }
 
   style(style: Style, text: string): string {

@@ -1,6 +1,8 @@
 import type { NoteStatus } from '../../functions/notes/NotesStore.js';
 import { UsageError } from '../UsageError.js';
-import type { ApiClient } from './ApiClient.js';
+import { suggest } from '../suggest.js';
+import { printable } from '../printable.js';
+import { ApiError, type ApiClient } from './ApiClient.js';
 import type { Command, CommandContext, CommandFlags } from './Command.js';
 import { CommandError } from './CommandError.js';
 import { formatBackupListing, formatFolders, formatNote, formatNotes } from './format.js';
@@ -10,9 +12,18 @@ import { formatSearchResult } from './formatSearchResult.js';
 import { searchQuery } from './searchQuery.js';
 import { takeBackup } from './takeBackup.js';
 
-/** Every command of the notes app: what it takes and what it does. */
+/**
+ * Prints a command's answer: `text`, or with --json the value as JSON, exact. JSON.stringify escapes
+ * U+0000 to U+001F only; DEL and the C1 characters (U+0080 to U+009F: U+009B is a CSI to some
+ * terminals) are escaped too, which JSON allows: the same value, and nothing a terminal would obey.
+ */
 const show = (context: CommandContext, flags: CommandFlags, value: unknown, text: string) =>
-  context.output.print(flags.json ? JSON.stringify(value, null, 2) : text);
+  context.output.print(flags.json ? JSON.stringify(value, null, 2).replace(/[\u007f-\u009f]/g, jsonEscape) : text);
+
+/** `\u009b`: a character as a JSON string escape. */
+const jsonEscape = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** Every command of the notes app: what it takes and what it does. */
 
 export const COMMANDS: Command[] = [
   {
@@ -40,7 +51,7 @@ export const COMMANDS: Command[] = [
       const parts = splitPath(path!);
       const parentId = parts.length > 1 ? await folderId(context.api, parts.slice(0, -1).join('/')) : null;
       const folder = await context.api.createFolder(parts.at(-1)!, parentId);
-      show(context, flags, folder, `created folder ${folder.path}`);
+      show(context, flags, folder, `created folder ${printable(folder.path)}`);
     },
   },
   {
@@ -52,8 +63,10 @@ export const COMMANDS: Command[] = [
     minArgs: 2,
     maxArgs: 2,
     async run(context, [path, name], flags) {
-      const folder = await context.api.renameFolder((await folderId(context.api, path!))!, name!);
-      show(context, flags, folder, `renamed to ${folder.path}`);
+      const id = await folderId(context.api, path!);
+      if (id === null) throw new UsageError('folder rename takes a folder, e.g. folder rename home/groceries shopping');
+      const folder = await context.api.renameFolder(id, name!);
+      show(context, flags, folder, `renamed ${printable(splitPath(path!).join('/'))} to ${printable(folder.path)}`);
     },
   },
   {
@@ -75,14 +88,15 @@ export const COMMANDS: Command[] = [
     args: '',
     summary: 'list notes (--folder <path>: that folder and its sub-folders, --tag <tag>)',
     example: 'notes --folder home --tag urgent',
-    help: 'list the notes (id, status, title, folder, tags); --folder and --tag keep those in one folder or with one tag',
+    help: 'list the notes (id, status, title, folder, tags); --folder: in that folder or its sub-folders; --tag: with that tag',
     flags: ['folder', 'tag', 'json'],
     minArgs: 0,
     maxArgs: 0,
     async run(context, _args, flags) {
-      const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
-      const notes = await context.api.listNotes({ folderId: folder ?? undefined, tag: flags.tag });
-      show(context, flags, notes, formatNotes(notes, context.output));
+      const filters = await noteFilters(context.api, flags);
+      const notes = await context.api.listNotes({ folderId: filters.folderId, tag: flags.tag });
+      if (notes.length === 0) await requireKnownTag(context.api, flags.tag);
+      show(context, flags, notes, formatNotes(notes, context.output, filters));
     },
   },
   {
@@ -95,9 +109,10 @@ export const COMMANDS: Command[] = [
     maxArgs: Infinity,
     async run(context, words, flags) {
       const { text, limit } = searchQuery(words, flags.limit);
-      const folder = flags.folder === undefined ? undefined : await folderId(context.api, flags.folder);
-      const result = await context.api.searchNotes({ text, folderId: folder ?? undefined, tag: flags.tag, limit });
-      show(context, flags, result, formatSearchResult(result, text, context.output));
+      const filters = await noteFilters(context.api, flags);
+      const result = await context.api.searchNotes({ text, folderId: filters.folderId, tag: flags.tag, limit });
+      if (result.notes.length === 0) await requireKnownTag(context.api, flags.tag);
+      show(context, flags, result, formatSearchResult(result, text, context.output, filters));
     },
   },
   {
@@ -113,7 +128,7 @@ export const COMMANDS: Command[] = [
     async run(context, [title], flags) {
       const folder = flags.folder === undefined ? null : await folderId(context.api, flags.folder);
       const note = await context.api.createNote({ title: title!, body: flags.body, folderId: folder });
-      show(context, flags, note, `added note ${note.id}${note.folder ? ` to ${note.folder}` : ''}`);
+      show(context, flags, note, `added note ${note.id}${note.folder ? ` to ${printable(note.folder)}` : ''}`);
     },
   },
   {
@@ -164,7 +179,8 @@ export const COMMANDS: Command[] = [
     async run(context, ids, flags) {
       if (flags.folder === undefined)
         throw new UsageError('move needs --folder <path> (or --folder / for no folder), e.g. move 12 13 --folder home');
-      const move = await context.api.moveNotes(ids.map(noteId), await folderId(context.api, flags.folder));
+      // A note named twice is moved once: the API refuses a repeat, which is harmless here.
+      const move = await context.api.moveNotes([...new Set(ids.map(noteId))], await folderId(context.api, flags.folder));
       show(context, flags, move, formatMove(move));
     },
   },
@@ -186,6 +202,7 @@ export const COMMANDS: Command[] = [
     args: '<id> <tag>…',
     summary: 'tag a note',
     example: 'tag 12 urgent home',
+    help: 'tag a note (tags are case-sensitive: Sport and sport are two tags)',
     flags: ['json'],
     minArgs: 2,
     maxArgs: Infinity,
@@ -203,7 +220,10 @@ export const COMMANDS: Command[] = [
     minArgs: 2,
     maxArgs: Infinity,
     async run(context, [id, ...tags], flags) {
-      const edit = await context.api.editTags(noteId(id!), { remove: checkTags(tags) });
+      const remove = checkTags(tags);
+      const edit = await context.api.editTags(noteId(id!), { remove }).catch(async (error: unknown) => {
+        throw await withTagSuggestions(context.api, noteId(id!), remove, error);
+      });
       show(context, flags, edit, formatTagEdit(edit));
     },
   },
@@ -305,9 +325,46 @@ async function folderId(api: ApiClient, path: string): Promise<number | null> {
   return folder.id;
 }
 
+/** The tags typed, each once (the API refuses a repeat, which is harmless here); an empty one is a UsageError. */
 function checkTags(tags: string[]): string[] {
   if (tags.some((tag) => tag.trim() === '')) throw new UsageError('a tag cannot be empty');
-  return tags;
+  return [...new Set(tags)];
+}
+
+/** `--folder` as the id the API filters by and the path an empty answer names (`/`, no folder: no filter), and `--tag`. */
+async function noteFilters(api: ApiClient, flags: CommandFlags): Promise<{ folderId?: number; folder?: string; tag?: string }> {
+  const id = flags.folder === undefined ? null : await folderId(api, flags.folder);
+  return id === null ? { tag: flags.tag } : { folderId: id, folder: splitPath(flags.folder!).join('/'), tag: flags.tag };
+}
+
+/**
+ * Throws a CommandError when `tag` is given and no note has it, like an unknown folder: naming the
+ * closest tag that exists (`Sport` for `sport`: tags are case-sensitive). There is no tags route: the
+ * tags are those of GET /notes. Asked only when a filter found nothing.
+ */
+async function requireKnownTag(api: ApiClient, tag: string | undefined): Promise<void> {
+  if (tag === undefined) return;
+  const known = [...new Set((await api.listNotes()).flatMap((note) => note.tags))];
+  if (known.includes(tag)) return;
+  const closest = suggest(tag, known);
+  throw new CommandError(closest ? `no tag "${tag}"; did you mean "${closest}"?` : `no tag "${tag}" (notes lists the tags of each note)`);
+}
+
+/**
+ * The API's refusal of an untag (the note lacks a tag), with the note's own tag of another case or
+ * spelling named for each tag it lacks: `note 3 has no tag "sport" (did you mean "Sport"?); nothing was changed`.
+ * Any other error, or none close, comes back as it is.
+ */
+async function withTagSuggestions(api: ApiClient, id: number, remove: string[], error: unknown): Promise<unknown> {
+  if (!(error instanceof ApiError) || error.code !== 'NOT_FOUND') return error;
+  const { tags } = await api.note(id).catch(() => ({ tags: [] as string[] }));
+  const lacking = remove.filter((tag) => !tags.includes(tag));
+  const named = lacking.map((tag) => {
+    const closest = suggest(tag, tags);
+    return closest ? `"${tag}" (did you mean "${closest}"?)` : `"${tag}"`;
+  });
+  if (!named.some((text) => text.includes('did you mean'))) return error;
+  return new CommandError(`note ${id} has no ${lacking.length === 1 ? 'tag' : 'tags'} ${named.join(', ')}; nothing was changed`);
 }
 
 function noteId(text: string): number {

@@ -1,6 +1,7 @@
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
 import type { BackupAnswer, BackupListing } from '../../functions/backup/BackupAnswer.js';
 import { formatSeconds } from './ApiClient.js';
+import { printable } from '../printable.js';
 import type { Output } from './Output.js';
 
 /** The folder tree, indented by depth, with note counts. */
@@ -9,36 +10,56 @@ export function formatFolders(folders: Folder[], output: Output): string {
   return folders
     .map((folder) => {
       const depth = folder.path.split('/').length - 1;
-      return `${'  '.repeat(depth)}${output.style('bold', folder.name)}  ${output.style('dim', `(${folder.notes} note${folder.notes === 1 ? '' : 's'})`)}`;
+      return `${'  '.repeat(depth)}${output.style('bold', printable(folder.name))}  ${output.style('dim', `(${folder.notes} note${folder.notes === 1 ? '' : 's'})`)}`;
     })
     .join('\n');
+}
+
+/** What `notes` and `search` were asked to keep: a folder (with its sub-folders) and a tag. */
+export interface NoteFilters {
+  folder?: string;
+  tag?: string;
+}
+
+/** `no notes`, `no notes in home tagged sport`: an empty listing, naming its filters. */
+export function noNotes({ folder, tag }: NoteFilters): string {
+  return [
+    'no notes',
+    ...(folder === undefined ? [] : [`in ${printable(folder)}`]),
+    ...(tag === undefined ? [] : [`tagged ${quoteTag(tag)}`]),
+  ].join(' ');
 }
 
 /** Titles longer than this are cut in lists (`show` prints them whole). */
 export const LIST_TITLE_LENGTH = 60;
 
-/** One line per note: id, status, title (cut at 60 characters), folder, tags. */
-export function formatNotes(notes: NoteSummary[], output: Output): string {
-  if (notes.length === 0) return 'no notes';
+/** One line per note: id, status, title (cut at 60 characters), folder, tags; `filters` name an empty list's. */
+export function formatNotes(notes: NoteSummary[], output: Output, filters: NoteFilters = {}): string {
+  if (notes.length === 0) return noNotes(filters);
   const idWidth = Math.max(...notes.map((note) => String(note.id).length));
   const statusWidth = Math.max(...notes.map((note) => note.status.length));
   return notes
     .map((note) => {
-      const where = note.folder ? output.style('dim', ` [${note.folder}]`) : '';
-      const tags = note.tags.length > 0 ? ` ${output.style('cyan', note.tags.map((t) => `#${quoteTag(t)}`).join(' '))}` : '';
       const status = output.style('dim', note.status.padEnd(statusWidth));
-      return `${String(note.id).padStart(idWidth)}  ${status}  ${cut(note.title, LIST_TITLE_LENGTH)}${where}${tags}`;
+      return `${String(note.id).padStart(idWidth)}  ${status}  ${cut(printable(note.title), LIST_TITLE_LENGTH)}${whereAndTags(note, output)}`;
     })
     .join('\n');
+}
+
+/** ` [home/groceries] #shop #"two words"`: where a note is and its tags, as lists show them after its title. */
+export function whereAndTags(note: { folder: string | null; tags: string[] }, output: Output): string {
+  const where = note.folder ? output.style('dim', ` [${printable(note.folder)}]`) : '';
+  const tags = note.tags.length > 0 ? ` ${output.style('cyan', note.tags.map((t) => `#${quoteTag(t)}`).join(' '))}` : '';
+  return `${where}${tags}`;
 }
 
 /** A note in full: title, status, folder, tags, dates and body. */
 export function formatNote(note: Note, output: Output): string {
   return [
-    output.style('bold', `#${note.id} ${note.title}`),
-    `status: ${note.status}    folder: ${note.folder ?? '—'}    tags: ${note.tags.length > 0 ? note.tags.join(', ') : '—'}`,
+    output.style('bold', `#${note.id} ${printable(note.title)}`),
+    `status: ${note.status}    folder: ${note.folder ? printable(note.folder) : '—'}    tags: ${note.tags.length > 0 ? note.tags.map(quoteTag).join(', ') : '—'}`,
     `updated: ${new Date(note.updatedAt).toISOString()}`,
-    ...(note.body ? ['', note.body] : []),
+    ...(note.body ? ['', printable(note.body, { multiline: true })] : []),
   ].join('\n');
 }
 
@@ -91,12 +112,17 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
   }
   return listing.database === null
     ? 'no backups yet (backup takes one)'
-    : `no backups of ${listing.database} yet (backup takes one; backups --all lists every database's)`;
+    : `no backups of ${printable(listing.database)} yet (backup takes one; backups --all lists every database's)`;
 }
 
-/** A tag as it is typed: in quotes when it holds a space (`#"two words"`). */
+/**
+ * A tag as lists show it after `#`, unambiguous and safe for a terminal: in double quotes when it holds
+ * a space, a quote or a backslash, or starts with `#` (`#"two words"`, `#"#hash"`; `"` and `\` escaped
+ * inside), control characters shown (printable).
+ */
 export function quoteTag(tag: string): string {
-  return /\s/.test(tag) ? JSON.stringify(tag) : tag;
+  const shown = printable(tag);
+  return /[\s"\\]|^#/.test(tag) ? `"${shown.replace(/["\\]/g, '\\$&')}"` : shown;
 }
 
 /** `text` cut to `length` characters, ending in `…` when cut. */

@@ -1,5 +1,6 @@
 import type { FolderRemoval, NotesMove, TagEdit } from '../../functions/notes/NotesStore.js';
 import { counted } from '../counted.js';
+import { printable } from '../printable.js';
 import { quoteTag } from './format.js';
 
 /*
@@ -20,18 +21,18 @@ export function formatTagEdit({ note, added, alreadyHad, removed }: TagEdit): st
 
 /** `moved to work: note 1 from home, notes 2 and 4 from no folder; note 3 was already there`. */
 export function formatMove({ to, moved, alreadyThere }: NotesMove): string {
-  const where = to ? to.path : 'no folder';
+  const where = to ? printable(to.path) : 'no folder';
   const wereThere = `${notes(alreadyThere)} ${alreadyThere.length === 1 ? 'was' : 'were'} already`;
   if (moved.length === 0) return `nothing moved: ${wereThere} in ${where}`;
   const bySource = new Map<string | null, number[]>();
   for (const { id, from } of moved) bySource.set(from, [...(bySource.get(from) ?? []), id]);
-  const groups = [...bySource].map(([from, ids]) => `${notes(ids)} from ${from ?? 'no folder'}`);
+  const groups = [...bySource].map(([from, ids]) => `${notes(ids)} from ${from === null ? 'no folder' : printable(from)}`);
   return `moved to ${where}: ${groups.join(', ')}${alreadyThere.length > 0 ? `; ${wereThere} there` : ''}`;
 }
 
 /** `removed folder home and 2 sub-folders; 3 notes are now without a folder`. */
 export function formatFolderRemoval({ path, subFolders, unfiledNotes }: FolderRemoval): string {
-  const removed = `removed folder ${path}${subFolders.length > 0 ? ` and ${counted(subFolders.length, 'sub-folder')}` : ''}`;
+  const removed = `removed folder ${printable(path)}${subFolders.length > 0 ? ` and ${counted(subFolders.length, 'sub-folder')}` : ''}`;
   const left =
     unfiledNotes.length === 0
       ? `no notes were in ${subFolders.length > 0 ? 'them' : 'it'}`

@@ -21,12 +21,21 @@ describe('one line saying exactly what a change changed', () => {
     [{ added: [], alreadyHad: ['y'], removed: [] }, ['y'], 'note 1: already had y; tags now: y'],
     [{ added: [], alreadyHad: [], removed: ['urgent', 'home'] }, ['work'], 'note 1: removed urgent, home; tags now: work'],
     [{ added: [], alreadyHad: [], removed: ['two words'] }, [], 'note 1: removed "two words"; tags now: none'],
+    [
+      { added: ['t\u001b]0;x\u0007ag', '#hash'], alreadyHad: [], removed: [] },
+      ['#hash', 't\u001b]0;x\u0007ag'],
+      'note 1: added t␛]0;x␇ag, "#hash"; tags now: "#hash", t␛]0;x␇ag',
+    ],
   ])('tags: %j → %j', (changes, tags, line) => {
     expect(formatTagEdit({ note: note(tags), ...changes })).toBe(line);
   });
 
   it.each([
     [{ to: { id: 2, path: 'work' }, moved: [{ id: 1, from: 'home' }], alreadyThere: [] }, 'moved to work: note 1 from home'],
+    [
+      { to: { id: 2, path: 'evil\u001b[2Jdir' }, moved: [{ id: 1, from: 'x\u0007y' }], alreadyThere: [] },
+      'moved to evil␛[2Jdir: note 1 from x␇y',
+    ],
     [
       {
         to: { id: 2, path: 'home/groceries' },

@@ -60,13 +60,29 @@ describe('formatSearchResult: search hits for the terminal', () => {
       `7  active  ${'x'.repeat(59)}…`,
     ],
     [
-      'control characters shown as spaces',
+      'control characters shown as their pictures (printable), the ranges still on the words',
       result([hit({ title: 'Milk\u001b[31m tea', snippet: 'a\u0007milk', snippetMatches: [[2, 6]] })]),
       'milk',
-      '7  active  Milk [31m tea\n           a milk',
+      '7  active  Milk␛[31m tea\n           a␇milk',
     ],
+    [
+      'a folder and tags with escapes, a tag starting with #',
+      result([hit({ folder: 'evil\u001b[2Jdir', tags: ['t\u001b]0;x\u0007ag', '#hash', 'two words'] })]),
+      'milk',
+      '7  active  Milk tea [evil␛[2Jdir] #t␛]0;x␇ag #"#hash" #"two words"',
+    ],
+    ['no hit: the query quoted as typed', result([]), '"meeting board"', `no notes match '"meeting board"'`],
+    ['no hit: a plain query', result([]), 'shoes', 'no notes match "shoes"'],
   ])('%s (no colour)', (_case, answer, query, expected) => {
     expect(formatSearchResult(answer, query, plain)).toBe(expected);
+  });
+
+  it.each([
+    [{ folder: 'home', tag: 'sport' }, 'no notes in home tagged sport match "shoes"'],
+    [{ tag: 'two words' }, 'no notes tagged "two words" match "shoes"'],
+    [{ folder: 'home/evil\u001b[2J' }, 'no notes in home/evil␛[2J match "shoes"'],
+  ])('no hit with filters %j names them', (filters, expected) => {
+    expect(formatSearchResult(result([]), 'shoes', plain, filters)).toBe(expected);
   });
 
   it.each([

@@ -4,7 +4,8 @@ import { quoteWord } from './quoteWord.js';
 /**
  * The usage error for a free-text argument typed as several words without quotes: the line again
  * with those words quoted as one and the flags kept, e.g.
- * `a title of several words needs quotes: add "Shopping list" --folder home`. Pure.
+ * `a title of several words needs quotes: add "Shopping list" --folder home`. Words that start with a
+ * dash go after `--` (flags before it), or they would be read as options: `add -- "-x y"`. Pure.
  */
 export function quotesHint(command: Command, args: readonly string[], flags: CommandFlags, prefix = ''): string {
   const fixed = args.slice(0, command.maxArgs - 1);
@@ -15,7 +16,10 @@ export function quotesHint(command: Command, args: readonly string[], flags: Com
     // A value that starts with a dash would be read as a flag of its own: it goes after `=`.
     return String(value).startsWith('-') ? [`--${name}=${quoteWord(String(value))}`] : [`--${name}`, quoteWord(String(value))];
   });
-  const line = [`${prefix}${command.name}`, ...fixed.map(quoteWord), quoteWord(text), ...options].join(' ');
+  const words = [...fixed, text];
+  const line = words.some((word) => word.startsWith('-'))
+    ? [`${prefix}${command.name}`, ...options, '--', ...words.map(quoteWord)].join(' ')
+    : [`${prefix}${command.name}`, ...words.map(quoteWord), ...options].join(' ');
   const what = /<([^<>]+)>\W*$/.exec(command.args)?.[1] ?? 'text';
   return `a ${what} of several words needs quotes: ${line}`;
 }

@@ -20,18 +20,21 @@ describe('quotesHint', () => {
     [["Bob's", 'list'], {}, '', `a title of several words needs quotes: add "Bob's list"`],
     [['say', '"hi"'], {}, '', `a title of several words needs quotes: add 'say "hi"'`],
     [["it's", '"done"'], { body: '-1 litre' }, '', `a title of several words needs quotes: add 'it'\\''s "done"' --body="-1 litre"`],
+    [['-x', 'y'], {}, 'notes ', 'a title of several words needs quotes: notes add -- "-x y"'],
+    [['-x', 'y'], { folder: 'home', body: '-b' }, '', 'a title of several words needs quotes: add --folder home --body=-b -- "-x y"'],
   ])('%j %j %j', (args, flags, prefix, message) => {
     expect(quotesHint(add, args, flags, prefix)).toBe(message);
   });
 
-  // Words as the prompt hands them over: anything but a leading `-`, which would be read as a flag.
-  const word = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' }).filter((text) => !text.startsWith('-'));
+  // Words as the prompt hands them over (a leading `-` too: after `--`); a flag's value without one.
+  const word = fc.string({ minLength: 1, maxLength: 12, unit: 'grapheme' });
+  const value = word.filter((text) => !text.startsWith('-'));
 
   it('gives a line that reads back, at the prompt, as the words joined into one title and the same flags', () => {
     fc.assert(
       fc.property(
         fc.array(word, { minLength: 2, maxLength: 5 }),
-        fc.record({ body: fc.string({ maxLength: 12 }), folder: word }, { requiredKeys: [] }),
+        fc.record({ body: fc.string({ maxLength: 12 }), folder: value }, { requiredKeys: [] }),
         (args, flags) => {
           const line = quotesHint(add, args, flags).replace(/^[^:]*: /, '');
 
