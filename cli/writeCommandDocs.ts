@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run docs:commands`: writes the command list of README.md and the command table of docs/notes-app.md,
-// made from the rows of cli/notes/commands.ts, between their marker lines (cli/notes/commandDocs.unit.test.ts
+// made from the rows of the command table (cli/notes/commands.ts, cli/notes/commands/), between their marker lines (cli/notes/commandDocs.unit.test.ts
 // fails until it is run).
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
