@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { databaseConnection } from '../functions/db/databaseConnection.js';
-import { migrate } from '../functions/db/migrate.js';
+import { benchDatabase } from './benchDatabase.js';
 
 /**
  * Creates (or reuses) `notes_bench_<size>` on the server of `adminUrl`, migrated and filled with
@@ -9,15 +8,7 @@ import { migrate } from '../functions/db/migrate.js';
  */
 export async function prepareDatabase(adminUrl: string, sizeMb: number, log: (line: string) => void): Promise<string> {
   const name = `notes_bench_${sizeMb}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
-  if (!exists) await admin.query(`create database ${name}`);
-  await admin.end();
-
-  await migrate(databaseConnection({ DATABASE_URL: url.toString() }));
+  const url = new URL(await benchDatabase(adminUrl, name));
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
   try {

@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { databaseConnection } from '../functions/db/databaseConnection.js';
-import { migrate } from '../functions/db/migrate.js';
+import { benchDatabase } from './benchDatabase.js';
 
 /**
  * Words people write in notes, most frequent first. The text generator draws from this head and from
@@ -42,15 +41,7 @@ export function searchVocabulary(tail = 20_000, seed = 21): string[] {
  */
 export async function prepareSearchDatabase(adminUrl: string, count: number, log: (line: string) => void): Promise<string> {
   const name = `notes_bench_search_${count}`;
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
-  if (!exists) await admin.query(`create database ${name}`);
-  await admin.end();
-
-  await migrate(databaseConnection({ DATABASE_URL: url.toString() }));
+  const url = new URL(await benchDatabase(adminUrl, name));
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
   try {

@@ -8,6 +8,7 @@ import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
 import { NotesStore } from './NotesStore.js';
+import { queryRows } from '../../test/support/queryRows.js';
 
 /*
  * Every route that changes several things does all of it or nothing. Each failure below is checked
@@ -31,15 +32,7 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
     const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
     return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
   };
-  const sql = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
   const tagsOf = async (id: number) =>
     (
       await sql<{ name: string }>('select t.name from note_tags nt join tags t on t.id = nt.tag_id where nt.note_id = $1 order by t.name', [

@@ -7,6 +7,7 @@ import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
 import { NotesStore } from './NotesStore.js';
+import { queryRows } from '../../test/support/queryRows.js';
 
 /*
  * No route can make folders a cycle (folders are never re-parented), but editing the database or
@@ -24,15 +25,7 @@ describeEachDatabasePath('folders in a cycle', (path) => {
     const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
     return { status: result.statusCode, json: JSON.parse(result.body) };
   };
-  const sql = async <T extends pg.QueryResultRow>(text: string) => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
 
   beforeAll(async () => {
     db = await path.create();

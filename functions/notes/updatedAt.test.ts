@@ -7,6 +7,7 @@ import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
 import { NotesStore } from './NotesStore.js';
+import { queryRows } from '../../test/support/queryRows.js';
 
 /*
  * One rule: a note whose own data changed (title, body, status, folder, tags) has a new updated_at,
@@ -24,15 +25,7 @@ describeEachDatabasePath('a note changed has a new updated_at', (path) => {
     const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
     return result.statusCode;
   };
-  const sql = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  };
+  const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
   /** Sets the note's updated_at far back, so that any change of it shows. */
   const backdate = () =>
     sql(
