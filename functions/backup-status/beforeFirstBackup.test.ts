@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { formatBackupListing } from '../../cli/notes/format.js';
@@ -31,13 +32,14 @@ describeEachDatabasePath("GET /db-backups and the app's backups before the first
     await removeFolder(folder);
   });
 
-  const listing = async (dir: string, createdByFirstBackup: boolean) => {
+  const get = async (route: string, dir: string, createdByFirstBackup: boolean) => {
     const config = { ...loadConfig({ DATABASE_URL: db.url }), backupDir: dir, createBackupDir: createdByFirstBackup };
     const parts = wireParts({ config: () => config, logger: silentLogger, dumpSource: db.source });
     const handler = createBackupStatusHandler({ ...parts, logger: silentLogger });
-    const result = (await handler(restEvent('GET', '/db-backups') as never, lambdaContext())) as APIGatewayProxyResult;
+    const result = (await handler(restEvent('GET', route) as never, lambdaContext())) as APIGatewayProxyResult;
     return { status: result.statusCode, json: JSON.parse(result.body) };
   };
+  const listing = (dir: string, createdByFirstBackup: boolean) => get('/db-backups', dir, createdByFirstBackup);
 
   it('the default folder, not created yet: no backups of this database yet, and the listing does not create it', async () => {
     const dir = join(folder, 'default-not-yet');
@@ -67,5 +69,38 @@ describeEachDatabasePath("GET /db-backups and the app's backups before the first
         },
       },
     });
+  });
+
+  it('GET /health agrees: the default folder not created yet is healthy (the first backup makes it), and is not created by asking', async () => {
+    const dir = join(folder, 'default-health', 'backups');
+
+    const answer = await get('/health', dir, true);
+
+    expect(answer).toMatchObject({
+      status: 200,
+      json: { healthy: true, degraded: false, backupDir: { writable: true, createdByFirstBackup: true }, lastAttempt: null, problems: [] },
+    });
+    expect(existsSync(join(folder, 'default-health'))).toBe(false);
+  });
+
+  it('GET /health: the default folder where the first backup cannot make it (a file in its path) is a problem, said once', async () => {
+    const file = join(folder, 'a-file');
+    await writeFile(file, 'not a folder');
+    const dir = join(file, 'backups');
+
+    const answer = await get('/health', dir, true);
+
+    expect(answer).toMatchObject({
+      status: 503,
+      json: { healthy: false, problems: [`the first backup cannot create ${dir}: ${file} is not a folder`] },
+    });
+  });
+
+  it('GET /health: a configured folder that is missing is still a problem', async () => {
+    const dir = join(folder, 'configured-missing-health');
+
+    const answer = await get('/health', dir, false);
+
+    expect(answer).toMatchObject({ status: 503, json: { healthy: false, problems: [expect.stringContaining('does not exist')] } });
   });
 });

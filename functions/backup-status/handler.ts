@@ -51,7 +51,7 @@ export function createBackupStatusHandler({ folder, rotator, database, logger = 
       method: 'GET',
       path: '/health',
       handler: async () => {
-        const health = await checkHealth(folder().dir, await database());
+        const health = await checkHealth(folder().dir, await database(), { notCreatedYet: await folder().notCreatedYet() });
         return jsonResponse(health.healthy ? 200 : 503, health);
       },
     },

@@ -71,7 +71,8 @@ export class BackupFolder {
    * into it fails (check), so a listing says so too.
    */
   async notCreatedYet(): Promise<boolean> {
-    return Boolean(this.options.create) && !(await pathExists(this.dir));
+    // ENOTDIR (a file where a parent folder should be): not there either; /health says why it cannot be made.
+    return Boolean(this.options.create) && !(await pathExists(this.dir).catch((error: NodeJS.ErrnoException) => error.code !== 'ENOTDIR'));
   }
 
   /**

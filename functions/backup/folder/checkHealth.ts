@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants as fsConstants } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AppError } from '../../errors/AppError.js';
 import { BackupStatus, type LastAttempt } from './BackupStatus.js';
 import { checkFolder } from './checkFolder.js';
@@ -10,7 +11,8 @@ export interface Health {
   healthy: boolean;
   /** True when backups are taken but something needs attention (the last rotation was not done). */
   degraded: boolean;
-  backupDir: { writable: boolean; error?: string };
+  /** `createdByFirstBackup`: the default folder, not made yet; the first backup makes it (its nearest existing parent is writable). */
+  backupDir: { writable: boolean; createdByFirstBackup?: boolean; error?: string };
   lastAttempt: LastAttempt | null;
   /** What stops backups; each a line for the operator. */
   problems: string[];
@@ -21,11 +23,13 @@ export interface Health {
 /**
  * Checks the backup folder: does it exist and can a file be written there now, and how did the last
  * backup attempt of `database` go (from the status file every attempt leaves). Writes and removes one small probe
- * file; never creates the folder.
+ * file; never creates the folder. `notCreatedYet`: `dir` is the default folder and no backup has made it yet
+ * (BackupFolder.notCreatedYet): healthy when the first backup can make it, as `GET /db-backups` lists no backups.
  */
-export async function checkHealth(dir: string, database: string): Promise<Health> {
+export async function checkHealth(dir: string, database: string, { notCreatedYet = false } = {}): Promise<Health> {
   let folderError: string | undefined;
   try {
+    if (notCreatedYet) return await firstBackupCanCreate(dir);
     await checkFolder(dir);
     const probe = join(dir, `.health-probe-${randomUUID()}`);
     try {
@@ -68,4 +72,47 @@ export async function checkHealth(dir: string, database: string): Promise<Health
     problems,
     warnings,
   };
+}
+
+/**
+ * The health of a default folder no backup has made yet: its nearest existing parent must be a folder
+ * this process can write, else the first backup fails and that is said now.
+ */
+async function firstBackupCanCreate(dir: string): Promise<Health> {
+  let parent = dirname(dir);
+  while (!(await pathExists(parent)) && dirname(parent) !== parent) parent = dirname(parent);
+  const problem = await fs.stat(parent).then(
+    async (stats) => {
+      if (!stats.isDirectory()) return `the first backup cannot create ${dir}: ${parent} is not a folder`;
+      return fs.access(parent, fsConstants.W_OK).then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => `the first backup cannot create ${dir}: ${parent} is not writable (${error.code})`,
+      );
+    },
+    (error: NodeJS.ErrnoException) => `the first backup cannot create ${dir}: ${parent} cannot be read (${error.code})`,
+  );
+  return problem
+    ? {
+        healthy: false,
+        degraded: false,
+        backupDir: { writable: false, error: problem },
+        lastAttempt: null,
+        problems: [problem],
+        warnings: [],
+      }
+    : {
+        healthy: true,
+        degraded: false,
+        backupDir: { writable: true, createdByFirstBackup: true },
+        lastAttempt: null,
+        problems: [],
+        warnings: [],
+      };
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  return fs.stat(path).then(
+    () => true,
+    () => false,
+  );
 }
