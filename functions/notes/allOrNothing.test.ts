@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import pg from 'pg';
 import { rowsOf } from '../../test/support/compareDatabases.js';
 import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute } from '../../test/support/events.js';
 import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
@@ -27,11 +26,7 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
   const note: Record<string, number> = {};
   const folder: Record<string, number> = {};
 
-  const call = async (method: string, route: string, body?: unknown) => {
-    const event = restEvent(method, route, body === undefined ? null : JSON.stringify(body));
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
-  };
+  const call = (method: string, route: string, body?: unknown) => callRoute(handler, method, route, body);
   const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
   const tagsOf = async (id: number) =>
     (

@@ -1,7 +1,6 @@
 import { afterAll, afterEach, beforeAll, expect, it } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import pg from 'pg';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute } from '../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { seedNotes } from '../../test/support/seedNotes.js';
 import { databaseConnection } from '../db/databaseConnection.js';
@@ -22,11 +21,7 @@ describeWithPostgres('notes requests racing other transactions [PostgreSQL serve
   let rival: pg.Client;
   let handler: ReturnType<typeof createNotesHandler>;
 
-  const call = async (method: string, route: string, body?: unknown) => {
-    const event = restEvent(method, route, body === undefined ? null : JSON.stringify(body));
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return { status: result.statusCode, json: JSON.parse(result.body) };
-  };
+  const call = (method: string, route: string, body?: unknown) => callRoute(handler, method, route, body);
   const sql = async <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await pool.query<T>(text, values)).rows;
   /** Resolves once `count` connections of this database wait for a lock. */
   const blocked = async (count = 1) => {

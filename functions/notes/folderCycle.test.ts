@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import pg from 'pg';
 import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute } from '../../test/support/events.js';
 import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
@@ -20,11 +19,8 @@ describeEachDatabasePath('folders in a cycle', (path) => {
   const folder: Record<string, number> = {};
   const note: Record<string, number> = {};
 
-  const call = async (method: string, route: string, query: Record<string, string> | null = null) => {
-    const event = { ...restEvent(method, route, null), queryStringParameters: query };
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return { status: result.statusCode, json: JSON.parse(result.body) };
-  };
+  const call = (method: string, route: string, query: Record<string, string> | null = null) =>
+    callRoute(handler, method, query ? `${route}?${new URLSearchParams(query)}` : route);
   const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
 
   beforeAll(async () => {

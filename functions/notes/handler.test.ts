@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import pg from 'pg';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute, lambdaContext, restEvent } from '../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { databaseConnection } from '../db/databaseConnection.js';
 import { migrate } from '../db/migrate.js';
@@ -14,13 +14,7 @@ describeWithPostgres('notes routes (folders, notes, tags) on the real PostgreSQL
   let pool: pg.Pool;
   let handler: ReturnType<typeof createNotesHandler>;
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const [pathname, query] = path.split('?');
-    const event = restEvent(method, pathname!, body === undefined ? null : JSON.stringify(body));
-    if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => callRoute(handler, method, path, body);
 
   beforeAll(async () => {
     database = await createTestDatabase();

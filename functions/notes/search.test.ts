@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute } from '../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { databaseConnection } from '../db/databaseConnection.js';
 import { migrate } from '../db/migrate.js';
@@ -21,13 +20,7 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
   let handler: ReturnType<typeof createNotesHandler>;
   const folders: Record<string, number> = {};
 
-  const call = async (method: string, path: string, body?: unknown) => {
-    const [pathname, query] = path.split('?');
-    const event = restEvent(method, pathname!, body === undefined ? null : JSON.stringify(body));
-    if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return { status: result.statusCode, json: result.body ? JSON.parse(result.body) : undefined };
-  };
+  const call = (method: string, path: string, body?: unknown) => callRoute(handler, method, path, body);
   const search = async (query: Record<string, string>) => {
     const answer = await call('GET', `/notes?${new URLSearchParams(query)}`);
     expect(answer.status).toBe(200);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import pg from 'pg';
 import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
-import { lambdaContext, restEvent } from '../../test/support/events.js';
+import { callRoute } from '../../test/support/events.js';
 import { databaseConnection } from '../db/databaseConnection.js';
 import { silentLogger } from '../log/Logger.js';
 import { createNotesHandler } from './handler.js';
@@ -20,11 +19,7 @@ describeEachDatabasePath('a note changed has a new updated_at', (path) => {
   let id: number;
   let folderId: number;
 
-  const call = async (method: string, route: string, body?: unknown) => {
-    const event = restEvent(method, route, body === undefined ? null : JSON.stringify(body));
-    const result = (await handler(event as never, lambdaContext())) as APIGatewayProxyResult;
-    return result.statusCode;
-  };
+  const call = async (method: string, route: string, body?: unknown) => (await callRoute(handler, method, route, body)).status;
   const sql = <T extends pg.QueryResultRow>(text: string, values: unknown[] = []) => queryRows<T>(db.url, text, values);
   /** Sets the note's updated_at far back, so that any change of it shows. */
   const backdate = () =>

@@ -73,3 +73,19 @@ export function lambdaContext(): Context {
     succeed: () => undefined,
   };
 }
+
+/** A Lambda handler of API Gateway REST events, as the route tests call them. */
+type RouteHandler = (event: never, context: Context) => Promise<unknown>;
+
+/**
+ * Calls `handler` as API Gateway would for `method path` (a `?query` in the path becomes the event's
+ * query parameters) with `body` as JSON; returns the status and the parsed answer (undefined when empty).
+ */
+export async function callRoute(handler: RouteHandler, method: string, path: string, body?: unknown) {
+  const [pathname, query] = path.split('?');
+  const event = restEvent(method, pathname!, body === undefined ? null : JSON.stringify(body));
+  if (query) event.queryStringParameters = Object.fromEntries(new URLSearchParams(query));
+  const result = (await handler(event as never, lambdaContext())) as { statusCode: number; body: string };
+  // biome-ignore lint/suspicious/noExplicitAny: a test reads the answer's fields freely
+  return { status: result.statusCode, json: (result.body ? JSON.parse(result.body) : undefined) as any };
+}

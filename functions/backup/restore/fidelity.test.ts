@@ -84,7 +84,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
   ])('a %s database: restored into a new database of its encoding byte for byte, and verify proves it', async (encoding, sql) => {
     const source = await sourceDatabase(encoding, sql);
     const connection = databaseConnection({ DATABASE_URL: source.url });
-    const backup = await new BackupCreator({ folder: new BackupFolder(dir), source: new PgDumpSource({ connection }) }).create();
+    const backup = await backupOf(source.url);
     const into = `${source.name}_restored`;
     databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
 
@@ -97,13 +97,20 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     expect(verified).toMatchObject({ ok: true, proved: 'everything' });
   });
 
+  /** A backup of the database at `url`, written by the product's own BackupCreator into the test's folder. */
+  const backupOf = (url: string) =>
+    new BackupCreator({
+      folder: new BackupFolder(dir),
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: url }) }),
+    }).create();
+
   it('a table whose quoted name holds a newline: backed up, restored, and verified on both scratch databases', async () => {
     const source = await sourceDatabase(
       'UTF8',
       'create table public."multi\nline" (id int, body text); insert into public."multi\nline" values (1, $$a$$), (2, $$b$$);',
     );
     const connection = databaseConnection({ DATABASE_URL: source.url });
-    const backup = await new BackupCreator({ folder: new BackupFolder(dir), source: new PgDumpSource({ connection }) }).create();
+    const backup = await backupOf(source.url);
     const into = `${source.name}_nl`;
     databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
 
@@ -121,10 +128,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
     databases.push(live);
     await runSql('create table public.t (id int primary key, v text); insert into public.t values (1, $$live$$), (2, $$data$$)', live.url);
     const other = await sourceDatabase('UTF8', HIGH_BYTES);
-    const good = await new BackupCreator({
-      folder: new BackupFolder(dir),
-      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: other.url }) }),
-    }).create();
+    const good = await backupOf(other.url);
     const bad = join(dir, 'bad.sql');
     // Complete, but failing half-way: a type no server has.
     await writeFile(bad, (await readFile(good.path, 'utf8')).replace('    v text DEFAULT', '    w no_such_type,\n    v text DEFAULT'));
@@ -162,10 +166,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
 
   it('refuses a file whose SQL holds a psql meta-command (\\!), running nothing and leaving nothing', async () => {
     const source = await sourceDatabase('UTF8', HIGH_BYTES);
-    const backup = await new BackupCreator({
-      folder: new BackupFolder(dir),
-      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
-    }).create();
+    const backup = await backupOf(source.url);
     const witness = join(dir, 'pwned');
     // Crafted as an attacker would: without pg_dump's own \restrict pair, a shell command before the first table.
     const lines = (await readFile(backup.path, 'utf8')).split('\n').filter((line) => !/^\\(un)?restrict /.test(line));
@@ -191,10 +192,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
       `create table public.big (id int, v text);
       insert into public.big select g, repeat('x', 200) from generate_series(1, 400000) g;`,
     );
-    const backup = await new BackupCreator({
-      folder: new BackupFolder(dir),
-      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
-    }).create();
+    const backup = await backupOf(source.url);
     const into = `${source.name}_killed`;
     databases.push({ drop: () => runSql(`drop database if exists ${into} with (force)`) });
     const restore = spawn(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), 'restore', backup.path, '--into', databaseUrl(into)], {
@@ -216,10 +214,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
 
   it('db-backup restore holds a copied-off file to the SHA256SUMS beside it: a changed byte is refused, creating nothing', async () => {
     const source = await sourceDatabase('UTF8', HIGH_BYTES);
-    const backup = await new BackupCreator({
-      folder: new BackupFolder(dir),
-      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
-    }).create();
+    const backup = await backupOf(source.url);
     const copied = await tempFolder('notes-copied-off-');
     const emptyBackupDir = await tempFolder('notes-no-backups-');
     try {
@@ -251,10 +246,7 @@ describeWithPostgres('restore and verify: the dump is bytes (any encoding, CR an
 
   it('refuses a copied-off file cut short (no manifest beside it), creating nothing', async () => {
     const source = await sourceDatabase('UTF8', HIGH_BYTES);
-    const backup = await new BackupCreator({
-      folder: new BackupFolder(dir),
-      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: source.url }) }),
-    }).create();
+    const backup = await backupOf(source.url);
     const copied = await tempFolder('notes-copied-off-');
     try {
       const text = await readFile(backup.path, 'utf8');
