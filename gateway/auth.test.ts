@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { startApiProcess } from '../test/support/apiProcess.js';
+import { expect, it } from '@jest/globals';
+import { apiWithDatabase } from '../test/support/apiWithDatabase.js';
 import { startNotes } from '../test/support/cliProcess.js';
-import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
-import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { describeWithPostgres } from '../test/support/postgres.js';
+import { namesIn } from '../test/support/tempFolder.js';
 
 const TOKEN = 'c0rrect-horse-battery-staple';
 
 describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dir: string;
-  let api: Awaited<ReturnType<typeof startApiProcess>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dir = await tempFolder();
-    api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir, API_TOKEN: TOKEN });
-  });
-  afterAll(async () => {
-    await api.stop();
-    await removeFolder(dir);
-    await database.drop();
-  });
+  const setup = apiWithDatabase(() => ({ API_TOKEN: TOKEN }));
 
   const MISSING = 'this API needs a token: send Authorization: Bearer <API_TOKEN>';
   const WRONG = 'the bearer token is wrong';
@@ -41,7 +28,7 @@ describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
         ['GET', '/notes'],
         ['POST', '/folders'],
       ]) {
-        const response = await fetch(`${api.url}${path}`, {
+        const response = await fetch(`${setup.api.url}${path}`, {
           method,
           headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
           body: method === 'POST' ? '{"name":"intruder"}' : undefined,
@@ -50,18 +37,18 @@ describeWithPostgres('API_TOKEN: every route needs the bearer token', () => {
         expect([path, response.status]).toEqual([path, 401]);
         expect(((await response.json()) as { error: { code: string; message: string } }).error).toEqual({ code: 'UNAUTHORIZED', message });
       }
-      expect(await namesIn(dir)).toEqual([]);
+      expect(await namesIn(setup.dir)).toEqual([]);
     },
   );
 
   it('lets the notes app in with --token, and it backs up when leaving', async () => {
-    const run = startNotes(['--api-url', api.url, '--token', TOKEN]);
+    const run = startNotes(['--api-url', setup.api.url, '--token', TOKEN]);
     run.write('folder add home\nexit\n');
 
     const { code, stdout } = await run.exited;
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^created folder home\nBacked up /);
-    expect((await namesIn(dir)).filter((name) => name.endsWith('.sql'))).toHaveLength(1);
+    expect((await namesIn(setup.dir)).filter((name) => name.endsWith('.sql'))).toHaveLength(1);
   });
 });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
+import { apiWithDatabase } from '../test/support/apiWithDatabase.js';
 import { request } from 'node:http';
-import { startApiProcess } from '../test/support/apiProcess.js';
-import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
-import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { describeWithPostgres } from '../test/support/postgres.js';
 
 /** Sends exactly these bytes with a raw target (fetch would re-encode `%FF` and `+`); the status and the JSON answer. */
 function send(base: string, method: string, target: string, body?: Buffer, contentType = 'application/json') {
@@ -23,20 +22,7 @@ function send(base: string, method: string, target: string, body?: Buffer, conte
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
 describeWithPostgres('the request as sent over HTTP, through the local gateway to the notes function (npm run api)', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let dir: string;
-  let api: Awaited<ReturnType<typeof startApiProcess>>;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dir = await tempFolder();
-    api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: dir });
-  });
-  afterAll(async () => {
-    await api.stop();
-    await removeFolder(dir);
-    await database.drop();
-  });
+  const setup = apiWithDatabase();
 
   it.each<[string, string, Buffer, number, string]>([
     [
@@ -56,7 +42,7 @@ describeWithPostgres('the request as sent over HTTP, through the local gateway t
     ['Latin-1 bytes without a charset', 'application/json', bytes('{"title":"caf\xe9"}'), 400, 'the body is not valid UTF-8'],
     ['the bytes FF FE', 'application/json', bytes('{"title":"\xff\xfe"}'), 400, 'the body is not valid UTF-8'],
   ])('refuses a body that is not UTF-8: %s', async (_case, contentType, body, status, message) => {
-    const answer = await send(api.url, 'POST', '/notes', body, contentType);
+    const answer = await send(setup.api.url, 'POST', '/notes', body, contentType);
 
     expect(answer).toEqual({ status, json: { error: { code: status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'MALFORMED_JSON', message } } });
   });
@@ -65,7 +51,7 @@ describeWithPostgres('the request as sent over HTTP, through the local gateway t
     ['UTF-8', Buffer.from('{"title":"café 🎉"}'), 'café 🎉'],
     ['UTF-8 after a byte order mark', Buffer.from('\uFEFF{"title":"café"}'), 'café'],
   ])('stores the title of a body in %s as sent', async (_case, body, title) => {
-    expect(await send(api.url, 'POST', '/notes', body, 'application/json; charset=UTF-8')).toMatchObject({
+    expect(await send(setup.api.url, 'POST', '/notes', body, 'application/json; charset=UTF-8')).toMatchObject({
       status: 201,
       json: { note: { title } },
     });
@@ -77,6 +63,6 @@ describeWithPostgres('the request as sent over HTTP, through the local gateway t
     ['/notes?q=%FF', 'the query string is not valid percent-encoding of UTF-8'],
     ['/notes/%FF', 'the path is not valid percent-encoding of UTF-8'],
   ])('refuses GET %s with a 400 naming what is wrong', async (target, message) => {
-    expect(await send(api.url, 'GET', target)).toEqual({ status: 400, json: { error: { code: 'INVALID_INPUT', message } } });
+    expect(await send(setup.api.url, 'GET', target)).toEqual({ status: 400, json: { error: { code: 'INVALID_INPUT', message } } });
   });
 });
