@@ -7,10 +7,14 @@ import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
 import { openTerminal } from '../test/support/terminalSession.js';
 import { ApiClient } from './notes/ApiClient.js';
 
-/** This process's environment without anything that turns colour on or off: each case says what it wants. */
+/**
+ * This process's environment without anything that turns colour on or off: each case says what it wants.
+ * `CI` is among them: under `CI=true` (as `.ci/run` runs) Node's `hasColors()` says a terminal has 2 colours.
+ */
 function environment(overrides: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...overrides };
-  for (const name of ['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS']) if (!(name in overrides)) delete env[name];
+  const colourSwitches = ['NO_COLOR', 'FORCE_COLOR', 'NODE_DISABLE_COLORS', 'CI', 'TEAMCITY_VERSION', 'COLORTERM', 'TERM'];
+  for (const name of colourSwitches) if (!(name in overrides)) delete env[name];
   return env;
 }
 
