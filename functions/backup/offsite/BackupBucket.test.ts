@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { type SwiftServer, describeWithSwift, startSwiftServer } from '../../../test/support/swiftServer.js';
+import { BackupBucket } from './BackupBucket.js';
+import { createS3Client } from './createS3Client.js';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const MiB = 1024 * 1024;
+
+describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack Swift with s3api)', () => {
+  let swift: SwiftServer;
+  let client: S3Client;
+  beforeAll(async () => {
+    swift = await startSwiftServer();
+    client = createS3Client(swift.env);
+    await client.send(new CreateBucketCommand({ Bucket: 'backups' }));
+  }, 90_000);
+  afterAll(async () => {
+    client?.destroy();
+    await swift?.stop();
+  });
+
+  it.each([
+    ['one PUT, smaller than a part', 1_000],
+    ['a multipart upload of 5 MiB parts, streamed', 12 * MiB + 17],
+  ])('uploads %s: the object equals the bytes (sha256), listed as a backup', async (_case, size) => {
+    const bucket = new BackupBucket(client, { bucket: 'backups', prefix: `up-${size}/` });
+    const bytes = randomBytes(size);
+    const file = 'notes_2026-12-06T01-02-03.004Z.sql';
+
+    const { key } = await bucket.upload(file, Readable.from([bytes.subarray(0, 3 * MiB), bytes.subarray(3 * MiB)]), { partSize: 5 * MiB });
+
+    expect(key).toBe(`up-${size}/${file}`);
+    const { body } = await bucket.download(key);
+    expect(sha256(Buffer.concat(await body.toArray()))).toBe(sha256(bytes));
+    const listing = await bucket.list();
+    expect(listing.backups).toEqual([expect.objectContaining({ file, key, bytes: size })]);
+  });
+
+  it('keeps a record beside each backup, archives a backup with a server-side copy and deletes', async () => {
+    const bucket = new BackupBucket(client, { bucket: 'backups', prefix: 'a/b/' });
+    const file = 'notes_2026-12-06T01-02-03.004Z.sql.gz';
+    await bucket.upload(file, Buffer.from('dump'), { partSize: 5 * MiB });
+    await bucket.putRecord({ file, sha256: sha256(Buffer.from('dump')), bytes: 4, startedAt: '2026-12-06T01:02:03.004Z' });
+
+    await bucket.archive(file);
+
+    expect(await bucket.readRecord(file)).toEqual(expect.objectContaining({ file, bytes: 4 }));
+    expect(await bucket.readRecord('notes_2020-01-01T00-00-00.000Z.sql')).toBeUndefined();
+    let listing = await bucket.list();
+    expect(listing.backups).toEqual([]);
+    expect(listing.archived.map((backup) => backup.key)).toEqual([`a/b/archive/${file}`]);
+    expect([...listing.records]).toEqual([file]);
+
+    await bucket.deleteKeys([bucket.keyOf(file, 'archive'), bucket.recordKey(file)]);
+    listing = await bucket.list();
+    expect(listing.archived).toEqual([]);
+    expect(listing.records.size).toBe(0);
+  });
+
+  it('aborts a multipart upload whose body fails: no object and no parts left in the bucket', async () => {
+    const bucket = new BackupBucket(client, { bucket: 'backups', prefix: 'failing/' });
+    async function* failing() {
+      yield randomBytes(6 * MiB);
+      throw new Error('the disk went away');
+    }
+
+    await expect(bucket.upload('notes_2026-12-06T01-02-03.004Z.sql', Readable.from(failing()), { partSize: 5 * MiB })).rejects.toThrow(
+      /the disk went away/,
+    );
+
+    expect((await bucket.list()).backups).toEqual([]);
+    const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'backups', Prefix: 'failing/' }));
+    expect(uploads.Uploads ?? []).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a missing bucket',
+      () => new BackupBucket(client, { bucket: 'no-such-bucket', prefix: '' }),
+      'OFFSITE_BUCKET_MISSING',
+      /does not exist/,
+    ],
+    [
+      'a wrong secret (403)',
+      () => new BackupBucket(createS3Client({ ...swift.env, AWS_SECRET_ACCESS_KEY: 'wrong' }), { bucket: 'backups', prefix: '' }),
+      'OFFSITE_ACCESS_DENIED',
+      /refused these credentials .*SignatureDoesNotMatch/,
+    ],
+  ])('says clearly what is wrong with %s', async (_case, bucketFor, code, message) => {
+    const bucket = bucketFor();
+    await expect(bucket.check()).rejects.toMatchObject({ code });
+    await expect(bucket.list()).rejects.toThrow(message);
+  });
+});

@@ -1,0 +1,219 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { Readable } from 'node:stream';
+import { parseBackupFileName } from '../retention/backupFileName.js';
+import type { DumpContents } from '../sql/DumpScanner.js';
+import { offsiteError } from './offsiteError.js';
+import { type S3Location, s3Url } from './S3Location.js';
+
+/** The folder of archived copies under the prefix, as `archive/` beside the local backups. */
+export const ARCHIVE = 'archive/';
+/** The folder of records under the prefix: one JSON object per backup, written once its copy is whole. */
+export const RECORDS = 'records/';
+
+/** What was recorded when a backup was written, kept in the bucket as a second witness (`records/<file>.json`). */
+export interface OffsiteRecord {
+  file: string;
+  sha256: string;
+  bytes: number;
+  /** When the dump began (from its name's clock). */
+  startedAt: string;
+  /** Rows per table, large objects and each section's digest, as counted while the dump was written. */
+  contents?: DumpContents;
+}
+
+/** One backup object in the bucket. */
+export interface RemoteBackup {
+  file: string;
+  key: string;
+  bytes: number;
+  lastModified?: Date;
+}
+
+/** The bucket's own listing under the prefix: backups, archived backups and records, by file name. */
+export interface BucketListing {
+  backups: RemoteBackup[];
+  archived: RemoteBackup[];
+  /** The files that have a record (`records/<file>.json`). */
+  records: Set<string>;
+  /** Keys under the prefix that are none of these (never touched). */
+  others: number;
+}
+
+/**
+ * The offsite copies of one prefix of one bucket: the only class that talks to S3. Backups are
+ * `<prefix><file>`, archived ones `<prefix>archive/<file>`, their records `<prefix>records/<file>.json`.
+ * An object appears only when whole (a single PUT with its Content-MD5, or a completed multipart
+ * upload); the record is written after it, so a backup counts as offsite once its record exists.
+ * Every failure is an OffsiteError with a message for the operator (never a secret).
+ */
+export class BackupBucket {
+  constructor(
+    readonly client: S3Client,
+    readonly location: S3Location,
+  ) {}
+
+  keyOf(file: string, place: 'folder' | 'archive' = 'folder'): string {
+    return `${this.location.prefix}${place === 'archive' ? ARCHIVE : ''}${file}`;
+  }
+
+  recordKey(file: string): string {
+    return `${this.location.prefix}${RECORDS}${file}.json`;
+  }
+
+  url(key: string): string {
+    return s3Url(this.location, key);
+  }
+
+  /** Checks that the bucket exists and these credentials may use it. */
+  async check(signal?: AbortSignal): Promise<void> {
+    await this.guard('', () =>
+      this.client
+        .send(new HeadBucketCommand({ Bucket: this.location.bucket }), { abortSignal: signal })
+        .catch((error: { name?: string }) => {
+          // A HEAD has no body: S3 says only NotFound, which for a bucket means it does not exist.
+          throw error.name === 'NotFound' ? Object.assign(error, { name: 'NoSuchBucket' }) : error;
+        }),
+    );
+  }
+
+  /** Every key under the prefix, page by page (1,000 keys a page), sorted into backups, archived backups and records. */
+  async list(signal?: AbortSignal): Promise<BucketListing> {
+    const listing: BucketListing = { backups: [], archived: [], records: new Set(), others: 0 };
+    const { prefix } = this.location;
+    let token: string | undefined;
+    do {
+      const input = { Bucket: this.location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) };
+      const page = await this.guard('', () => this.client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
+      for (const object of page.Contents ?? []) {
+        const key = object.Key ?? '';
+        const name = key.slice(prefix.length);
+        const entry = (file: string) => ({
+          file,
+          key,
+          bytes: object.Size ?? 0,
+          ...(object.LastModified ? { lastModified: object.LastModified } : {}),
+        });
+        if (!name.includes('/') && parseBackupFileName(name)) listing.backups.push(entry(name));
+        else if (name.startsWith(ARCHIVE) && parseBackupFileName(name.slice(ARCHIVE.length)))
+          listing.archived.push(entry(name.slice(ARCHIVE.length)));
+        else if (name.startsWith(RECORDS) && name.endsWith('.json') && parseBackupFileName(name.slice(RECORDS.length, -5)))
+          listing.records.add(name.slice(RECORDS.length, -5));
+        else listing.others++;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return listing;
+  }
+
+  /**
+   * Uploads `body` as `<prefix><file>`: a multipart upload of `partSize` parts (each with its Content-MD5)
+   * fed as the body is read, or one PUT when it is smaller than a part. A failed or aborted upload is
+   * aborted in the bucket (no parts left to bill) and leaves no object.
+   */
+  async upload(
+    file: string,
+    body: Readable | Buffer,
+    options: { partSize: number; signal?: AbortSignal; place?: 'folder' | 'archive' },
+  ): Promise<{ key: string }> {
+    const key = this.keyOf(file, options.place);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.location.bucket, Key: key, Body: body },
+      partSize: options.partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    const stop = () => void upload.abort();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await upload.done();
+    } catch (error) {
+      throw offsiteError(error, this.describe(key));
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+    }
+    return { key };
+  }
+
+  async putRecord(record: OffsiteRecord, signal?: AbortSignal): Promise<void> {
+    const key = this.recordKey(record.file);
+    const input = { Bucket: this.location.bucket, Key: key, Body: `${JSON.stringify(record)}\n`, ContentType: 'application/json' };
+    await this.guard(key, () => this.client.send(new PutObjectCommand(input), { abortSignal: signal }));
+  }
+
+  /** The record of `file`, or undefined when the bucket has none. */
+  async readRecord(file: string, signal?: AbortSignal): Promise<OffsiteRecord | undefined> {
+    const key = this.recordKey(file);
+    try {
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal });
+      return JSON.parse((await answer.Body?.transformToString('utf8')) ?? '') as OffsiteRecord;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw offsiteError(error, this.describe(key));
+    }
+  }
+
+  /** The object's bytes as a stream (and its length). */
+  async download(key: string, signal?: AbortSignal): Promise<{ body: Readable; bytes: number }> {
+    const answer = await this.guard(key, () =>
+      this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal }),
+    );
+    return { body: answer.Body as Readable, bytes: answer.ContentLength ?? 0 };
+  }
+
+  /** Moves a backup to `archive/` (a server-side copy, then the original deleted); its record stays where it is. */
+  async archive(file: string, signal?: AbortSignal): Promise<void> {
+    const from = this.keyOf(file);
+    const to = this.keyOf(file, 'archive');
+    const source = `${this.location.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
+    await this.guard(to, () =>
+      this.client.send(new CopyObjectCommand({ Bucket: this.location.bucket, Key: to, CopySource: source }), { abortSignal: signal }),
+    );
+    await this.deleteKeys([from], signal);
+  }
+
+  /** Deletes keys, 1,000 a request; says which could not be deleted. */
+  async deleteKeys(keys: string[], signal?: AbortSignal): Promise<void> {
+    for (let start = 0; start < keys.length; start += 1000) {
+      const batch = keys.slice(start, start + 1000);
+      const input = { Bucket: this.location.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } };
+      const answer = await this.guard('', () => this.client.send(new DeleteObjectsCommand(input), { abortSignal: signal }));
+      const failed = answer.Errors ?? [];
+      if (failed.length > 0) {
+        throw offsiteError(
+          Object.assign(
+            new Error(
+              `${failed.length} of ${batch.length} deletions refused, first ${failed[0]?.Key}: ${failed[0]?.Code} ${failed[0]?.Message ?? ''}`,
+            ),
+            {
+              name: failed[0]?.Code ?? 'DeleteFailed',
+            },
+          ),
+          this.describe(failed[0]?.Key ?? ''),
+        );
+      }
+    }
+  }
+
+  private describe(key: string): string {
+    return key ? this.url(key) : `s3://${this.location.bucket}/${this.location.prefix}`;
+  }
+
+  /** Runs one request, its failure an OffsiteError naming `key` (the prefix when there is none). */
+  private async guard<Output>(key: string, request: () => Promise<Output>): Promise<Output> {
+    try {
+      return await request();
+    } catch (error) {
+      throw offsiteError(error, this.describe(key));
+    }
+  }
+}
