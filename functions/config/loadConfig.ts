@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { retentionPolicy, type RetentionPolicy } from '../backup/retention/RetentionPolicy.js';
 import { databaseConnection, type DatabaseConnection } from '../db/databaseConnection.js';
+import type { S3Location } from '../backup/offsite/S3Location.js';
 import { ConfigError } from './ConfigError.js';
 import { DEFAULTS } from './defaults.js';
 import { packageRoot } from './packageRoot.js';
@@ -23,6 +24,8 @@ export interface BackupConfig {
   connection: DatabaseConnection;
   /** `API_TOKEN`: every route requires `Authorization: Bearer <token>` when set. */
   apiToken?: string;
+  /** `BACKUP_S3_URL`: where every backup is copied offsite (the bucket's credentials are the AWS SDK's own, never here). */
+  offsite?: S3Location;
   /** `BACKUP_VERIFY=after-create`: every new backup is verified (restored into a scratch database) before the answer. */
   verifyAfterCreate: boolean;
 }
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     fileMode: settings.fileMode,
     connection,
     verifyAfterCreate: settings.verifyAfterCreate,
+    ...(settings.offsite ? { offsite: settings.offsite } : {}),
     ...(settings.apiToken ? { apiToken: settings.apiToken } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { databaseConnection } from '../db/databaseConnection.js';
 import { ConfigError } from './ConfigError.js';
+import { parseS3Url, type S3Location } from '../backup/offsite/S3Location.js';
 
 /** How a setting's text becomes its value. */
 export interface Parser<T> {
@@ -70,6 +71,12 @@ export const parsers = {
   text(accepts: string): Parser<string> {
     return { accepts, parse: (raw) => raw.trim() };
   },
+
+  /** BACKUP_S3_URL: `s3://bucket/prefix`, read by `parseS3Url`, which words its own messages. */
+  s3Url: {
+    accepts: '`s3://<bucket>/<prefix>`',
+    parse: (raw: string, name: string) => parseS3Url(raw, name),
+  } satisfies Parser<S3Location>,
 
   /** DATABASE_URL, checked by `databaseConnection` (which alone knows the rules and words its own messages); the URL trimmed. */
   connectionUrl: {

@@ -1,3 +1,4 @@
+import type { S3Location } from '../backup/offsite/S3Location.js';
 import { type Parser, parsers } from './parsers.js';
 
 /** One environment variable of the API's configuration: its name, default, parser and meaning. */
@@ -40,6 +41,14 @@ export const SETTINGS = {
     parser: parsers.text('a folder, relative to the working directory'),
     meaning:
       'The backup folder; archived backups go to `<BACKUP_DIR>/archive`. `/api/backups` in the containers. It must exist (a volume that was not mounted is an error, `BACKUP_DIR_MISSING`); only the default is created.',
+  }),
+  offsite: setting<S3Location | undefined>({
+    name: 'BACKUP_S3_URL',
+    fallback: undefined,
+    shown: 'none (no offsite copies)',
+    parser: parsers.s3Url,
+    meaning:
+      "Copy every backup to this bucket and prefix (S3 or an S3-compatible server), and rotate the copies there by the same rules. Endpoint, region and credentials come from the AWS SDK's own variables and chain: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`; path-style when set), `AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, a profile, a container or instance role. See Offsite copies.",
   }),
   keepLast: setting({
     name: 'BACKUP_KEEP_LAST',

@@ -8,5 +8,5 @@ import { wireParts, type Parts } from './wireParts.js';
  * validated on the first request), JSON logs to stderr (or `LOG_FILE`), the native pg_dump.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv = process.env): Parts {
-  return wireParts({ config: once(() => loadConfig(env)), logger: jsonLogger() });
+  return wireParts({ config: once(() => loadConfig(env)), logger: jsonLogger(), env });
 }

@@ -2,6 +2,8 @@ import pg from 'pg';
 import type { BackupService } from '../backup/BackupService.js';
 import { createBackupService } from '../backup/createBackupService.js';
 import type { DumpSource } from '../backup/dump/DumpSource.js';
+import { createBackupBucket } from '../backup/offsite/createBackupBucket.js';
+import type { BackupBucket } from '../backup/offsite/BackupBucket.js';
 import { BackupFolder } from '../backup/folder/BackupFolder.js';
 import { BackupRotator } from '../backup/retention/BackupRotator.js';
 import type { BackupConfig } from '../config/loadConfig.js';
@@ -24,6 +26,8 @@ export interface Parts {
   store: () => NotesStore;
   /** Aborts when the process hosting the handlers stops: a backup under way is cancelled cleanly. */
   shutdown?: AbortSignal;
+  /** The offsite copies (`BACKUP_S3_URL`), or undefined when none are configured. */
+  bucket: () => BackupBucket | undefined;
   /** The bearer token every request must carry (`API_TOKEN`); none when it returns undefined. */
   token: () => string | undefined;
 }
@@ -37,15 +41,28 @@ export interface WireOptions {
   shutdown?: AbortSignal;
   /** The clock the backups are named and rotated by; the system's by default. */
   clock?: () => Date;
+  /** Where the AWS SDK's variables (the bucket's endpoint, region, credentials) are read; `process.env` by default. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
  * The composition root: builds each part on first use, once, from the configuration and the effects
  * given. `close()` ends the notes store's connections.
  */
-export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireOptions): Parts & { close(): Promise<void> } {
+export function wireParts({
+  config,
+  logger,
+  dumpSource,
+  shutdown,
+  clock,
+  env = process.env,
+}: WireOptions): Parts & { close(): Promise<void> } {
   const folder = once(() => new BackupFolder(config().backupDir, { create: config().createBackupDir, logger, clock }));
   const rotator = once(() => new BackupRotator({ folder: folder(), policy: config().policy, clock, logger }));
+  const bucket = once(() => {
+    const location = config().offsite;
+    return location && createBackupBucket(location, env);
+  });
   const service = once(() => createBackupService(config(), logger, dumpSource, clock, { folder: folder(), rotator: rotator() }));
   const pool = once(() => {
     const created = new pg.Pool({ ...config().connection.clientConfig, max: 3 });
@@ -67,6 +84,7 @@ export function wireParts({ config, logger, dumpSource, shutdown, clock }: WireO
     // database names its own.
     database: async () => (dumpSource ? (await dumpSource.prepare()).database : config().connection.database),
     store,
+    bucket,
     shutdown,
     token: () => config().apiToken,
     close: async () => {
