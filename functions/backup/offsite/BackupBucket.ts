@@ -2,7 +2,6 @@ import {
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -73,16 +72,13 @@ export class BackupBucket {
     return s3Url(this.location, key);
   }
 
-  /** Checks that the bucket exists and these credentials may use it. */
+  /**
+   * Checks that the bucket exists and these credentials may list the prefix: one listing of at most one
+   * key (HeadBucket would need a permission on the whole bucket, which a least-privilege policy does not give).
+   */
   async check(signal?: AbortSignal): Promise<void> {
-    await this.guard('', () =>
-      this.client
-        .send(new HeadBucketCommand({ Bucket: this.location.bucket }), { abortSignal: signal })
-        .catch((error: { name?: string }) => {
-          // A HEAD has no body: S3 says only NotFound, which for a bucket means it does not exist.
-          throw error.name === 'NotFound' ? Object.assign(error, { name: 'NoSuchBucket' }) : error;
-        }),
-    );
+    const input = { Bucket: this.location.bucket, Prefix: this.location.prefix, MaxKeys: 1 };
+    await this.guard('', () => this.client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
   }
 
   /** Every key under the prefix, page by page (1,000 keys a page), sorted into backups, archived backups and records. */
