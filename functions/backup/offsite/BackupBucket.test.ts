@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import fc from 'fast-check';
 import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -8,6 +9,13 @@ import { createS3Client } from './createS3Client.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const MiB = 1024 * 1024;
+
+/** `size` bytes of every value 0x00–0xFF, the same for the same seed (a counter-mode SHA-256 stream). */
+function generatedBytes(size: number, seed: number): Buffer {
+  const blocks: Buffer[] = [];
+  for (let index = 0; index * 32 < size; index++) blocks.push(createHash('sha256').update(`${seed}:${index}`).digest());
+  return Buffer.concat(blocks).subarray(0, size);
+}
 
 describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack Swift with s3api)', () => {
   let swift: SwiftServer;
@@ -38,6 +46,36 @@ describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack S
     const listing = await bucket.list();
     expect(listing.backups).toEqual([expect.objectContaining({ file, key, bytes: size })]);
   });
+
+  it('gives back any bytes byte for byte, whatever their size around part boundaries and however the stream cuts them (property)', async () => {
+    const bucket = new BackupBucket(client, { bucket: 'backups', prefix: 'property/' });
+    const sizes = fc.oneof(
+      fc.integer({ min: 1, max: 70_000 }),
+      fc.integer({ min: 5 * MiB - 40, max: 5 * MiB + 40 }),
+      fc.integer({ min: 10 * MiB - 40, max: 10 * MiB + 40 }),
+    );
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        sizes,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 6 }),
+        fc.integer(),
+        async (size, cuts, seed) => {
+          const bytes = generatedBytes(size, seed);
+          const points = [...new Set(cuts.map((cut) => Math.floor(cut * size)))].sort((a, b) => a - b);
+          const chunks = [0, ...points].map((start, index) => bytes.subarray(start, [...points, size][index]));
+          const file = `notes_2026-12-06T01-02-03.${String(run++ % 1000).padStart(3, '0')}Z.sql`;
+
+          const { key } = await bucket.upload(file, Readable.from(chunks), { partSize: 5 * MiB });
+
+          const { body, bytes: length } = await bucket.download(key);
+          expect(length).toBe(size);
+          expect(sha256(Buffer.concat(await body.toArray()))).toBe(sha256(bytes));
+        },
+      ),
+      { numRuns: 12 },
+    );
+  }, 120_000);
 
   it('keeps a record beside each backup, archives a backup with a server-side copy and deletes', async () => {
     const bucket = new BackupBucket(client, { bucket: 'backups', prefix: 'a/b/' });
