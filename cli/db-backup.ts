@@ -13,6 +13,9 @@ const HELP = `
     create   Write a new backup now (no rotation)
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
     list     Show each backup with the rules that keep it, or what rotation would do to it
+    list --remote
+             The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
+             backup's s3:// URL, size, whether its record exists (without one it is not offsite yet)
     restore <file> --into <postgres-url> [--clean]
     restore --latest --into <postgres-url> [--clean]
              Restore one backup (a path, a name in the folder or its archive, or the newest one
@@ -20,11 +23,24 @@ const HELP = `
              when missing; a non-empty one is refused unless --clean, which restores into a new
              database that replaces it only once the backup restored. A file pg_dump did not
              finish, or one whose SHA256SUMS line does not match, is refused
+    restore s3://<bucket>/<key> --into <postgres-url> [--clean]
+    restore --latest --remote --into <postgres-url> [--clean]
+             Restore a backup from the bucket: one by its URL (any bucket these credentials may
+             read), or the newest with a record of the database in use (of the only database in
+             the bucket when none is configured). It is downloaded to a private temporary file
+             (removed afterwards; TMPDIR needs room for it) and restored only when its sha256 is
+             the one the bucket recorded. Needs no backup folder: BACKUP_S3_URL and the AWS_*
+             variables are enough
     verify [<file> | --latest | --all]
              Prove backups: the sha256 and section digests recorded when each was written, then
              a restore into a scratch database (a temporary one on the configured server, else an
              in-memory embedded one) that is dumped again and must give the backup's bytes;
-             the newest backup by default
+             the newest backup by default. With BACKUP_S3_URL set, each backup's sha256 is also
+             checked against the bucket's record: a file changed together with its SHA256SUMS
+             line fails; one without a record (not offsite yet) or an unreachable bucket is said
+    verify --remote [s3://<bucket>/<key> | --latest | --all]
+             The same proof for copies in the bucket, downloaded one at a time, with the bucket's
+             record as the reference; the newest backup in the bucket by default
 
   Options
     --dir <folder>   Backup folder (default: $BACKUP_DIR, else api/backups)
@@ -33,12 +49,15 @@ const HELP = `
     --dry-run        With rotate: print the plan and change nothing
     --wait <secs>    With rotate: wait up to this long for a backup or rotation holding the folder
                      (default: ${DEFAULTS.waitSeconds}, at most ${DEFAULTS.maxWaitSeconds}), then fail; the output says when it waited
+    --remote         With list, restore --latest and verify: the bucket's backups, not the folder's
     --json           Print JSON instead of text
 
   create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
   connects only to --into (and never restores over the database of DATABASE_URL without --clean);
   verify creates and drops its scratch database on the configured server (a role that may create
-  databases), or uses an embedded one when none is configured.
+  databases), or uses an embedded one when none is configured. The bucket is reached with the AWS
+  SDK's own variables: AWS_ENDPOINT_URL_S3 (S3-compatible servers), AWS_REGION, AWS_ACCESS_KEY_ID,
+  AWS_SECRET_ACCESS_KEY, or a profile or role.
   Exit status: 0 done (every backup verified), 1 failed, 2 usage error.
 `;
 
@@ -56,6 +75,7 @@ await runMain('db-backup', async () => {
       latest: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       wait: { type: 'string' },
+      remote: { type: 'boolean', default: false },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
@@ -12,6 +13,8 @@ import { formatRotation, summarizeRotation } from './formatRotation.js';
 import { runRestoreCommand } from './runRestoreCommand.js';
 import { runVerifyCommand } from './runVerifyCommand.js';
 import { UsageError } from './UsageError.js';
+import { configuredBucket } from './chooseRemoteBackups.js';
+import { listRemote } from './listRemote.js';
 
 export interface DbBackupFlags {
   dir?: string;
@@ -25,6 +28,8 @@ export interface DbBackupFlags {
   all: boolean;
   /** With rotate: seconds to wait for a backup or rotation holding the folder (default DEFAULTS.waitSeconds). */
   wait?: string;
+  /** With list, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's. */
+  remote?: boolean;
 }
 
 export interface CommandIo {
@@ -59,18 +64,24 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.wait !== undefined && (command !== 'rotate' || flags.dryRun)) {
     throw new UsageError('--wait goes with rotate (a dry run takes no lock, so it never waits)');
   }
+  if (flags.remote && !['list', 'restore', 'verify'].includes(command))
+    throw new UsageError('--remote goes with list, restore --latest and verify');
+  if (flags.remote && extra[0] !== undefined && !extra[0].startsWith('s3://'))
+    throw new UsageError(`--remote takes no local file ("${extra[0].slice(0, 60)}"): name a backup in the bucket by its s3:// URL`);
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
   const waitSeconds = flags.wait === undefined ? DEFAULTS.waitSeconds : parseWait(flags.wait);
 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
-  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
+  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger, env: io.env });
   // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).
+  const dataFolder = io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite');
   const latestOf = async () =>
-    hasDatabaseSettings(io.env)
-      ? config.connection.database
-      : await new DataFolder(io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite')).recordedBackupName();
+    hasDatabaseSettings(io.env) ? config.connection.database : await new DataFolder(dataFolder).recordedBackupName();
+  // From the bucket, a brand-new machine (no server configured, no embedded database) has no database in use.
+  const remote = flags.remote || extra[0]?.startsWith('s3://');
+  const latestOfRemote = async () => (hasDatabaseSettings(io.env) || existsSync(dataFolder) ? await latestOf() : undefined);
   if (command === 'restore')
     return runRestoreCommand(
       extra[0],
@@ -79,11 +90,12 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         clean: flags.clean,
         json: flags.json,
         protect: hasDatabaseSettings(io.env),
-        latestOf: await latestOf(),
+        latestOf: remote ? await latestOfRemote() : await latestOf(),
+        remote: flags.remote,
       },
       config,
       parts.folder(),
-      io,
+      { ...io, bucket: parts.bucket },
     );
   if (command === 'verify') {
     return runVerifyCommand(
@@ -93,11 +105,12 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         all: flags.all,
         json: flags.json,
         server: hasDatabaseSettings(io.env),
-        ...(flags.latest ? { latestOf: await latestOf() } : {}),
+        remote: flags.remote,
+        ...(flags.latest ? { latestOf: remote ? await latestOfRemote() : await latestOf() } : {}),
       },
       config,
       parts.folder(),
-      io,
+      { ...io, bucket: parts.bucket },
     );
   }
   const show = (value: unknown, text: string) => io.print(flags.json ? JSON.stringify(value, null, 2) : text);
@@ -107,6 +120,8 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     const backup = await parts.service().backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
+  if (command === 'list' && flags.remote)
+    return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now ?? new Date(), show);
   // The folder must exist: a missing one is said so, not listed as empty.
   await parts.folder().check();
   if (command === 'list' || flags.dryRun) {

@@ -7,6 +7,10 @@ import { checksumBeside } from '../functions/backup/folder/checksumBeside.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
+import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { RestoreFailedError } from '../functions/backup/restore/RestoreFailedError.js';
+import { chooseRemoteBackups } from './chooseRemoteBackups.js';
+import { fetchRemoteBackup, type RemoteCopy } from './fetchRemoteBackup.js';
 
 export interface RestoreIo {
   print: (text: string) => void;
@@ -25,9 +29,11 @@ async function recordedChecksum(path: string, folder: BackupFolder): Promise<str
 }
 
 /**
- * `db-backup restore <file | --latest> --into <postgres-url> [--clean]`: restores one backup (a path, a
- * backup's name in the backup folder or its archive, or the newest good one of `database`) and prints a
- * one-line summary.
+ * `db-backup restore <file | s3://… | --latest [--remote]> --into <postgres-url> [--clean]`: restores one
+ * backup (a path, a backup's name in the backup folder or its archive, the newest good one of `database`,
+ * or a backup in the bucket, downloaded to a private temporary file that is removed afterwards) and
+ * prints a one-line summary. A copy from the bucket whose sha256 is not its record's is refused before
+ * anything is restored.
  */
 export async function runRestoreCommand(
   file: string | undefined,
@@ -37,21 +43,22 @@ export async function runRestoreCommand(
     json: boolean;
     /** A database is configured: the service's own, never restored over without --clean. */
     protect: boolean;
-    /** With --latest: the database whose newest good backup is restored. */
+    /** With --latest: the database whose newest good backup is restored (with --remote, undefined on a brand-new machine). */
     latestOf?: string;
+    /** With --latest: the newest backup in the bucket, not in the folder. */
+    remote?: boolean;
   },
   config: BackupConfig,
   folder: BackupFolder,
-  io: RestoreIo,
+  io: RestoreIo & { env?: NodeJS.ProcessEnv; bucket?: () => BackupBucket | undefined },
 ): Promise<void> {
   if (!flags.into)
     throw new UsageError('restore needs --into <postgres-url>, e.g. --into postgresql://postgres@127.0.0.1:5432/notes_restored');
   if (!/^postgres(ql)?:\/\//.test(flags.into))
     throw new UsageError(`--into must be a postgresql:// URL (got "${flags.into.slice(0, 40)}")`);
-  const path = file !== undefined ? resolveBackupFile(file, folder) : await latest(flags.latestOf!, folder, config);
-  const expectedSha256 = await recordedChecksum(path, folder);
-  // Ctrl-C or a stop: psql is stopped (its transaction rolls back) and what the restore created is
-  // dropped before the process ends. Once: npm forwards the terminal's Ctrl-C a second time.
+  // Ctrl-C or a stop: a download is stopped and its copy removed; psql is stopped (its transaction rolls
+  // back) and what the restore created is dropped before the process ends. Once: npm forwards the
+  // terminal's Ctrl-C a second time.
   const stop = new AbortController();
   const interrupted = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) return;
@@ -59,19 +66,49 @@ export async function runRestoreCommand(
     stop.abort();
   };
   process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
+  const fromBucket = file?.startsWith('s3://') || flags.remote;
+  let copy: RemoteCopy | undefined;
   let summary: Awaited<ReturnType<typeof restoreBackup>>;
+  let path: string;
+  let shown: string;
+  let expectedSha256: string | undefined;
   try {
+    if (fromBucket) {
+      const [choice] = await chooseRemoteBackups(
+        file ? { url: file } : { latest: true, ...(flags.latestOf ? { database: flags.latestOf } : {}) },
+        io.bucket ?? (() => undefined),
+        io.env ?? process.env,
+        { command: 'restore --remote', until: Date.now() + config.policy.clockToleranceMs, signal: stop.signal },
+      );
+      copy = await fetchRemoteBackup(choice!, {
+        signal: stop.signal,
+        onProgress:
+          io.progress &&
+          ((bytes, total) => io.progress!(`downloading ${choice!.bucket.url(choice!.key)}: ${Math.floor((bytes / total) * 100)}%`)),
+      });
+      if (copy.mismatch)
+        throw new RestoreFailedError(`${copy.url}: ${copy.mismatch}: not restored, nothing changed`, { code: 'CHECKSUM_MISMATCH' });
+      [path, shown, expectedSha256] = [copy.path, copy.url, copy.record?.sha256];
+    } else {
+      path = file !== undefined ? resolveBackupFile(file, folder) : await latest(flags.latestOf!, folder, config);
+      [shown, expectedSha256] = [path, await recordedChecksum(path, folder)];
+    }
     summary = await restoreBackup({
       expectedSha256,
       file: path,
       into: flags.into,
       clean: flags.clean,
       protectedConnection: flags.protect ? config.connection : undefined,
-      onProgress: io.progress ? (share) => io.progress!(`restoring ${path}: ${Math.round(share * 100)}%`) : undefined,
+      onProgress: io.progress ? (share) => io.progress!(`restoring ${shown}: ${Math.round(share * 100)}%`) : undefined,
       signal: stop.signal,
     });
+  } catch (error) {
+    // The user knows the backup by its URL, not by the temporary copy's path.
+    if (copy && error instanceof Error) error.message = error.message.replaceAll(copy.path, copy.url);
+    throw error;
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    await copy?.remove();
   }
   io.progress?.('');
   const notes = [
@@ -81,9 +118,11 @@ export async function runRestoreCommand(
     ...(summary.skippedSettings.length > 0 ? [`left out the settings ${summary.skippedSettings.join(', ')} (unknown to this server)`] : []),
     ...(expectedSha256
       ? []
-      : [
-          `no checksum was recorded for it (none in ${folder.dir} nor a SHA256SUMS beside it): only its completion and its rows were checked`,
-        ]),
+      : copy
+        ? [`the bucket has no record of it (no sha256 to check it against): only its completion and its rows were checked`]
+        : [
+            `no checksum was recorded for it (none in ${folder.dir} nor a SHA256SUMS beside it): only its completion and its rows were checked`,
+          ]),
     ...(summary.droppedLeftovers.length > 0
       ? [`dropped ${summary.droppedLeftovers.join(', ')}, left by an earlier --clean that was stopped`]
       : []),
@@ -93,9 +132,13 @@ export async function runRestoreCommand(
     ...(summary.replaced && !summary.keptAs ? [`the old ${summary.database} was replaced (dropped once the backup had restored)`] : []),
   ];
   const line =
-    `restored ${path} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +
+    `restored ${shown} into ${summary.database}: ${summary.tables} tables, ${summary.rows.toLocaleString('en-US')} rows, ` +
     `${summary.largeObjects} large objects in ${(summary.durationMs / 1000).toFixed(1)} s`;
-  io.print(flags.json ? JSON.stringify({ file: path, ...summary }, null, 2) : [line, ...notes].join('; '));
+  io.print(
+    flags.json
+      ? JSON.stringify({ file: shown, ...(copy ? { sha256: copy.sha256 } : {}), ...summary }, null, 2)
+      : [line, ...notes].join('; '),
+  );
 }
 
 /** The newest backup of `database` not known bad, or a clear error when there is none. */

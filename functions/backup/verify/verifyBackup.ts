@@ -41,7 +41,7 @@ const SCRATCH_LIMITS =
  */
 export async function verifyBackup(
   path: string,
-  manifest: BackupManifest,
+  manifest: Pick<BackupManifest, 'entry'>,
   scratch: ScratchDatabase,
   clock: () => Date = () => new Date(),
 ): Promise<VerifyResult> {

@@ -1,0 +1,59 @@
+import { formatKeepReason } from '../functions/backup/BackupAnswer.js';
+import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { remoteBackups } from '../functions/backup/offsite/remoteBackups.js';
+import type { RetentionPolicy } from '../functions/backup/retention/RetentionPolicy.js';
+import { planRotation, type RotationPlan } from '../functions/backup/retention/planRotation.js';
+import { counted } from './counted.js';
+import { summarizeRotation } from './formatRotation.js';
+import { formatBytes } from './notes/format.js';
+
+/**
+ * `db-backup list --remote`: every backup and archived backup under the bucket's prefix (all pages),
+ * newest first, with its size, whether its record exists (a copy without one is not offsite yet) and
+ * what the retention rules would do to it, planned from the bucket's own listing as `list` plans the
+ * folder's. Reads only.
+ */
+export async function listRemote(
+  bucket: BackupBucket,
+  policy: RetentionPolicy,
+  now: Date,
+  show: (value: unknown, text: string) => void,
+): Promise<void> {
+  const listing = await bucket.list();
+  const backups = remoteBackups(listing);
+  const plan = planRotation({ backups: listing.backups.map((b) => b.file), archived: listing.archived.map((b) => b.file) }, now, policy);
+  const rules = rulesOf(plan);
+  const rows = backups.map((backup) => ({
+    url: bucket.url(backup.key),
+    file: backup.file,
+    place: backup.place,
+    bytes: backup.bytes,
+    recorded: backup.recorded,
+    rules: rules.get(`${backup.place}/${backup.file}`) ?? (backup.place === 'archive' ? 'archived' : 'kept'),
+  }));
+  const unrecorded = rows.filter((row) => !row.recorded).length;
+  const heading =
+    `${bucket.url(bucket.location.prefix)}: ${counted(listing.backups.length, 'backup')}, ${listing.archived.length} archived` +
+    `${unrecorded > 0 ? `, ${unrecorded} without a record (not offsite yet)` : ''}; ${summarizeRotation(plan)} if rotated now`;
+  const urlWidth = Math.max(0, ...rows.map((row) => row.url.length));
+  const sizeWidth = Math.max(0, ...rows.map((row) => formatBytes(row.bytes).length));
+  const lines = rows.map(
+    (row) =>
+      `${row.url.padEnd(urlWidth)}  ${formatBytes(row.bytes).padStart(sizeWidth)}  ${row.recorded ? 'recorded ' : 'NO RECORD'}  ${row.rules}`,
+  );
+  show({ location: bucket.url(bucket.location.prefix), backups: rows, others: listing.others }, [heading, ...lines].join('\n'));
+}
+
+/** What the plan does to each backup, keyed `<place>/<file>`. */
+function rulesOf(plan: RotationPlan): Map<string, string> {
+  return new Map([
+    ...plan.kept.map(({ file, reasons }) => [`folder/${file}`, `keep (${reasons.map(formatKeepReason).join(', ')})`] as const),
+    ...plan.archived.map((file) => [`folder/${file}`, 'archive'] as const),
+    ...plan.deletedFromMain.map((file) => [`folder/${file}`, `delete (taken before ${plan.archiveCutoff.toISOString()})`] as const),
+    ...plan.deletedFromArchive.map((file) => [`archive/${file}`, `delete (taken before ${plan.archiveCutoff.toISOString()})`] as const),
+    ...plan.skipped.map(({ file }) => [`folder/${file}`, 'stays: already in archive/'] as const),
+    ...plan.futureDated.map(
+      (file) => [`folder/${file}`, 'future-dated (named after now: a clock ran ahead): left alone by every rule'] as const,
+    ),
+  ]);
+}

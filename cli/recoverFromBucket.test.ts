@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
+import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import { databaseConnection } from '../functions/db/databaseConnection.js';
+import { migrate } from '../functions/db/migrate.js';
+import { ROOT } from '../test/support/apiProcess.js';
+import { rowsOf } from '../test/support/compareDatabases.js';
+import { createTestDatabase } from '../test/support/postgres.js';
+import { closedPort } from '../test/support/standInServers.js';
+import { type SwiftServer, describeWithSwift, startSwiftServer } from '../test/support/swiftServer.js';
+import { startThrowAwayServer } from '../test/support/throwAwayServer.js';
+import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
+
+/** The built ops command line, as `npm run -s db-backup -- …` runs it, with only the environment given (and PATH, HOME). */
+async function dbBackup(args: string[], env: NodeJS.ProcessEnv) {
+  const { PATH, HOME } = process.env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist/cli/db-backup.js'), ...args], {
+      env: { PATH, HOME, ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const MiB = 1024 * 1024;
+
+describeWithSwift('recovery from the bucket alone (real Swift, the real db-backup binary, a brand-new initdb server)', () => {
+  let swift: SwiftServer;
+  let client: S3Client;
+  let source: Awaited<ReturnType<typeof createTestDatabase>>;
+  let target: Awaited<ReturnType<typeof startThrowAwayServer>>;
+  let dir: string;
+  /** The TMPDIR of every command: whatever a download leaves behind is found here. */
+  let tmp: string;
+  let older: string;
+  let newer: string;
+  let bucket: BackupBucket;
+  /** A copy of the backup folder, kept for the second-witness cases after the folder is wiped. */
+  let witnessDir: string;
+  /** Only the bucket's variables: a brand-new machine, no backup folder, no database configured. */
+  const bucketOnly = (more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    ...swift.env,
+    BACKUP_S3_URL: 's3://offsite/notes',
+    BACKUP_DIR: join(tmp, 'no-such-folder'),
+    NOTES_DATA_DIR: join(tmp, 'no-such-data'),
+    TMPDIR: tmp,
+    ...more,
+  });
+
+  /** What helper A's upload leaves in the bucket: the object, then its record from the folder's manifest. */
+  async function putOffsite(file: string, place: BackupBucket = bucket) {
+    const entry = await new BackupManifest(dir, join(dir, 'archive')).entry(file);
+    await place.upload(file, createReadStream(join(dir, file)), { partSize: 5 * MiB });
+    const bytes = (await readFile(join(dir, file))).length;
+    await place.putRecord({
+      file,
+      sha256: entry.sha256!,
+      bytes,
+      startedAt: new Date(entry.startedAtMs!).toISOString(),
+      contents: entry.contents,
+    });
+  }
+
+  beforeAll(async () => {
+    [swift, target] = await Promise.all([startSwiftServer(), startThrowAwayServer()]);
+    client = createS3Client(swift.env);
+    await client.send(new CreateBucketCommand({ Bucket: 'offsite' }));
+    bucket = new BackupBucket(client, { bucket: 'offsite', prefix: 'notes/' });
+    source = await createTestDatabase('notes_t_offsite');
+    await migrate(databaseConnection({ DATABASE_URL: source.url }));
+    const db = new pg.Client({ connectionString: source.url });
+    await db.connect();
+    await db.query(`insert into notes (title, body) select 'note ' || i, 'body ' || i from generate_series(1, 1234) i`);
+    await db.end();
+    dir = await tempFolder();
+    tmp = await tempFolder();
+    const server = { DATABASE_URL: source.url, BACKUP_DIR: dir };
+    expect((await dbBackup(['create'], server)).code).toBe(0);
+    const db2 = new pg.Client({ connectionString: source.url });
+    await db2.connect();
+    await db2.query(`insert into notes (title, body) values ('the newest note', 'only in the newer backup')`);
+    await db2.end();
+    expect((await dbBackup(['create'], server)).code).toBe(0);
+    [older, newer] = (await readdir(dir)).filter((name) => name.endsWith('.sql')).sort() as [string, string];
+    await putOffsite(older);
+    await putOffsite(newer);
+    witnessDir = await tempFolder();
+    await cp(dir, witnessDir, { recursive: true });
+  }, 120_000);
+  afterAll(async () => {
+    client?.destroy();
+    await Promise.all([
+      swift?.stop(),
+      target?.stop(),
+      source?.drop(),
+      dir && removeFolder(dir),
+      tmp && removeFolder(tmp),
+      witnessDir && removeFolder(witnessDir),
+    ]);
+  });
+
+  it('list --remote: every backup newest first, with its URL, size, record and the rules that keep it', async () => {
+    const result = await dbBackup(['list', '--remote'], bucketOnly());
+
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[0]).toBe('s3://offsite/notes/: 2 backups, 0 archived; 2 kept, 0 archived, 0 deleted if rotated now');
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^s3://offsite/notes/${newer.replace(/\./g, '\\.')}  +\\d+\\.\\d kB  recorded   keep \\(newest 5, week `),
+      ),
+      expect.stringMatching(
+        new RegExp(`^s3://offsite/notes/${older.replace(/\./g, '\\.')}  +\\d+\\.\\d kB  recorded   keep \\(newest 5\\)$`),
+      ),
+    ]);
+  });
+  it('restore --latest --remote: the local folder wiped, the newest backup onto a brand-new server, rows as in the source; no temp file left', async () => {
+    await rm(dir, { recursive: true, force: true });
+
+    const result = await dbBackup(['restore', '--latest', '--remote', '--into', target.url('notes')], bucketOnly());
+
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^restored s3://offsite/notes/${newer.replace(/\./g, '\\.')} into notes: \\d+ tables, `));
+    expect(await rowsOf(target.url('notes'))).toEqual(await rowsOf(source.url));
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('restore s3://…: the older backup by its URL', async () => {
+    const result = await dbBackup(['restore', `s3://offsite/notes/${older}`, '--into', target.url('notes_older'), '--json'], bucketOnly());
+
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      file: `s3://offsite/notes/${older}`,
+      database: 'notes_older',
+      rowsByTable: { 'public.notes': 1234 },
+    });
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it.each([
+    ['restore', (url: string) => ['restore', url, '--into', target.url('notes_tampered')]],
+    ['verify --remote', (url: string) => ['verify', '--remote', url]],
+  ])("%s refuses an object whose sha256 is not its record's, restoring nothing and leaving no temp file", async (_command, args) => {
+    const tampered = new BackupBucket(client, { bucket: 'offsite', prefix: 'tampered/' });
+    const { body } = await bucket.download(bucket.keyOf(older));
+    const bytes = Buffer.concat(await body.toArray());
+    const changed = Buffer.from(bytes.toString('latin1').replace('note 17\t', 'note 71\t'), 'latin1');
+    expect(sha256(changed)).not.toBe(sha256(bytes));
+    await client.send(new PutObjectCommand({ Bucket: 'offsite', Key: tampered.keyOf(older), Body: changed }));
+    await tampered.putRecord((await bucket.readRecord(older))!);
+
+    const result = await dbBackup(args(`s3://offsite/tampered/${older}`), bucketOnly());
+
+    expect(result.code).toBe(1);
+    expect(`${result.stdout}${result.stderr}`).toContain(
+      `s3://offsite/tampered/${older}: its sha256 is not the one the bucket recorded when it was written (changed or damaged since): recorded ${sha256(bytes)}`,
+    );
+    const databases = new pg.Client({ connectionString: target.url() });
+    await databases.connect();
+    const { rows } = await databases.query(`select datname from pg_database where datname = 'notes_tampered'`);
+    await databases.end();
+    expect(rows).toEqual([]);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('verify --remote --latest: downloaded, restored in a scratch database and dumped again, the record as reference', async () => {
+    const result = await dbBackup(['verify', '--remote', '--latest'], { ...bucketOnly(), DATABASE_URL: source.url });
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `^ok      s3://offsite/notes/${newer.replace(/\./g, '\\.')}: sha256 as recorded; restored and dumped again: the same bytes`,
+      ),
+    );
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'a missing bucket',
+      { BACKUP_S3_URL: 's3://no-such-bucket/notes' },
+      /^db-backup: the bucket of s3:\/\/no-such-bucket\/notes\/ does not exist: create it, or correct BACKUP_S3_URL\n$/,
+    ],
+    [
+      'a wrong secret (403)',
+      { AWS_SECRET_ACCESS_KEY: 'wrong' },
+      /^db-backup: the bucket refused these credentials for s3:\/\/offsite\/notes\/ \(SignatureDoesNotMatch\)/,
+    ],
+    [
+      'an unreachable server',
+      { AWS_ENDPOINT_URL_S3: 'closed' },
+      /^db-backup: cannot reach the server of s3:\/\/offsite\/notes\/ \(ECONNREFUSED\)/,
+    ],
+    ['no BACKUP_S3_URL', { BACKUP_S3_URL: '' }, /^db-backup: restore --remote needs BACKUP_S3_URL=s3:\/\/<bucket>\/<prefix>/],
+  ])('says what is wrong with %s, exit 1, nothing restored', async (_case, change, message) => {
+    const env = bucketOnly(change);
+    if (env.AWS_ENDPOINT_URL_S3 === 'closed') env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${await closedPort()}`;
+
+    const result = await dbBackup(['restore', '--latest', '--remote', '--into', target.url('notes_never')], env);
+
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain(swift.env.AWS_SECRET_ACCESS_KEY);
+    expect(await readdir(tmp)).toEqual([]);
+  });
+  it("local verify: a backup and its SHA256SUMS line changed together pass on their own, and fail against the bucket's record", async () => {
+    const folder = await tempFolder();
+    await cp(witnessDir, folder, { recursive: true });
+    const original = await readFile(join(folder, older));
+    const changed = Buffer.from(original.toString('latin1').replace('note 17\t', 'note 71\t'), 'latin1');
+    await writeFile(join(folder, older), changed);
+    const sums = await readFile(join(folder, 'SHA256SUMS'), 'utf8');
+    await writeFile(join(folder, 'SHA256SUMS'), sums.replace(sha256(original), sha256(changed)));
+    // Everything local was changed: only the bucket still knows what was written.
+    await rm(join(folder, '.db-backup-contents.json'));
+    const local = { DATABASE_URL: source.url, BACKUP_DIR: folder, TMPDIR: tmp };
+    try {
+      const alone = await dbBackup(['verify', older], local);
+      const witnessed = await dbBackup(['verify', older], { ...swift.env, ...local, BACKUP_S3_URL: 's3://offsite/notes' });
+
+      expect(alone.code).toBe(0);
+      expect(witnessed.code).toBe(1);
+      expect(witnessed.stdout).toContain(
+        `FAILED  ${join(folder, older)}: the bucket's record of ${older} says sha256 ${sha256(original)}; ` +
+          `the local file and SHA256SUMS were changed together (both say ${sha256(changed)})`,
+      );
+    } finally {
+      await removeFolder(folder);
+    }
+  });
+
+  it.each([
+    ['the record agrees', 's3://offsite/notes', undefined, "; the bucket's record agrees"],
+    [
+      'no record (not offsite yet): said, not failed',
+      's3://offsite/elsewhere',
+      undefined,
+      `; not offsite yet: the bucket has no record of `,
+    ],
+    [
+      'an unreachable bucket: said, and the local verification still runs',
+      's3://offsite/notes',
+      'closed',
+      "; the bucket's record could not be read (cannot reach the server of s3://offsite/notes/records/",
+    ],
+  ])('local verify with BACKUP_S3_URL: %s', async (_case, url, endpoint, note) => {
+    const env: NodeJS.ProcessEnv = { ...swift.env, DATABASE_URL: source.url, BACKUP_DIR: witnessDir, BACKUP_S3_URL: url, TMPDIR: tmp };
+    if (endpoint) env.AWS_ENDPOINT_URL_S3 = `http://127.0.0.1:${await closedPort()}`;
+
+    const result = await dbBackup(['verify', newer], env);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ok {6}/);
+    expect(result.stdout).toContain(note);
+  });
+
+  it('list --remote reads every page: 1,005 backups under one prefix, newest first', async () => {
+    const many = new BackupBucket(client, { bucket: 'offsite', prefix: 'many/' });
+    const files = Array.from(
+      { length: 1005 },
+      (_, i) => `many_${new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString().replace(/:/g, '-')}.sql`,
+    );
+    for (let start = 0; start < files.length; start += 25) {
+      await Promise.all(
+        files
+          .slice(start, start + 25)
+          .map((file) => client.send(new PutObjectCommand({ Bucket: 'offsite', Key: many.keyOf(file), Body: 'x' }))),
+      );
+    }
+
+    const result = await dbBackup(
+      ['list', '--remote', '--json', '--now', '2026-01-02T00:00:00Z'],
+      bucketOnly({ BACKUP_S3_URL: 's3://offsite/many' }),
+    );
+
+    expect(result.code).toBe(0);
+    const listed = JSON.parse(result.stdout) as { backups: { file: string; recorded: boolean }[] };
+    expect(listed.backups.map((backup) => backup.file)).toEqual([...files].reverse());
+    expect(listed.backups.every((backup) => !backup.recorded)).toBe(true);
+  });
+});

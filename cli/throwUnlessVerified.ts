@@ -1,0 +1,15 @@
+import type { VerifyResult } from '../functions/backup/verify/verifyBackup.js';
+import { AppError } from '../functions/errors/AppError.js';
+import { counted } from './counted.js';
+
+/** Throws VERIFY_FAILED (exit 1) unless every backup verified, counting the failed and the unverifiable. */
+export function throwUnlessVerified(results: readonly VerifyResult[]): void {
+  const unverified = results.filter((result) => result.unverified).length;
+  const failed = results.filter((result) => !result.ok).length - unverified;
+  if (failed === 0 && unverified === 0) return;
+  const parts = [
+    ...(failed > 0 ? [`${failed} failed verification`] : []),
+    ...(unverified > 0 ? [`${unverified} could not be verified`] : []),
+  ];
+  throw new AppError('VERIFY_FAILED', `of ${counted(results.length, 'backup')}, ${parts.join(' and ')}`, { expose: true });
+}

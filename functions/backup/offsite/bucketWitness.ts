@@ -1,0 +1,34 @@
+import type { BackupBucket } from './BackupBucket.js';
+import { OffsiteError } from './offsiteError.js';
+
+/** What the bucket's record of a backup says about the local file's recorded sha256. */
+export type Witness =
+  | { record: 'agrees' }
+  | { record: 'disagrees'; sha256: string }
+  /** No record: the backup is not offsite (yet). */
+  | { record: 'missing' }
+  /** The bucket could not be asked (unreachable, refused, missing): the message says why. */
+  | { record: 'unknown'; reason: string };
+
+/**
+ * Asks the bucket (a second witness, kept away from the backup folder) for the sha256 recorded when
+ * `file` was written, and compares it with `localSha256` (its SHA256SUMS line). A bucket that cannot be
+ * asked is said, never thrown: the local verification goes on without it. Reads only.
+ */
+export async function bucketWitness(
+  bucket: BackupBucket,
+  file: string,
+  localSha256: string | undefined,
+  signal?: AbortSignal,
+): Promise<Witness> {
+  try {
+    const record = await bucket.readRecord(file, signal);
+    if (!record) return { record: 'missing' };
+    return record.sha256 === localSha256 ? { record: 'agrees' } : { record: 'disagrees', sha256: record.sha256 };
+  } catch (error) {
+    if (error instanceof OffsiteError) return { record: 'unknown', reason: error.message };
+    // A record that is not JSON is no witness either.
+    if (error instanceof SyntaxError) return { record: 'unknown', reason: `its record in the bucket is not JSON (${error.message})` };
+    throw error;
+  }
+}
