@@ -12,6 +12,10 @@ const HELP = `
   Commands
     create   Write a new backup now (no rotation)
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
+    rotate --remote [--dry-run]
+             Rotate the backups in the bucket of BACKUP_S3_URL by the same rules, planned from
+             the bucket's own listing (never from the folder); archived objects go to
+             <prefix>archive/, and a purged backup takes its record with it
     list     Show each backup with the rules that keep it, or what rotation would do to it
     restore <file> --into <postgres-url> [--clean]
     restore --latest --into <postgres-url> [--clean]
@@ -33,9 +37,12 @@ const HELP = `
     --dry-run        With rotate: print the plan and change nothing
     --wait <secs>    With rotate: wait up to this long for a backup or rotation holding the folder
                      (default: ${DEFAULTS.waitSeconds}, at most ${DEFAULTS.maxWaitSeconds}), then fail; the output says when it waited
+    --remote         With rotate: the bucket of BACKUP_S3_URL instead of the folder
     --json           Print JSON instead of text
 
-  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
+  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder (rotate
+  --remote only the bucket, with the AWS SDK's variables: AWS_REGION, AWS_ENDPOINT_URL_S3 for an
+  S3-compatible server, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a role); restore
   connects only to --into (and never restores over the database of DATABASE_URL without --clean);
   verify creates and drops its scratch database on the configured server (a role that may create
   databases), or uses an embedded one when none is configured.
@@ -56,6 +63,7 @@ await runMain('db-backup', async () => {
       latest: { type: 'boolean', default: false },
       all: { type: 'boolean', default: false },
       wait: { type: 'string' },
+      remote: { type: 'boolean', default: false },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

@@ -9,6 +9,7 @@ import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
+import { runRemoteRotateCommand } from './runRemoteRotateCommand.js';
 import { runRestoreCommand } from './runRestoreCommand.js';
 import { runVerifyCommand } from './runVerifyCommand.js';
 import { UsageError } from './UsageError.js';
@@ -25,6 +26,8 @@ export interface DbBackupFlags {
   all: boolean;
   /** With rotate: seconds to wait for a backup or rotation holding the folder (default DEFAULTS.waitSeconds). */
   wait?: string;
+  /** With rotate: the bucket of BACKUP_S3_URL instead of the folder. */
+  remote?: boolean;
 }
 
 export interface CommandIo {
@@ -40,7 +43,8 @@ const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
  * command line and BackupError when the work fails. `rotate --dry-run` and `list` change nothing;
- * `rotate` waits up to `--wait` seconds for a backup or rotation that holds the folder.
+ * `rotate` waits up to `--wait` seconds for a backup or rotation that holds the folder; `rotate
+ * --remote` rotates the bucket of BACKUP_S3_URL instead.
  */
 export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, io: CommandIo): Promise<void> {
   const [command, ...extra] = input;
@@ -56,6 +60,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command !== 'verify' && flags.all) throw new UsageError('--all goes with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
+  if (flags.remote && command !== 'rotate') throw new UsageError('--remote goes with rotate');
+  if (flags.remote && (flags.dir !== undefined || flags.wait !== undefined)) {
+    throw new UsageError('rotate --remote reads only the bucket of BACKUP_S3_URL: it takes neither --dir nor --wait');
+  }
   if (flags.wait !== undefined && (command !== 'rotate' || flags.dryRun)) {
     throw new UsageError('--wait goes with rotate (a dry run takes no lock, so it never waits)');
   }
@@ -65,7 +73,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
-  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger });
+  const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger, env: io.env });
   // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).
   const latestOf = async () =>
     hasDatabaseSettings(io.env)
@@ -107,6 +115,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     const backup = await parts.service().backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
+  if (flags.remote) return runRemoteRotateCommand({ now, dryRun: flags.dryRun, json: flags.json }, config.policy, parts.bucket(), io);
   // The folder must exist: a missing one is said so, not listed as empty.
   await parts.folder().check();
   if (command === 'list' || flags.dryRun) {
