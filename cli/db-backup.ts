@@ -12,6 +12,10 @@ const HELP = `
   Commands
     create   Write a new backup now (no rotation)
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
+    rotate --remote [--dry-run]
+             Rotate the backups in the bucket of BACKUP_S3_URL by the same rules, planned from
+             the bucket's own listing (never from the folder); archived objects go to
+             <prefix>archive/, and a purged backup takes its record with it
     list     Show each backup with the rules that keep it, or what rotation would do to it
     list --remote
              The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
@@ -49,10 +53,11 @@ const HELP = `
     --dry-run        With rotate: print the plan and change nothing
     --wait <secs>    With rotate: wait up to this long for a backup or rotation holding the folder
                      (default: ${DEFAULTS.waitSeconds}, at most ${DEFAULTS.maxWaitSeconds}), then fail; the output says when it waited
-    --remote         With list, restore --latest and verify: the bucket's backups, not the folder's
+    --remote         With list, rotate, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's
     --json           Print JSON instead of text
 
-  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder; restore
+  create needs DATABASE_URL or the PG* variables; rotate and list read only the folder (with
+  --remote only the bucket); restore
   connects only to --into (and never restores over the database of DATABASE_URL without --clean);
   verify creates and drops its scratch database on the configured server (a role that may create
   databases), or uses an embedded one when none is configured. The bucket is reached with the AWS

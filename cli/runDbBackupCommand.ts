@@ -10,6 +10,7 @@ import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
+import { runRemoteRotateCommand } from './runRemoteRotateCommand.js';
 import { runRestoreCommand } from './runRestoreCommand.js';
 import { runVerifyCommand } from './runVerifyCommand.js';
 import { UsageError } from './UsageError.js';
@@ -28,7 +29,7 @@ export interface DbBackupFlags {
   all: boolean;
   /** With rotate: seconds to wait for a backup or rotation holding the folder (default DEFAULTS.waitSeconds). */
   wait?: string;
-  /** With list, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's. */
+  /** With list, rotate, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's. */
   remote?: boolean;
 }
 
@@ -45,7 +46,8 @@ const COMMANDS = ['create', 'rotate', 'list', 'restore', 'verify'] as const;
 /**
  * Runs one ops command (`create`, `rotate`, `list`) and prints its result; throws UsageError for a bad
  * command line and BackupError when the work fails. `rotate --dry-run` and `list` change nothing;
- * `rotate` waits up to `--wait` seconds for a backup or rotation that holds the folder.
+ * `rotate` waits up to `--wait` seconds for a backup or rotation that holds the folder; `rotate
+ * --remote` rotates the bucket of BACKUP_S3_URL instead.
  */
 export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, io: CommandIo): Promise<void> {
   const [command, ...extra] = input;
@@ -61,11 +63,14 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command !== 'verify' && flags.all) throw new UsageError('--all goes with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
+  if (flags.remote && command === 'rotate' && (flags.dir !== undefined || flags.wait !== undefined)) {
+    throw new UsageError('rotate --remote reads only the bucket of BACKUP_S3_URL: it takes neither --dir nor --wait');
+  }
   if (flags.wait !== undefined && (command !== 'rotate' || flags.dryRun)) {
     throw new UsageError('--wait goes with rotate (a dry run takes no lock, so it never waits)');
   }
-  if (flags.remote && !['list', 'restore', 'verify'].includes(command))
-    throw new UsageError('--remote goes with list, restore --latest and verify');
+  if (flags.remote && !['list', 'restore', 'verify', 'rotate'].includes(command))
+    throw new UsageError('--remote goes with list, rotate, restore --latest and verify');
   if (flags.remote && extra[0] !== undefined && !extra[0].startsWith('s3://'))
     throw new UsageError(`--remote takes no local file ("${extra[0].slice(0, 60)}"): name a backup in the bucket by its s3:// URL`);
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
@@ -122,6 +127,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   }
   if (command === 'list' && flags.remote)
     return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now ?? new Date(), show);
+  if (flags.remote) return runRemoteRotateCommand({ now, dryRun: flags.dryRun, json: flags.json }, config.policy, parts.bucket(), io);
   // The folder must exist: a missing one is said so, not listed as empty.
   await parts.folder().check();
   if (command === 'list' || flags.dryRun) {

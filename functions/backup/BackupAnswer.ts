@@ -38,6 +38,8 @@ export interface BackupAnswer {
   verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
   /** The backup was shared: another request's run started it after this request arrived. */
   coalesced?: boolean;
+  /** With a bucket (BACKUP_S3_URL): what its rotation did (`deleted` relative to the prefix), `rotation.problem` why it did less. */
+  offsite?: { rotation: RotationAnswer };
 }
 
 /** GET /db-backups' answer: one database's backups (`database`), or every database's (`null`). */
@@ -70,8 +72,14 @@ export function backupAnswer(
   rotation: RotationPlan,
   rotationProblem?: { code: string; message: string },
   verification?: BackupAnswer['verification'],
+  offsiteRotation?: { rotation: RotationPlan; problem?: { code: string; message: string } },
 ): BackupAnswer {
-  return { backup, rotation: rotationAnswer(rotation, rotationProblem), ...(verification ? { verification } : {}) };
+  return {
+    backup,
+    rotation: rotationAnswer(rotation, rotationProblem),
+    ...(verification ? { verification } : {}),
+    ...(offsiteRotation ? { offsite: { rotation: rotationAnswer(offsiteRotation.rotation, offsiteRotation.problem) } } : {}),
+  };
 }
 
 export function backupListing(

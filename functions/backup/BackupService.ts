@@ -5,6 +5,8 @@ import { BackupCancelledError, BackupInProgressError } from './errors.js';
 import { type Arrival, backupStartedSince } from './folder/backupStartedSince.js';
 import type { BackupFolder } from './folder/BackupFolder.js';
 import { whileFolderBusy } from './folder/whileFolderBusy.js';
+import type { BucketRotator } from './offsite/BucketRotator.js';
+import { type BucketRotationOutcome, rotateBucketIfSafe } from './offsite/rotateBucketIfSafe.js';
 import type { Problem } from './Problem.js';
 import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
 import { emptyPlan } from './retention/planRotation.js';
@@ -26,12 +28,16 @@ export interface RotateThenBackUpResult {
   /** What the rotation did (nothing, when `rotationProblem` says why). */
   rotation: RotationResult;
   rotationProblem?: Problem;
+  /** With a bucket (BACKUP_S3_URL): what the bucket's rotation did, and why it did less (`problem`). */
+  offsiteRotation?: BucketRotationOutcome;
 }
 
 export interface BackupServiceParts {
   folder: BackupFolder;
   creator: BackupCreator;
   rotator: BackupRotator;
+  /** Rotates the bucket's backups after the folder's (BACKUP_S3_URL), planned from the bucket's own listing. */
+  bucketRotator?: BucketRotator;
   /** The database, for its status file (known from the settings, also when the database is down). */
   database?: string;
   logger?: Logger;
@@ -48,6 +54,7 @@ export class BackupService {
   private readonly folder: BackupFolder;
   private readonly creator: BackupCreator;
   private readonly rotator: BackupRotator;
+  private readonly bucketRotator?: BucketRotator;
   private readonly database?: string;
   private readonly logger: Logger;
   private readonly clock: () => Date;
@@ -57,6 +64,7 @@ export class BackupService {
     this.folder = parts.folder;
     this.creator = parts.creator;
     this.rotator = parts.rotator;
+    this.bucketRotator = parts.bucketRotator;
     this.database = parts.database;
     this.logger = parts.logger ?? silentLogger;
     this.clock = parts.clock ?? (() => new Date());
@@ -155,7 +163,14 @@ export class BackupService {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal, lockLost);
-        const { rotation, problem, nameOffsetMs } = await rotateIfSafe(this.rotator, checked, this.clock(), this.logger);
+        const now = this.clock();
+        const { rotation, problem, nameOffsetMs } = await rotateIfSafe(this.rotator, checked, now, this.logger);
+        // The bucket by its own listing, with the same clock guard; a bucket it cannot rotate never stops the backup.
+        const offsiteRotation =
+          this.bucketRotator &&
+          (await rotateBucketIfSafe(this.bucketRotator, checked, now, this.logger, {
+            signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
+          }));
         throwIfCancelled(signal, lockLost);
         // This run's generation, counted before pg_dump starts: requests arriving from now on read it.
         const generation = await this.folder.generation.next(await this.folder.manifest.maxGeneration());
@@ -168,7 +183,13 @@ export class BackupService {
         const verification = this.verifier
           ? await verifyNewBackup(backup, { verifier: this.verifier, folder: this.folder, clock: this.clock, logger: this.logger })
           : undefined;
-        return { backup, rotation, ...(problem ? { rotationProblem: problem } : {}), ...(verification ? { verification } : {}) };
+        return {
+          backup,
+          rotation,
+          ...(problem ? { rotationProblem: problem } : {}),
+          ...(offsiteRotation ? { offsiteRotation } : {}),
+          ...(verification ? { verification } : {}),
+        };
       });
       // A shared backup was recorded by the run that wrote it.
       if (!result.coalesced) await status.recordWritten(result, this.logger);

@@ -2,6 +2,8 @@ import type { BackupConfig } from '../config/loadConfig.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { BackupCreator } from './dump/BackupCreator.js';
 import { BackupRotator } from './retention/BackupRotator.js';
+import type { BackupBucket } from './offsite/BackupBucket.js';
+import { BucketRotator } from './offsite/BucketRotator.js';
 import { BackupService } from './BackupService.js';
 import { BackupFolder } from './folder/BackupFolder.js';
 import type { DumpSource } from './dump/DumpSource.js';
@@ -12,14 +14,15 @@ import { ServerScratch } from './verify/ServerScratch.js';
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
  * start` gives the embedded database's own dump), the real clock, JSON logs on stderr. The folder and
- * its rotator are built here unless the composition root built them already (`shared`).
+ * its rotator are built here unless the composition root built them already (`shared`); with the
+ * offsite copies' bucket (`shared.bucket`), its backups are rotated too.
  */
 export function createBackupService(
   config: BackupConfig,
   logger: Logger = jsonLogger(),
   source?: DumpSource,
   clock: () => Date = () => new Date(),
-  shared: { folder?: BackupFolder; rotator?: BackupRotator } = {},
+  shared: { folder?: BackupFolder; rotator?: BackupRotator; bucket?: BackupBucket } = {},
 ): BackupService {
   const folder = shared.folder ?? new BackupFolder(config.backupDir, { create: config.createBackupDir, logger, clock });
   const dumpSource =
@@ -41,6 +44,7 @@ export function createBackupService(
       logger,
     }),
     rotator: shared.rotator ?? new BackupRotator({ folder, policy: config.policy, clock, logger }),
+    ...(shared.bucket ? { bucketRotator: new BucketRotator({ bucket: shared.bucket, policy: config.policy, clock, logger }) } : {}),
     database: (dumpSource as DumpSource).name ?? config.connection.database,
     // A scratch database like the real one: embedded for the embedded database, else on the same server.
     ...(config.verifyAfterCreate

@@ -23,7 +23,8 @@ const MAX_WAIT_SECONDS = DEFAULTS.maxWaitSeconds;
 /**
  * POST /db-backup[?wait=<seconds>]: rotates the existing backups, then writes a new full SQL backup.
  * While another backup of the folder runs, waits (up to `wait`) and shares the first backup that
- * starts after this request arrived (`coalesced: true`). 201 `{ backup, rotation, coalesced }`;
+ * starts after this request arrived (`coalesced: true`). 201 `{ backup, rotation, coalesced }`, and
+ * `offsite.rotation` with a bucket;
  * 409 when the wait runs out; 503 when the database is down.
  */
 export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown, token }: DbBackupParts) {
@@ -35,9 +36,9 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
       const context = event.requestContext as { requestTimeEpoch?: number; timeEpoch?: number } | undefined;
       const arrivedAt = context?.requestTimeEpoch || context?.timeEpoch || undefined;
       const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt });
-      const { backup, rotation, rotationProblem, verification } = result;
+      const { backup, rotation, rotationProblem, verification, offsiteRotation } = result;
       return jsonResponse(201, {
-        ...backupAnswer(backup, rotation, rotationProblem, verification),
+        ...backupAnswer(backup, rotation, rotationProblem, verification, offsiteRotation),
         coalesced: result.coalesced === true,
       });
     },

@@ -35,6 +35,8 @@ export interface RemoteBackup {
   key: string;
   bytes: number;
   lastModified?: Date;
+  /** The server's ETag (quotes removed): an MD5 of the bytes, or `<md5 of part md5s>-<parts>` for a multipart upload. */
+  etag?: string;
 }
 
 /** The bucket's own listing under the prefix: backups, archived backups and records, by file name. */
@@ -97,6 +99,7 @@ export class BackupBucket {
           key,
           bytes: object.Size ?? 0,
           ...(object.LastModified ? { lastModified: object.LastModified } : {}),
+          ...(object.ETag ? { etag: object.ETag.replace(/"/g, '') } : {}),
         });
         if (!name.includes('/') && parseBackupFileName(name)) listing.backups.push(entry(name));
         else if (name.startsWith(ARCHIVE) && parseBackupFileName(name.slice(ARCHIVE.length)))

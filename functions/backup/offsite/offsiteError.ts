@@ -22,7 +22,12 @@ export function offsiteError(error: unknown, where: string): OffsiteError {
   const status = failure.$metadata?.httpStatusCode;
   const attempts = failure.$metadata?.attempts;
   const after = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
-  const code = failure.code ?? (failure as { cause?: { code?: string } }).cause?.code;
+  // The SDK's retry step wraps what is not an `instanceof Error` of its own realm (as under jest's VM
+  // modules) into "AWS SDK error wrapper for Error: connect ECONNREFUSED …": the code is then only in the message.
+  const code =
+    failure.code ??
+    (failure as { cause?: { code?: string } }).cause?.code ??
+    [...NETWORK].find((network) => failure.message?.startsWith('AWS SDK error wrapper for') && failure.message.includes(network));
   const options = { cause: error };
   if (name === 'AbortError') return new OffsiteError('OFFSITE_CANCELLED', `the transfer to ${where} was stopped`, options);
   if (name === 'NoSuchBucket')

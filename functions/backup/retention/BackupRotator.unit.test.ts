@@ -4,52 +4,17 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EXPECTED_KEPT, PRE_ARCHIVED, SERIES_NOW, sixteenMonthsOfBackups } from '../../../test/support/sixteenMonths.js';
 import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { formatBackupFileName } from './backupFileName.js';
 import { BackupRotator } from './BackupRotator.js';
 import { DEFAULT_RETENTION_POLICY } from './RetentionPolicy.js';
 
 const b = (iso: string) => formatBackupFileName('notes', new Date(iso));
-const NOW = new Date('2026-11-26T20:00:00.000Z'); // Thursday; archive cutoff 2025-11-26T20:00:00.000Z
-
-/** One backup a day at 18:00 UTC from 2025-07-20 to 2026-11-26 (16 months), plus two more on the last day. */
-function sixteenMonthsOfBackups(): string[] {
-  const files = [b('2026-11-26T08:00:00Z'), b('2026-11-26T10:00:00Z')];
-  for (let day = new Date('2025-07-20T18:00:00Z'); day <= NOW; day = new Date(day.getTime() + 86_400_000)) {
-    files.push(b(day.toISOString()));
-  }
-  return files;
-}
+const NOW = SERIES_NOW;
 
 /** Left alone by every rule: backups of 2024 named in May (not ours to judge here), a fresh partial, the archive, another file. */
 const UNTOUCHED = [b('2024-05-05T00:00:00Z'), b('2024-05-06T00:00:00Z'), `${b('2026-11-26T19:30:00Z')}.partial`, 'archive', 'notes.txt'];
-
-const EXPECTED_KEPT = [
-  '2026-11-26T18:00:00Z',
-  '2026-11-26T10:00:00Z',
-  '2026-11-26T08:00:00Z',
-  '2026-11-25T18:00:00Z',
-  '2026-11-24T18:00:00Z', // newest 5
-  '2026-11-21T18:00:00Z',
-  '2026-11-14T18:00:00Z',
-  '2026-11-07T18:00:00Z', // newest of the 3 weeks before this one
-  '2026-10-31T18:00:00Z',
-  '2026-09-30T18:00:00Z',
-  '2026-08-31T18:00:00Z',
-  '2026-07-31T18:00:00Z',
-  '2026-06-30T18:00:00Z',
-  '2026-05-31T18:00:00Z',
-  '2026-04-30T18:00:00Z',
-  '2026-03-31T18:00:00Z',
-  '2026-02-28T18:00:00Z',
-  '2026-01-31T18:00:00Z',
-  '2025-12-31T18:00:00Z', // newest of each of the 11 months before this one
-].map(b);
-
-const PRE_ARCHIVED = {
-  expired: [b('2025-11-26T19:59:59.999Z'), b('2024-01-01T00:00:00Z')],
-  kept: [b('2025-11-26T20:00:00.000Z'), b('2026-01-15T00:00:00Z')],
-};
 
 describe('BackupRotator on a real folder', () => {
   let dir: string;

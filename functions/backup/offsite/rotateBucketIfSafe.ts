@@ -1,0 +1,60 @@
+import { formatDuration } from '../../log/formatDuration.js';
+import type { Logger } from '../../log/Logger.js';
+import type { Problem } from '../Problem.js';
+import type { RotationResult } from '../retention/BackupRotator.js';
+import { clockSkew } from '../retention/clockSkew.js';
+import { emptyPlan } from '../retention/planRotation.js';
+import { BucketRotationIncompleteError } from './BucketRotationIncompleteError.js';
+import type { BucketRotator } from './BucketRotator.js';
+
+/** A backup waits at most this long for the bucket's rotation before its dump: the rest is left to the next backup. */
+export const BUCKET_ROTATION_LIMIT_MS = 30_000;
+
+/** What the bucket's rotation before a backup did, and why it did less than planned (`problem`). */
+export interface BucketRotationOutcome {
+  rotation: RotationResult;
+  problem?: Problem;
+}
+
+/**
+ * Rotates `database`'s backups in the bucket unless that would be unsafe (this process's clock and the
+ * database server's disagree beyond the tolerance: the same guard as the folder's). Never throws: a
+ * bucket that cannot be reached, a rotation that stops part-way or runs past `limitMs` is reported in
+ * `problem` with what was done, and the backup that follows is still written.
+ */
+export async function rotateBucketIfSafe(
+  rotator: BucketRotator,
+  checked: { database: string; serverTime?: Date },
+  now: Date,
+  logger: Logger,
+  options: { signal?: AbortSignal; limitMs?: number } = {},
+): Promise<BucketRotationOutcome> {
+  const limitMs = options.limitMs ?? BUCKET_ROTATION_LIMIT_MS;
+  const { problem: skewed } = clockSkew(now, checked.serverTime, rotator.policy.clockToleranceMs);
+  if (skewed) return notDone(emptyPlan(now, rotator.policy), skewed, logger);
+  const limit = AbortSignal.timeout(limitMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, limit]) : limit;
+  try {
+    return { rotation: await rotator.rotate(now, { database: checked.database, signal }) };
+  } catch (error) {
+    const done = error instanceof BucketRotationIncompleteError ? error.done : emptyPlan(now, rotator.policy);
+    const deleted = done.deletedFromMain.length + done.deletedFromArchive.length;
+    const code = (error as { code?: string }).code ?? 'OFFSITE_FAILED';
+    const message = limit.aborted
+      ? `the rotation of the bucket took longer than ${formatDuration(limitMs)} and was stopped after archiving ${done.archived.length} ` +
+        `and deleting ${deleted}; the next backup goes on with it`
+      : error instanceof BucketRotationIncompleteError
+        ? error.message
+        : `${(error as Error).message}: nothing in the bucket was archived or deleted`;
+    return notDone(
+      done,
+      { code: limit.aborted ? 'OFFSITE_ROTATION_INCOMPLETE' : code, message: `${message}; the backup was still written` },
+      logger,
+    );
+  }
+}
+
+function notDone(rotation: RotationResult, problem: Problem, logger: Logger): BucketRotationOutcome {
+  logger.warn('offsite.rotation.not_done', { ...problem });
+  return { rotation, problem };
+}
