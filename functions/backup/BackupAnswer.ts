@@ -1,5 +1,6 @@
 import type { Backup } from './dump/BackupCreator.js';
-import type { Verification } from './folder/BackupManifest.js';
+import type { OffsiteMark, Verification } from './folder/BackupManifest.js';
+import type { CatchUpResult } from './offsite/OffsiteCatchUp.js';
 import type { KeepReason, RotationPlan } from './retention/planRotation.js';
 import { BackupFolder } from './folder/BackupFolder.js';
 
@@ -31,10 +32,18 @@ export interface RotationAnswer {
   problem?: { code: string; message: string };
 }
 
+/**
+ * With offsite copies (BACKUP_S3_URL), what happened in the bucket before the new backup: the earlier
+ * backups uploaded because their copy had failed (`caughtUp`), how many are still not offsite, and why
+ * the catch-up stopped (`problem`). The new backup's own copy is `backup.offsite`.
+ */
+export type OffsiteAnswer = CatchUpResult;
+
 /** POST /db-backup's answer: the new backup, the rotation before it, and (BACKUP_VERIFY=after-create) its verification. */
 export interface BackupAnswer {
   backup: Backup;
   rotation: RotationAnswer;
+  offsite?: OffsiteAnswer;
   verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
   /** The backup was shared: another request's run started it after this request arrived. */
   coalesced?: boolean;
@@ -45,6 +54,8 @@ export interface BackupListing extends RotationAnswer {
   database: string | null;
   /** The last `db-backup verify` of each listed backup that was verified, by file name. */
   verified: Record<string, Verification>;
+  /** Where each listed backup's offsite copy is, by file name (as recorded locally: no bucket call). */
+  offsite: Record<string, OffsiteMark>;
 }
 
 /** `newest 5`, `week 2026-11-22`, `month 2026-11`. */
@@ -70,14 +81,21 @@ export function backupAnswer(
   rotation: RotationPlan,
   rotationProblem?: { code: string; message: string },
   verification?: BackupAnswer['verification'],
+  offsite?: OffsiteAnswer,
 ): BackupAnswer {
-  return { backup, rotation: rotationAnswer(rotation, rotationProblem), ...(verification ? { verification } : {}) };
+  return {
+    backup,
+    rotation: rotationAnswer(rotation, rotationProblem),
+    ...(verification ? { verification } : {}),
+    ...(offsite ? { offsite } : {}),
+  };
 }
 
 export function backupListing(
   plan: RotationPlan,
   database: string | null,
   verifications: Record<string, Verification> = {},
+  offsiteCopies: Record<string, OffsiteMark> = {},
 ): BackupListing {
   const answer = rotationAnswer(plan);
   const listed = new Set([
@@ -87,5 +105,6 @@ export function backupListing(
     ...answer.futureDated,
   ]);
   const verified = Object.fromEntries(Object.entries(verifications).filter(([file]) => listed.has(file)));
-  return { database, ...answer, verified };
+  const offsite = Object.fromEntries(Object.entries(offsiteCopies).filter(([file]) => listed.has(file)));
+  return { database, ...answer, verified, offsite };
 }

@@ -5,6 +5,7 @@ import { BackupCancelledError, BackupInProgressError } from './errors.js';
 import { type Arrival, backupStartedSince } from './folder/backupStartedSince.js';
 import type { BackupFolder } from './folder/BackupFolder.js';
 import { whileFolderBusy } from './folder/whileFolderBusy.js';
+import type { CatchUpResult, OffsiteCatchUp } from './offsite/OffsiteCatchUp.js';
 import type { Problem } from './Problem.js';
 import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
 import { emptyPlan } from './retention/planRotation.js';
@@ -26,6 +27,8 @@ export interface RotateThenBackUpResult {
   /** What the rotation did (nothing, when `rotationProblem` says why). */
   rotation: RotationResult;
   rotationProblem?: Problem;
+  /** With offsite copies (BACKUP_S3_URL): the earlier backups uploaded before this one, because their copy had failed. */
+  catchUp?: CatchUpResult;
 }
 
 export interface BackupServiceParts {
@@ -38,6 +41,8 @@ export interface BackupServiceParts {
   clock?: () => Date;
   /** Verifies every new backup in this scratch database before answering (BACKUP_VERIFY=after-create). */
   verifier?: ScratchDatabase;
+  /** Uploads the backups whose offsite copy failed, before the rotation (BACKUP_S3_URL). */
+  catchUp?: OffsiteCatchUp;
 }
 
 /**
@@ -52,6 +57,7 @@ export class BackupService {
   private readonly logger: Logger;
   private readonly clock: () => Date;
   private readonly verifier?: ScratchDatabase;
+  private readonly catchUp?: OffsiteCatchUp;
 
   constructor(parts: BackupServiceParts) {
     this.folder = parts.folder;
@@ -61,6 +67,7 @@ export class BackupService {
     this.logger = parts.logger ?? silentLogger;
     this.clock = parts.clock ?? (() => new Date());
     this.verifier = parts.verifier;
+    this.catchUp = parts.catchUp;
   }
 
   /**
@@ -155,6 +162,10 @@ export class BackupService {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal, lockLost);
+        // Copies that failed go first (before the rotation could archive them): the bucket then holds
+        // every backup the rules keep. Bounded per run; a failure here is reported, never fatal.
+        const catchUp = await this.catchUp?.run(checked.database, signal ? AbortSignal.any([signal, lockLost]) : lockLost);
+        throwIfCancelled(signal, lockLost);
         const { rotation, problem, nameOffsetMs } = await rotateIfSafe(this.rotator, checked, this.clock(), this.logger);
         throwIfCancelled(signal, lockLost);
         // This run's generation, counted before pg_dump starts: requests arriving from now on read it.
@@ -168,7 +179,13 @@ export class BackupService {
         const verification = this.verifier
           ? await verifyNewBackup(backup, { verifier: this.verifier, folder: this.folder, clock: this.clock, logger: this.logger })
           : undefined;
-        return { backup, rotation, ...(problem ? { rotationProblem: problem } : {}), ...(verification ? { verification } : {}) };
+        return {
+          backup,
+          rotation,
+          ...(problem ? { rotationProblem: problem } : {}),
+          ...(verification ? { verification } : {}),
+          ...(catchUp ? { catchUp } : {}),
+        };
       });
       // A shared backup was recorded by the run that wrote it.
       if (!result.coalesced) await status.recordWritten(result, this.logger);

@@ -4,6 +4,9 @@ import { BackupCreator } from './dump/BackupCreator.js';
 import { BackupRotator } from './retention/BackupRotator.js';
 import { BackupService } from './BackupService.js';
 import { BackupFolder } from './folder/BackupFolder.js';
+import type { BackupBucket } from './offsite/BackupBucket.js';
+import { BucketCopier } from './offsite/BucketCopier.js';
+import { OffsiteCatchUp } from './offsite/OffsiteCatchUp.js';
 import type { DumpSource } from './dump/DumpSource.js';
 import { PgDumpSource } from './dump/PgDumpSource.js';
 import { PgliteScratch } from './verify/PgliteScratch.js';
@@ -12,15 +15,18 @@ import { ServerScratch } from './verify/ServerScratch.js';
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
  * start` gives the embedded database's own dump), the real clock, JSON logs on stderr. The folder and
- * its rotator are built here unless the composition root built them already (`shared`).
+ * its rotator are built here unless the composition root built them already (`shared`). With a
+ * `bucket` (BACKUP_S3_URL), every backup is copied there while it is written, and the backups whose copy
+ * failed are uploaded before the next one.
  */
 export function createBackupService(
   config: BackupConfig,
   logger: Logger = jsonLogger(),
   source?: DumpSource,
   clock: () => Date = () => new Date(),
-  shared: { folder?: BackupFolder; rotator?: BackupRotator } = {},
+  shared: { folder?: BackupFolder; rotator?: BackupRotator; bucket?: BackupBucket } = {},
 ): BackupService {
+  const { bucket } = shared;
   const folder = shared.folder ?? new BackupFolder(config.backupDir, { create: config.createBackupDir, logger, clock });
   const dumpSource =
     source ??
@@ -39,7 +45,9 @@ export function createBackupService(
       fileMode: config.fileMode,
       clock,
       logger,
+      ...(bucket ? { offsite: new BucketCopier({ bucket, folder, timeoutMs: config.offsiteTimeoutMs, logger }) } : {}),
     }),
+    ...(bucket ? { catchUp: new OffsiteCatchUp({ bucket, folder, timeoutMs: config.offsiteTimeoutMs, clock, logger }) } : {}),
     rotator: shared.rotator ?? new BackupRotator({ folder, policy: config.policy, clock, logger }),
     database: (dumpSource as DumpSource).name ?? config.connection.database,
     // A scratch database like the real one: embedded for the embedded database, else on the same server.

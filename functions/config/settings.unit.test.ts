@@ -5,7 +5,11 @@ import { SETTINGS } from './settings.js';
 
 const rows = Object.entries(SETTINGS);
 /** Values for the settings whose default is no value. */
-const EXAMPLES: Record<string, string> = { databaseUrl: 'postgresql://app@db:5432/notes', apiToken: 'secret', offsite: 's3://my-backups/notes' };
+const EXAMPLES: Record<string, string> = {
+  databaseUrl: 'postgresql://app@db:5432/notes',
+  apiToken: 'secret',
+  offsite: 's3://my-backups/notes',
+};
 /** The value the README's Default column shows first: `300000` of "`300000` (5 min)". */
 const shownValue = (row: (typeof SETTINGS)[keyof typeof SETTINGS]) => (row.shown ?? `\`${String(row.fallback)}\``).match(/^`([^`]+)`/)?.[1];
 

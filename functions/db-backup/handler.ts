@@ -35,9 +35,9 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
       const context = event.requestContext as { requestTimeEpoch?: number; timeEpoch?: number } | undefined;
       const arrivedAt = context?.requestTimeEpoch || context?.timeEpoch || undefined;
       const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt });
-      const { backup, rotation, rotationProblem, verification } = result;
+      const { backup, rotation, rotationProblem, verification, catchUp } = result;
       return jsonResponse(201, {
-        ...backupAnswer(backup, rotation, rotationProblem, verification),
+        ...backupAnswer(backup, rotation, rotationProblem, verification, catchUp),
         coalesced: result.coalesced === true,
       });
     },
