@@ -14,6 +14,8 @@ import { partSizeFor } from './partSizeFor.js';
 export const CATCH_UP_MAX_FILES = 3;
 /** No further missing backup is started after this long in one run. */
 export const CATCH_UP_BUDGET_MS = 60_000;
+/** The listings and aborts before the uploads may take this long together (less when BACKUP_S3_TIMEOUT_MS is shorter): a hung server delays a backup by no more. */
+export const BOOKKEEPING_TIMEOUT_MS = 15_000;
 /** A multipart upload open this long is abandoned (a crash mid-copy), whoever started it. */
 export const ABANDONED_AFTER_MS = 24 * 3_600_000;
 
@@ -63,11 +65,14 @@ export class OffsiteCatchUp {
     const ours = (file: string) => parseBackupFileName(file)?.database === backupPrefix(database);
     const started = performance.now();
     const result: CatchUpResult = { caughtUp: [], abortedUploads: 0, notOffsite: 0 };
+    const bookkeepingMs = Math.min(BOOKKEEPING_TIMEOUT_MS, this.options.timeoutMs);
+    const deadline = AbortSignal.timeout(bookkeepingMs);
+    const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
       let missing = await folder.manifest.notOffsite(ours);
-      result.abortedUploads = await this.abortAbandoned(signal);
+      result.abortedUploads = await this.abortAbandoned(bounded);
       if (missing.length > 0) {
-        const listing = await bucket.list(signal);
+        const listing = await bucket.list(bounded);
         const keyOf = new Map([...listing.backups, ...listing.archived].map(({ file, key }) => [file, key]));
         for (const { file, place } of missing.filter(({ file }) => listing.records.has(file))) {
           // Copied and recorded, but not marked here (the mark could not be written): no second upload.
@@ -80,7 +85,12 @@ export class OffsiteCatchUp {
         }
       }
     } catch (error) {
-      const failure = offsiteError(error, bucket.url(bucket.location.prefix));
+      const where = bucket.url(bucket.location.prefix);
+      const mapped = offsiteError(error, where);
+      const failure =
+        mapped.code === 'OFFSITE_CANCELLED' && deadline.aborted && !signal?.aborted
+          ? new OffsiteError('OFFSITE_TIMEOUT', `${where} did not answer within ${formatDuration(bookkeepingMs)}; nothing was uploaded`)
+          : mapped;
       result.problem = { code: failure.code, message: failure.message };
       this.logger.warn('offsite.catch_up_stopped', { ...result.problem, caughtUp: result.caughtUp.length });
     }
