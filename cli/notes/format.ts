@@ -67,7 +67,7 @@ export function formatNote(note: Note, output: Output): string {
  * `Backed up notes_….sql (48.2 kB in 0.31 s); rotation: 6 kept, 1 archived, 0 deleted` (the API rotates
  * only its own database's backups, so these are this database's).
  */
-export function formatBackup({ backup, rotation, verification, coalesced }: BackupAnswer, output: Output): string {
+export function formatBackup({ backup, rotation, verification, coalesced, offsite }: BackupAnswer, output: Output): string {
   if (coalesced) {
     return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)}; shared: another backup that started after you asked took your changes)`;
   }
@@ -81,7 +81,12 @@ export function formatBackup({ backup, rotation, verification, coalesced }: Back
       : verification.unverified
         ? `; ${output.style('yellow', `not verified: ${verification.problems.join('; ')}`)}`
         : `; ${output.style('red', `verification FAILED: ${verification.problems.join('; ')}`)}`;
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}`;
+  // A failed copy is the caller's warning line; an uploaded one says where it is.
+  const copied = backup.offsite?.status === 'uploaded' ? `; offsite: ${backup.offsite.url} (${formatSeconds(backup.offsite.ms)})` : '';
+  const caughtUp = offsite?.caughtUp?.length
+    ? `; ${offsite.caughtUp.length === 1 ? '1 earlier backup' : `${offsite.caughtUp.length} earlier backups`} uploaded`
+    : '';
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}${copied}${caughtUp}`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {
@@ -93,9 +98,14 @@ export function formatBackupListing(listing: BackupListing, output: Output): str
       ? `  ${output.style('green', `verified ${day}`)}`
       : `  ${output.style('red', `verification FAILED ${day}: ${result.problems[0] ?? ''}`)}`;
   };
+  const offsite = (file: string) => (listing.offsite?.[file] ? `  ${output.style('dim', 'offsite')}` : '');
   const lines = [
-    ...listing.kept.map(({ file, reasons }) => `${file}  ${output.style('dim', `keep: ${reasons.join(', ')}`)}${verified(file)}`),
-    ...listing.archived.map((file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}${verified(file)}`),
+    ...listing.kept.map(
+      ({ file, reasons }) => `${file}  ${output.style('dim', `keep: ${reasons.join(', ')}`)}${verified(file)}${offsite(file)}`,
+    ),
+    ...listing.archived.map(
+      (file) => `${file}  ${output.style('yellow', 'archived at the next rotation')}${verified(file)}${offsite(file)}`,
+    ),
     ...listing.deleted.map((file) => `${file}  ${output.style('red', 'deleted at the next rotation')}`),
     ...listing.skipped.map(({ file, reason }) => `${file}  ${output.style('yellow', `stays: ${reason}`)}`),
     ...listing.futureDated.map(

@@ -51,10 +51,17 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
     });
     const line = formatBackup(answer, output);
     const problem = answer.rotation.problem;
+    const copy = answer.backup.offsite;
+    const warnings = [
+      ...(problem ? [`the rotation before it was not done: ${problem.message}`] : []),
+      ...(copy?.status === 'failed'
+        ? [`offsite copy failed: ${copy.reason ?? 'unknown error'}; the local backup is kept, the next backup retries`]
+        : []),
+    ];
     return {
       written: true,
       line: cancelled ? `${line} (it was already written when the wait ended)` : line,
-      ...(problem ? { warning: `the rotation before it was not done: ${problem.message}` } : {}),
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } catch (error) {
     if (cancelled && wait.signal.aborted) {

@@ -1,6 +1,8 @@
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { BackupFolder } from '../backup/folder/BackupFolder.js';
+import type { BackupBucket } from '../backup/offsite/BackupBucket.js';
+import { backupPrefix, parseBackupFileName } from '../backup/retention/backupFileName.js';
 import type { BackupRotator } from '../backup/retention/BackupRotator.js';
 import { checkHealth } from '../backup/folder/checkHealth.js';
 import { backupListing } from '../backup/BackupAnswer.js';
@@ -16,6 +18,8 @@ export interface BackupStatusParts {
   rotator: () => BackupRotator;
   /** The name of the database this API backs up (its backups are the ones listed by default). */
   database: () => Promise<string>;
+  /** The offsite copies (BACKUP_S3_URL): /health then counts the backups not offsite yet (from the manifest, no bucket call). */
+  bucket?: () => BackupBucket | undefined;
   logger?: Logger;
   /** The bearer token every request must carry (`API_TOKEN`). */
   token?: () => string | undefined;
@@ -25,9 +29,10 @@ export interface BackupStatusParts {
  * Read-only views of the backup folder. Neither changes anything.
  * GET /db-backups: this database's backups with the rules that keep each one, and what the next
  * rotation would do to them; `?all=true` lists every database's backups in the folder.
- * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems.
+ * GET /health: 200 when the folder is writable and the last backup succeeded, else 503 with the problems;
+ * degraded (still 200) while backups are not offsite yet.
  */
-export function createBackupStatusHandler({ folder, rotator, database, logger = jsonLogger(), token }: BackupStatusParts) {
+export function createBackupStatusHandler({ folder, rotator, database, bucket, logger = jsonLogger(), token }: BackupStatusParts) {
   const routes: Route<HttpEvent, APIGatewayProxyResult>[] = [
     {
       method: 'GET',
@@ -44,14 +49,27 @@ export function createBackupStatusHandler({ folder, rotator, database, logger = 
         const verifications = await folder()
           .manifest.verifications()
           .catch(() => ({}));
-        return jsonResponse(200, backupListing(listed, name, verifications));
+        const offsiteCopies = await folder()
+          .manifest.offsiteCopies()
+          .catch(() => ({}));
+        return jsonResponse(200, backupListing(listed, name, verifications, offsiteCopies));
       },
     },
     {
       method: 'GET',
       path: '/health',
       handler: async () => {
-        const health = await checkHealth(folder().dir, await database(), { notCreatedYet: await folder().notCreatedYet() });
+        const name = await database();
+        const notCreatedYet = await folder().notCreatedYet();
+        // Counted from the manifest's offsite marks: /health never waits for the bucket.
+        const notOffsite =
+          bucket?.() && !notCreatedYet
+            ? await folder()
+                .manifest.notOffsite((file) => parseBackupFileName(file)?.database === backupPrefix(name))
+                .then((missing) => missing.length)
+                .catch(() => undefined)
+            : undefined;
+        const health = await checkHealth(folder().dir, name, { notCreatedYet, ...(notOffsite === undefined ? {} : { notOffsite }) });
         return jsonResponse(health.healthy ? 200 : 503, health);
       },
     },

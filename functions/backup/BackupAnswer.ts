@@ -1,5 +1,7 @@
 import type { Backup } from './dump/BackupCreator.js';
-import type { Verification } from './folder/BackupManifest.js';
+import type { OffsiteMark, Verification } from './folder/BackupManifest.js';
+import type { CatchUpResult } from './offsite/OffsiteCatchUp.js';
+import type { BucketRotationOutcome } from './offsite/rotateBucketIfSafe.js';
 import type { KeepReason, RotationPlan } from './retention/planRotation.js';
 import { BackupFolder } from './folder/BackupFolder.js';
 
@@ -31,15 +33,24 @@ export interface RotationAnswer {
   problem?: { code: string; message: string };
 }
 
+/**
+ * With offsite copies (BACKUP_S3_URL), what happened in the bucket before the new backup: the earlier
+ * backups uploaded because their copy had failed (`caughtUp`), how many are still not offsite, and why
+ * the catch-up stopped (`problem`). The new backup's own copy is `backup.offsite`.
+ */
+export type OffsiteAnswer = Partial<CatchUpResult> & {
+  /** With a bucket: what its rotation did (`deleted` relative to the prefix), `rotation.problem` why it did less. */
+  rotation?: RotationAnswer;
+};
+
 /** POST /db-backup's answer: the new backup, the rotation before it, and (BACKUP_VERIFY=after-create) its verification. */
 export interface BackupAnswer {
   backup: Backup;
   rotation: RotationAnswer;
+  offsite?: OffsiteAnswer;
   verification?: { ok: boolean; problems: string[]; durationMs: number; unverified?: boolean };
   /** The backup was shared: another request's run started it after this request arrived. */
   coalesced?: boolean;
-  /** With a bucket (BACKUP_S3_URL): what its rotation did (`deleted` relative to the prefix), `rotation.problem` why it did less. */
-  offsite?: { rotation: RotationAnswer };
 }
 
 /** GET /db-backups' answer: one database's backups (`database`), or every database's (`null`). */
@@ -47,6 +58,8 @@ export interface BackupListing extends RotationAnswer {
   database: string | null;
   /** The last `db-backup verify` of each listed backup that was verified, by file name. */
   verified: Record<string, Verification>;
+  /** Where each listed backup's offsite copy is, by file name (as recorded locally: no bucket call). */
+  offsite: Record<string, OffsiteMark>;
 }
 
 /** `newest 5`, `week 2026-11-22`, `month 2026-11`. */
@@ -72,13 +85,20 @@ export function backupAnswer(
   rotation: RotationPlan,
   rotationProblem?: { code: string; message: string },
   verification?: BackupAnswer['verification'],
-  offsiteRotation?: { rotation: RotationPlan; problem?: { code: string; message: string } },
+  offsite?: { catchUp?: CatchUpResult; rotation?: BucketRotationOutcome },
 ): BackupAnswer {
   return {
     backup,
     rotation: rotationAnswer(rotation, rotationProblem),
     ...(verification ? { verification } : {}),
-    ...(offsiteRotation ? { offsite: { rotation: rotationAnswer(offsiteRotation.rotation, offsiteRotation.problem) } } : {}),
+    ...(offsite?.catchUp || offsite?.rotation
+      ? {
+          offsite: {
+            ...offsite.catchUp,
+            ...(offsite.rotation ? { rotation: rotationAnswer(offsite.rotation.rotation, offsite.rotation.problem) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -86,6 +106,7 @@ export function backupListing(
   plan: RotationPlan,
   database: string | null,
   verifications: Record<string, Verification> = {},
+  offsiteCopies: Record<string, OffsiteMark> = {},
 ): BackupListing {
   const answer = rotationAnswer(plan);
   const listed = new Set([
@@ -95,5 +116,6 @@ export function backupListing(
     ...answer.futureDated,
   ]);
   const verified = Object.fromEntries(Object.entries(verifications).filter(([file]) => listed.has(file)));
-  return { database, ...answer, verified };
+  const offsite = Object.fromEntries(Object.entries(offsiteCopies).filter(([file]) => listed.has(file)));
+  return { database, ...answer, verified, offsite };
 }

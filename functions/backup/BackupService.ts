@@ -7,6 +7,7 @@ import type { BackupFolder } from './folder/BackupFolder.js';
 import { whileFolderBusy } from './folder/whileFolderBusy.js';
 import type { BucketRotator } from './offsite/BucketRotator.js';
 import { type BucketRotationOutcome, rotateBucketIfSafe } from './offsite/rotateBucketIfSafe.js';
+import type { CatchUpResult, OffsiteCatchUp } from './offsite/OffsiteCatchUp.js';
 import type { Problem } from './Problem.js';
 import type { BackupRotator, RotationResult } from './retention/BackupRotator.js';
 import { emptyPlan } from './retention/planRotation.js';
@@ -30,6 +31,8 @@ export interface RotateThenBackUpResult {
   rotationProblem?: Problem;
   /** With a bucket (BACKUP_S3_URL): what the bucket's rotation did, and why it did less (`problem`). */
   offsiteRotation?: BucketRotationOutcome;
+  /** With offsite copies (BACKUP_S3_URL): the earlier backups uploaded before this one, because their copy had failed. */
+  catchUp?: CatchUpResult;
 }
 
 export interface BackupServiceParts {
@@ -44,6 +47,8 @@ export interface BackupServiceParts {
   clock?: () => Date;
   /** Verifies every new backup in this scratch database before answering (BACKUP_VERIFY=after-create). */
   verifier?: ScratchDatabase;
+  /** Uploads the backups whose offsite copy failed, before the rotation (BACKUP_S3_URL). */
+  catchUp?: OffsiteCatchUp;
 }
 
 /**
@@ -59,6 +64,7 @@ export class BackupService {
   private readonly logger: Logger;
   private readonly clock: () => Date;
   private readonly verifier?: ScratchDatabase;
+  private readonly catchUp?: OffsiteCatchUp;
 
   constructor(parts: BackupServiceParts) {
     this.folder = parts.folder;
@@ -69,6 +75,7 @@ export class BackupService {
     this.logger = parts.logger ?? silentLogger;
     this.clock = parts.clock ?? (() => new Date());
     this.verifier = parts.verifier;
+    this.catchUp = parts.catchUp;
   }
 
   /**
@@ -163,6 +170,10 @@ export class BackupService {
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
         throwIfCancelled(signal, lockLost);
+        // Copies that failed go first (before the rotation could archive them): the bucket then holds
+        // every backup the rules keep. Bounded per run; a failure here is reported, never fatal.
+        const catchUp = await this.catchUp?.run(checked.database, signal ? AbortSignal.any([signal, lockLost]) : lockLost);
+        throwIfCancelled(signal, lockLost);
         const now = this.clock();
         const { rotation, problem, nameOffsetMs } = await rotateIfSafe(this.rotator, checked, now, this.logger);
         // The bucket by its own listing, with the same clock guard; a bucket it cannot rotate never stops the backup.
@@ -189,6 +200,7 @@ export class BackupService {
           ...(problem ? { rotationProblem: problem } : {}),
           ...(offsiteRotation ? { offsiteRotation } : {}),
           ...(verification ? { verification } : {}),
+          ...(catchUp ? { catchUp } : {}),
         };
       });
       // A shared backup was recorded by the run that wrote it.

@@ -2,10 +2,12 @@ import type { BackupConfig } from '../config/loadConfig.js';
 import { jsonLogger, type Logger } from '../log/Logger.js';
 import { BackupCreator } from './dump/BackupCreator.js';
 import { BackupRotator } from './retention/BackupRotator.js';
-import type { BackupBucket } from './offsite/BackupBucket.js';
 import { BucketRotator } from './offsite/BucketRotator.js';
 import { BackupService } from './BackupService.js';
 import { BackupFolder } from './folder/BackupFolder.js';
+import type { BackupBucket } from './offsite/BackupBucket.js';
+import { BucketCopier } from './offsite/BucketCopier.js';
+import { OffsiteCatchUp } from './offsite/OffsiteCatchUp.js';
 import type { DumpSource } from './dump/DumpSource.js';
 import { PgDumpSource } from './dump/PgDumpSource.js';
 import { PgliteScratch } from './verify/PgliteScratch.js';
@@ -14,8 +16,9 @@ import { ServerScratch } from './verify/ServerScratch.js';
 /**
  * Wires the production backup service: the native pg_dump unless another `source` is given (`npm
  * start` gives the embedded database's own dump), the real clock, JSON logs on stderr. The folder and
- * its rotator are built here unless the composition root built them already (`shared`); with the
- * offsite copies' bucket (`shared.bucket`), its backups are rotated too.
+ * its rotator are built here unless the composition root built them already (`shared`). With a
+ * `bucket` (BACKUP_S3_URL), every backup is copied there while it is written, the backups whose copy
+ * failed are uploaded before the next one, and the bucket's backups are rotated by the same rules.
  */
 export function createBackupService(
   config: BackupConfig,
@@ -24,6 +27,7 @@ export function createBackupService(
   clock: () => Date = () => new Date(),
   shared: { folder?: BackupFolder; rotator?: BackupRotator; bucket?: BackupBucket } = {},
 ): BackupService {
+  const { bucket } = shared;
   const folder = shared.folder ?? new BackupFolder(config.backupDir, { create: config.createBackupDir, logger, clock });
   const dumpSource =
     source ??
@@ -42,7 +46,9 @@ export function createBackupService(
       fileMode: config.fileMode,
       clock,
       logger,
+      ...(bucket ? { offsite: new BucketCopier({ bucket, folder, timeoutMs: config.offsiteTimeoutMs, logger }) } : {}),
     }),
+    ...(bucket ? { catchUp: new OffsiteCatchUp({ bucket, folder, timeoutMs: config.offsiteTimeoutMs, clock, logger }) } : {}),
     rotator: shared.rotator ?? new BackupRotator({ folder, policy: config.policy, clock, logger }),
     ...(shared.bucket ? { bucketRotator: new BucketRotator({ bucket: shared.bucket, policy: config.policy, clock, logger }) } : {}),
     database: (dumpSource as DumpSource).name ?? config.connection.database,

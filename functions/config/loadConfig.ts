@@ -26,6 +26,8 @@ export interface BackupConfig {
   apiToken?: string;
   /** `BACKUP_S3_URL`: where every backup is copied offsite (the bucket's credentials are the AWS SDK's own, never here). */
   offsite?: S3Location;
+  /** `BACKUP_S3_TIMEOUT_MS`: how long a backup's offsite copy may go on after its dump. */
+  offsiteTimeoutMs: number;
   /** `BACKUP_VERIFY=after-create`: every new backup is verified (restored into a scratch database) before the answer. */
   verifyAfterCreate: boolean;
 }
@@ -71,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     fileMode: settings.fileMode,
     connection,
     verifyAfterCreate: settings.verifyAfterCreate,
+    offsiteTimeoutMs: settings.offsiteTimeoutMs,
     ...(settings.offsite ? { offsite: settings.offsite } : {}),
     ...(settings.apiToken ? { apiToken: settings.apiToken } : {}),
   };

@@ -50,6 +50,14 @@ export const SETTINGS = {
     meaning:
       "Copy every backup to this bucket and prefix (S3 or an S3-compatible server), and rotate the copies there by the same rules. Endpoint, region and credentials come from the AWS SDK's own variables and chain: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`; path-style when set), `AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, a profile, a container or instance role. See Offsite copies.",
   }),
+  offsiteTimeoutMs: setting({
+    name: 'BACKUP_S3_TIMEOUT_MS',
+    fallback: 120_000,
+    shown: '`120000` (2 min)',
+    parser: parsers.wholeNumber(1_000, 24 * 3_600_000),
+    meaning:
+      "How long POST /db-backup waits, after the dump is written, for the backup's offsite copy to complete (and how long each catch-up upload may take). A copy still running then is stopped and aborted in the bucket: the answer says `offsite.status: failed`, the local backup is kept, and the next backup uploads it.",
+  }),
   keepLast: setting({
     name: 'BACKUP_KEEP_LAST',
     fallback: 5,

@@ -36,9 +36,9 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
       const context = event.requestContext as { requestTimeEpoch?: number; timeEpoch?: number } | undefined;
       const arrivedAt = context?.requestTimeEpoch || context?.timeEpoch || undefined;
       const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt });
-      const { backup, rotation, rotationProblem, verification, offsiteRotation } = result;
+      const { backup, rotation, rotationProblem, verification, catchUp, offsiteRotation } = result;
       return jsonResponse(201, {
-        ...backupAnswer(backup, rotation, rotationProblem, verification, offsiteRotation),
+        ...backupAnswer(backup, rotation, rotationProblem, verification, { catchUp, rotation: offsiteRotation }),
         coalesced: result.coalesced === true,
       });
     },

@@ -84,7 +84,7 @@ describeWithSwift('POST /db-backup rotates the bucket too (real Swift, PostgreSQ
       const { status, answer } = await post(parts);
 
       expect(status).toBe(201);
-      const rotation = answer.offsite!.rotation;
+      const rotation = answer.offsite!.rotation!;
       expect(rotation.problem).toBeUndefined();
       const kept = rotation.kept.map(({ file }) => file);
       expect(kept.slice(0, 5)).toEqual(ours.slice(-5).reverse());
@@ -134,7 +134,7 @@ describeWithSwift('POST /db-backup rotates the bucket too (real Swift, PostgreSQ
       }
 
       expect(result.status).toBe(201);
-      expect(result.answer.offsite!.rotation.problem).toEqual({
+      expect(result.answer.offsite!.rotation!.problem).toEqual({
         code: 'OFFSITE_UNREACHABLE',
         message: expect.stringMatching(
           new RegExp(

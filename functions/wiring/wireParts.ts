@@ -63,9 +63,14 @@ export function wireParts({
     const location = config().offsite;
     return location && createBackupBucket(location, env);
   });
-  const service = once(() =>
-    createBackupService(config(), logger, dumpSource, clock, { folder: folder(), rotator: rotator(), bucket: bucket() }),
-  );
+  const service = once(() => {
+    const offsite = bucket();
+    return createBackupService(config(), logger, dumpSource, clock, {
+      folder: folder(),
+      rotator: rotator(),
+      ...(offsite ? { bucket: offsite } : {}),
+    });
+  });
   const pool = once(() => {
     const created = new pg.Pool({ ...config().connection.clientConfig, max: 3 });
     // An idle connection dropped by the server (a restart) must not crash the process.

@@ -14,6 +14,7 @@ import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { FLUSH_EVERY_BYTES, hashWhileWritten } from './hashWhileWritten.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
+import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to (and its manifest). */
@@ -29,6 +30,8 @@ export interface BackupCreatorOptions {
   logger?: Logger;
   /** Write-behind: flush the dump every this many bytes while it is written (0: only the final fsync; the benchmark's "before"). */
   flushEveryBytes?: number;
+  /** Copies each backup offsite while it is written (BACKUP_S3_URL); none when absent. */
+  offsite?: OffsiteCopier;
 }
 
 /** What `preflight` found: what the next backup is named after, and the database server's clock. */
@@ -48,6 +51,8 @@ export interface Backup {
   durationMs: number;
   /** Rows per table and large objects, counted as the dump was written (the manifest also records each section's digest). */
   contents: Omit<DumpContents, 'sections'>;
+  /** Its offsite copy (BACKUP_S3_URL): where, and whether it was uploaded. A failed copy costs the backup nothing. */
+  offsite?: OffsiteOutcome;
 }
 
 const PARTIAL_SUFFIX = '.partial';
@@ -67,6 +72,7 @@ export class BackupCreator {
   private readonly clock: () => Date;
   private readonly logger: Logger;
   private readonly flushEveryBytes: number;
+  private readonly offsite?: OffsiteCopier;
 
   constructor(options: BackupCreatorOptions) {
     this.flushEveryBytes = options.flushEveryBytes ?? FLUSH_EVERY_BYTES;
@@ -78,6 +84,7 @@ export class BackupCreator {
     this.freeSpace = options.freeSpace ?? statfsFreeSpace;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
+    this.offsite = options.offsite;
   }
 
   /** The name of the database backups are made of (asks the source: one connection). */
@@ -115,12 +122,17 @@ export class BackupCreator {
     const startedAt = new Date(clockStart.getTime() + (options.nameOffsetMs ?? 0));
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
+    // The offsite copy takes the chunks the hash reads anyway; one that cannot start costs the backup nothing.
+    const copy = await this.offsite?.begin(file, partialPath).catch((error: unknown) => {
+      this.logger.warn('backup.offsite_not_started', { file, error });
+      return undefined;
+    });
     try {
       const scanner = new DumpScanner();
       const sha256 =
         this.gzipLevel === undefined
-          ? await this.writePlain(handle, partialPath, scanner, options.signal)
-          : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal);
+          ? await this.writePlain(handle, partialPath, scanner, options.signal, copy)
+          : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal, copy);
       const contents = contentsOf(checkComplete(scanner.end()));
       const { size: bytes } = await handle.stat();
       // Most of the data was flushed while pg_dump wrote it (write-behind): this waits for the rest.
@@ -140,7 +152,7 @@ export class BackupCreator {
         .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
       await publish(partialPath, path);
       await fsyncFolder(this.dir);
-      const backup = {
+      const backup: Backup = {
         file,
         path,
         bytes,
@@ -149,22 +161,56 @@ export class BackupCreator {
         durationMs: this.clock().getTime() - clockStart.getTime(),
         contents: { rows: contents.rows, largeObjects: contents.largeObjects },
       };
-      const { contents: _, ...logged } = backup;
-      this.logger.info('backup.created', { ...logged, tables: Object.keys(contents.rows).length, finalSyncMs });
+      // The local backup is whole and durable: only now may its copy complete and be recorded.
+      if (copy) backup.offsite = await this.finishCopy(copy, backup, contents);
+      const { contents: _, offsite, ...logged } = backup;
+      this.logger.info('backup.created', {
+        ...logged,
+        tables: Object.keys(contents.rows).length,
+        finalSyncMs,
+        ...(offsite ? { offsite: { url: offsite.url, status: offsite.status, ms: offsite.ms } } : {}),
+      });
       return backup;
     } catch (error) {
+      await copy?.abandon();
       await handle.close().catch(() => undefined);
       await fs.rm(partialPath, { force: true });
       throw error;
     }
   }
 
-  /** pg_dump writes straight into the file, hashed and scanned as it grows. Returns the sha256. */
-  private async writePlain(handle: fs.FileHandle, partialPath: string, scanner: DumpScanner, signal?: AbortSignal): Promise<string> {
+  /** Waits for the copy (bounded by the copier), and marks the backup offsite in the manifest once it is. */
+  private async finishCopy(copy: OffsiteCopy, backup: Backup, contents: DumpContents): Promise<OffsiteOutcome> {
+    const { file, sha256, bytes, startedAt } = backup;
+    const outcome = await copy.finish({ file, sha256, bytes, startedAt, contents });
+    if (outcome.status === 'uploaded') {
+      await this.folder.manifest
+        .recordOffsite(file, { key: outcome.key, at: this.clock().toISOString() })
+        .catch((error: unknown) => this.logger.warn('manifest.offsite_not_recorded', { file, error }));
+    }
+    return outcome;
+  }
+
+  /** pg_dump writes straight into the file, hashed and scanned as it grows (and copied offsite). Returns the sha256. */
+  private async writePlain(
+    handle: fs.FileHandle,
+    partialPath: string,
+    scanner: DumpScanner,
+    signal?: AbortSignal,
+    copy?: OffsiteCopy,
+  ): Promise<string> {
     const dumping = this.source.dumpTo(handle.fd, { signal });
     // The hash reader finishes (and closes the file) before anything else happens, even when the dump
     // failed: an open reader would keep a removed partial file's space in use. It is scanned on the way.
-    const sha256 = await hashWhileWritten(partialPath, dumping, (chunk) => scanner.push(chunk), this.flushEveryBytes);
+    const sha256 = await hashWhileWritten(
+      partialPath,
+      dumping,
+      (chunk) => {
+        copy?.write(chunk);
+        scanner.push(chunk);
+      },
+      this.flushEveryBytes,
+    );
     await dumping;
     return sha256;
   }
@@ -179,6 +225,7 @@ export class BackupCreator {
     level: number,
     scanner: DumpScanner,
     signal?: AbortSignal,
+    copy?: OffsiteCopy,
   ): Promise<string> {
     const gunzip = createGunzip();
     const scan = new Writable({
@@ -198,6 +245,8 @@ export class BackupCreator {
         partialPath,
         dumping,
         async (chunk) => {
+          // The copy gets the file's bytes as they are (gzip): a dump is opaque.
+          copy?.write(chunk);
           if (!gunzip.write(chunk)) await once(gunzip, 'drain');
         },
         this.flushEveryBytes,

@@ -27,11 +27,19 @@ export interface ManifestEntry {
   /** When its dump began, by the clock of the process that wrote it (its name may be shifted to a later clock). */
   startedAtMs?: number;
   verified?: Verification;
+  /** Its copy in the bucket, once the copy is whole and its record written (BACKUP_S3_URL). */
+  offsite?: OffsiteMark;
+}
+
+/** Where a backup's offsite copy is and when it was made: kept locally so that listings and /health need no bucket call. */
+export interface OffsiteMark {
+  key: string;
+  at: string;
 }
 
 type ContentsFile = Record<
   string,
-  Partial<DumpContents> & { durationMs?: number; generation?: number; startedAtMs?: number; verified?: Verification }
+  Partial<DumpContents> & { durationMs?: number; generation?: number; startedAtMs?: number; verified?: Verification; offsite?: OffsiteMark }
 >;
 
 /**
@@ -81,6 +89,7 @@ export class BackupManifest {
       ...(typeof recorded?.generation === 'number' ? { generation: recorded.generation } : {}),
       ...(typeof recorded?.startedAtMs === 'number' ? { startedAtMs: recorded.startedAtMs } : {}),
       ...(verified ? { verified } : {}),
+      ...(recorded?.offsite ? { offsite: recorded.offsite } : {}),
     };
   }
 
@@ -94,6 +103,30 @@ export class BackupManifest {
   async verifications(): Promise<Record<string, Verification>> {
     const all = await this.readContents();
     return Object.fromEntries(Object.entries(all).flatMap(([file, entry]) => (entry.verified ? [[file, entry.verified] as const] : [])));
+  }
+
+  /** Every backup's offsite copy, by name (those not copied yet are absent). */
+  async offsiteCopies(): Promise<Record<string, OffsiteMark>> {
+    const all = await this.readContents();
+    return Object.fromEntries(Object.entries(all).flatMap(([file, entry]) => (entry.offsite ? [[file, entry.offsite] as const] : [])));
+  }
+
+  /** Records that `file` is offsite (its copy whole and its record in the bucket). */
+  async recordOffsite(file: string, offsite: OffsiteMark): Promise<void> {
+    const all = await this.readContents();
+    await this.writeContents({ ...all, [file]: { ...all[file], offsite } });
+  }
+
+  /**
+   * The backups in the folder and its archive that `ours` accepts (a database's, by name) and that have
+   * no offsite mark, oldest first, each with where it lies.
+   */
+  async notOffsite(ours: (file: string) => boolean): Promise<{ file: string; place: 'folder' | 'archive' }[]> {
+    const marked = await this.offsiteCopies();
+    const missing = (files: string[], place: 'folder' | 'archive') =>
+      files.filter((file) => parseBackupFileName(file) && ours(file) && !marked[file]).map((file) => ({ file, place }));
+    const found = [...missing(await regularFilesIn(this.dir), 'folder'), ...missing(await regularFilesIn(this.archiveDir), 'archive')];
+    return found.sort((a, b) => parseBackupFileName(a.file)!.takenAt.getTime() - parseBackupFileName(b.file)!.takenAt.getTime());
   }
 
   async recordVerification(file: string, verified: Verification): Promise<void> {

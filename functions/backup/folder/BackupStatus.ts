@@ -15,6 +15,8 @@ export interface LastAttempt {
   rotationProblem?: { code: string; message: string };
   /** With BACKUP_VERIFY=after-create: whether the new backup restored with every row. */
   verification?: { ok: boolean; problems: string[]; unverified?: boolean };
+  /** With offsite copies: how the new backup's copy went (its reason when it failed). */
+  offsite?: { status: 'uploaded' | 'failed'; url: string; reason?: string };
 }
 
 /** The status file of a database's backups in a folder: one per database, as several may share the folder. */
@@ -45,7 +47,7 @@ export class BackupStatus {
   /** Records a backup that was written: the file, and what went wrong around it (the rotation, the verification). */
   async recordWritten(
     result: {
-      backup: { startedAt: string; file: string; bytes: number };
+      backup: { startedAt: string; file: string; bytes: number; offsite?: { status: 'uploaded' | 'failed'; url: string; reason?: string } };
       rotationProblem?: { code: string; message: string };
       verification?: { ok: boolean; problems: string[]; unverified?: boolean };
     },
@@ -59,6 +61,15 @@ export class BackupStatus {
         file: backup.file,
         bytes: backup.bytes,
         ...(rotationProblem ? { rotationProblem } : {}),
+        ...(backup.offsite
+          ? {
+              offsite: {
+                status: backup.offsite.status,
+                url: backup.offsite.url,
+                ...(backup.offsite.reason ? { reason: backup.offsite.reason } : {}),
+              },
+            }
+          : {}),
         ...(verification
           ? {
               verification: {

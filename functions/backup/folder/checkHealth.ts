@@ -18,6 +18,8 @@ export interface Health {
   problems: string[];
   /** What needs attention although backups are taken. */
   warnings: string[];
+  /** With offsite copies (BACKUP_S3_URL): how many of this database's backups have no copy in the bucket yet. */
+  offsite?: { notOffsite: number };
 }
 
 /**
@@ -25,8 +27,13 @@ export interface Health {
  * backup attempt of `database` go (from the status file every attempt leaves). Writes and removes one small probe
  * file; never creates the folder. `notCreatedYet`: `dir` is the default folder and no backup has made it yet
  * (BackupFolder.notCreatedYet): healthy when the first backup can make it, as `GET /db-backups` lists no backups.
+ * `notOffsite`: with offsite copies, the number of backups without one (degraded while there are any).
  */
-export async function checkHealth(dir: string, database: string, { notCreatedYet = false } = {}): Promise<Health> {
+export async function checkHealth(
+  dir: string,
+  database: string,
+  { notCreatedYet = false, notOffsite }: { notCreatedYet?: boolean; notOffsite?: number } = {},
+): Promise<Health> {
   let folderError: string | undefined;
   try {
     if (notCreatedYet) return await firstBackupCanCreate(dir);
@@ -63,6 +70,7 @@ export async function checkHealth(dir: string, database: string, { notCreatedYet
     ...(lastAttempt?.ok && lastAttempt.verification?.unverified
       ? [`the last backup could not be verified: ${lastAttempt.verification.problems.join('; ')}`]
       : []),
+    ...(notOffsite ? [notOffsiteWarning(notOffsite, lastAttempt)] : []),
   ];
   return {
     healthy: problems.length === 0,
@@ -71,7 +79,14 @@ export async function checkHealth(dir: string, database: string, { notCreatedYet
     lastAttempt,
     problems,
     warnings,
+    ...(notOffsite === undefined ? {} : { offsite: { notOffsite } }),
   };
+}
+
+/** `2 backups are not offsite yet (the last copy failed: …); the next backup uploads them`. */
+function notOffsiteWarning(count: number, lastAttempt: LastAttempt | null): string {
+  const failed = lastAttempt?.offsite?.status === 'failed' ? ` (the last copy failed: ${lastAttempt.offsite.reason ?? 'unknown'})` : '';
+  return `${count === 1 ? '1 backup is' : `${count} backups are`} not offsite yet${failed}; the next backup uploads them, oldest first`;
 }
 
 /**

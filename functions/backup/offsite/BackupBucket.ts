@@ -1,7 +1,9 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -47,6 +49,13 @@ export interface BucketListing {
   records: Set<string>;
   /** Keys under the prefix that are none of these (never touched). */
   others: number;
+}
+
+/** A multipart upload under the prefix that was neither completed nor aborted (its parts are billed). */
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated?: Date;
 }
 
 /**
@@ -178,6 +187,32 @@ export class BackupBucket {
       this.client.send(new CopyObjectCommand({ Bucket: this.location.bucket, Key: to, CopySource: source }), { abortSignal: signal }),
     );
     await this.deleteKeys([from], signal);
+  }
+
+  /** The multipart uploads under the prefix still open, page by page. */
+  async pendingUploads(signal?: AbortSignal): Promise<PendingUpload[]> {
+    const pending: PendingUpload[] = [];
+    let markers: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    for (;;) {
+      const input = { Bucket: this.location.bucket, Prefix: this.location.prefix, ...markers };
+      const page = await this.guard('', () => this.client.send(new ListMultipartUploadsCommand(input), { abortSignal: signal }));
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key && upload.UploadId)
+          pending.push({ key: upload.Key, uploadId: upload.UploadId, ...(upload.Initiated ? { initiated: upload.Initiated } : {}) });
+      }
+      if (!page.IsTruncated) return pending;
+      markers = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+    }
+  }
+
+  /** Aborts one multipart upload: its parts are deleted and it can no longer complete. One already gone is no failure. */
+  async abortUpload(upload: PendingUpload, signal?: AbortSignal): Promise<void> {
+    const input = { Bucket: this.location.bucket, Key: upload.key, UploadId: upload.uploadId };
+    await this.guard(upload.key, () =>
+      this.client.send(new AbortMultipartUploadCommand(input), { abortSignal: signal }).catch((error: { name?: string }) => {
+        if (error.name !== 'NoSuchUpload') throw error;
+      }),
+    );
   }
 
   /** Deletes keys, 1,000 a request; says which could not be deleted. */

@@ -22,12 +22,9 @@ export function offsiteError(error: unknown, where: string): OffsiteError {
   const status = failure.$metadata?.httpStatusCode;
   const attempts = failure.$metadata?.attempts;
   const after = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
-  // The SDK's retry step wraps what is not an `instanceof Error` of its own realm (as under jest's VM
-  // modules) into "AWS SDK error wrapper for Error: connect ECONNREFUSED …": the code is then only in the message.
+  // The SDK wraps a network failure ("AWS SDK error wrapper for Error: connect ECONNREFUSED …"): its code is then only in the message.
   const code =
-    failure.code ??
-    (failure as { cause?: { code?: string } }).cause?.code ??
-    [...NETWORK].find((network) => failure.message?.startsWith('AWS SDK error wrapper for') && failure.message.includes(network));
+    failure.code ?? (failure as { cause?: { code?: string } }).cause?.code ?? /\b(E[A-Z_]{3,})\b/.exec(failure.message ?? '')?.[1];
   const options = { cause: error };
   if (name === 'AbortError') return new OffsiteError('OFFSITE_CANCELLED', `the transfer to ${where} was stopped`, options);
   if (name === 'NoSuchBucket')

@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { callRoute } from '../../../test/support/events.js';
+import { createTestDatabase, describeWithPostgres, runSql } from '../../../test/support/postgres.js';
+import { type SwiftServer, describeWithSwift, startSwiftServer } from '../../../test/support/swiftServer.js';
+import { namesIn, removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
+import { waitUntil } from '../../../test/support/waitUntil.js';
+import { createBackupStatusHandler } from '../../backup-status/handler.js';
+import { loadConfig } from '../../config/loadConfig.js';
+import { createDbBackupHandler } from '../../db-backup/handler.js';
+import { jsonLogger } from '../../log/Logger.js';
+import { wireParts } from '../../wiring/wireParts.js';
+import { BackupBucket } from './BackupBucket.js';
+import { createS3Client } from './createS3Client.js';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const MiB = 1024 * 1024;
+
+describeWithPostgres('Offsite copies that fail cost no backup, and the next backup catches up (real API handlers, pg_dump, Swift)', () => {
+  describeWithSwift('against OpenStack Swift with s3api', () => {
+    let swift: SwiftServer;
+    let client: S3Client;
+    let database: Awaited<ReturnType<typeof createTestDatabase>>;
+    const folders: string[] = [];
+    beforeAll(async () => {
+      [swift, database] = await Promise.all([startSwiftServer(), createTestDatabase('notes_catchup')]);
+      client = createS3Client(swift.env);
+      await client.send(new CreateBucketCommand({ Bucket: 'offsite' }));
+      // About 60 MB of SQL: the dump takes long enough to stop the server while it is written.
+      await runSql("create table big as select g, md5(g::text) || repeat('x', 200) as t from generate_series(1, 240000) g", database.url);
+    }, 90_000);
+    afterAll(async () => {
+      client?.destroy();
+      await swift?.stop();
+      await database?.drop();
+      await Promise.all(folders.map(removeFolder));
+    });
+
+    /** The API's handlers as the composition root wires them, with offsite copies to `prefix`; every log line kept. */
+    async function api(prefix: string, env: Record<string, string> = {}) {
+      const dir = await tempFolder('notes-offsite-');
+      folders.push(dir);
+      const lines: string[] = [];
+      const settings = { DATABASE_URL: database.url, BACKUP_DIR: dir, BACKUP_S3_URL: `s3://offsite/${prefix}`, ...env };
+      const parts = wireParts({
+        config: () => loadConfig(settings),
+        logger: jsonLogger((line) => lines.push(line)),
+        env: { ...swift.env, ...env },
+      });
+      const post = createDbBackupHandler(parts);
+      const status = createBackupStatusHandler(parts);
+      return {
+        dir,
+        lines,
+        backUp: () => callRoute(post, 'POST', '/db-backup'),
+        health: () => callRoute(status, 'GET', '/health'),
+        listing: () => callRoute(status, 'GET', '/db-backups'),
+      };
+    }
+
+    const bucketAt = (prefix: string) => new BackupBucket(client, { bucket: 'offsite', prefix });
+    const openUploads = async (prefix: string) =>
+      (await client.send(new ListMultipartUploadsCommand({ Bucket: 'offsite', Prefix: prefix }))).Uploads ?? [];
+
+    /** Each file's object in the bucket equals it, and its record has its sha256. */
+    async function expectOffsite(prefix: string, dir: string, files: string[]) {
+      const bucket = bucketAt(prefix);
+      for (const file of files) {
+        const local = sha256(await readFile(join(dir, file)));
+        const { body } = await bucket.download(bucket.keyOf(file));
+        expect(sha256(Buffer.concat(await body.toArray()))).toBe(local);
+        expect(await bucket.readRecord(file)).toMatchObject({ file, sha256: local });
+      }
+    }
+
+    it('the server stopped while the dump is written: 201 with the copy failed, the backup kept, /health degraded; the next backup uploads it first', async () => {
+      const { dir, lines, backUp, health, listing } = await api('stopped/');
+      // Stops the server once the dump is well under way (its multipart upload begun).
+      const stopped = waitUntil(
+        async () => {
+          const partial = (await namesIn(dir)).find((name) => name.endsWith('.partial'));
+          return partial !== undefined && (await stat(join(dir, partial)).catch(() => ({ size: 0 }))).size >= 12 * MiB;
+        },
+        'the dump reaching 12 MiB',
+        { timeoutMs: 60_000, intervalMs: 5 },
+      ).then(() => {
+        swift.freeze();
+        return swift.stopProxy();
+      });
+
+      const first = await backUp();
+      await stopped;
+      let degraded: Awaited<ReturnType<typeof health>>;
+      try {
+        degraded = await health();
+      } finally {
+        await swift.startProxy();
+      }
+
+      expect(first.status).toBe(201);
+      expect(first.json.backup.offsite).toMatchObject({ status: 'failed', url: `s3://offsite/stopped/${first.json.backup.file}` });
+      expect(first.json.backup.offsite.reason).toMatch(/^cannot reach the server of s3:\/\/offsite\/stopped\/.* \(ECONNREFUSED\)/);
+      expect(sha256(await readFile(join(dir, first.json.backup.file)))).toBe(first.json.backup.sha256);
+      expect(degraded.status).toBe(200);
+      expect(degraded.json).toMatchObject({
+        healthy: true,
+        degraded: true,
+        offsite: { notOffsite: 1 },
+        warnings: [
+          expect.stringMatching(/^1 backup is not offsite yet \(the last copy failed: cannot reach .+\); the next backup uploads them/),
+        ],
+      });
+
+      const second = await backUp();
+
+      expect(second.status).toBe(201);
+      expect(second.json.offsite.caughtUp).toEqual([
+        { file: first.json.backup.file, key: `stopped/${first.json.backup.file}`, ms: expect.any(Number) },
+      ]);
+      expect(second.json.offsite).toMatchObject({ notOffsite: 0 });
+      expect(second.json.offsite.problem).toBeUndefined();
+      expect(second.json.backup.offsite).toMatchObject({ status: 'uploaded' });
+      await expectOffsite('stopped/', dir, [first.json.backup.file, second.json.backup.file]);
+      expect(await openUploads('stopped/')).toEqual([]);
+      expect((await health()).json).toMatchObject({ healthy: true, degraded: false, offsite: { notOffsite: 0 }, warnings: [] });
+      expect((await listing()).json.offsite).toEqual({
+        [first.json.backup.file]: { key: `stopped/${first.json.backup.file}`, at: expect.any(String) },
+        [second.json.backup.file]: { key: `stopped/${second.json.backup.file}`, at: expect.any(String) },
+      });
+      expect(lines.join('')).toMatch(/"event":"backup.offsite"/);
+    }, 180_000);
+
+    it('a hung server (SIGSTOP): the answer waits no longer than BACKUP_S3_TIMEOUT_MS after the dump, the copy is aborted, and caught up once it answers', async () => {
+      const { dir, backUp } = await api('hung/', { BACKUP_S3_TIMEOUT_MS: '3000' });
+      swift.freeze();
+      let first: Awaited<ReturnType<typeof backUp>>;
+      try {
+        first = await backUp();
+      } finally {
+        swift.thaw();
+      }
+
+      expect(first.status).toBe(201);
+      expect(first.json.backup.offsite).toMatchObject({ status: 'failed', code: 'OFFSITE_TIMEOUT' });
+      expect(first.json.offsite.problem).toMatchObject({ code: 'OFFSITE_TIMEOUT' });
+      expect(sha256(await readFile(join(dir, first.json.backup.file)))).toBe(first.json.backup.sha256);
+
+      const second = await backUp();
+
+      expect(second.json.offsite.caughtUp.map((copy: { file: string }) => copy.file)).toEqual([first.json.backup.file]);
+      await expectOffsite('hung/', dir, [first.json.backup.file, second.json.backup.file]);
+      // The stopped copy's own abort may still be on its way to the thawed server.
+      await waitUntil(async () => (await openUploads('hung/')).length === 0, 'no multipart upload left open', { timeoutMs: 60_000 });
+    }, 180_000);
+
+    it.each([
+      ['a wrong secret (403)', 'denied/', { AWS_SECRET_ACCESS_KEY: 'wrong-secret-7d1e' }, /refused these credentials/],
+      ['a missing bucket', 'missing/', { BACKUP_S3_URL: 's3://no-such-bucket/p' }, /does not exist: create it/],
+    ])(
+      '%s: a clear reason, the backup kept, and no secret in the answer, the log or /health',
+      async (_case, prefix, env, reason) => {
+        const { dir, lines, backUp, health } = await api(prefix, env);
+
+        const answer = await backUp();
+
+        expect(answer.status).toBe(201);
+        expect(answer.json.backup.offsite).toMatchObject({ status: 'failed', reason: expect.stringMatching(reason) });
+        expect(answer.json.offsite.problem.message).toMatch(reason);
+        expect(await namesIn(dir)).toContain(answer.json.backup.file);
+        const healthAnswer = await health();
+        expect(healthAnswer.json).toMatchObject({ healthy: true, degraded: true, offsite: { notOffsite: 1 } });
+        for (const secret of [swift.env.AWS_SECRET_ACCESS_KEY!, 'wrong-secret-7d1e']) {
+          expect(JSON.stringify(answer.json)).not.toContain(secret);
+          expect(JSON.stringify(healthAnswer.json)).not.toContain(secret);
+          expect(lines.join('')).not.toContain(secret);
+        }
+      },
+      120_000,
+    );
+  });
+});
