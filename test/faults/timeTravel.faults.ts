@@ -99,5 +99,6 @@ describe('400 simulated days of leaving the app, through the real handler with a
       }
     }
     expect(mostInMain).toBeLessThanOrEqual(5 + 4 + 12 + 1);
-  }, 120_000);
+    // About 40 s on an idle machine; a limit that also holds on 2 cores shared with other work.
+  }, 600_000);
 });
