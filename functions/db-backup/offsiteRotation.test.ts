@@ -92,9 +92,11 @@ describeWithSwift('POST /db-backup rotates the bucket too (real Swift, PostgreSQ
       expect(rotation.archived.length).toBeGreaterThan(10);
       expect(rotation.deleted).toEqual([]);
       const after = await contents(bucket);
-      expect(after.backups).toEqual([...kept, ...theirs].sort());
+      // Besides what the rotation kept: the new backup, copied after the rotation, with its record.
+      expect(answer.backup.offsite?.status).toBe('uploaded');
+      expect(after.backups).toEqual([...kept, ...theirs, answer.backup.file].sort());
       expect(after.archived).toEqual([...rotation.archived].sort());
-      expect(after.records).toEqual(before.records);
+      expect(after.records).toEqual([...before.records, answer.backup.file].sort());
       expect(after.others).toBe(1);
       // The folder was empty: its rotation had nothing to do, and the new backup is there.
       expect(answer.rotation.kept).toEqual([]);
@@ -116,7 +118,11 @@ describeWithSwift('POST /db-backup rotates the bucket too (real Swift, PostgreSQ
         deleted: [],
         problem: { code: 'CLOCK_SKEW', message: expect.stringMatching(/nothing was archived or deleted$/) },
       });
-      expect(await contents(bucket)).toEqual(before);
+      // Nothing archived or deleted: the bucket holds what it held, and the new backup's copy (named by this clock).
+      const after = await contents(bucket);
+      expect(after.backups).toEqual([...before.backups, answer.backup.file].sort());
+      expect(after.archived).toEqual(before.archived);
+      expect(after.records).toEqual([...before.records, answer.backup.file].sort());
       expect(await namesIn(dir)).toContain(answer.backup.file);
     }, 120_000);
 
