@@ -114,6 +114,22 @@ describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack S
     expect(uploads.Uploads ?? []).toEqual([]);
   });
 
+  it('gives up on a hung server (the kernel accepts the connection, the server never answers): a timeout, not a hang', async () => {
+    const bucket = new BackupBucket(createS3Client(swift.env, { idleTimeoutMs: 1_000, maxAttempts: 2 }), {
+      bucket: 'backups',
+      prefix: 'hung/',
+    });
+    swift.freeze();
+    try {
+      await expect(bucket.list()).rejects.toMatchObject({
+        code: 'OFFSITE_UNREACHABLE',
+        message: expect.stringMatching(/stopped answering \(a request timed out\) after 2 attempts$/),
+      });
+    } finally {
+      swift.thaw();
+    }
+  });
+
   it.each([
     [
       'a missing bucket',

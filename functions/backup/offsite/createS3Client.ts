@@ -39,7 +39,9 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env, options: S3
     responseChecksumValidation: 'WHEN_REQUIRED',
     retryMode: 'standard',
     maxAttempts: options.maxAttempts ?? 4,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: options.idleTimeoutMs ?? 30_000 },
+    // A socket that carries nothing for this long (a hung server: the kernel still accepts the connection) fails
+    // the request, which is retried. Not `requestTimeout`: that only warns, on the console, unless told to throw.
+    requestHandler: { connectionTimeout: 5_000, socketTimeout: options.idleTimeoutMs ?? 30_000 },
   });
   client.middlewareStack.add(
     (next, context) => async (args) => {

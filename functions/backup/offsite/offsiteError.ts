@@ -53,7 +53,9 @@ export function offsiteError(error: unknown, where: string): OffsiteError {
       `no credentials for ${where}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or a role`,
       options,
     );
-  if ((code && NETWORK.has(code)) || name === 'TimeoutError' || name === 'RequestTimeout')
+  if (name === 'TimeoutError' || name === 'RequestTimeout' || code === 'ETIMEDOUT')
+    return new OffsiteError('OFFSITE_UNREACHABLE', `the server of ${where} stopped answering (a request timed out)${after}`, options);
+  if (code && NETWORK.has(code))
     return new OffsiteError('OFFSITE_UNREACHABLE', `cannot reach the server of ${where} (${code ?? name})${after}`, options);
   if (status && status >= 500)
     return new OffsiteError('OFFSITE_SERVER_ERROR', `the server of ${where} failed (${status} ${name})${after}`, options);
