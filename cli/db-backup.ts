@@ -65,7 +65,8 @@ const HELP = `
   databases), or uses an embedded one when none is configured. The bucket is reached with the AWS
   SDK's own variables: AWS_ENDPOINT_URL_S3 (S3-compatible servers), AWS_REGION, AWS_ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY, or a profile or role.
-  Exit status: 0 done (every backup verified), 1 failed, 2 usage error.
+  Exit status: 0 done (every backup verified), 1 failed, 2 usage error, 130 interrupted
+  (Ctrl-C; 143 for SIGTERM) once restore or verify has cleaned up.
 `;
 
 await runMain('db-backup', async () => {
