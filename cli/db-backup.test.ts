@@ -84,6 +84,32 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(plan.kept.at(-1)).toEqual({ file: b('2026-11-20T10:00:00Z'), reasons: ['week 2026-11-15'] });
   });
 
+  it.each([
+    ['marks two backups offsite: a column says which', { [b('2026-11-26T10:00:00Z')]: 1, [b('2026-11-20T10:00:00Z')]: 1 }, {}, true],
+    ['has no mark, with BACKUP_S3_URL set: every backup is local only', {}, { BACKUP_S3_URL: 's3://backups/notes/' }, true],
+    ['has no mark and no BACKUP_S3_URL: no column (offsite copies are not in use)', {}, {}, false],
+  ])('list, when the manifest %s; --json carries the marks (no bucket call)', async (_case, marked, env, column) => {
+    const marks = Object.fromEntries(
+      Object.keys(marked).map((file) => [file, { offsite: { key: `notes/${file}`, at: '2026-11-26T10:00:09.000Z' } }]),
+    );
+    await writeFile(join(dir, '.db-backup-contents.json'), `${JSON.stringify(marks)}\n`);
+    const where = (file: string) => (column ? `${(file in marked ? 'offsite' : 'local only').padEnd(10)}  ` : '');
+
+    const text = await dbBackup(['list', '--dir', dir, '--now', '2026-11-26T12:00:00Z'], env);
+    const json = await dbBackup(['list', '--dir', dir, '--now', '2026-11-26T12:00:00Z', '--json'], env);
+
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n').slice(1, 4)).toEqual([
+      `${b('2026-11-26T10:00:00Z')}  ${where(b('2026-11-26T10:00:00Z'))}keep (newest 5, week 2026-11-22, month 2026-11)`,
+      `${b('2026-11-25T10:00:00Z')}  ${where(b('2026-11-25T10:00:00Z'))}keep (newest 5)`,
+      `${b('2026-11-24T10:00:00Z')}  ${where(b('2026-11-24T10:00:00Z'))}keep (newest 5)`,
+    ]);
+    expect(text.stdout).toContain(`${b('2026-11-20T10:00:00Z')}  ${where(b('2026-11-20T10:00:00Z'))}archive\n`);
+    expect(JSON.parse(json.stdout).offsite).toEqual(
+      Object.fromEntries(Object.keys(marked).map((file) => [file, { key: `notes/${file}`, at: '2026-11-26T10:00:09.000Z' }])),
+    );
+  });
+
   // Never "run as root" (NOTES_UID=0): the functions never run as root.
   (process.getuid?.() === 0 ? it.each : it.skip.each)([
     [0, 0, 0o755, (dir: string) => `(owner uid 0, mode 755): make it writable for that uid (chown 65534 ${dir})\n`],

@@ -16,7 +16,9 @@ const HELP = `
              Rotate the backups in the bucket of BACKUP_S3_URL by the same rules, planned from
              the bucket's own listing (never from the folder); archived objects go to
              <prefix>archive/, and a purged backup takes its record with it
-    list     Show each backup with the rules that keep it, or what rotation would do to it
+    list     Show each backup with the rules that keep it, or what rotation would do to it,
+             and (once offsite copies are in use) whether it is offsite or local only, as the
+             folder's manifest records it (no bucket call)
     list --remote
              The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
              backup's s3:// URL, size, whether its record exists (without one it is not offsite yet)
@@ -63,7 +65,8 @@ const HELP = `
   databases), or uses an embedded one when none is configured. The bucket is reached with the AWS
   SDK's own variables: AWS_ENDPOINT_URL_S3 (S3-compatible servers), AWS_REGION, AWS_ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY, or a profile or role.
-  Exit status: 0 done (every backup verified), 1 failed, 2 usage error.
+  Exit status: 0 done (every backup verified), 1 failed, 2 usage error, 130 interrupted
+  (Ctrl-C; 143 for SIGTERM) once restore or verify has cleaned up.
 `;
 
 await runMain('db-backup', async () => {

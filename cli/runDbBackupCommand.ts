@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
+import type { RotationPlan } from '../functions/backup/retention/planRotation.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { DataFolder } from '../functions/db/embedded/DataFolder.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
@@ -139,9 +140,14 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     // The real database behind each prefix made from an unusual name (`shop-eu--5c0a1b2d3e` is `shop.eu`).
     const databases = Object.entries(await parts.folder().names.read()).filter(([prefix, name]) => prefix !== name);
     const legend = databases.map(([prefix, name]) => `${prefix}_… are backups of the database ${JSON.stringify(name)}`);
+    // With list, which backups are offsite as the local manifest marks them (no bucket call): a column once copies are configured or made.
+    const marks = command === 'list' ? await parts.folder().manifest.offsiteCopies() : {};
+    const listed = listedFiles(plan);
+    const offsite = Object.fromEntries(Object.entries(marks).filter(([file]) => listed.has(file)));
+    const column = command === 'list' && (config.offsite || Object.keys(marks).length > 0) ? new Set(Object.keys(offsite)) : undefined;
     return show(
-      { ...rotationAnswer(plan), databases: Object.fromEntries(databases) },
-      [heading, formatRotation(plan), ...legend].filter(Boolean).join('\n'),
+      { ...rotationAnswer(plan), databases: Object.fromEntries(databases), ...(command === 'list' ? { offsite } : {}) },
+      [heading, formatRotation(plan, column), ...legend].filter(Boolean).join('\n'),
     );
   }
   // What a cron job runs: a backup holding the folder is waited for (bounded), not failed on at once.
@@ -151,6 +157,18 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     { ...rotationAnswer(rotation), waitedMs },
     [`rotated ${config.backupDir}${waited}: ${summarizeRotation(rotation)}`, formatRotation(rotation)].filter(Boolean).join('\n'),
   );
+}
+
+/** The backups a listing shows by name (kept, archived, deleted, skipped or future-dated), wherever they lie. */
+function listedFiles(plan: RotationPlan): Set<string> {
+  return new Set([
+    ...plan.kept.map((kept) => kept.file),
+    ...plan.archived,
+    ...plan.deletedFromMain,
+    ...plan.deletedFromArchive,
+    ...plan.skipped.map((skipped) => skipped.file),
+    ...plan.futureDated,
+  ]);
 }
 
 function parseWait(text: string): number {

@@ -1,3 +1,4 @@
+import { InterruptedError } from './InterruptedError.js';
 import { printable } from './printable.js';
 import { UsageError } from './UsageError.js';
 
@@ -23,8 +24,8 @@ function describe(error: unknown): string {
 
 /**
  * The one way every command line ends: runs `main`, then exits with the status it returned (0 when
- * it returns no number). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 1 for
- * anything else; the stack trace only with DEBUG set. Both are printable: a message quoting user text
+ * it returns no number). A failure prints one line, `<program>: <message>`, and exits 2 for a UsageError, 128 + the
+ * signal's number for an InterruptedError (130 for Ctrl-C), 1 for anything else; the stack trace only with DEBUG set. Both are printable: a message quoting user text
  * (a folder's name, the API's words) shows its control characters instead of sending them.
  */
 export async function runMain(program: string, main: () => Promise<unknown>, options: MainOptions = {}): Promise<void> {
@@ -41,7 +42,7 @@ export async function runMain(program: string, main: () => Promise<unknown>, opt
     if (debug && !['0', 'false', 'no'].includes(debug.toLowerCase()) && error instanceof Error && error.stack) {
       printError(printable(error.stack, { multiline: true }));
     }
-    status = error instanceof UsageError ? 2 : 1;
+    status = error instanceof UsageError ? 2 : error instanceof InterruptedError ? error.exitStatus : 1;
   }
   exit(status);
 }

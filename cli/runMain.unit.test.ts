@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runMain } from './runMain.js';
+import { InterruptedError } from './InterruptedError.js';
 import { UsageError } from './UsageError.js';
 
 describe('runMain prints the one error line with its control characters shown, not sent', () => {
@@ -7,6 +8,8 @@ describe('runMain prints the one error line with its control characters shown, n
     [new Error('no folder "evil\u001b[2Jdir" (folders lists them)'), {}, ['notes: no folder "evil␛[2Jdir" (folders lists them)'], 1],
     [new UsageError('unknown command "\u001b]0;x\u0007"'), {}, ['notes: unknown command "␛]0;x␇"'], 2],
     [{ message: 'a\nb\u009bc' }, {}, ['notes: a␊b�c'], 1],
+    [new InterruptedError('SIGINT', 'restore interrupted (SIGINT)'), {}, ['notes: restore interrupted (SIGINT)'], 130],
+    [new InterruptedError('SIGTERM', 'restore interrupted (SIGTERM)'), {}, ['notes: restore interrupted (SIGTERM)'], 143],
   ])('%j', async (error, env, lines, status) => {
     const printed: string[] = [];
     let exited: number | undefined;

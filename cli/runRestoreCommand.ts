@@ -6,6 +6,7 @@ import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { checksumBeside } from '../functions/backup/folder/checksumBeside.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
+import { InterruptedError } from './InterruptedError.js';
 import { UsageError } from './UsageError.js';
 import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { RestoreFailedError } from '../functions/backup/restore/RestoreFailedError.js';
@@ -60,8 +61,10 @@ export async function runRestoreCommand(
   // back) and what the restore created is dropped before the process ends. Once: npm forwards the
   // terminal's Ctrl-C a second time.
   const stop = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
   const interrupted = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) return;
+    stoppedBy = signal;
     process.stderr.write(`\ndb-backup: restore interrupted (${signal}); rolling back and dropping what it created\n`);
     stop.abort();
   };
@@ -105,7 +108,13 @@ export async function runRestoreCommand(
   } catch (error) {
     // The user knows the backup by its URL, not by the temporary copy's path.
     if (copy && error instanceof Error) error.message = error.message.replaceAll(copy.path, copy.url);
-    throw error;
+    if (!stoppedBy) throw error;
+    // Interrupted: exits 130 (143 for SIGTERM) once the copy is removed, saying where it stopped.
+    const why =
+      fromBucket && !copy
+        ? 'while downloading the backup: its temporary copy is removed and nothing was restored'
+        : (error as Error).message;
+    throw new InterruptedError(stoppedBy, `restore interrupted (${stoppedBy}): ${why}`, { cause: error });
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await copy?.remove();

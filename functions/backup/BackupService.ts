@@ -5,6 +5,7 @@ import { BackupCancelledError, BackupInProgressError } from './errors.js';
 import { type Arrival, backupStartedSince } from './folder/backupStartedSince.js';
 import type { BackupFolder } from './folder/BackupFolder.js';
 import { whileFolderBusy } from './folder/whileFolderBusy.js';
+import { bucketNotAnswering } from './offsite/bucketNotAnswering.js';
 import type { BucketRotator } from './offsite/BucketRotator.js';
 import { type BucketRotationOutcome, rotateBucketIfSafe } from './offsite/rotateBucketIfSafe.js';
 import type { CatchUpResult, OffsiteCatchUp } from './offsite/OffsiteCatchUp.js';
@@ -148,6 +149,14 @@ export class BackupService {
     );
   }
 
+  /** The bucket's rotation not tried in this run: nothing in the bucket changed, and why. */
+  private skippedBucketRotation(rotator: BucketRotator, now: Date, skip: Problem): BucketRotationOutcome {
+    return {
+      rotation: emptyPlan(now, rotator.policy),
+      problem: { ...skip, message: `${skip.message}; nothing in the bucket was archived or deleted` },
+    };
+  }
+
   private async databaseName(): Promise<string> {
     return this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
   }
@@ -176,17 +185,29 @@ export class BackupService {
         throwIfCancelled(signal, lockLost);
         const now = this.clock();
         const { rotation, problem, nameOffsetMs } = await rotateIfSafe(this.rotator, checked, now, this.logger);
+        // One rule for the run's bucket steps: once the bucket did not answer (unreachable, hung, 5xx after
+        // retries), the later steps are skipped, so a dead server costs one step's limit, not each one's.
+        let bucketSkip = bucketNotAnswering(catchUp?.problem);
         // The bucket by its own listing, with the same clock guard; a bucket it cannot rotate never stops the backup.
         const offsiteRotation =
           this.bucketRotator &&
-          (await rotateBucketIfSafe(this.bucketRotator, checked, now, this.logger, {
-            signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
-          }));
+          (bucketSkip
+            ? this.skippedBucketRotation(this.bucketRotator, now, bucketSkip)
+            : await rotateBucketIfSafe(this.bucketRotator, checked, now, this.logger, {
+                signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
+              }));
+        bucketSkip ??= bucketNotAnswering(offsiteRotation?.bucketFailure);
+        if (bucketSkip) this.logger.warn('offsite.skipped', { ...bucketSkip });
         throwIfCancelled(signal, lockLost);
         // This run's generation, counted before pg_dump starts: requests arriving from now on read it.
         const generation = await this.folder.generation.next(await this.folder.manifest.maxGeneration());
         const backup = await this.creator
-          .create(checked, { signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost, nameOffsetMs, generation })
+          .create(checked, {
+            signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
+            nameOffsetMs,
+            generation,
+            ...(bucketSkip ? { offsiteSkipped: { ...bucketSkip, message: `${bucketSkip.message}; the next backup uploads it` } } : {}),
+          })
           .catch((error: unknown) => {
             throw lockLost.aborted ? lockLost.reason : error;
           });

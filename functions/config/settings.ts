@@ -52,11 +52,11 @@ export const SETTINGS = {
   }),
   offsiteTimeoutMs: setting({
     name: 'BACKUP_S3_TIMEOUT_MS',
-    fallback: 120_000,
-    shown: '`120000` (2 min)',
+    fallback: 60_000,
+    shown: '`60000` (1 min)',
     parser: parsers.wholeNumber(1_000, 24 * 3_600_000),
     meaning:
-      "How long POST /db-backup waits, after the dump is written, for the backup's offsite copy to complete (and how long each catch-up upload may take). A copy still running then is stopped and aborted in the bucket: the answer says `offsite.status: failed`, the local backup is kept, and the next backup uploads it.",
+      "How long POST /db-backup waits, after the dump is written, for the backup's offsite copy to complete (and how long each catch-up upload may take). A copy still running then is stopped and aborted in the bucket: the answer says `offsite.status: failed`, the local backup is kept, and the next backup uploads it. When the bucket did not answer an earlier step of the same backup (unreachable, hung), the copy is not begun at all.",
   }),
   keepLast: setting({
     name: 'BACKUP_KEEP_LAST',

@@ -14,6 +14,7 @@ import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
 import { FLUSH_EVERY_BYTES, hashWhileWritten } from './hashWhileWritten.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
+import type { Problem } from '../Problem.js';
 import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier.js';
 
 export interface BackupCreatorOptions {
@@ -114,8 +115,13 @@ export class BackupCreator {
    * Dumps the database into a new, never-overwriting, timestamped file and returns what was written.
    * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
    * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
+   * `offsiteSkipped`: no offsite copy is begun (the bucket did not answer earlier in the run); the
+   * backup's `offsite` says so, as a failed copy the next backup's catch-up makes.
    */
-  async create(checked?: Preflight, options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number } = {}): Promise<Backup> {
+  async create(
+    checked?: Preflight,
+    options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem } = {},
+  ): Promise<Backup> {
     const { database, extension } = checked ?? (await this.preflight());
     const clockStart = this.clock();
     // Named by this clock, moved on by `nameOffsetMs` when the caller found it behind the database server's.
@@ -123,10 +129,13 @@ export class BackupCreator {
     const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
     const path = join(this.dir, file);
     // The offsite copy takes the chunks the hash reads anyway; one that cannot start costs the backup nothing.
-    const copy = await this.offsite?.begin(file, partialPath).catch((error: unknown) => {
-      this.logger.warn('backup.offsite_not_started', { file, error });
-      return undefined;
-    });
+    const skipped = options.offsiteSkipped;
+    const copy = skipped
+      ? undefined
+      : await this.offsite?.begin(file, partialPath).catch((error: unknown) => {
+          this.logger.warn('backup.offsite_not_started', { file, error });
+          return undefined;
+        });
     try {
       const scanner = new DumpScanner();
       const sha256 =
@@ -163,6 +172,7 @@ export class BackupCreator {
       };
       // The local backup is whole and durable: only now may its copy complete and be recorded.
       if (copy) backup.offsite = await this.finishCopy(copy, backup, contents);
+      else if (skipped && this.offsite) backup.offsite = this.offsite.skipped(file, skipped);
       const { contents: _, offsite, ...logged } = backup;
       this.logger.info('backup.created', {
         ...logged,

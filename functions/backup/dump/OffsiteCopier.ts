@@ -1,3 +1,4 @@
+import type { Problem } from '../Problem.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
 
 /** Where a backup's offsite copy went, and how that went: the answer's `backup.offsite`. */
@@ -39,4 +40,6 @@ export interface OffsiteCopy {
 export interface OffsiteCopier {
   /** Begins copying `file`, written at `partialPath` (which the copy may read when it falls behind the dump). */
   begin(file: string, partialPath: string): Promise<OffsiteCopy>;
+  /** The outcome of a copy of `file` not even begun (`why`: the bucket did not answer earlier in the run): failed, left to the next backup. */
+  skipped(file: string, why: Problem): OffsiteOutcome;
 }

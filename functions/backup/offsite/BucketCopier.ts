@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { Logger } from '../../log/Logger.js';
-import type { OffsiteCopier, OffsiteCopy } from '../dump/OffsiteCopier.js';
+import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from '../dump/OffsiteCopier.js';
+import type { Problem } from '../Problem.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
 import { regularFilesIn } from '../folder/folderFiles.js';
 import { parseBackupFileName } from '../retention/backupFileName.js';
@@ -37,6 +38,11 @@ export class BucketCopier implements OffsiteCopier {
       ...(maxLagBytes === undefined ? {} : { maxLagBytes }),
       ...(logger ? { logger } : {}),
     });
+  }
+
+  skipped(file: string, why: Problem): OffsiteOutcome {
+    const key = this.options.bucket.keyOf(file);
+    return { key, url: this.options.bucket.url(key), status: 'failed', ms: 0, reason: why.message, code: why.code };
   }
 
   /** The size of the newest backup of `file`'s database in the folder before it (0 when there is none). */

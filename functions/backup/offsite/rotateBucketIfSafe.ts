@@ -14,6 +14,11 @@ export const BUCKET_ROTATION_LIMIT_MS = 30_000;
 export interface BucketRotationOutcome {
   rotation: RotationResult;
   problem?: Problem;
+  /**
+   * The bucket's own failure behind `problem` (not on the wire): OFFSITE_UNREACHABLE, OFFSITE_SERVER_ERROR, …,
+   * or OFFSITE_TIMEOUT when the limit stopped a rotation that had got nothing done (a hung server).
+   */
+  bucketFailure?: Problem;
 }
 
 /**
@@ -40,21 +45,29 @@ export async function rotateBucketIfSafe(
     const done = error instanceof BucketRotationIncompleteError ? error.done : emptyPlan(now, rotator.policy);
     const deleted = done.deletedFromMain.length + done.deletedFromArchive.length;
     const code = (error as { code?: string }).code ?? 'OFFSITE_FAILED';
+    const nothingDone = done.archived.length + deleted === 0;
     const message = limit.aborted
       ? `the rotation of the bucket took longer than ${formatDuration(limitMs)} and was stopped after archiving ${done.archived.length} ` +
         `and deleting ${deleted}; the next backup goes on with it`
       : error instanceof BucketRotationIncompleteError
         ? error.message
         : `${(error as Error).message}: nothing in the bucket was archived or deleted`;
-    return notDone(
-      done,
-      { code: limit.aborted ? 'OFFSITE_ROTATION_INCOMPLETE' : code, message: `${message}; the backup was still written` },
-      logger,
-    );
+    const problem = { code: limit.aborted ? 'OFFSITE_ROTATION_INCOMPLETE' : code, message: `${message}; the backup was still written` };
+    // A limit reached with work done means a slow bucket that answers; with nothing done, one that does not.
+    const reason = error instanceof BucketRotationIncompleteError ? error.reason : (error as Problem);
+    const bucketFailure = limit.aborted
+      ? nothingDone
+        ? {
+            code: 'OFFSITE_TIMEOUT',
+            message: `${rotator.bucket.url(rotator.bucket.location.prefix)} did not answer within ${formatDuration(limitMs)}`,
+          }
+        : undefined
+      : { code: reason.code ?? code, message: reason.message };
+    return notDone(done, problem, logger, bucketFailure);
   }
 }
 
-function notDone(rotation: RotationResult, problem: Problem, logger: Logger): BucketRotationOutcome {
+function notDone(rotation: RotationResult, problem: Problem, logger: Logger, bucketFailure?: Problem): BucketRotationOutcome {
   logger.warn('offsite.rotation.not_done', { ...problem });
-  return { rotation, problem };
+  return { rotation, problem, ...(bucketFailure ? { bucketFailure } : {}) };
 }
