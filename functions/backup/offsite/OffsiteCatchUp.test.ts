@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { CreateBucketCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { callRoute } from '../../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres, runSql } from '../../../test/support/postgres.js';
@@ -134,6 +134,47 @@ describeWithPostgres('Offsite copies that fail cost no backup, and the next back
         [second.json.backup.file]: { key: `stopped/${second.json.backup.file}`, at: expect.any(String) },
       });
       expect(lines.join('')).toMatch(/"event":"backup.offsite"/);
+    }, 180_000);
+
+    it('never copies a backup that cannot be vouched for: one changed after it was written, one without a recorded sha256; the others are not held up', async () => {
+      const { dir, backUp } = await api('vouched/');
+      await swift.stopProxy();
+      let changed: string;
+      let unrecorded: string;
+      try {
+        changed = (await backUp()).json.backup.file;
+        unrecorded = (await backUp()).json.backup.file;
+      } finally {
+        await swift.startProxy();
+      }
+      await appendFile(join(dir, changed), "insert into big values (0, 'added after the backup was written');\n");
+      const sums = await readFile(join(dir, 'SHA256SUMS'), 'utf8');
+      await writeFile(
+        join(dir, 'SHA256SUMS'),
+        sums
+          .split('\n')
+          .filter((line) => !line.endsWith(unrecorded))
+          .join('\n'),
+      );
+
+      const third = await backUp();
+
+      expect(third.status).toBe(201);
+      expect(third.json.offsite.refused).toEqual([
+        {
+          file: changed,
+          reason: `${changed} no longer matches the sha256 recorded when it was written (db-backup verify ${changed}): not copied offsite`,
+        },
+        { file: unrecorded, reason: expect.stringMatching(/^.+ has no sha256 recorded when it was written \(no line in SHA256SUMS\)/) },
+      ]);
+      expect(third.json.offsite.caughtUp).toEqual([]);
+      expect(third.json.offsite.notOffsite).toBe(2);
+      expect(third.json.backup.offsite).toMatchObject({ status: 'uploaded' });
+      // Nothing under either name: the changed file's upload was aborted before it could complete.
+      const listing = await bucketAt('vouched/').list();
+      expect(listing.backups.map(({ file }) => file)).toEqual([third.json.backup.file]);
+      expect([...listing.records]).toEqual([third.json.backup.file]);
+      expect(await openUploads('vouched/')).toEqual([]);
     }, 180_000);
 
     // The bound: a hung server costs a backup the catch-up's bookkeeping limit (15 s, or BACKUP_S3_TIMEOUT_MS when

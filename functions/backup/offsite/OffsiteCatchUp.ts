@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { formatDuration } from '../../log/formatDuration.js';
@@ -27,6 +27,11 @@ export interface CatchUpResult {
   abortedUploads: number;
   /** This database's backups still not offsite after it (folder and archive). */
   notOffsite: number;
+  /**
+   * Backups it would not copy: no sha256 was recorded when they were written, or the file no longer
+   * matches it. Their copy could not be vouched for; they stay local (and `notOffsite`) until verified.
+   */
+  refused: { file: string; reason: string }[];
   /** Why it stopped before every missing backup was uploaded (the bucket unreachable, a refused secret). */
   problem?: Problem;
 }
@@ -64,7 +69,7 @@ export class OffsiteCatchUp {
     const { folder, bucket } = this.options;
     const ours = (file: string) => parseBackupFileName(file)?.database === backupPrefix(database);
     const started = performance.now();
-    const result: CatchUpResult = { caughtUp: [], abortedUploads: 0, notOffsite: 0 };
+    const result: CatchUpResult = { caughtUp: [], abortedUploads: 0, notOffsite: 0, refused: [] };
     const bookkeepingMs = Math.min(BOOKKEEPING_TIMEOUT_MS, this.options.timeoutMs);
     const deadline = AbortSignal.timeout(bookkeepingMs);
     const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
@@ -79,9 +84,17 @@ export class OffsiteCatchUp {
           await folder.manifest.recordOffsite(file, { key: keyOf.get(file) ?? bucket.keyOf(file, place), at: this.clock().toISOString() });
         }
         missing = missing.filter(({ file }) => !listing.records.has(file));
-        for (const { file, place } of missing.slice(0, this.options.maxFiles ?? CATCH_UP_MAX_FILES)) {
+        for (const { file, place } of missing) {
+          if (result.caughtUp.length >= (this.options.maxFiles ?? CATCH_UP_MAX_FILES)) break;
           if (performance.now() - started >= (this.options.budgetMs ?? CATCH_UP_BUDGET_MS)) break;
-          result.caughtUp.push(await this.upload(file, place, signal));
+          try {
+            result.caughtUp.push(await this.upload(file, place, signal));
+          } catch (error) {
+            // One backup that cannot be vouched for must not hold up the others behind it.
+            if (!(error instanceof OffsiteError && error.code === 'OFFSITE_REFUSED')) throw error;
+            result.refused.push({ file, reason: error.message });
+            this.logger.warn('offsite.copy_refused', { file, reason: error.message });
+          }
         }
       }
     } catch (error) {
@@ -98,6 +111,7 @@ export class OffsiteCatchUp {
     if (result.caughtUp.length > 0 || result.abortedUploads > 0)
       this.logger.info('offsite.caught_up', {
         caughtUp: result.caughtUp,
+        refused: result.refused.map(({ file }) => file),
         abortedUploads: result.abortedUploads,
         notOffsite: result.notOffsite,
       });
@@ -130,7 +144,11 @@ export class OffsiteCatchUp {
     return aborted;
   }
 
-  /** Uploads one backup from its file, checks it against the local sha256, then writes its record and marks it. */
+  /**
+   * Uploads one backup from its file, then writes its record and marks it. The bytes are hashed on the
+   * way and must be those recorded when the backup was written: else the upload is aborted before it
+   * completes (OFFSITE_REFUSED), so no object that is not the backup ever appears under its name.
+   */
   private async upload(
     file: string,
     place: 'folder' | 'archive',
@@ -141,13 +159,18 @@ export class OffsiteCatchUp {
     const path = place === 'folder' ? folder.path(file) : folder.archivedPath(file);
     const { size } = await fs.stat(path);
     const entry = await folder.manifest.entry(file);
-    const hash = createHash('sha256');
+    if (!entry.sha256) {
+      throw new OffsiteError(
+        'OFFSITE_REFUSED',
+        `${file} has no sha256 recorded when it was written (no line in SHA256SUMS): its copy could not be vouched for, so it was not copied offsite`,
+      );
+    }
     const key = bucket.keyOf(file, place);
     const stop = new AbortController();
     const timer = setTimeout(() => stop.abort(), timeoutMs);
     try {
       await bucket
-        .upload(file, Readable.from(fileChunks(path, hash)), {
+        .upload(file, Readable.from(checkedChunks(path, file, { sha256: entry.sha256, bytes: size })), {
           partSize: partSizeFor(size),
           place,
           signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
@@ -163,19 +186,10 @@ export class OffsiteCatchUp {
     } finally {
       clearTimeout(timer);
     }
-    const sha256 = hash.digest('hex');
-    if (entry.sha256 && entry.sha256 !== sha256) {
-      // The file changed since it was written: its copy must not pass for the backup.
-      await bucket.deleteKeys([key], signal);
-      throw new OffsiteError(
-        'OFFSITE_FAILED',
-        `${file} no longer matches the sha256 recorded when it was written (db-backup verify ${file}); not copied offsite`,
-      );
-    }
     await bucket.putRecord(
       {
         file,
-        sha256,
+        sha256: entry.sha256,
         bytes: size,
         startedAt: parseBackupFileName(file)!.takenAt.toISOString(),
         ...(entry.contents ? { contents: entry.contents } : {}),
@@ -187,19 +201,31 @@ export class OffsiteCatchUp {
   }
 }
 
-/** The file's bytes in 1 MiB chunks, each also hashed. */
-async function* fileChunks(path: string, hash: Hash): AsyncGenerator<Buffer> {
+/**
+ * The file's bytes in 1 MiB chunks, hashed on the way. At the end, before the upload can complete, they
+ * must be `expected` (its size and sha256): else the body fails, and with it the upload.
+ */
+async function* checkedChunks(path: string, file: string, expected: { sha256: string; bytes: number }): AsyncGenerator<Buffer> {
+  const hash = createHash('sha256');
+  let bytes = 0;
   const handle = await fs.open(path, 'r');
   try {
     for (;;) {
       const buffer = Buffer.allocUnsafe(1024 * 1024);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return;
+      if (bytesRead === 0) break;
       const chunk = buffer.subarray(0, bytesRead);
       hash.update(chunk);
+      bytes += bytesRead;
       yield chunk;
     }
   } finally {
     await handle.close();
+  }
+  if (bytes !== expected.bytes || hash.digest('hex') !== expected.sha256) {
+    throw new OffsiteError(
+      'OFFSITE_REFUSED',
+      `${file} no longer matches the sha256 recorded when it was written (db-backup verify ${file}): not copied offsite`,
+    );
   }
 }
