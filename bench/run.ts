@@ -19,6 +19,7 @@ import { packageRoot } from '../functions/config/packageRoot.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { silentLogger } from '../functions/log/Logger.js';
 import { measureCli } from './measureCli.js';
+import { runOffsiteBench } from './runOffsiteBench.js';
 import { measureSearch } from './measureSearch.js';
 import { measureStart } from './measureStart.js';
 import { prepareDatabase } from './prepareDatabase.js';
@@ -29,9 +30,12 @@ const cli = meow(
   Usage
     $ npm run bench [-- --size-mb 300 --rounds 5 --backups 1000]
     $ npm run bench -- search [--search-notes 100000 --search-rounds 20]
+    $ npm run bench -- offsite [--size-mb 300 --rounds 5 --swift-nice 0]
 
   Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test), and
   full-text search (GET /notes?q=) over many notes; \`search\` measures only the searches.
+  \`offsite\` measures POST /db-backup with and without BACKUP_S3_URL against a real OpenStack Swift
+  started on this machine (Debian's swift-proxy, swift-account, swift-container, swift-object, memcached).
   Prints a table of medians and ratios and writes the same as JSON to bench/results/.
 
   Options
@@ -42,6 +46,9 @@ const cli = meow(
     --no-gzip         Skip the compressed contestants
     --search-notes <n>   Notes in the search database (default 100000; reused between runs)
     --search-rounds <n>  Runs of each search (default 20)
+    --swift-nice <n>     offsite: run Swift's processes at this nice level, to model a server on
+                         another machine whose work does not compete for these cores (default 0)
+    --cpu-prof <dir>     offsite: the API processes write V8 CPU profiles (.cpuprofile) into <dir>
 `,
   {
     importMeta: import.meta,
@@ -54,16 +61,28 @@ const cli = meow(
       gzip: { type: 'boolean', default: true },
       searchNotes: { type: 'number', default: 100_000 },
       searchRounds: { type: 'number', default: 20 },
+      swiftNice: { type: 'number', default: 0 },
+      cpuProf: { type: 'string' },
     },
   },
 );
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const run = promisify(execFile);
-const { sizeMb, rounds, backups, adminUrl, searchNotes, searchRounds } = cli.flags;
-if (cli.input.length > 1 || (cli.input.length === 1 && cli.input[0] !== 'search')) {
-  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the one that runs alone is search\n`);
+const { sizeMb, rounds, backups, adminUrl, searchNotes, searchRounds, swiftNice } = cli.flags;
+if (cli.input.length > 1 || (cli.input.length === 1 && !['search', 'offsite'].includes(cli.input[0]!))) {
+  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the ones that run alone are search and offsite\n`);
   process.exit(2);
+}
+if (cli.input[0] === 'offsite') {
+  await runOffsiteBench(await prepareDatabase(adminUrl, sizeMb, log), {
+    sizeMb,
+    rounds,
+    swiftNice,
+    log,
+    ...(cli.flags.cpuProf ? { cpuProfileDir: cli.flags.cpuProf } : {}),
+  });
+  process.exit(0);
 }
 if (cli.input[0] === 'search') {
   const { times, matches } = await measureSearch(adminUrl, searchNotes, searchRounds, log);

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { S3Client } from '@aws-sdk/client-s3';
+import { unsignedPayload } from './unsignedPayload.js';
 
 /** The commands whose body the server checks against a `Content-MD5` header: each part, each small object, each batch delete. */
 const MD5_CHECKED = new Set(['PutObjectCommand', 'UploadPartCommand', 'DeleteObjectsCommand']);
+/** The commands that carry a backup's bytes: their bodies are not hashed for the signature where `unsignedPayload` allows. */
+const BODY_UPLOADS = new Set(['PutObjectCommand', 'UploadPartCommand']);
 
 export interface S3ClientOptions {
   /** Attempts per request (the SDK's standard retry mode: backoff with jitter on 5xx, throttling, timeouts). */
@@ -17,7 +20,9 @@ export interface S3ClientOptions {
  * (shared config, container and instance roles). With an endpoint of its own (an S3-compatible
  * server) it addresses buckets path-style. Checksums only where an operation requires them (S3-compatible
  * servers reject the SDK's `aws-chunked` bodies), plus a `Content-MD5` on every part, small object
- * and batch delete, which the server checks.
+ * and batch delete, which the server checks. Over https (and to the loopback) parts and objects are
+ * signed `UNSIGNED-PAYLOAD`: the SDK would otherwise hash every byte once more with sha256 for the
+ * signature (and the server again to check it); the signed Content-MD5 still has the server check the body.
  */
 export function createS3Client(env: NodeJS.ProcessEnv = process.env, options: S3ClientOptions = {}): S3Client {
   // The SDK's notice that versions after January 2027 need Node 22 is for us, who pin the version, not for users.
@@ -43,14 +48,19 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env, options: S3
     // the request, which is retried. Not `requestTimeout`: that only warns, on the console, unless told to throw.
     requestHandler: { connectionTimeout: 5_000, socketTimeout: options.idleTimeoutMs ?? 30_000 },
   });
+  const unsigned = unsignedPayload(endpoint);
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const request = args.request as { headers?: Record<string, string>; body?: unknown };
-      if (MD5_CHECKED.has(context.commandName ?? '') && request.headers && !request.headers['content-md5']) {
+      const command = context.commandName ?? '';
+      if (MD5_CHECKED.has(command) && request.headers && !request.headers['content-md5']) {
         const body = request.body;
         if (typeof body === 'string' || body instanceof Uint8Array)
           request.headers['content-md5'] = createHash('md5').update(body).digest('base64');
       }
+      // The signer takes this header as the payload's hash instead of hashing the body itself.
+      if (unsigned && BODY_UPLOADS.has(command) && request.headers?.['content-md5'])
+        request.headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
       return next(args);
     },
     { step: 'build', name: 'contentMd5', override: true },
