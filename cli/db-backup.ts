@@ -15,7 +15,9 @@ const HELP = `
     rotate --remote [--dry-run]
              Rotate the backups in the bucket of BACKUP_S3_URL by the same rules, planned from
              the bucket's own listing (never from the folder); archived objects go to
-             <prefix>archive/, and a purged backup takes its record with it
+             <prefix>archive/, and a purged backup takes its record with it. Nothing is archived
+             or deleted when this machine's clock and the bucket's (its server's Date) disagree by
+             more than BACKUP_CLOCK_TOLERANCE_MS (a dry run still plans, and says so)
     list     Show each backup with the rules that keep it, or what rotation would do to it,
              and (once offsite copies are in use) whether it is offsite or local only, as the
              folder's manifest records it (no bucket call)

@@ -1,6 +1,8 @@
 import { formatKeepReason } from '../functions/backup/BackupAnswer.js';
 import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { BUCKET_CLOCKS, WOULD_NOT_ROTATE } from '../functions/backup/offsite/BucketRotator.js';
 import { remoteBackups } from '../functions/backup/offsite/remoteBackups.js';
+import { clockSkew } from '../functions/backup/retention/clockSkew.js';
 import type { RetentionPolicy } from '../functions/backup/retention/RetentionPolicy.js';
 import { planRotation, type RotationPlan } from '../functions/backup/retention/planRotation.js';
 import { counted } from './counted.js';
@@ -11,15 +13,20 @@ import { formatBytes } from './notes/format.js';
  * `db-backup list --remote`: every backup and archived backup under the bucket's prefix (all pages),
  * newest first, with its size, whether its record exists (a copy without one is not offsite yet) and
  * what the retention rules would do to it, planned from the bucket's own listing as `list` plans the
- * folder's. Reads only.
+ * folder's; a warning when this machine's clock and the bucket's disagree (a rotation would then do
+ * nothing). Reads only.
  */
 export async function listRemote(
   bucket: BackupBucket,
   policy: RetentionPolicy,
   now: Date,
   show: (value: unknown, text: string) => void,
+  /** This machine's clock, compared with the bucket's (`now` may be another instant, `--now`). */
+  clock: () => Date = () => new Date(),
 ): Promise<void> {
   const listing = await bucket.list();
+  const clocks = { ...BUCKET_CLOCKS, consequence: WOULD_NOT_ROTATE };
+  const { problem: clockProblem } = clockSkew(clock(), listing.serverTime, policy.clockToleranceMs, clocks);
   const backups = remoteBackups(listing);
   const plan = planRotation({ backups: listing.backups.map((b) => b.file), archived: listing.archived.map((b) => b.file) }, now, policy);
   const rules = rulesOf(plan);
@@ -41,7 +48,15 @@ export async function listRemote(
     (row) =>
       `${row.url.padEnd(urlWidth)}  ${formatBytes(row.bytes).padStart(sizeWidth)}  ${row.recorded ? 'recorded ' : 'NO RECORD'}  ${row.rules}`,
   );
-  show({ location: bucket.url(bucket.location.prefix), backups: rows, others: listing.others }, [heading, ...lines].join('\n'));
+  show(
+    {
+      location: bucket.url(bucket.location.prefix),
+      ...(clockProblem ? { problem: clockProblem } : {}),
+      backups: rows,
+      others: listing.others,
+    },
+    [heading, ...(clockProblem ? [`warning: ${clockProblem.message}`] : []), ...lines].join('\n'),
+  );
 }
 
 /** What the plan does to each backup, keyed `<place>/<file>`. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../test/support/apiProcess.js';
 import { closedPort } from '../test/support/standInServers.js';
+import { putObjects } from '../test/support/bucketObjects.js';
 import { type SwiftServer, describeWithSwift, startSwiftServer } from '../test/support/swiftServer.js';
 import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
@@ -16,6 +17,9 @@ const BACKUPS = ['2026-11-26T10:00:00Z', '2026-11-25T10:00:00Z', '2026-11-24T10:
   .concat(['2026-11-21T10:00:00Z', '2026-11-20T10:00:00Z'])
   .map(b);
 const EXPIRED = b('2025-01-01T00:00:00Z');
+const DAY = 24 * 3_600_000;
+/** NODE_OPTIONS that move the command's clock by CLOCK_SHIFT_MS (a machine whose clock is wrong). */
+const SHIFTED_CLOCK = `--import=${join(ROOT, 'test/support/shiftClock.mjs')}`;
 
 /** Runs the built ops command line (`npm run -s db-backup -- …`) with only the variables given (no BACKUP_S3_URL of this shell). */
 async function dbBackup(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -52,7 +56,7 @@ describeWithSwift('db-backup rotate --remote (the real binary against a real Swi
   const bucket = () => new BackupBucket(client, { bucket: 'ops', prefix: 'notes/' });
   const remote = () => ({ ...swift.env, BACKUP_S3_URL: 's3://ops/notes' });
   const everything = async () => {
-    const listing = await bucket().list();
+    const { serverTime: _clock, ...listing } = await bucket().list();
     return { ...listing, records: [...listing.records].sort() };
   };
 
@@ -125,6 +129,69 @@ describeWithSwift('db-backup rotate --remote (the real binary against a real Swi
     expect(result.stderr).toMatch(message);
     expect(result.stdout + result.stderr).not.toContain(swift.env.AWS_SECRET_ACCESS_KEY);
     expect(result.stdout + result.stderr).not.toContain('wrong-secret');
+  });
+
+  describe('on a machine whose clock is 400 days ahead of the bucket’s', () => {
+    const clockBucket = () => new BackupBucket(client, { bucket: 'ops', prefix: 'clock/' });
+    const shifted = () => ({
+      ...swift.env,
+      BACKUP_S3_URL: 's3://ops/clock/',
+      NODE_OPTIONS: SHIFTED_CLOCK,
+      CLOCK_SHIFT_MS: String(400 * DAY),
+    });
+    const contents = async () => {
+      const listing = await clockBucket().list();
+      return { backups: listing.backups.map(({ file }) => file).sort(), archived: listing.archived, records: [...listing.records].sort() };
+    };
+    beforeAll(async () => {
+      // 14 daily backups and 10 monthly ones, each with its record: a rotation by a clock 400 days ahead would purge 19.
+      const now = Date.now();
+      const days = [
+        ...Array.from({ length: 14 }, (_, day) => now - day * DAY),
+        ...Array.from({ length: 10 }, (_, month) => now - (month + 1) * 31 * DAY),
+      ];
+      const files = days.map((at) => formatBackupFileName('notes', new Date(at)));
+      await putObjects(client, 'ops', [
+        ...files.map((file) => clockBucket().keyOf(file)),
+        ...files.map((file) => clockBucket().recordKey(file)),
+      ]);
+    });
+
+    it('rotate --remote exits 1, archives and deletes nothing, and says by how much', async () => {
+      const before = await contents();
+
+      const result = await dbBackup(['rotate', '--remote'], shifted());
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^db-backup: this machine's clock \(.+\) is 400 days ahead of the bucket's \(the Date of its server's answer\) \(.+\), more than BACKUP_CLOCK_TOLERANCE_MS \(5 min\) allows: nothing was archived or deleted\n$/,
+      );
+      expect(result.stdout).toBe('');
+      expect(await contents()).toEqual(before);
+      expect(before.backups).toHaveLength(24);
+    });
+
+    it('rotate --remote --dry-run still plans, and says the clocks disagree', async () => {
+      const result = await dbBackup(['rotate', '--remote', '--dry-run'], shifted());
+
+      expect(result.code).toBe(0);
+      const [heading, warning] = result.stdout.split('\n');
+      expect(heading).toMatch(/^dry run of s3:\/\/ops\/clock\/, nothing changed: /);
+      expect(warning).toMatch(
+        /^warning: this machine's clock .* is 400 days ahead of the bucket's .*: a rotation would archive and delete nothing until they agree$/,
+      );
+    });
+
+    it('list --remote says so under its heading', async () => {
+      const result = await dbBackup(['list', '--remote'], shifted());
+
+      expect(result.code).toBe(0);
+      const [heading, warning] = result.stdout.split('\n');
+      expect(heading).toMatch(/^s3:\/\/ops\/clock\/: 24 backups, 0 archived; /);
+      expect(warning).toMatch(
+        /^warning: this machine's clock .* is 400 days ahead of the bucket's .*: a rotation would archive and delete nothing until they agree$/,
+      );
+    });
   });
 
   it('with an unreachable server: exit 1 and says so', async () => {

@@ -59,7 +59,7 @@ describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3ap
       others: 5,
     });
 
-    const result = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock: () => SERIES_NOW }).rotate();
+    const result = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY }).rotate(SERIES_NOW);
 
     const kept = [
       ...['2026-11-26T18:00:00Z', '2026-11-26T06:00:00Z', '2026-11-25T18:00:00Z', '2026-11-25T06:00:00Z', '2026-11-24T18:00:00Z'],
@@ -78,7 +78,7 @@ describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3ap
     expect(after.records).toEqual(recorded.filter((file) => !purged.includes(file)).sort());
     expect(after.others).toBe(5);
     // A second rotation by the same clock has nothing left to do.
-    const second = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock: () => SERIES_NOW }).rotate();
+    const second = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY }).rotate(SERIES_NOW);
     expect([second.archived, second.deletedFromMain, second.deletedFromArchive]).toEqual([[], [], []]);
   }, 240_000);
 
@@ -101,7 +101,7 @@ describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3ap
         policy: DEFAULT_RETENTION_POLICY,
         clock: () => SERIES_NOW,
       }).rotate();
-      const remote = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock: () => SERIES_NOW }).rotate();
+      const remote = await new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY }).rotate(SERIES_NOW);
 
       expect(remote.kept).toEqual(local.kept);
       expect(remote.kept.map(({ file }) => file)).toEqual(EXPECTED_KEPT);

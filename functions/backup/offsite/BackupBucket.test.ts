@@ -82,8 +82,9 @@ describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack S
     const file = 'notes_2026-12-06T01-02-03.004Z.sql.gz';
     await bucket.upload(file, Buffer.from('dump'), { partSize: 5 * MiB });
     await bucket.putRecord({ file, sha256: sha256(Buffer.from('dump')), bytes: 4, startedAt: '2026-12-06T01:02:03.004Z' });
+    const [backup] = (await bucket.list()).backups;
 
-    await bucket.archive(file);
+    await bucket.archive(backup!);
 
     expect(await bucket.readRecord(file)).toEqual(expect.objectContaining({ file, bytes: 4 }));
     expect(await bucket.readRecord('notes_2020-01-01T00-00-00.000Z.sql')).toBeUndefined();
@@ -91,11 +92,54 @@ describeWithSwift('BackupBucket against a real S3-compatible server (OpenStack S
     expect(listing.backups).toEqual([]);
     expect(listing.archived.map((backup) => backup.key)).toEqual([`a/b/archive/${file}`]);
     expect([...listing.records]).toEqual([file]);
+    // The copy says which backup it was copied from.
+    expect(await bucket.copiedFrom(bucket.keyOf(file, 'archive'))).toBe(backup!.etag);
+    expect(await bucket.copiedFrom(bucket.keyOf(file))).toBeUndefined();
 
     await bucket.deleteKeys([bucket.keyOf(file, 'archive'), bucket.recordKey(file)]);
     listing = await bucket.list();
     expect(listing.archived).toEqual([]);
     expect(listing.records.size).toBe(0);
+  });
+
+  it.each([
+    ['one PUT', 13 * MiB + 5, 16 * MiB],
+    ['a multipart upload of 8 MiB parts', 13 * MiB + 5, 8 * MiB],
+  ])(
+    'archives a backup above the single-copy limit (%s) with a copy in parts: the same bytes, its source named, no upload left open',
+    async (_case, size, partSize) => {
+      // The limit and the parts made small (AWS: 5 GiB and 512 MiB) so that a 13 MiB backup is copied in 3 parts.
+      const prefix = `big-${partSize}/`;
+      const bucket = new BackupBucket(client, { bucket: 'backups', prefix }, { singleCopyLimit: 6 * MiB, copyPartBytes: 5 * MiB });
+      const file = 'notes_2026-12-06T01-02-03.004Z.sql';
+      const bytes = generatedBytes(size, partSize);
+      await bucket.upload(file, bytes, { partSize });
+      const [backup] = (await bucket.list()).backups;
+
+      await bucket.archive(backup!);
+
+      const listing = await bucket.list();
+      expect(listing.backups).toEqual([]);
+      // A copy in 3 parts has the ETag of a 3-part upload (a copy in one request would have the source's).
+      expect(listing.archived).toEqual([expect.objectContaining({ file, bytes: size, etag: expect.stringMatching(/-3$/) })]);
+      const { body } = await bucket.download(bucket.keyOf(file, 'archive'));
+      expect(sha256(Buffer.concat(await body.toArray()))).toBe(sha256(bytes));
+      expect(await bucket.copiedFrom(bucket.keyOf(file, 'archive'))).toBe(backup!.etag);
+      const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: 'backups', Prefix: prefix }));
+      expect(uploads.Uploads ?? []).toEqual([]);
+    },
+  );
+
+  it('lists with the bucket’s clock (its server’s Date), to the second', async () => {
+    const bucket = new BackupBucket(client, { bucket: 'backups', prefix: 'clock/' });
+    const before = Date.now();
+
+    const { serverTime } = await bucket.list();
+
+    // The same machine's clock: within the second the Date header rounds down to.
+    expect(serverTime).toBeInstanceOf(Date);
+    expect(serverTime!.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(serverTime!.getTime()).toBeLessThanOrEqual(Date.now());
   });
 
   it('aborts a multipart upload whose body fails: no object and no parts left in the bucket', async () => {

@@ -1,24 +1,36 @@
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
+import { copyRanges } from './copyRanges.js';
 import { offsiteError } from './offsiteError.js';
 import { type S3Location, s3Url } from './S3Location.js';
+import { withServerDate } from './withServerDate.js';
 
 /** The folder of archived copies under the prefix, as `archive/` beside the local backups. */
 export const ARCHIVE = 'archive/';
 /** The folder of records under the prefix: one JSON object per backup, written once its copy is whole. */
 export const RECORDS = 'records/';
+/** The metadata an archived copy carries (`x-amz-meta-copied-from-etag`): the ETag of the backup it was copied from. */
+export const COPIED_FROM = 'copied-from-etag';
+/** AWS copies at most 5 GiB in one CopyObject; larger objects are copied in parts. */
+export const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
+/** The parts of a copy in parts: few requests, each well under AWS's 5 GiB (and at least Swift's and AWS's 5 MiB). */
+export const COPY_PART_BYTES = 512 * 1024 ** 2;
 
 /** What was recorded when a backup was written, kept in the bucket as a second witness (`records/<file>.json`). */
 export interface OffsiteRecord {
@@ -49,6 +61,14 @@ export interface BucketListing {
   records: Set<string>;
   /** Keys under the prefix that are none of these (never touched). */
   others: number;
+  /** The bucket's clock: the `Date` of the server's answer to the listing's first page (a witness for this machine's clock). */
+  serverTime?: Date;
+}
+
+/** How archive() copies: in one request up to `singleCopyLimit` bytes, above it in parts of `copyPartBytes` (tests make both small). */
+export interface CopyLimits {
+  singleCopyLimit: number;
+  copyPartBytes: number;
 }
 
 /** A multipart upload under the prefix that was neither completed nor aborted (its parts are billed). */
@@ -66,10 +86,15 @@ export interface PendingUpload {
  * Every failure is an OffsiteError with a message for the operator (never a secret).
  */
 export class BackupBucket {
+  private readonly copyLimits: CopyLimits;
+
   constructor(
     readonly client: S3Client,
     readonly location: S3Location,
-  ) {}
+    copyLimits: Partial<CopyLimits> = {},
+  ) {
+    this.copyLimits = { singleCopyLimit: SINGLE_COPY_LIMIT, copyPartBytes: COPY_PART_BYTES, ...copyLimits };
+  }
 
   keyOf(file: string, place: 'folder' | 'archive' = 'folder'): string {
     return `${this.location.prefix}${place === 'archive' ? ARCHIVE : ''}${file}`;
@@ -92,14 +117,20 @@ export class BackupBucket {
     await this.guard('', () => this.client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
   }
 
-  /** Every key under the prefix, page by page (1,000 keys a page), sorted into backups, archived backups and records. */
+  /**
+   * Every key under the prefix, page by page (1,000 keys a page), sorted into backups, archived backups
+   * and records, with the bucket's clock (`serverTime`, the first page's `Date`).
+   */
   async list(signal?: AbortSignal): Promise<BucketListing> {
     const listing: BucketListing = { backups: [], archived: [], records: new Set(), others: 0 };
     const { prefix } = this.location;
     let token: string | undefined;
     do {
       const input = { Bucket: this.location.bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) };
-      const page = await this.guard('', () => this.client.send(new ListObjectsV2Command(input), { abortSignal: signal }));
+      const command = withServerDate(new ListObjectsV2Command(input), (date) => {
+        listing.serverTime ??= date;
+      });
+      const page = await this.guard('', () => this.client.send(command, { abortSignal: signal }));
       for (const object of page.Contents ?? []) {
         const key = object.Key ?? '';
         const name = key.slice(prefix.length);
@@ -178,15 +209,34 @@ export class BackupBucket {
     return { body: answer.Body as Readable, bytes: answer.ContentLength ?? 0 };
   }
 
-  /** Moves a backup to `archive/` (a server-side copy, then the original deleted); its record stays where it is. */
-  async archive(file: string, signal?: AbortSignal): Promise<void> {
-    const from = this.keyOf(file);
-    const to = this.keyOf(file, 'archive');
+  /**
+   * Moves a backup to `archive/`: a server-side copy carrying the backup's ETag in its metadata
+   * (COPIED_FROM, so that a move stopped before its delete can tell its own copy from another object),
+   * then the original deleted; its record stays where it is. Above `singleCopyLimit` bytes the copy is
+   * made in parts (a multipart upload of UploadPartCopy ranges), aborted when it fails.
+   */
+  async archive(backup: Pick<RemoteBackup, 'file' | 'bytes' | 'etag'>, signal?: AbortSignal): Promise<void> {
+    const from = this.keyOf(backup.file);
+    const to = this.keyOf(backup.file, 'archive');
     const source = `${this.location.bucket}/${from.split('/').map(encodeURIComponent).join('/')}`;
-    await this.guard(to, () =>
-      this.client.send(new CopyObjectCommand({ Bucket: this.location.bucket, Key: to, CopySource: source }), { abortSignal: signal }),
-    );
+    const target = { Bucket: this.location.bucket, Key: to, Metadata: { [COPIED_FROM]: backup.etag ?? '' } };
+    if (backup.bytes > this.copyLimits.singleCopyLimit) await this.copyInParts(source, target, backup.bytes, signal);
+    else {
+      const input = { ...target, CopySource: source, MetadataDirective: 'REPLACE' as const };
+      await this.guard(to, () => this.client.send(new CopyObjectCommand(input), { abortSignal: signal }));
+    }
     await this.deleteKeys([from], signal);
+  }
+
+  /** The ETag of the backup `key` was copied from (its COPIED_FROM metadata); undefined when it has none or is gone. */
+  async copiedFrom(key: string, signal?: AbortSignal): Promise<string | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal });
+      return head.Metadata?.[COPIED_FROM] || undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotFound') return undefined;
+      throw offsiteError(error, this.describe(key));
+    }
   }
 
   /** The multipart uploads under the prefix still open, page by page. */
@@ -235,6 +285,41 @@ export class BackupBucket {
           this.describe(failed[0]?.Key ?? ''),
         );
       }
+    }
+  }
+
+  /** Copies `bytes` of `source` to `target` in ranges, two parts at a time; a copy that fails is aborted (no parts left to bill). */
+  private async copyInParts(
+    source: string,
+    target: { Bucket: string; Key: string; Metadata: Record<string, string> },
+    bytes: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const { UploadId } = await this.guard(target.Key, () =>
+      this.client.send(new CreateMultipartUploadCommand(target), { abortSignal: signal }),
+    );
+    const upload = { Bucket: target.Bucket, Key: target.Key, UploadId };
+    try {
+      const ranges = copyRanges(bytes, this.copyLimits.copyPartBytes);
+      const Parts: { PartNumber: number; ETag?: string }[] = [];
+      for (let start = 0; start < ranges.length; start += 2) {
+        // Settled, not raced: no part copy is still running when a failure aborts the upload.
+        const copied = await Promise.allSettled(
+          ranges.slice(start, start + 2).map(async (range, index) => {
+            const input = { ...upload, PartNumber: start + index + 1, CopySource: source, CopySourceRange: range };
+            const answer = await this.client.send(new UploadPartCopyCommand(input), { abortSignal: signal });
+            return { PartNumber: input.PartNumber, ETag: answer.CopyPartResult?.ETag };
+          }),
+        );
+        for (const part of copied) {
+          if (part.status === 'rejected') throw part.reason;
+          Parts.push(part.value);
+        }
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts } }), { abortSignal: signal });
+    } catch (error) {
+      await this.client.send(new AbortMultipartUploadCommand(upload)).catch(() => undefined);
+      throw offsiteError(error, this.describe(target.Key));
     }
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
 import { bucketContents, putObjects } from '../../../test/support/bucketObjects.js';
 import { SERIES_NOW } from '../../../test/support/sixteenMonths.js';
 import { type SwiftServer, describeWithSwift, startSwiftServer } from '../../../test/support/swiftServer.js';
@@ -13,6 +14,11 @@ import { createS3Client } from './createS3Client.js';
 
 const BUCKET = 'rotations';
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const MiB = 1024 * 1024;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** Rules that archive every backup but the newest, and keep archived ones for the default 12 months. */
+const KEEP_NEWEST = { ...DEFAULT_RETENTION_POLICY, keepLast: 1, keepWeeks: 0, keepMonths: 0 };
 const b = (at: Date | string, database = 'notes') => formatBackupFileName(database, new Date(at));
 
 describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack Swift with s3api)', () => {
@@ -36,13 +42,111 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: 'another object\n' }));
     const policy = { ...DEFAULT_RETENTION_POLICY, keepLast: 1, keepWeeks: 0, keepMonths: 0 };
 
-    const result = await new BucketRotator({ bucket, policy, clock: () => SERIES_NOW }).rotate();
+    const result = await new BucketRotator({ bucket, policy }).rotate(SERIES_NOW);
 
     expect(result.skipped).toEqual([{ file: older, cause: 'archive-name-taken' }]);
     expect(result.archived).toEqual([]);
     expect(await bucketContents(bucket)).toEqual({ backups: [older, newer].sort(), archived: [older], records: [], others: 0 });
     const archivedBody = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive') }));
     expect(await archivedBody.Body?.transformToString()).toBe('another object\n');
+  });
+
+  it('never takes another object of the same size in archive/ for its own copy: the multipart backup stays, nothing deleted', async () => {
+    const bucket = bucketAt('impostor/');
+    const [older, newer] = [b('2026-10-01T00:00:00Z'), b('2026-11-20T00:00:00Z')];
+    const genuine = randomBytes(9 * MiB);
+    await bucket.upload(older, genuine, { partSize: 5 * MiB });
+    await bucket.putRecord({ file: older, sha256: sha256(genuine), bytes: genuine.length, startedAt: '2026-10-01T00:00:00.000Z' });
+    await putObjects(client, BUCKET, [bucket.keyOf(newer)]);
+    const impostor = Buffer.alloc(9 * MiB, 0x41);
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: impostor }));
+
+    const result = await new BucketRotator({ bucket, policy: KEEP_NEWEST }).rotate(SERIES_NOW);
+
+    expect(result.skipped).toEqual([{ file: older, cause: 'archive-name-taken' }]);
+    expect(result.archived).toEqual([]);
+    const bodyOf = async (key: string) => Buffer.concat(await (await bucket.download(key)).body.toArray());
+    expect(sha256(await bodyOf(bucket.keyOf(older)))).toBe(sha256(genuine));
+    expect(sha256(await bodyOf(bucket.keyOf(older, 'archive')))).toBe(sha256(impostor));
+  });
+
+  it('finishes a move that stopped between its copy and its delete: the copy names the backup it came from', async () => {
+    const bucket = bucketAt('half-moved/');
+    const [older, newer] = [b('2026-10-01T00:00:00Z'), b('2026-11-20T00:00:00Z')];
+    const bytes = randomBytes(9 * MiB);
+    await bucket.upload(older, bytes, { partSize: 5 * MiB });
+    await putObjects(client, BUCKET, [bucket.keyOf(newer)]);
+    // The copy made, the original deleted; then the same upload again: the original back, as before the delete.
+    const [original] = (await bucket.list()).backups.filter(({ file }) => file === older);
+    await bucket.archive(original!);
+    await bucket.upload(older, bytes, { partSize: 5 * MiB });
+    expect((await bucketContents(bucket)).archived).toEqual([older]);
+
+    const result = await new BucketRotator({ bucket, policy: KEEP_NEWEST }).rotate(SERIES_NOW);
+
+    expect(result).toMatchObject({ archived: [older], skipped: [] });
+    expect(await bucketContents(bucket)).toMatchObject({ backups: [newer], archived: [older] });
+  });
+
+  it.each([
+    ['400 days ahead of', 400 * DAY, /^this machine's clock \(.+\) is 400 days ahead of the bucket's/],
+    ['a day behind', -DAY, /^this machine's clock \(.+\) is 24 h 0 min behind the bucket's/],
+  ])('on a machine whose clock is %s the bucket’s: archives and deletes nothing, says by how much', async (_case, offsetMs, message) => {
+    const bucket = bucketAt(`clock${offsetMs}/`);
+    const backups = Array.from({ length: 24 }, (_, day) => b(new Date(Date.now() - day * 31 * DAY)));
+    await putObjects(client, BUCKET, [...backups.map((file) => bucket.keyOf(file)), ...backups.map((file) => bucket.recordKey(file))]);
+    const before = await bucketContents(bucket);
+    const clock = () => new Date(Date.now() + offsetMs);
+    const rotator = new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock });
+
+    const error = await rotator.rotate().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    const { plan, clockProblem } = await rotator.plan();
+
+    expect(error).toMatchObject({ code: 'CLOCK_SKEW', message: expect.stringMatching(message) });
+    expect((error as Error).message).toMatch(/more than BACKUP_CLOCK_TOLERANCE_MS \(5 min\) allows: nothing was archived or deleted$/);
+    expect(await bucketContents(bucket)).toEqual(before);
+    // The dry run still plans, and says why a rotation would not.
+    expect(plan.kept.length).toBeGreaterThan(0);
+    expect(clockProblem).toMatchObject({
+      code: 'CLOCK_SKEW',
+      message: expect.stringMatching(/a rotation would archive and delete nothing/),
+    });
+  });
+
+  it('carries on after a backup it cannot archive: the others archived, the expired purged, every failure reported', async () => {
+    // Copies above 6 MiB are made in parts of 1 MiB, below the server's 5 MiB minimum: it refuses them.
+    const bucket = new BackupBucket(client, { bucket: BUCKET, prefix: 'refused/' }, { singleCopyLimit: 6 * MiB, copyPartBytes: MiB });
+    const [big, small, newest] = [b('2026-11-02T00:00:00Z'), b('2026-11-03T00:00:00Z'), b('2026-11-20T00:00:00Z')];
+    const [big2, expired] = [b('2026-11-01T00:00:00Z'), b('2025-01-01T00:00:00Z')];
+    await bucket.upload(big, randomBytes(7 * MiB), { partSize: 8 * MiB });
+    await bucket.upload(big2, randomBytes(7 * MiB), { partSize: 8 * MiB });
+    await putObjects(client, BUCKET, [
+      bucket.keyOf(small),
+      bucket.keyOf(newest),
+      bucket.keyOf(expired, 'archive'),
+      bucket.recordKey(expired),
+    ]);
+
+    const error = await new BucketRotator({ bucket, policy: KEEP_NEWEST, concurrency: 1 }).rotate(SERIES_NOW).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+
+    expect(error).toBeInstanceOf(BucketRotationIncompleteError);
+    const { done } = error as BucketRotationIncompleteError;
+    expect(done).toMatchObject({ archived: [small], deletedFromArchive: [expired] });
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^the rotation of the bucket finished archiving 1 of 3 and deleting 1 of 1: 2 could not be archived and stay where they are \\(` +
+          `${big}: s3://${BUCKET}/refused/archive/${big}: EntityTooSmall.*; ${big2}: .*EntityTooSmall.*\\); the next rotation tries them again$`,
+      ),
+    );
+    expect(await bucketContents(bucket)).toEqual({ backups: [big2, big, newest].sort(), archived: [small], records: [], others: 0 });
+    const open = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'refused/' }));
+    expect(open.Uploads ?? []).toEqual([]);
   });
 
   it('stopped part-way (the server gone) says how far it got, loses nothing, and the next rotation finishes', async () => {
@@ -56,7 +160,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     const policy = { ...DEFAULT_RETENTION_POLICY, keepLast: 1, keepWeeks: 0, keepMonths: 0 };
     const watcher = bucketAt('interrupted/');
 
-    const rotation = new BucketRotator({ bucket, policy, clock: () => SERIES_NOW, concurrency: 1 }).rotate();
+    const rotation = new BucketRotator({ bucket, policy, concurrency: 1 }).rotate(SERIES_NOW);
     await waitUntil(async () => (await watcher.list()).archived.length >= 3, 'three backups archived', { timeoutMs: 60_000 });
     await swift.stopProxy();
     const error = await rotation.then(
@@ -78,7 +182,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     expect(new Set([...between.backups, ...between.archived])).toEqual(new Set(backups));
     for (const file of done.archived) expect(between.backups).not.toContain(file);
 
-    const rest = await new BucketRotator({ bucket, policy, clock: () => SERIES_NOW }).rotate();
+    const rest = await new BucketRotator({ bucket, policy }).rotate(SERIES_NOW);
 
     const after = await bucketContents(bucket);
     expect(after.backups).toEqual([backups[59]]);

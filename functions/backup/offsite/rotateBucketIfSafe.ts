@@ -22,8 +22,10 @@ export interface BucketRotationOutcome {
 }
 
 /**
- * Rotates `database`'s backups in the bucket unless that would be unsafe (this process's clock and the
- * database server's disagree beyond the tolerance: the same guard as the folder's). Never throws: a
+ * Rotates `database`'s backups in the bucket unless that would be unsafe: this process's clock and the
+ * database server's disagree beyond the tolerance (the same guard as the folder's), or, checked by the
+ * rotator on its listing, this clock and the bucket's (a database on this same mis-set host would agree
+ * with it; the bucket's server does not). Nothing is then archived or deleted. Never throws: a
  * bucket that cannot be reached, a rotation that stops part-way or runs past `limitMs` is reported in
  * `problem` with what was done, and the backup that follows is still written.
  */
@@ -49,8 +51,8 @@ export async function rotateBucketIfSafe(
     const message = limit.aborted
       ? `the rotation of the bucket took longer than ${formatDuration(limitMs)} and was stopped after archiving ${done.archived.length} ` +
         `and deleting ${deleted}; the next backup goes on with it`
-      : error instanceof BucketRotationIncompleteError
-        ? error.message
+      : error instanceof BucketRotationIncompleteError || code === 'CLOCK_SKEW'
+        ? (error as Error).message
         : `${(error as Error).message}: nothing in the bucket was archived or deleted`;
     const problem = { code: limit.aborted ? 'OFFSITE_ROTATION_INCOMPLETE' : code, message: `${message}; the backup was still written` };
     // A limit reached with work done means a slow bucket that answers; with nothing done, one that does not.
