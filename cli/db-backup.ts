@@ -17,8 +17,8 @@ const HELP = `
              the bucket's own listing (never from the folder); archived objects go to
              <prefix>archive/, and a purged backup takes its record with it
     list     Show each backup with the rules that keep it, or what rotation would do to it,
-             and (once offsite copies are in use) whether it is offsite or local only, as the
-             folder's manifest records it (no bucket call)
+             and (with BACKUP_S3_URL) whether it is offsite in that bucket and prefix or local
+             only, as the folder's manifest records it (no bucket call)
     list --remote
              The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
              backup's s3:// URL, size, whether its record exists (without one it is not offsite yet)
