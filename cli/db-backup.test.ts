@@ -84,16 +84,40 @@ describe('npm run db-backup (the ops command line)', () => {
     expect(plan.kept.at(-1)).toEqual({ file: b('2026-11-20T10:00:00Z'), reasons: ['week 2026-11-15'] });
   });
 
-  it.each([
-    ['marks two backups offsite: a column says which', { [b('2026-11-26T10:00:00Z')]: 1, [b('2026-11-20T10:00:00Z')]: 1 }, {}, true],
-    ['has no mark, with BACKUP_S3_URL set: every backup is local only', {}, { BACKUP_S3_URL: 's3://backups/notes/' }, true],
-    ['has no mark and no BACKUP_S3_URL: no column (offsite copies are not in use)', {}, {}, false],
-  ])('list, when the manifest %s; --json carries the marks (no bucket call)', async (_case, marked, env, column) => {
-    const marks = Object.fromEntries(
-      Object.keys(marked).map((file) => [file, { offsite: { key: `notes/${file}`, at: '2026-11-26T10:00:09.000Z' } }]),
+  const two = [b('2026-11-26T10:00:00Z'), b('2026-11-20T10:00:00Z')];
+  const markedIn = (base: string | undefined) =>
+    Object.fromEntries(
+      two.map((file) => [file, { ...(base ? { url: `${base}${file}` } : {}), key: `notes/${file}`, at: '2026-11-26T10:00:09.000Z' }]),
     );
-    await writeFile(join(dir, '.db-backup-contents.json'), `${JSON.stringify(marks)}\n`);
-    const where = (file: string) => (column ? `${(file in marked ? 'offsite' : 'local only').padEnd(10)}  ` : '');
+  it.each([
+    [
+      'marks two backups offsite in the bucket of BACKUP_S3_URL: a column says which',
+      markedIn('s3://backups/notes/'),
+      's3://backups/notes/',
+      two,
+    ],
+    [
+      'marks two backups offsite in another bucket (BACKUP_S3_URL changed since): every backup is local only',
+      markedIn('s3://old-backups/notes/'),
+      's3://backups/notes/',
+      [],
+    ],
+    [
+      'marks two backups offsite under another prefix (the prefix corrected since): every backup is local only',
+      markedIn('s3://backups/notez/'),
+      's3://backups/notes/',
+      [],
+    ],
+    ['has marks without a bucket (written before marks named it): not trusted, local only', markedIn(undefined), 's3://backups/notes/', []],
+    ['has no mark, with BACKUP_S3_URL set: every backup is local only', {}, 's3://backups/notes/', []],
+    ['has marks but no BACKUP_S3_URL: no column (no bucket to be offsite in)', markedIn('s3://backups/notes/'), undefined, undefined],
+  ])('list, when the manifest %s; --json carries the marks there (no bucket call)', async (_case, marks, url, offsite) => {
+    await writeFile(
+      join(dir, '.db-backup-contents.json'),
+      `${JSON.stringify(Object.fromEntries(Object.entries(marks).map(([file, mark]) => [file, { offsite: mark }])))}\n`,
+    );
+    const env = url ? { BACKUP_S3_URL: url } : {};
+    const where = (file: string) => (offsite ? `${(offsite.includes(file) ? 'offsite' : 'local only').padEnd(10)}  ` : '');
 
     const text = await dbBackup(['list', '--dir', dir, '--now', '2026-11-26T12:00:00Z'], env);
     const json = await dbBackup(['list', '--dir', dir, '--now', '2026-11-26T12:00:00Z', '--json'], env);
@@ -105,9 +129,7 @@ describe('npm run db-backup (the ops command line)', () => {
       `${b('2026-11-24T10:00:00Z')}  ${where(b('2026-11-24T10:00:00Z'))}keep (newest 5)`,
     ]);
     expect(text.stdout).toContain(`${b('2026-11-20T10:00:00Z')}  ${where(b('2026-11-20T10:00:00Z'))}archive\n`);
-    expect(JSON.parse(json.stdout).offsite).toEqual(
-      Object.fromEntries(Object.keys(marked).map((file) => [file, { key: `notes/${file}`, at: '2026-11-26T10:00:09.000Z' }])),
-    );
+    expect(JSON.parse(json.stdout).offsite).toEqual(Object.fromEntries((offsite ?? []).map((file) => [file, marks[file]])));
   });
 
   // Never "run as root" (NOTES_UID=0): the functions never run as root.

@@ -19,8 +19,8 @@ const HELP = `
              or deleted when this machine's clock and the bucket's (its server's Date) disagree by
              more than BACKUP_CLOCK_TOLERANCE_MS (a dry run still plans, and says so)
     list     Show each backup with the rules that keep it, or what rotation would do to it,
-             and (once offsite copies are in use) whether it is offsite or local only, as the
-             folder's manifest records it (no bucket call)
+             and (with BACKUP_S3_URL) whether it is offsite in that bucket and prefix or local
+             only, as the folder's manifest records it (no bucket call)
     list --remote
              The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
              backup's s3:// URL, size, whether its record exists (without one it is not offsite yet)

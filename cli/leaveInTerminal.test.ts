@@ -168,7 +168,7 @@ describe('npm start (embedded database) in a real terminal', () => {
     const outcome = outcomeLines(terminal);
     expect(outcome).toEqual([
       expect.stringMatching(
-        new RegExp(`^Backed up ${created[0]!.replace(/\./g, '\\.')} .* \\(it was already written when the wait ended\\)$`),
+        new RegExp(`^Backed up ${created[0]!.replace(/\./g, '\\.')} .* \\(it finished before it could be stopped, so it is kept\\)$`),
       ),
     ]);
     expect(terminal.screen()).not.toMatch(CRASH);

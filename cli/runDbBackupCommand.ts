@@ -140,11 +140,12 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     // The real database behind each prefix made from an unusual name (`shop-eu--5c0a1b2d3e` is `shop.eu`).
     const databases = Object.entries(await parts.folder().names.read()).filter(([prefix, name]) => prefix !== name);
     const legend = databases.map(([prefix, name]) => `${prefix}_… are backups of the database ${JSON.stringify(name)}`);
-    // With list, which backups are offsite as the local manifest marks them (no bucket call): a column once copies are configured or made.
-    const marks = command === 'list' ? await parts.folder().manifest.offsiteCopies() : {};
+    // With list and BACKUP_S3_URL, which backups are offsite there as the local manifest marks them (no bucket call):
+    // a copy made to another bucket or prefix (BACKUP_S3_URL changed since) is not.
+    const marks = command === 'list' && config.offsite ? await parts.folder().manifest.offsiteCopies(config.offsite) : {};
     const listed = listedFiles(plan);
     const offsite = Object.fromEntries(Object.entries(marks).filter(([file]) => listed.has(file)));
-    const column = command === 'list' && (config.offsite || Object.keys(marks).length > 0) ? new Set(Object.keys(offsite)) : undefined;
+    const column = command === 'list' && config.offsite ? new Set(Object.keys(offsite)) : undefined;
     return show(
       { ...rotationAnswer(plan), databases: Object.fromEntries(databases), ...(command === 'list' ? { offsite } : {}) },
       [heading, formatRotation(plan, column), ...legend].filter(Boolean).join('\n'),

@@ -122,6 +122,8 @@ await runMain(
         dumpSource = new PgliteDumpSource(database.db, database.backupName);
       }
       gateway = await startGateway({ port: 0, host: '127.0.0.1', env, logger, dumpSource, shutdown: shutdown.signal });
+      if (gateway.offsite) output.note(`Backups: ${shortPath(config.backupDir)}, each also copied to ${gateway.offsite.url}.`);
+      for (const warning of gateway.offsite?.warnings ?? []) output.warn(warning);
       if (stoppedEarlyBy) {
         output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);
         return 0;
@@ -156,3 +158,9 @@ await runMain(
     printError: (line) => output.note(line),
   },
 );
+
+/** `path` relative to the working folder when inside it, else as it is. */
+function shortPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside && !inside.startsWith('..') ? inside : path;
+}

@@ -44,6 +44,8 @@ await runMain('api', async () => {
   if (lambdaEndpoints(process.env).size === 0) requireDatabaseSettings(process.env);
   const gateway = await startGateway({ port: cli.flags.port, host: cli.flags.host, env: process.env, logger, shutdown: shutdown.signal });
   process.stdout.write(`notes API listening on ${gateway.url}\n`);
+  if (gateway.offsite) process.stdout.write(`Backups are also copied to ${gateway.offsite.url}\n`);
+  for (const warning of gateway.offsite?.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   // In a container the gateway listens on 0.0.0.0, but compose may publish the port on the host's
   // loopback only (PUBLISHED_ON=127.0.0.1, set by docker/compose.yaml): then nobody else can reach it.
   const published = process.env.PUBLISHED_ON?.trim();

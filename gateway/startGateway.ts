@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
+import { checkOffsiteSetup } from '../functions/backup/offsite/checkOffsiteSetup.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { migrate } from '../functions/db/migrate.js';
@@ -29,6 +30,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export interface RunningGateway {
   url: string;
+  /** In-process mode with BACKUP_S3_URL: where backups are also copied, and doubts about its setup (e.g. no credentials seen). */
+  offsite?: { url: string; warnings: string[] };
   /** Stops accepting requests; resolves once every request under way has been answered, or after 10 s. */
   close(): Promise<void>;
 }
@@ -36,7 +39,8 @@ export interface RunningGateway {
 /**
  * Starts the local API: reads the routes from `template.yaml`, then either invokes the functions in
  * their Lambda containers (`LAMBDA_ENDPOINT(S)` set) or in this process, after validating the
- * configuration and applying the migrations. Fails before listening when anything of that fails.
+ * configuration (and, with BACKUP_S3_URL, that a region is set) and applying the migrations. Fails
+ * before listening when anything of that fails.
  */
 export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const routes = await loadRoutes(join(packageRoot(), 'template.yaml'));
@@ -44,6 +48,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   let invoke: Invoke;
   let mode: Record<string, unknown>;
   let closeParts: () => Promise<void> = async () => {};
+  let offsite: RunningGateway['offsite'];
   if (endpoints.size > 0) {
     const missing = routes.filter((route) => !endpoints.has(route.functionName) && !endpoints.has('*'));
     if (missing.length > 0)
@@ -54,6 +59,9 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     mode = { mode: 'lambda-invoke', endpoints: Object.fromEntries(endpoints) };
   } else {
     const config = loadConfig(options.env);
+    // What can be checked of the offsite copies without the bucket is checked now, not at the first copy.
+    if (config.offsite) offsite = await checkOffsiteSetup(config.offsite, options.env);
+    for (const warning of offsite?.warnings ?? []) options.logger.warn('offsite.setup', { warning });
     await migrate(config.connection, options.logger);
     const parts = wireParts({ config: () => config, logger: options.logger, dumpSource: options.dumpSource, shutdown: options.shutdown });
     const handlers = inProcessHandlers(parts);
@@ -88,6 +96,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   });
   return {
     url,
+    ...(offsite ? { offsite } : {}),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Requests under way get a while to finish (a cancelled backup answers at once); one stuck on a

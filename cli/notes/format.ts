@@ -83,8 +83,10 @@ export function formatBackup({ backup, rotation, verification, coalesced, offsit
         : `; ${output.style('red', `verification FAILED: ${verification.problems.join('; ')}`)}`;
   // A failed copy is the caller's warning line; an uploaded one says where it is.
   const copied = backup.offsite?.status === 'uploaded' ? `; offsite: ${backup.offsite.url} (${formatSeconds(backup.offsite.ms)})` : '';
+  // How many earlier backups the catch-up copied, and how many later backups still have to copy.
+  const remaining = offsite?.notOffsite ? `, ${offsite.notOffsite} still to go` : '';
   const caughtUp = offsite?.caughtUp?.length
-    ? `; ${offsite.caughtUp.length === 1 ? '1 earlier backup' : `${offsite.caughtUp.length} earlier backups`} uploaded`
+    ? `; ${offsite.caughtUp.length === 1 ? '1 earlier backup' : `${offsite.caughtUp.length} earlier backups`} uploaded${remaining}`
     : '';
   return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}${copied}${caughtUp}`;
 }

@@ -1,4 +1,5 @@
 import yoctoSpinner from 'yocto-spinner';
+import { NEEDS_A_FIX } from '../../functions/backup/offsite/offsiteError.js';
 import { ApiError, ApiUnreachableError, formatSeconds, type ApiClient } from './ApiClient.js';
 import { formatBackup } from './format.js';
 import type { Output } from './Output.js';
@@ -55,12 +56,13 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
     const warnings = [
       ...(problem ? [`the rotation before it was not done: ${problem.message}`] : []),
       ...(copy?.status === 'failed'
-        ? [`offsite copy failed: ${copy.reason ?? 'unknown error'}; the local backup is kept, the next backup retries`]
+        ? [`offsite copy failed: ${copy.reason ?? 'unknown error'}; the local backup is kept${afterFailedCopy(copy.code)}`]
         : []),
     ];
     return {
       written: true,
-      line: cancelled ? `${line} (it was already written when the wait ended)` : line,
+      // Stopping came too late: the backup was complete, and is kept.
+      line: cancelled ? `${line} (it finished before it could be stopped, so it is kept)` : line,
       ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } catch (error) {
@@ -90,4 +92,10 @@ function explain(error: unknown, userStopped: boolean, timeoutMs: number): strin
     if (error.fromApi) return `no backup was taken: the API answered ${error.status} ${error.code}: ${error.message}`;
   }
   return `no backup was taken: ${(error as Error).message}`;
+}
+
+/** What becomes of a backup whose copy failed: a setting to fix first, or the next backup's retry (a skipped copy's reason says so itself). */
+function afterFailedCopy(code: string | undefined): string {
+  if (code === 'OFFSITE_SKIPPED') return '';
+  return NEEDS_A_FIX.has(code ?? '') ? ', and the first backup after that is fixed uploads it' : ', and the next backup retries';
 }

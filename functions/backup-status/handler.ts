@@ -49,9 +49,13 @@ export function createBackupStatusHandler({ folder, rotator, database, bucket, l
         const verifications = await folder()
           .manifest.verifications()
           .catch(() => ({}));
-        const offsiteCopies = await folder()
-          .manifest.offsiteCopies()
-          .catch(() => ({}));
+        // Offsite means copied to the bucket and prefix configured now (none when BACKUP_S3_URL is not set).
+        const location = bucket?.()?.location;
+        const offsiteCopies = location
+          ? await folder()
+              .manifest.offsiteCopies(location)
+              .catch(() => ({}))
+          : {};
         return jsonResponse(200, backupListing(listed, name, verifications, offsiteCopies));
       },
     },
@@ -62,10 +66,11 @@ export function createBackupStatusHandler({ folder, rotator, database, bucket, l
         const name = await database();
         const notCreatedYet = await folder().notCreatedYet();
         // Counted from the manifest's offsite marks: /health never waits for the bucket.
+        const location = bucket?.()?.location;
         const notOffsite =
-          bucket?.() && !notCreatedYet
+          location && !notCreatedYet
             ? await folder()
-                .manifest.notOffsite((file) => parseBackupFileName(file)?.database === backupPrefix(name))
+                .manifest.notOffsite((file) => parseBackupFileName(file)?.database === backupPrefix(name), location)
                 .then((missing) => missing.length)
                 .catch(() => undefined)
             : undefined;

@@ -58,7 +58,7 @@ export interface BackupListing extends RotationAnswer {
   database: string | null;
   /** The last `db-backup verify` of each listed backup that was verified, by file name. */
   verified: Record<string, Verification>;
-  /** Where each listed backup's offsite copy is, by file name (as recorded locally: no bucket call). */
+  /** Each listed backup's offsite copy at BACKUP_S3_URL's bucket and prefix, by file name (as recorded locally: no bucket call). */
   offsite: Record<string, OffsiteMark>;
 }
 

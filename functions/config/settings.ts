@@ -48,7 +48,7 @@ export const SETTINGS = {
     shown: 'none (no offsite copies)',
     parser: parsers.s3Url,
     meaning:
-      "Copy every backup to this bucket and prefix (S3 or an S3-compatible server), and rotate the copies there by the same rules. Endpoint, region and credentials come from the AWS SDK's own variables and chain: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`; path-style when set), `AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, a profile, a container or instance role. See Offsite copies.",
+      "Copy every backup to this bucket and prefix (S3 or an S3-compatible server), and rotate the copies there by the same rules. Endpoint, region and credentials come from the AWS SDK's own variables and chain: `AWS_ENDPOINT_URL_S3` (or `AWS_ENDPOINT_URL`; path-style when set), `AWS_REGION`, `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, a profile, a container or instance role. The bucket's name follows S3's rules (3–63 lowercase letters, digits, dots and hyphens); no query string (the region is `AWS_REGION`). A start with it set checks that a region is set and warns when no credentials are visible. After a change, backups copied elsewhere count as not offsite until the next backups copy them here. See Offsite copies.",
   }),
   offsiteTimeoutMs: setting({
     name: 'BACKUP_S3_TIMEOUT_MS',

@@ -195,7 +195,7 @@ export class BackupCreator {
     const outcome = await copy.finish({ file, sha256, bytes, startedAt, contents });
     if (outcome.status === 'uploaded') {
       await this.folder.manifest
-        .recordOffsite(file, { key: outcome.key, at: this.clock().toISOString() })
+        .recordOffsite(file, { url: outcome.url, key: outcome.key, at: this.clock().toISOString() })
         .catch((error: unknown) => this.logger.warn('manifest.offsite_not_recorded', { file, error }));
     }
     return outcome;

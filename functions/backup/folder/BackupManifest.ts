@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
+import type { S3Location } from '../offsite/S3Location.js';
 import { readBookkeepingFile, writeBookkeepingFile } from './bookkeepingFile.js';
 import { regularFilesIn } from './folderFiles.js';
+import { isMarkedAt } from './isMarkedAt.js';
 
 /** The checksums of a folder's backups, `sha256sum -c` compatible: one in the folder, one in `archive/`. */
 export const SUMS_FILE = 'SHA256SUMS';
@@ -31,8 +33,15 @@ export interface ManifestEntry {
   offsite?: OffsiteMark;
 }
 
-/** Where a backup's offsite copy is and when it was made: kept locally so that listings and /health need no bucket call. */
+/**
+ * Where a backup's offsite copy is and when it was made: kept locally so that listings and /health
+ * need no bucket call. A backup counts as offsite only when its mark's `url` is under the bucket and
+ * prefix configured now (`isMarkedAt`).
+ */
 export interface OffsiteMark {
+  /** `s3://<bucket>/<key>`; absent in marks written before marks named their bucket (then not trusted). */
+  url?: string;
+  /** The key in that bucket (kept for readers of the file that know only it). */
   key: string;
   at: string;
 }
@@ -105,24 +114,29 @@ export class BackupManifest {
     return Object.fromEntries(Object.entries(all).flatMap(([file, entry]) => (entry.verified ? [[file, entry.verified] as const] : [])));
   }
 
-  /** Every backup's offsite copy, by name (those not copied yet are absent). */
-  async offsiteCopies(): Promise<Record<string, OffsiteMark>> {
+  /**
+   * Every backup's offsite copy at `location` (the bucket and prefix configured now), by name: those not
+   * copied there yet (never copied, or copied to another bucket or prefix) are absent.
+   */
+  async offsiteCopies(location: S3Location): Promise<Record<string, OffsiteMark>> {
     const all = await this.readContents();
-    return Object.fromEntries(Object.entries(all).flatMap(([file, entry]) => (entry.offsite ? [[file, entry.offsite] as const] : [])));
+    return Object.fromEntries(
+      Object.entries(all).flatMap(([file, entry]) => (isMarkedAt(entry.offsite, location, file) ? [[file, entry.offsite!] as const] : [])),
+    );
   }
 
-  /** Records that `file` is offsite (its copy whole and its record in the bucket). */
-  async recordOffsite(file: string, offsite: OffsiteMark): Promise<void> {
+  /** Records that `file` is offsite at `offsite.url` (its copy whole and its record in the bucket); replaces a mark of another bucket. */
+  async recordOffsite(file: string, offsite: Required<OffsiteMark>): Promise<void> {
     const all = await this.readContents();
     await this.writeContents({ ...all, [file]: { ...all[file], offsite } });
   }
 
   /**
    * The backups in the folder and its archive that `ours` accepts (a database's, by name) and that have
-   * no offsite mark, oldest first, each with where it lies.
+   * no offsite mark at `location` (the bucket and prefix configured now), oldest first, each with where it lies.
    */
-  async notOffsite(ours: (file: string) => boolean): Promise<{ file: string; place: 'folder' | 'archive' }[]> {
-    const marked = await this.offsiteCopies();
+  async notOffsite(ours: (file: string) => boolean, location: S3Location): Promise<{ file: string; place: 'folder' | 'archive' }[]> {
+    const marked = await this.offsiteCopies(location);
     const missing = (files: string[], place: 'folder' | 'archive') =>
       files.filter((file) => parseBackupFileName(file) && ours(file) && !marked[file]).map((file) => ({ file, place }));
     const found = [...missing(await regularFilesIn(this.dir), 'folder'), ...missing(await regularFilesIn(this.archiveDir), 'archive')];

@@ -17,7 +17,7 @@ import type { Readable } from 'node:stream';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
 import { copyRanges } from './copyRanges.js';
-import { offsiteError } from './offsiteError.js';
+import { offsiteError, type S3Server } from './offsiteError.js';
 import { type S3Location, s3Url } from './S3Location.js';
 import { withServerDate } from './withServerDate.js';
 
@@ -176,7 +176,7 @@ export class BackupBucket {
     try {
       await upload.done();
     } catch (error) {
-      throw offsiteError(error, this.describe(key));
+      throw await this.failure(error, key);
     } finally {
       options.signal?.removeEventListener('abort', stop);
     }
@@ -197,7 +197,7 @@ export class BackupBucket {
       return JSON.parse((await answer.Body?.transformToString('utf8')) ?? '') as OffsiteRecord;
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw offsiteError(error, this.describe(key));
+      throw await this.failure(error, key);
     }
   }
 
@@ -235,7 +235,7 @@ export class BackupBucket {
       return head.Metadata?.[COPIED_FROM] || undefined;
     } catch (error) {
       if ((error as { name?: string }).name === 'NotFound') return undefined;
-      throw offsiteError(error, this.describe(key));
+      throw await this.failure(error, key);
     }
   }
 
@@ -319,7 +319,7 @@ export class BackupBucket {
       await this.client.send(new CompleteMultipartUploadCommand({ ...upload, MultipartUpload: { Parts } }), { abortSignal: signal });
     } catch (error) {
       await this.client.send(new AbortMultipartUploadCommand(upload)).catch(() => undefined);
-      throw offsiteError(error, this.describe(target.Key));
+      throw await this.failure(error, target.Key);
     }
   }
 
@@ -332,7 +332,26 @@ export class BackupBucket {
     try {
       return await request();
     } catch (error) {
-      throw offsiteError(error, this.describe(key));
+      throw await this.failure(error, key);
     }
+  }
+
+  /** A failed request as an OffsiteError naming `key` and the server the client sends to. */
+  private async failure(error: unknown, key: string): Promise<Error> {
+    return offsiteError(error, this.describe(key), await this.server().catch(() => undefined));
+  }
+
+  /**
+   * The server requests go to, from the client's own configuration: its custom endpoint
+   * (`AWS_ENDPOINT_URL_S3`), else AWS's endpoint of its region.
+   */
+  private async server(): Promise<S3Server | undefined> {
+    const { config } = this.client;
+    if (config.isCustomEndpoint && config.endpoint) {
+      const { protocol, hostname, port, path } = await config.endpoint();
+      return { endpoint: `${protocol}//${hostname}${port ? `:${port}` : ''}${path === '/' ? '' : path}`, custom: true };
+    }
+    const region = await config.region().catch(() => undefined);
+    return region ? { endpoint: `s3.${region}.amazonaws.com`, custom: false } : undefined;
   }
 }

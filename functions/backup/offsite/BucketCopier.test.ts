@@ -85,7 +85,7 @@ describeWithPostgres('BucketCopier: each backup copied while it is written (real
         contents: entry.contents,
       });
       expect(entry.contents?.sections?.length).toBeGreaterThan(0);
-      expect(entry.offsite).toEqual({ key: backup.offsite!.key, at: expect.any(String) });
+      expect(entry.offsite).toEqual({ url: backup.offsite!.url, key: backup.offsite!.key, at: expect.any(String) });
       expect(Math.ceil(local.length / (8 * MiB))).toBe(parts);
       const open = await client.send(new ListMultipartUploadsCommand({ Bucket: 'copies', Prefix: prefix }));
       expect(open.Uploads ?? []).toEqual([]);

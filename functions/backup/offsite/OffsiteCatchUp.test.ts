@@ -130,8 +130,16 @@ describeWithPostgres('Offsite copies that fail cost no backup, and the next back
       expect(await openUploads('stopped/')).toEqual([]);
       expect((await health()).json).toMatchObject({ healthy: true, degraded: false, offsite: { notOffsite: 0 }, warnings: [] });
       expect((await listing()).json.offsite).toEqual({
-        [first.json.backup.file]: { key: `stopped/${first.json.backup.file}`, at: expect.any(String) },
-        [second.json.backup.file]: { key: `stopped/${second.json.backup.file}`, at: expect.any(String) },
+        [first.json.backup.file]: {
+          url: `s3://offsite/stopped/${first.json.backup.file}`,
+          key: `stopped/${first.json.backup.file}`,
+          at: expect.any(String),
+        },
+        [second.json.backup.file]: {
+          url: `s3://offsite/stopped/${second.json.backup.file}`,
+          key: `stopped/${second.json.backup.file}`,
+          at: expect.any(String),
+        },
       });
       expect(lines.join('')).toMatch(/"event":"backup.offsite"/);
     }, 180_000);

@@ -74,14 +74,15 @@ export class OffsiteCatchUp {
     const deadline = AbortSignal.timeout(bookkeepingMs);
     const bounded = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
-      let missing = await folder.manifest.notOffsite(ours);
+      let missing = await folder.manifest.notOffsite(ours, bucket.location);
       result.abortedUploads = await this.abortAbandoned(bounded);
       if (missing.length > 0) {
         const listing = await bucket.list(bounded);
         const keyOf = new Map([...listing.backups, ...listing.archived].map(({ file, key }) => [file, key]));
         for (const { file, place } of missing.filter(({ file }) => listing.records.has(file))) {
           // Copied and recorded, but not marked here (the mark could not be written): no second upload.
-          await folder.manifest.recordOffsite(file, { key: keyOf.get(file) ?? bucket.keyOf(file, place), at: this.clock().toISOString() });
+          const key = keyOf.get(file) ?? bucket.keyOf(file, place);
+          await folder.manifest.recordOffsite(file, { url: bucket.url(key), key, at: this.clock().toISOString() });
         }
         missing = missing.filter(({ file }) => !listing.records.has(file));
         for (const { file, place } of missing) {
@@ -107,7 +108,7 @@ export class OffsiteCatchUp {
       result.problem = { code: failure.code, message: failure.message };
       this.logger.warn('offsite.catch_up_stopped', { ...result.problem, caughtUp: result.caughtUp.length });
     }
-    result.notOffsite = (await folder.manifest.notOffsite(ours).catch(() => [])).length;
+    result.notOffsite = (await folder.manifest.notOffsite(ours, bucket.location).catch(() => [])).length;
     if (result.caughtUp.length > 0 || result.abortedUploads > 0)
       this.logger.info('offsite.caught_up', {
         caughtUp: result.caughtUp,
@@ -196,7 +197,7 @@ export class OffsiteCatchUp {
       },
       signal,
     );
-    await folder.manifest.recordOffsite(file, { key, at: this.clock().toISOString() });
+    await folder.manifest.recordOffsite(file, { url: bucket.url(key), key, at: this.clock().toISOString() });
     return { file, key, ms: Math.round(performance.now() - started) };
   }
 }
