@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { BackupBucket, RECORD_LIMIT_BYTES } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
 import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
@@ -266,6 +266,81 @@ describeWithSwift('recovery from the bucket alone (real Swift, the real db-backu
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ok {6}/);
     expect(result.stdout).toContain(note);
+  });
+
+  describe("a damaged record (not JSON, the wrong shape, another backup's) is no witness: every command says so", () => {
+    const damaged = new URL('s3://offsite/damaged/');
+    /** The newer backup under the prefix damaged/, its record replaced by `body`. */
+    async function withDamagedRecord(body: string) {
+      const place = new BackupBucket(client, { bucket: 'offsite', prefix: 'damaged/' });
+      // The folder may be wiped by now: the copy kept for the witness cases has the backup.
+      await place.upload(newer, await readFile(join(witnessDir, newer)), { partSize: 5 * MiB });
+      await client.send(new PutObjectCommand({ Bucket: 'offsite', Key: place.recordKey(newer), Body: body }));
+      return { record: `s3://offsite/damaged/records/${newer}.json`, url: `s3://offsite/damaged/${newer}` };
+    }
+    const notCreated = async (database: string) => {
+      const databases = new pg.Client({ connectionString: target.url() });
+      await databases.connect();
+      const { rows } = await databases.query('select datname from pg_database where datname = $1', [database]);
+      await databases.end();
+      return rows.length === 0;
+    };
+
+    it.each([
+      ['restore s3://… (the record null)', 'null', 'it is null, not a JSON object', (url: string) => ['restore', url]],
+      ['restore --latest --remote (not JSON)', '{{{', 'it is not JSON (', () => ['restore', '--latest', '--remote']],
+    ])('%s: refused, nothing restored or downloaded, and how to go on', async (_case, body, problem, args) => {
+      const { record, url } = await withDamagedRecord(body);
+
+      const result = await dbBackup([...args(url), '--into', target.url('notes_damaged')], bucketOnly({ BACKUP_S3_URL: damaged.href }));
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`db-backup: the bucket's record ${record} is damaged: ${problem}`);
+      expect(result.stderr).toContain(
+        `. ${url} is not restored, nothing changed: restore another backup by its URL (list --remote prints them), or, ` +
+          'to restore this one unchecked, download it yourself',
+      );
+      expect(await notCreated('notes_damaged')).toBe(true);
+      expect(await readdir(tmp)).toEqual([]);
+    });
+
+    it('verify --remote: FAILED, saying which record and what is wrong (no crash), nothing downloaded', async () => {
+      const recorded = JSON.parse(JSON.stringify(await bucket.readRecord(newer)));
+      const { record, url } = await withDamagedRecord(JSON.stringify({ ...recorded, contents: { rows: null } }));
+
+      const result = await dbBackup(['verify', '--remote', url], bucketOnly());
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe(
+        `FAILED  ${url}: the bucket's record ${record} is damaged: its contents.rows is null, not rows per table: it cannot be proven\n`,
+      );
+      expect(result.stderr).toBe('db-backup: of 1 backup, 1 failed verification\n');
+      expect(await readdir(tmp)).toEqual([]);
+    });
+
+    it.each([
+      ['a string', '"hello"', 'it is "hello", not a JSON object'],
+      ['null', 'null', 'it is null, not a JSON object'],
+      ["another backup's record", 'older', 'its file is "OLDER", not "NEWER" (the record of another backup)'],
+      [
+        'over 16 MiB (refused from its length, before it is read)',
+        ' '.repeat(RECORD_LIMIT_BYTES + 1),
+        "it is 16,777,217 bytes or more, over a record's 16 MiB",
+      ],
+    ])('local verify, the record %s: the local file is not accused, the witness is said to be damaged', async (_case, body, problem) => {
+      const { record } = await withDamagedRecord(body === 'older' ? JSON.stringify(await bucket.readRecord(older)) : body);
+      const env = { ...swift.env, DATABASE_URL: source.url, BACKUP_DIR: witnessDir, BACKUP_S3_URL: damaged.href, TMPDIR: tmp };
+
+      const result = await dbBackup(['verify', newer], env);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^ok {6}${join(witnessDir, newer).replace(/\./g, '\\.')}: sha256 as recorded`));
+      expect(result.stdout).toContain(
+        `; the bucket's record ${record} is damaged: ${problem.replace('OLDER', older).replace('NEWER', newer)}`,
+      );
+      expect(result.stdout).toMatch(/: no second witness, checked against the local records only\n$/);
+    });
   });
 
   it('list --remote reads every page: 1,005 backups under one prefix, newest first', async () => {

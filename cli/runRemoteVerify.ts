@@ -105,6 +105,8 @@ async function verifyOne(
     copy = await fetchRemoteBackup(choice, { signal });
   } catch (error) {
     if (error instanceof OffsiteError && error.code === 'OFFSITE_NOT_FOUND' && choice.recorded !== undefined) return undefined;
+    // Nothing says what the copy should be: it fails (the bucket needs attention), and --all goes on.
+    if (error instanceof OffsiteError && error.code === 'OFFSITE_RECORD_DAMAGED') return failed(`${error.message}: it cannot be proven`);
     throw error;
   }
   fetched(copy);

@@ -11,6 +11,7 @@ import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { RestoreFailedError } from '../functions/backup/restore/RestoreFailedError.js';
 import { chooseRemoteBackups } from './chooseRemoteBackups.js';
 import { fetchRemoteBackup, type RemoteCopy } from './fetchRemoteBackup.js';
+import { OffsiteError } from '../functions/backup/offsite/offsiteError.js';
 
 export interface RestoreIo {
   print: (text: string) => void;
@@ -80,11 +81,18 @@ export async function runRestoreCommand(
         io.env ?? process.env,
         { command: 'restore --remote', until: Date.now() + config.policy.clockToleranceMs, signal: stop.signal },
       );
+      const url = choice!.bucket.url(choice!.key);
       copy = await fetchRemoteBackup(choice!, {
         signal: stop.signal,
-        onProgress:
-          io.progress &&
-          ((bytes, total) => io.progress!(`downloading ${choice!.bucket.url(choice!.key)}: ${Math.floor((bytes / total) * 100)}%`)),
+        onProgress: io.progress && ((bytes, total) => io.progress!(`downloading ${url}: ${Math.floor((bytes / total) * 100)}%`)),
+      }).catch((error: unknown) => {
+        // Its copy could not be checked against what was written: refused before anything is downloaded.
+        if (error instanceof OffsiteError && error.code === 'OFFSITE_RECORD_DAMAGED')
+          error.message =
+            `${error.message}. ${url} is not restored, nothing changed: restore another backup by its URL (list --remote ` +
+            'prints them), or, to restore this one unchecked, download it yourself (e.g. aws s3 cp) and restore the file ' +
+            '(its completion and rows are then all that is checked)';
+        throw error;
       });
       if (copy.mismatch)
         throw new RestoreFailedError(`${copy.url}: ${copy.mismatch}: not restored, nothing changed`, { code: 'CHECKSUM_MISMATCH' });

@@ -12,13 +12,20 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { Readable } from 'node:stream';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
-import { offsiteError } from './offsiteError.js';
+import { OffsiteError, offsiteError } from './offsiteError.js';
+import { parseOffsiteRecord } from './parseOffsiteRecord.js';
 import { type S3Location, s3Url } from './S3Location.js';
 
 /** The folder of archived copies under the prefix, as `archive/` beside the local backups. */
 export const ARCHIVE = 'archive/';
 /** The folder of records under the prefix: one JSON object per backup, written once its copy is whole. */
 export const RECORDS = 'records/';
+
+/**
+ * The largest record read back. A record holds a digest per section of the dump, so it grows with the
+ * schema (about 80 bytes a section: 16 MiB is some 200,000 sections); anything larger is not one of ours.
+ */
+export const RECORD_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** What was recorded when a backup was written, kept in the bucket as a second witness (`records/<file>.json`). */
 export interface OffsiteRecord {
@@ -158,16 +165,43 @@ export class BackupBucket {
     await this.guard(key, () => this.client.send(new PutObjectCommand(input), { abortSignal: signal }));
   }
 
-  /** The record of `file`, or undefined when the bucket has none. */
+  /**
+   * The record of `file`, or undefined when the bucket has none. A record that is not one (not JSON, the
+   * wrong shape, another backup's, over RECORD_LIMIT_BYTES: checked from its length before it is read)
+   * throws OFFSITE_RECORD_DAMAGED naming its URL and what is wrong: it is no witness of anything.
+   */
   async readRecord(file: string, signal?: AbortSignal): Promise<OffsiteRecord | undefined> {
     const key = this.recordKey(file);
+    const damaged = (why: string) => new OffsiteError('OFFSITE_RECORD_DAMAGED', `the bucket's record ${this.url(key)} is damaged: ${why}`);
+    const tooLarge = (bytes: number) =>
+      damaged(`it is ${bytes.toLocaleString('en-US')} bytes or more, over a record's ${RECORD_LIMIT_BYTES / 1024 / 1024} MiB`);
+    let text: string;
     try {
       const answer = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal });
-      return JSON.parse((await answer.Body?.transformToString('utf8')) ?? '') as OffsiteRecord;
+      const body = answer.Body as Readable;
+      if ((answer.ContentLength ?? 0) > RECORD_LIMIT_BYTES) {
+        body.destroy();
+        throw tooLarge(answer.ContentLength!);
+      }
+      // Counted as it arrives too: a server may leave the length out.
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      for await (const chunk of body) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > RECORD_LIMIT_BYTES) {
+          body.destroy();
+          throw tooLarge(bytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      text = Buffer.concat(chunks).toString('utf8');
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw offsiteError(error, this.describe(key));
     }
+    const parsed = parseOffsiteRecord(text, file);
+    if ('damaged' in parsed) throw damaged(parsed.damaged);
+    return parsed.record;
   }
 
   /** The object's bytes as a stream (and its length). */

@@ -7,13 +7,15 @@ export type Witness =
   | { record: 'disagrees'; sha256: string }
   /** No record: the backup is not offsite (yet). */
   | { record: 'missing' }
+  /** The record is there but is not one (not JSON, the wrong shape, another backup's): it witnesses nothing. */
+  | { record: 'damaged'; reason: string }
   /** The bucket could not be asked (unreachable, refused, missing): the message says why. */
   | { record: 'unknown'; reason: string };
 
 /**
  * Asks the bucket (a second witness, kept away from the backup folder) for the sha256 recorded when
- * `file` was written, and compares it with `localSha256` (its SHA256SUMS line). A bucket that cannot be
- * asked is said, never thrown: the local verification goes on without it. Reads only.
+ * `file` was written, and compares it with `localSha256` (its SHA256SUMS line). A damaged record and a
+ * bucket that cannot be asked are said, never thrown: the local verification goes on without them. Reads only.
  */
 export async function bucketWitness(
   bucket: BackupBucket,
@@ -26,9 +28,8 @@ export async function bucketWitness(
     if (!record) return { record: 'missing' };
     return record.sha256 === localSha256 ? { record: 'agrees' } : { record: 'disagrees', sha256: record.sha256 };
   } catch (error) {
+    if (error instanceof OffsiteError && error.code === 'OFFSITE_RECORD_DAMAGED') return { record: 'damaged', reason: error.message };
     if (error instanceof OffsiteError) return { record: 'unknown', reason: error.message };
-    // A record that is not JSON is no witness either.
-    if (error instanceof SyntaxError) return { record: 'unknown', reason: `its record in the bucket is not JSON (${error.message})` };
     throw error;
   }
 }
