@@ -5,23 +5,27 @@ import type { RetentionPolicy } from '../functions/backup/retention/RetentionPol
 import { planRotation, type RotationPlan } from '../functions/backup/retention/planRotation.js';
 import { counted } from './counted.js';
 import { summarizeRotation } from './formatRotation.js';
+import { formatDuration } from '../functions/log/formatDuration.js';
 import { formatBytes } from './notes/format.js';
 
 /**
  * `db-backup list --remote`: every backup and archived backup under the bucket's prefix (all pages),
  * newest first, with its size, whether its record exists (a copy without one is not offsite yet) and
  * what the retention rules would do to it, planned from the bucket's own listing as `list` plans the
- * folder's. Reads only.
+ * folder's, at `now` (by default the bucket's server's: a machine whose clock is behind would call the
+ * newest backups future-dated). Reads only.
  */
 export async function listRemote(
   bucket: BackupBucket,
   policy: RetentionPolicy,
-  now: Date,
+  now: Date | undefined,
   show: (value: unknown, text: string) => void,
 ): Promise<void> {
   const listing = await bucket.list();
   const backups = remoteBackups(listing);
-  const plan = planRotation({ backups: listing.backups.map((b) => b.file), archived: listing.archived.map((b) => b.file) }, now, policy);
+  const offset = bucket.clockOffsetMs();
+  const at = now ?? new Date(Date.now() + offset);
+  const plan = planRotation({ backups: listing.backups.map((b) => b.file), archived: listing.archived.map((b) => b.file) }, at, policy);
   const rules = rulesOf(plan);
   const rows = backups.map((backup) => ({
     url: bucket.url(backup.key),
@@ -34,7 +38,10 @@ export async function listRemote(
   const unrecorded = rows.filter((row) => !row.recorded).length;
   const heading =
     `${bucket.url(bucket.location.prefix)}: ${counted(listing.backups.length, 'backup')}, ${listing.archived.length} archived` +
-    `${unrecorded > 0 ? `, ${unrecorded} without a record (not offsite yet)` : ''}; ${summarizeRotation(plan)} if rotated now`;
+    `${unrecorded > 0 ? `, ${unrecorded} without a record (not offsite yet)` : ''}; ${summarizeRotation(plan)} if rotated now` +
+    (!now && Math.abs(offset) > policy.clockToleranceMs
+      ? ` (by the server's clock: this machine's is ${formatDuration(Math.abs(offset))} ${offset > 0 ? 'behind' : 'ahead'})`
+      : '');
   const urlWidth = Math.max(0, ...rows.map((row) => row.url.length));
   const sizeWidth = Math.max(0, ...rows.map((row) => formatBytes(row.bytes).length));
   const lines = rows.map(

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { BackupBucket, RECORD_LIMIT_BYTES } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
 import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { migrate } from '../functions/db/migrate.js';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -340,6 +341,100 @@ describeWithSwift('recovery from the bucket alone (real Swift, the real db-backu
         `; the bucket's record ${record} is damaged: ${problem.replace('OLDER', older).replace('NEWER', newer)}`,
       );
       expect(result.stdout).toMatch(/: no second witness, checked against the local records only\n$/);
+    });
+  });
+
+  describe('--latest and a wrong clock: newer backups are never passed over in silence', () => {
+    const DAY = 86_400_000;
+    /** This machine's clock `ms` off (negative: behind), for the command only. */
+    const shifted = (ms: number) => ({ NODE_OPTIONS: `--import=${join(ROOT, 'test/support/shiftClock.mjs')}`, CLOCK_SHIFT_MS: String(ms) });
+    let fiveDaysAgo: string;
+    /** Under `prefix`: the older backup's bytes named 5 days ago, and the newer backup (named now), each with its record. */
+    async function bucketOf(prefix: string, more: string[] = []) {
+      const place = new BackupBucket(client, { bucket: 'offsite', prefix });
+      for (const [file, from] of [[fiveDaysAgo, older], [newer, newer], ...more.map((file) => [file, newer])] as [string, string][]) {
+        const bytes = await readFile(join(witnessDir, from));
+        await place.upload(file, bytes, { partSize: 5 * MiB });
+        await place.putRecord({ file, sha256: sha256(bytes), bytes: bytes.length, startedAt: new Date().toISOString() });
+      }
+      return place;
+    }
+    beforeAll(() => {
+      fiveDaysAgo = formatBackupFileName(source.name, new Date(Date.now() - 5 * DAY));
+    });
+
+    it("restore --latest --remote on a machine 3 days behind: today's backup, by the server's clock, and says so", async () => {
+      await bucketOf('behind/');
+
+      const result = await dbBackup(
+        ['restore', '--latest', '--remote', '--into', target.url('notes_behind')],
+        bucketOnly({ BACKUP_S3_URL: 's3://offsite/behind', DATABASE_URL: source.url, ...shifted(-3 * DAY) }),
+      );
+
+      expect(result.stderr).toBe(
+        "db-backup: this machine's clock is 3 days behind the server of s3://offsite/behind/ (check it: date -u): the newest backup is taken by the server's clock\n",
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^restored s3://offsite/behind/${newer.replace(/\./g, '\\.')} into notes_behind: `));
+    });
+
+    it('list --remote on a machine 3 days behind: plans by the server\'s clock (the newest is not "future-dated")', async () => {
+      await bucketOf('behind-list/');
+
+      const result = await dbBackup(['list', '--remote'], bucketOnly({ BACKUP_S3_URL: 's3://offsite/behind-list', ...shifted(-3 * DAY) }));
+
+      expect(result.code).toBe(0);
+      const [heading, newest] = result.stdout.split('\n');
+      expect(heading).toBe(
+        "s3://offsite/behind-list/: 2 backups, 0 archived; 2 kept, 0 archived, 0 deleted if rotated now (by the server's clock: this machine's is 3 days behind)",
+      );
+      expect(newest).toMatch(new RegExp(`^s3://offsite/behind-list/${newer.replace(/\./g, '\\.')} .* recorded   keep \\(newest 5, `));
+    });
+
+    it('restore --latest --remote passing over a backup named 2 days ahead: says which, and how to take it', async () => {
+      const ahead = formatBackupFileName(source.name, new Date(Date.now() + 2 * DAY));
+      await bucketOf('ahead/', [ahead]);
+
+      const result = await dbBackup(
+        ['restore', '--latest', '--remote', '--into', target.url('notes_ahead')],
+        bucketOnly({ BACKUP_S3_URL: 's3://offsite/ahead', DATABASE_URL: source.url }),
+      );
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^restored s3://offsite/ahead/${newer.replace(/\./g, '\\.')} into notes_ahead: `));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^db-backup: 1 newer backup with a record is named after now \\(\\S+Z by the server's clock, give or take 5 min\\), the newest s3://offsite/ahead/${ahead.replace(/\./g, '\\.')}: ` +
+            'a clock ran ahead when it was named\\. ' +
+            `Took s3://offsite/ahead/${newer.replace(/\./g, '\\.')} instead; to take the newest, name it by its URL: restore s3://offsite/ahead/${ahead.replace(/\./g, '\\.')} --into <postgres-url>\n$`,
+        ),
+      );
+    });
+
+    it('local restore --latest on a machine 3 days behind: takes the backup of 5 days ago, and says the newer ones were passed over', async () => {
+      const folder = await tempFolder();
+      await cp(witnessDir, folder, { recursive: true });
+      await cp(join(witnessDir, older), join(folder, fiveDaysAgo));
+      try {
+        const result = await dbBackup(['restore', '--latest', '--into', target.url('notes_behind_local')], {
+          DATABASE_URL: source.url,
+          BACKUP_DIR: folder,
+          TMPDIR: tmp,
+          ...shifted(-3 * DAY),
+        });
+
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^restored ${join(folder, fiveDaysAgo).replace(/\./g, '\\.')} into notes_behind_local: `));
+        expect(result.stderr).toMatch(
+          new RegExp(
+            `^db-backup: 2 newer backups of ${source.name} in ${folder} are named after this machine's now \\(\\S+Z, give or take 5 min\\), ` +
+              `the newest ${newer.replace(/\./g, '\\.')}: this machine's clock may be behind \\(check it: date -u\\), or a clock ran ahead when they were named\\. ` +
+              `Took ${fiveDaysAgo.replace(/\./g, '\\.')} instead; to restore the newest, name it: restore ${newer.replace(/\./g, '\\.')} --into <postgres-url>\n$`,
+          ),
+        );
+      } finally {
+        await removeFolder(folder);
+      }
     });
   });
 

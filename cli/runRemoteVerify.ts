@@ -37,8 +37,9 @@ export async function runRemoteVerify(
   const stop = new AbortController();
   const choices = await chooseRemoteBackups(selection, io.bucket ?? (() => undefined), io.env ?? process.env, {
     command: 'verify --remote',
-    until: Date.now() + config.policy.clockToleranceMs,
+    toleranceMs: config.policy.clockToleranceMs,
     signal: stop.signal,
+    warn: (line) => process.stderr.write(`db-backup: ${line}\n`),
   });
   const scratch = flags.server ? new ServerScratch(config.connection, undefined, config.pgDumpPath) : new PgliteScratch();
   let copy: RemoteCopy | undefined;

@@ -4,7 +4,10 @@ import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { checksumBeside } from '../functions/backup/folder/checksumBeside.js';
+import { backupsNamedAfter } from './backupsNamedAfter.js';
+import { counted } from './counted.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
+import { formatDuration } from '../functions/log/formatDuration.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { UsageError } from './UsageError.js';
 import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
@@ -79,7 +82,12 @@ export async function runRestoreCommand(
         file ? { url: file } : { latest: true, ...(flags.latestOf ? { database: flags.latestOf } : {}) },
         io.bucket ?? (() => undefined),
         io.env ?? process.env,
-        { command: 'restore --remote', until: Date.now() + config.policy.clockToleranceMs, signal: stop.signal },
+        {
+          command: 'restore --remote',
+          toleranceMs: config.policy.clockToleranceMs,
+          signal: stop.signal,
+          warn: (line) => process.stderr.write(`db-backup: ${line}\n`),
+        },
       );
       const url = choice!.bucket.url(choice!.key);
       copy = await fetchRemoteBackup(choice!, {
@@ -149,9 +157,30 @@ export async function runRestoreCommand(
   );
 }
 
-/** The newest backup of `database` not known bad, or a clear error when there is none. */
+/**
+ * The newest backup of `database` not known bad, or a clear error when there is none. Newer backups
+ * passed over as named after now (this machine's clock may be behind) are said on stderr, never skipped silently.
+ */
 async function latest(database: string, folder: BackupFolder, config: BackupConfig): Promise<string> {
-  const found = await latestGoodBackup(folder, database, Date.now() + config.policy.clockToleranceMs);
-  if (!found) throw new AppError('NO_BACKUPS', `no backup of ${database} in ${folder.dir} to restore`, { expose: true });
+  const tolerance = config.policy.clockToleranceMs;
+  const now = Date.now();
+  const found = await latestGoodBackup(folder, database, now + tolerance);
+  const later = await backupsNamedAfter(folder, database, now + tolerance);
+  const passedOver =
+    later.length === 0
+      ? ''
+      : `${counted(later.length, 'newer backup')} of ${database} in ${folder.dir} ${later.length === 1 ? 'is' : 'are'} named after ` +
+        `this machine's now (${new Date(now).toISOString()}, give or take ${formatDuration(tolerance)}), the newest ${later[0]}: ` +
+        `this machine's clock may be behind (check it: date -u), or a clock ran ahead when ${later.length === 1 ? 'it was' : 'they were'} named`;
+  const byName = `to restore the newest, name it: restore ${later[0]} --into <postgres-url>`;
+  if (!found)
+    throw new AppError(
+      'NO_BACKUPS',
+      `no backup of ${database} in ${folder.dir} to restore${passedOver ? ` named before now; ${passedOver}: ${byName}` : ''}`,
+      {
+        expose: true,
+      },
+    );
+  if (passedOver) process.stderr.write(`db-backup: ${passedOver}. Took ${basename(found)} instead; ${byName}\n`);
   return found;
 }

@@ -91,6 +91,15 @@ export class BackupBucket {
   }
 
   /**
+   * How far the server's clock is ahead of this machine's, in ms (negative: behind), as the SDK measured
+   * it from the Date header of the last answer (it signs requests by the server's time); 0 before any.
+   * Whole seconds: the header has no finer ones.
+   */
+  clockOffsetMs(): number {
+    return this.client.config.systemClockOffset ?? 0;
+  }
+
+  /**
    * Checks that the bucket exists and these credentials may list the prefix: one listing of at most one
    * key (HeadBucket would need a permission on the whole bucket, which a least-privilege policy does not give).
    */
