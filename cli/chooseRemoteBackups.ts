@@ -2,6 +2,7 @@ import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { createBackupBucket } from '../functions/backup/offsite/createBackupBucket.js';
 import { remoteBackupsNamedAfter } from '../functions/backup/offsite/remoteBackupsNamedAfter.js';
 import { latestRemoteBackup } from '../functions/backup/offsite/latestRemoteBackup.js';
+import { BUCKET_LIMITS_MS, withDeadline } from '../functions/backup/offsite/withDeadline.js';
 import { OffsiteError } from '../functions/backup/offsite/offsiteError.js';
 import { parseBackupUrl } from '../functions/backup/offsite/parseBackupUrl.js';
 import { type ListedRemoteBackup, remoteBackups } from '../functions/backup/offsite/remoteBackups.js';
@@ -67,7 +68,13 @@ export async function chooseRemoteBackups(
     return [{ bucket, key: bucket.keyOf(object.file, object.place), file: object.file }];
   }
   const bucket = configuredBucket(configured(), options.command);
-  const backups = remoteBackups(await bucket.list(options.signal));
+  const listing = await withDeadline(
+    BUCKET_LIMITS_MS.listing,
+    bucket.url(bucket.location.prefix),
+    (signal) => bucket.list(signal),
+    options.signal,
+  );
+  const backups = remoteBackups(listing);
   const offset = bucket.clockOffsetMs();
   const until = Date.now() + offset + options.toleranceMs;
   if (!('all' in selection) && Math.abs(offset) > options.toleranceMs)

@@ -1,6 +1,7 @@
 import { formatKeepReason } from '../functions/backup/BackupAnswer.js';
 import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { remoteBackups } from '../functions/backup/offsite/remoteBackups.js';
+import { BUCKET_LIMITS_MS, withDeadline } from '../functions/backup/offsite/withDeadline.js';
 import type { RetentionPolicy } from '../functions/backup/retention/RetentionPolicy.js';
 import { planRotation, type RotationPlan } from '../functions/backup/retention/planRotation.js';
 import { counted } from './counted.js';
@@ -20,8 +21,9 @@ export async function listRemote(
   policy: RetentionPolicy,
   now: Date | undefined,
   show: (value: unknown, text: string) => void,
+  limitMs: number = BUCKET_LIMITS_MS.listing,
 ): Promise<void> {
-  const listing = await bucket.list();
+  const listing = await withDeadline(limitMs, bucket.url(bucket.location.prefix), (signal) => bucket.list(signal));
   const backups = remoteBackups(listing);
   const offset = bucket.clockOffsetMs();
   const at = now ?? new Date(Date.now() + offset);

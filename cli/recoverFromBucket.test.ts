@@ -10,6 +10,8 @@ import pg from 'pg';
 import { BackupBucket, RECORD_LIMIT_BYTES } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
 import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import { DEFAULT_RETENTION_POLICY } from '../functions/backup/retention/RetentionPolicy.js';
+import { listRemote } from './listRemote.js';
 import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { migrate } from '../functions/db/migrate.js';
@@ -434,6 +436,57 @@ describeWithSwift('recovery from the bucket alone (real Swift, the real db-backu
         );
       } finally {
         await removeFolder(folder);
+      }
+    });
+  });
+
+  describe('a hung server (SIGSTOP): every bucket call of a command has a limit', () => {
+    it('local verify --all: the record could not be read (15 s), not asked again, and the local verification stands', async () => {
+      const env = { ...swift.env, DATABASE_URL: source.url, BACKUP_DIR: witnessDir, BACKUP_S3_URL: 's3://offsite/notes', TMPDIR: tmp };
+      swift.freeze();
+      let result: Awaited<ReturnType<typeof dbBackup>>;
+      try {
+        result = await dbBackup(['verify', '--all'], env);
+      } finally {
+        swift.thaw();
+      }
+
+      expect(result.code).toBe(0);
+      const [first, second] = result.stdout.trim().split('\n');
+      expect(first).toMatch(new RegExp(`^ok {6}${join(witnessDir, newer).replace(/\./g, '\\.')}: sha256 as recorded; `));
+      expect(first).toMatch(
+        new RegExp(
+          `; the bucket's record could not be read \\(the server of s3://offsite/notes/records/${newer.replace(/\./g, '\\.')}\\.json ` +
+            'did not answer within 15 s\\): checked against the local records only$',
+        ),
+      );
+      expect(second).toMatch(new RegExp(`^ok {6}${join(witnessDir, older).replace(/\./g, '\\.')}: sha256 as recorded; `));
+      expect(second).toMatch(/; the bucket's record was not asked for \(it could not be read above\)$/);
+    }, 120_000);
+
+    it('restore s3://…: ends when the record does not come within 15 s, nothing restored, no temp file', async () => {
+      swift.freeze();
+      let result: Awaited<ReturnType<typeof dbBackup>>;
+      try {
+        result = await dbBackup(['restore', `s3://offsite/notes/${newer}`, '--into', target.url('notes_hung')], bucketOnly());
+      } finally {
+        swift.thaw();
+      }
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`db-backup: the server of s3://offsite/notes/records/${newer}.json did not answer within 15 s\n`);
+      expect(await readdir(tmp)).toEqual([]);
+    }, 120_000);
+
+    it('list --remote: ends with the reason when the listing does not answer within its limit', async () => {
+      swift.freeze();
+      try {
+        await expect(listRemote(bucket, DEFAULT_RETENTION_POLICY, undefined, () => undefined, 2_000)).rejects.toMatchObject({
+          code: 'OFFSITE_UNREACHABLE',
+          message: 'the server of s3://offsite/notes/ did not answer within 2 s',
+        });
+      } finally {
+        swift.thaw();
       }
     });
   });

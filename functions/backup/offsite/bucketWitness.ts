@@ -1,5 +1,6 @@
 import type { BackupBucket } from './BackupBucket.js';
 import { OffsiteError } from './offsiteError.js';
+import { BUCKET_LIMITS_MS, withDeadline } from './withDeadline.js';
 
 /** What the bucket's record of a backup says about the local file's recorded sha256. */
 export type Witness =
@@ -14,7 +15,7 @@ export type Witness =
 
 /**
  * Asks the bucket (a second witness, kept away from the backup folder) for the sha256 recorded when
- * `file` was written, and compares it with `localSha256` (its SHA256SUMS line). A damaged record and a
+ * `file` was written (waiting at most BUCKET_LIMITS_MS.record), and compares it with `localSha256` (its SHA256SUMS line). A damaged record and a
  * bucket that cannot be asked are said, never thrown: the local verification goes on without them. Reads only.
  */
 export async function bucketWitness(
@@ -24,7 +25,8 @@ export async function bucketWitness(
   signal?: AbortSignal,
 ): Promise<Witness> {
   try {
-    const record = await bucket.readRecord(file, signal);
+    const where = bucket.url(bucket.recordKey(file));
+    const record = await withDeadline(BUCKET_LIMITS_MS.record, where, (bounded) => bucket.readRecord(file, bounded), signal);
     if (!record) return { record: 'missing' };
     return record.sha256 === localSha256 ? { record: 'agrees' } : { record: 'disagrees', sha256: record.sha256 };
   } catch (error) {
