@@ -1,12 +1,16 @@
 import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { createBackupBucket } from '../functions/backup/offsite/createBackupBucket.js';
+import { remoteBackupsNamedAfter } from '../functions/backup/offsite/remoteBackupsNamedAfter.js';
 import { latestRemoteBackup } from '../functions/backup/offsite/latestRemoteBackup.js';
+import { BUCKET_LIMITS_MS, withDeadline } from '../functions/backup/offsite/withDeadline.js';
 import { OffsiteError } from '../functions/backup/offsite/offsiteError.js';
 import { parseBackupUrl } from '../functions/backup/offsite/parseBackupUrl.js';
 import { type ListedRemoteBackup, remoteBackups } from '../functions/backup/offsite/remoteBackups.js';
 import { backupPrefix } from '../functions/backup/retention/backupFileName.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { AppError } from '../functions/errors/AppError.js';
+import { formatDuration } from '../functions/log/formatDuration.js';
+import { counted } from './counted.js';
 import { UsageError } from './UsageError.js';
 
 /** One backup object to fetch: the bucket (and prefix) it lies in, its key and its file name. */
@@ -39,13 +43,16 @@ export function configuredBucket(bucket: BackupBucket | undefined, command: stri
 
 /**
  * The bucket's backups that a command names: one by its URL, the newest (of a database), or all.
- * Lists the configured bucket (every page) for all but a URL; throws NO_BACKUPS when none fits.
+ * Lists the configured bucket (every page) for all but a URL; throws NO_BACKUPS when none fits. The
+ * newest is the newest named no later than now by the bucket's server's clock (plus `toleranceMs`), so
+ * that a machine whose clock is behind still finds today's backup; `warn` hears when this machine's
+ * clock is off by more than that, and of every newer backup passed over as future-dated.
  */
 export async function chooseRemoteBackups(
   selection: RemoteSelection,
   configured: () => BackupBucket | undefined,
   env: NodeJS.ProcessEnv,
-  options: { command: string; until: number; signal?: AbortSignal },
+  options: { command: string; toleranceMs: number; signal?: AbortSignal; warn: (line: string) => void },
 ): Promise<RemoteChoice[]> {
   if ('url' in selection) {
     let object: ReturnType<typeof parseBackupUrl>;
@@ -61,7 +68,33 @@ export async function chooseRemoteBackups(
     return [{ bucket, key: bucket.keyOf(object.file, object.place), file: object.file }];
   }
   const bucket = configuredBucket(configured(), options.command);
-  const backups = remoteBackups(await bucket.list(options.signal));
+  const listing = await withDeadline(
+    BUCKET_LIMITS_MS.listing,
+    bucket.url(bucket.location.prefix),
+    (signal) => bucket.list(signal),
+    options.signal,
+  );
+  const backups = remoteBackups(listing);
+  const offset = bucket.clockOffsetMs();
+  const until = Date.now() + offset + options.toleranceMs;
+  if (!('all' in selection) && Math.abs(offset) > options.toleranceMs)
+    options.warn(
+      `this machine's clock is ${formatDuration(Math.abs(offset))} ${offset > 0 ? 'behind' : 'ahead of'} the server of ` +
+        `${bucket.url(bucket.location.prefix)} (check it: date -u): the newest backup is taken by the server's clock`,
+    );
+  /** Newer backups passed over as future-dated: said, never silently skipped. */
+  const passedOver = (prefix: string | undefined, taken: ListedRemoteBackup) => {
+    const later = remoteBackupsNamedAfter(backups, prefix, until);
+    if (later.length === 0) return;
+    const newest = bucket.url(later[0]!.key);
+    const verb = options.command.split(' ')[0];
+    options.warn(
+      `${counted(later.length, 'newer backup')} with a record ${later.length === 1 ? 'is' : 'are'} named after now ` +
+        `(${new Date(until - options.toleranceMs).toISOString()} by the server's clock, give or take ` +
+        `${formatDuration(options.toleranceMs)}), the newest ${newest}: a clock ran ahead when ${later.length === 1 ? 'it was' : 'they were'} ` +
+        `named. Took ${bucket.url(taken.key)} instead; to take the newest, name it by its URL: ${verb} ${newest}${verb === 'restore' ? ' --into <postgres-url>' : ''}`,
+    );
+  };
   const none = (what: string) => new AppError('NO_BACKUPS', `no ${what} in ${bucket.url(bucket.location.prefix)}`, { expose: true });
   const choice = (backup: ListedRemoteBackup): RemoteChoice => ({ bucket, key: backup.key, file: backup.file, recorded: backup.recorded });
   if ('all' in selection) {
@@ -69,13 +102,15 @@ export async function chooseRemoteBackups(
     return backups.map(choice);
   }
   if ('newest' in selection) {
-    const newest = backups.find((backup) => backup.recorded && backup.takenAt.getTime() <= options.until);
+    const newest = backups.find((backup) => backup.recorded && backup.takenAt.getTime() <= until);
     if (!newest) throw none('backup with a record');
+    passedOver(undefined, newest);
     return [choice(newest)];
   }
   const prefix = selection.database === undefined ? onlyDatabase(backups, bucket) : backupPrefix(selection.database);
-  const latest = latestRemoteBackup(backups, prefix, options.until);
+  const latest = latestRemoteBackup(backups, prefix, until);
   if (!latest) throw none(`backup of ${selection.database ?? prefix} with a record`);
+  passedOver(prefix, latest);
   return [choice(latest)];
 }
 

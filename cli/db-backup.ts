@@ -37,15 +37,17 @@ const HELP = `
              read), or the newest with a record of the database in use (of the only database in
              the bucket when none is configured). It is downloaded to a private temporary file
              (removed afterwards; TMPDIR needs room for it) and restored only when its sha256 is
-             the one the bucket recorded. Needs no backup folder: BACKUP_S3_URL and the AWS_*
-             variables are enough
+             the one the bucket recorded; a damaged record (not JSON, the wrong shape, another
+             backup's) is refused before anything is downloaded. Needs no backup folder:
+             BACKUP_S3_URL and the AWS_* variables are enough
     verify [<file> | --latest | --all]
              Prove backups: the sha256 and section digests recorded when each was written, then
              a restore into a scratch database (a temporary one on the configured server, else an
              in-memory embedded one) that is dumped again and must give the backup's bytes;
              the newest backup by default. With BACKUP_S3_URL set, each backup's sha256 is also
              checked against the bucket's record: a file changed together with its SHA256SUMS
-             line fails; one without a record (not offsite yet) or an unreachable bucket is said
+             line fails; one without a record (not offsite yet), a damaged record or an
+             unreachable bucket is said
     verify --remote [s3://<bucket>/<key> | --latest | --all]
              The same proof for copies in the bucket, downloaded one at a time, with the bucket's
              record as the reference; the newest backup in the bucket by default

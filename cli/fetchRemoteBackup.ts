@@ -1,5 +1,6 @@
 import type { OffsiteRecord } from '../functions/backup/offsite/BackupBucket.js';
 import { type DownloadedBackup, downloadBackup } from '../functions/backup/offsite/downloadBackup.js';
+import { BUCKET_LIMITS_MS, withDeadline } from '../functions/backup/offsite/withDeadline.js';
 import type { RemoteChoice } from './chooseRemoteBackups.js';
 
 /** A backup downloaded from the bucket, with the bucket's record of it and what differs from it. */
@@ -24,7 +25,12 @@ export async function fetchRemoteBackup(
 ): Promise<RemoteCopy> {
   const { bucket, key, file } = choice;
   const url = bucket.url(key);
-  const record = await bucket.readRecord(file, options.signal);
+  const record = await withDeadline(
+    BUCKET_LIMITS_MS.record,
+    bucket.url(bucket.recordKey(file)),
+    (signal) => bucket.readRecord(file, signal),
+    options.signal,
+  );
   const copy = await downloadBackup(bucket, key, file, options);
   const mismatch =
     record && record.sha256 !== copy.sha256

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -7,9 +7,12 @@ import { cp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
+import { BackupBucket, RECORD_LIMIT_BYTES } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
 import { BackupManifest } from '../functions/backup/folder/BackupManifest.js';
+import { DEFAULT_RETENTION_POLICY } from '../functions/backup/retention/RetentionPolicy.js';
+import { listRemote } from './listRemote.js';
+import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { migrate } from '../functions/db/migrate.js';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -266,6 +269,226 @@ describeWithSwift('recovery from the bucket alone (real Swift, the real db-backu
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ok {6}/);
     expect(result.stdout).toContain(note);
+  });
+
+  describe("a damaged record (not JSON, the wrong shape, another backup's) is no witness: every command says so", () => {
+    const damaged = new URL('s3://offsite/damaged/');
+    /** The newer backup under the prefix damaged/, its record replaced by `body`. */
+    async function withDamagedRecord(body: string) {
+      const place = new BackupBucket(client, { bucket: 'offsite', prefix: 'damaged/' });
+      // The folder may be wiped by now: the copy kept for the witness cases has the backup.
+      await place.upload(newer, await readFile(join(witnessDir, newer)), { partSize: 5 * MiB });
+      await client.send(new PutObjectCommand({ Bucket: 'offsite', Key: place.recordKey(newer), Body: body }));
+      return { record: `s3://offsite/damaged/records/${newer}.json`, url: `s3://offsite/damaged/${newer}` };
+    }
+    const notCreated = async (database: string) => {
+      const databases = new pg.Client({ connectionString: target.url() });
+      await databases.connect();
+      const { rows } = await databases.query('select datname from pg_database where datname = $1', [database]);
+      await databases.end();
+      return rows.length === 0;
+    };
+
+    it.each([
+      ['restore s3://… (the record null)', 'null', 'it is null, not a JSON object', (url: string) => ['restore', url]],
+      ['restore --latest --remote (not JSON)', '{{{', 'it is not JSON (', () => ['restore', '--latest', '--remote']],
+    ])('%s: refused, nothing restored or downloaded, and how to go on', async (_case, body, problem, args) => {
+      const { record, url } = await withDamagedRecord(body);
+
+      const result = await dbBackup([...args(url), '--into', target.url('notes_damaged')], bucketOnly({ BACKUP_S3_URL: damaged.href }));
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain(`db-backup: the bucket's record ${record} is damaged: ${problem}`);
+      expect(result.stderr).toContain(
+        `. ${url} is not restored, nothing changed: restore another backup by its URL (list --remote prints them), or, ` +
+          'to restore this one unchecked, download it yourself',
+      );
+      expect(await notCreated('notes_damaged')).toBe(true);
+      expect(await readdir(tmp)).toEqual([]);
+    });
+
+    it('verify --remote: FAILED, saying which record and what is wrong (no crash), nothing downloaded', async () => {
+      const recorded = JSON.parse(JSON.stringify(await bucket.readRecord(newer)));
+      const { record, url } = await withDamagedRecord(JSON.stringify({ ...recorded, contents: { rows: null } }));
+
+      const result = await dbBackup(['verify', '--remote', url], bucketOnly());
+
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe(
+        `FAILED  ${url}: the bucket's record ${record} is damaged: its contents.rows is null, not rows per table: it cannot be proven\n`,
+      );
+      expect(result.stderr).toBe('db-backup: of 1 backup, 1 failed verification\n');
+      expect(await readdir(tmp)).toEqual([]);
+    });
+
+    it.each([
+      ['a string', '"hello"', 'it is "hello", not a JSON object'],
+      ['null', 'null', 'it is null, not a JSON object'],
+      ["another backup's record", 'older', 'its file is "OLDER", not "NEWER" (the record of another backup)'],
+      [
+        'over 16 MiB (refused from its length, before it is read)',
+        ' '.repeat(RECORD_LIMIT_BYTES + 1),
+        "it is 16,777,217 bytes or more, over a record's 16 MiB",
+      ],
+    ])('local verify, the record %s: the local file is not accused, the witness is said to be damaged', async (_case, body, problem) => {
+      const { record } = await withDamagedRecord(body === 'older' ? JSON.stringify(await bucket.readRecord(older)) : body);
+      const env = { ...swift.env, DATABASE_URL: source.url, BACKUP_DIR: witnessDir, BACKUP_S3_URL: damaged.href, TMPDIR: tmp };
+
+      const result = await dbBackup(['verify', newer], env);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^ok {6}${join(witnessDir, newer).replace(/\./g, '\\.')}: sha256 as recorded`));
+      expect(result.stdout).toContain(
+        `; the bucket's record ${record} is damaged: ${problem.replace('OLDER', older).replace('NEWER', newer)}`,
+      );
+      expect(result.stdout).toMatch(/: no second witness, checked against the local records only\n$/);
+    });
+  });
+
+  describe('--latest and a wrong clock: newer backups are never passed over in silence', () => {
+    const DAY = 86_400_000;
+    /** This machine's clock `ms` off (negative: behind), for the command only. */
+    const shifted = (ms: number) => ({ NODE_OPTIONS: `--import=${join(ROOT, 'test/support/shiftClock.mjs')}`, CLOCK_SHIFT_MS: String(ms) });
+    let fiveDaysAgo: string;
+    /** Under `prefix`: the older backup's bytes named 5 days ago, and the newer backup (named now), each with its record. */
+    async function bucketOf(prefix: string, more: string[] = []) {
+      const place = new BackupBucket(client, { bucket: 'offsite', prefix });
+      for (const [file, from] of [[fiveDaysAgo, older], [newer, newer], ...more.map((file) => [file, newer])] as [string, string][]) {
+        const bytes = await readFile(join(witnessDir, from));
+        await place.upload(file, bytes, { partSize: 5 * MiB });
+        await place.putRecord({ file, sha256: sha256(bytes), bytes: bytes.length, startedAt: new Date().toISOString() });
+      }
+      return place;
+    }
+    beforeAll(() => {
+      fiveDaysAgo = formatBackupFileName(source.name, new Date(Date.now() - 5 * DAY));
+    });
+
+    it("restore --latest --remote on a machine 3 days behind: today's backup, by the server's clock, and says so", async () => {
+      await bucketOf('behind/');
+
+      const result = await dbBackup(
+        ['restore', '--latest', '--remote', '--into', target.url('notes_behind')],
+        bucketOnly({ BACKUP_S3_URL: 's3://offsite/behind', DATABASE_URL: source.url, ...shifted(-3 * DAY) }),
+      );
+
+      expect(result.stderr).toBe(
+        "db-backup: this machine's clock is 3 days behind the server of s3://offsite/behind/ (check it: date -u): the newest backup is taken by the server's clock\n",
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^restored s3://offsite/behind/${newer.replace(/\./g, '\\.')} into notes_behind: `));
+    });
+
+    it('list --remote on a machine 3 days behind: plans by the server\'s clock (the newest is not "future-dated")', async () => {
+      await bucketOf('behind-list/');
+
+      const result = await dbBackup(['list', '--remote'], bucketOnly({ BACKUP_S3_URL: 's3://offsite/behind-list', ...shifted(-3 * DAY) }));
+
+      expect(result.code).toBe(0);
+      const [heading, newest] = result.stdout.split('\n');
+      expect(heading).toBe(
+        "s3://offsite/behind-list/: 2 backups, 0 archived; 2 kept, 0 archived, 0 deleted if rotated now (by the server's clock: this machine's is 3 days behind)",
+      );
+      expect(newest).toMatch(new RegExp(`^s3://offsite/behind-list/${newer.replace(/\./g, '\\.')} .* recorded   keep \\(newest 5, `));
+    });
+
+    it('restore --latest --remote passing over a backup named 2 days ahead: says which, and how to take it', async () => {
+      const ahead = formatBackupFileName(source.name, new Date(Date.now() + 2 * DAY));
+      await bucketOf('ahead/', [ahead]);
+
+      const result = await dbBackup(
+        ['restore', '--latest', '--remote', '--into', target.url('notes_ahead')],
+        bucketOnly({ BACKUP_S3_URL: 's3://offsite/ahead', DATABASE_URL: source.url }),
+      );
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^restored s3://offsite/ahead/${newer.replace(/\./g, '\\.')} into notes_ahead: `));
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^db-backup: 1 newer backup with a record is named after now \\(\\S+Z by the server's clock, give or take 5 min\\), the newest s3://offsite/ahead/${ahead.replace(/\./g, '\\.')}: ` +
+            'a clock ran ahead when it was named\\. ' +
+            `Took s3://offsite/ahead/${newer.replace(/\./g, '\\.')} instead; to take the newest, name it by its URL: restore s3://offsite/ahead/${ahead.replace(/\./g, '\\.')} --into <postgres-url>\n$`,
+        ),
+      );
+    });
+
+    it('local restore --latest on a machine 3 days behind: takes the backup of 5 days ago, and says the newer ones were passed over', async () => {
+      const folder = await tempFolder();
+      await cp(witnessDir, folder, { recursive: true });
+      await cp(join(witnessDir, older), join(folder, fiveDaysAgo));
+      try {
+        const result = await dbBackup(['restore', '--latest', '--into', target.url('notes_behind_local')], {
+          DATABASE_URL: source.url,
+          BACKUP_DIR: folder,
+          TMPDIR: tmp,
+          ...shifted(-3 * DAY),
+        });
+
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`^restored ${join(folder, fiveDaysAgo).replace(/\./g, '\\.')} into notes_behind_local: `));
+        expect(result.stderr).toMatch(
+          new RegExp(
+            `^db-backup: 2 newer backups of ${source.name} in ${folder} are named after this machine's now \\(\\S+Z, give or take 5 min\\), ` +
+              `the newest ${newer.replace(/\./g, '\\.')}: this machine's clock may be behind \\(check it: date -u\\), or a clock ran ahead when they were named\\. ` +
+              `Took ${fiveDaysAgo.replace(/\./g, '\\.')} instead; to restore the newest, name it: restore ${newer.replace(/\./g, '\\.')} --into <postgres-url>\n$`,
+          ),
+        );
+      } finally {
+        await removeFolder(folder);
+      }
+    });
+  });
+
+  describe('a hung server (SIGSTOP): every bucket call of a command has a limit', () => {
+    it('local verify --all: the record could not be read (15 s), not asked again, and the local verification stands', async () => {
+      const env = { ...swift.env, DATABASE_URL: source.url, BACKUP_DIR: witnessDir, BACKUP_S3_URL: 's3://offsite/notes', TMPDIR: tmp };
+      swift.freeze();
+      let result: Awaited<ReturnType<typeof dbBackup>>;
+      try {
+        result = await dbBackup(['verify', '--all'], env);
+      } finally {
+        swift.thaw();
+      }
+
+      expect(result.code).toBe(0);
+      const [first, second] = result.stdout.trim().split('\n');
+      expect(first).toMatch(new RegExp(`^ok {6}${join(witnessDir, newer).replace(/\./g, '\\.')}: sha256 as recorded; `));
+      expect(first).toMatch(
+        new RegExp(
+          `; the bucket's record could not be read \\(the server of s3://offsite/notes/records/${newer.replace(/\./g, '\\.')}\\.json ` +
+            'did not answer within 15 s\\): checked against the local records only$',
+        ),
+      );
+      expect(second).toMatch(new RegExp(`^ok {6}${join(witnessDir, older).replace(/\./g, '\\.')}: sha256 as recorded; `));
+      expect(second).toMatch(/; the bucket's record was not asked for \(it could not be read above\)$/);
+    }, 120_000);
+
+    it('restore s3://…: ends when the record does not come within 15 s, nothing restored, no temp file', async () => {
+      swift.freeze();
+      let result: Awaited<ReturnType<typeof dbBackup>>;
+      try {
+        result = await dbBackup(['restore', `s3://offsite/notes/${newer}`, '--into', target.url('notes_hung')], bucketOnly());
+      } finally {
+        swift.thaw();
+      }
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`db-backup: the server of s3://offsite/notes/records/${newer}.json did not answer within 15 s\n`);
+      expect(await readdir(tmp)).toEqual([]);
+    }, 120_000);
+
+    it('list --remote: ends with the reason when the listing does not answer within its limit', async () => {
+      swift.freeze();
+      try {
+        await expect(listRemote(bucket, DEFAULT_RETENTION_POLICY, undefined, () => undefined, 2_000)).rejects.toMatchObject({
+          code: 'OFFSITE_UNREACHABLE',
+          message: 'the server of s3://offsite/notes/ did not answer within 2 s',
+        });
+      } finally {
+        swift.thaw();
+      }
+    });
   });
 
   it('list --remote reads every page: 1,005 backups under one prefix, newest first', async () => {

@@ -126,8 +126,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     const backup = await parts.service().backUp();
     return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
   }
-  if (command === 'list' && flags.remote)
-    return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now ?? new Date(), show);
+  if (command === 'list' && flags.remote) return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now, show);
   if (flags.remote) return runRemoteRotateCommand({ now, dryRun: flags.dryRun, json: flags.json }, config.policy, parts.bucket(), io);
   // The folder must exist: a missing one is said so, not listed as empty.
   await parts.folder().check();

@@ -37,8 +37,9 @@ export async function runRemoteVerify(
   const stop = new AbortController();
   const choices = await chooseRemoteBackups(selection, io.bucket ?? (() => undefined), io.env ?? process.env, {
     command: 'verify --remote',
-    until: Date.now() + config.policy.clockToleranceMs,
+    toleranceMs: config.policy.clockToleranceMs,
     signal: stop.signal,
+    warn: (line) => process.stderr.write(`db-backup: ${line}\n`),
   });
   const scratch = flags.server ? new ServerScratch(config.connection, undefined, config.pgDumpPath) : new PgliteScratch();
   let copy: RemoteCopy | undefined;
@@ -105,6 +106,8 @@ async function verifyOne(
     copy = await fetchRemoteBackup(choice, { signal });
   } catch (error) {
     if (error instanceof OffsiteError && error.code === 'OFFSITE_NOT_FOUND' && choice.recorded !== undefined) return undefined;
+    // Nothing says what the copy should be: it fails (the bucket needs attention), and --all goes on.
+    if (error instanceof OffsiteError && error.code === 'OFFSITE_RECORD_DAMAGED') return failed(`${error.message}: it cannot be proven`);
     throw error;
   }
   fetched(copy);

@@ -4,7 +4,10 @@ import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { checksumBeside } from '../functions/backup/folder/checksumBeside.js';
+import { backupsNamedAfter } from './backupsNamedAfter.js';
+import { counted } from './counted.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
+import { formatDuration } from '../functions/log/formatDuration.js';
 import { resolveBackupFile } from './resolveBackupFile.js';
 import { InterruptedError } from './InterruptedError.js';
 import { UsageError } from './UsageError.js';
@@ -12,6 +15,7 @@ import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { RestoreFailedError } from '../functions/backup/restore/RestoreFailedError.js';
 import { chooseRemoteBackups } from './chooseRemoteBackups.js';
 import { fetchRemoteBackup, type RemoteCopy } from './fetchRemoteBackup.js';
+import { OffsiteError } from '../functions/backup/offsite/offsiteError.js';
 
 export interface RestoreIo {
   print: (text: string) => void;
@@ -81,13 +85,25 @@ export async function runRestoreCommand(
         file ? { url: file } : { latest: true, ...(flags.latestOf ? { database: flags.latestOf } : {}) },
         io.bucket ?? (() => undefined),
         io.env ?? process.env,
-        { command: 'restore --remote', until: Date.now() + config.policy.clockToleranceMs, signal: stop.signal },
+        {
+          command: 'restore --remote',
+          toleranceMs: config.policy.clockToleranceMs,
+          signal: stop.signal,
+          warn: (line) => process.stderr.write(`db-backup: ${line}\n`),
+        },
       );
+      const url = choice!.bucket.url(choice!.key);
       copy = await fetchRemoteBackup(choice!, {
         signal: stop.signal,
-        onProgress:
-          io.progress &&
-          ((bytes, total) => io.progress!(`downloading ${choice!.bucket.url(choice!.key)}: ${Math.floor((bytes / total) * 100)}%`)),
+        onProgress: io.progress && ((bytes, total) => io.progress!(`downloading ${url}: ${Math.floor((bytes / total) * 100)}%`)),
+      }).catch((error: unknown) => {
+        // Its copy could not be checked against what was written: refused before anything is downloaded.
+        if (error instanceof OffsiteError && error.code === 'OFFSITE_RECORD_DAMAGED')
+          error.message =
+            `${error.message}. ${url} is not restored, nothing changed: restore another backup by its URL (list --remote ` +
+            'prints them), or, to restore this one unchecked, download it yourself (e.g. aws s3 cp) and restore the file ' +
+            '(its completion and rows are then all that is checked)';
+        throw error;
       });
       if (copy.mismatch)
         throw new RestoreFailedError(`${copy.url}: ${copy.mismatch}: not restored, nothing changed`, { code: 'CHECKSUM_MISMATCH' });
@@ -150,9 +166,30 @@ export async function runRestoreCommand(
   );
 }
 
-/** The newest backup of `database` not known bad, or a clear error when there is none. */
+/**
+ * The newest backup of `database` not known bad, or a clear error when there is none. Newer backups
+ * passed over as named after now (this machine's clock may be behind) are said on stderr, never skipped silently.
+ */
 async function latest(database: string, folder: BackupFolder, config: BackupConfig): Promise<string> {
-  const found = await latestGoodBackup(folder, database, Date.now() + config.policy.clockToleranceMs);
-  if (!found) throw new AppError('NO_BACKUPS', `no backup of ${database} in ${folder.dir} to restore`, { expose: true });
+  const tolerance = config.policy.clockToleranceMs;
+  const now = Date.now();
+  const found = await latestGoodBackup(folder, database, now + tolerance);
+  const later = await backupsNamedAfter(folder, database, now + tolerance);
+  const passedOver =
+    later.length === 0
+      ? ''
+      : `${counted(later.length, 'newer backup')} of ${database} in ${folder.dir} ${later.length === 1 ? 'is' : 'are'} named after ` +
+        `this machine's now (${new Date(now).toISOString()}, give or take ${formatDuration(tolerance)}), the newest ${later[0]}: ` +
+        `this machine's clock may be behind (check it: date -u), or a clock ran ahead when ${later.length === 1 ? 'it was' : 'they were'} named`;
+  const byName = `to restore the newest, name it: restore ${later[0]} --into <postgres-url>`;
+  if (!found)
+    throw new AppError(
+      'NO_BACKUPS',
+      `no backup of ${database} in ${folder.dir} to restore${passedOver ? ` named before now; ${passedOver}: ${byName}` : ''}`,
+      {
+        expose: true,
+      },
+    );
+  if (passedOver) process.stderr.write(`db-backup: ${passedOver}. Took ${basename(found)} instead; ${byName}\n`);
   return found;
 }

@@ -16,7 +16,7 @@ import type { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import type { Witness } from '../functions/backup/offsite/bucketWitness.js';
 import { formatVerifyResult } from './formatVerifyResult.js';
 import { runRemoteVerify } from './runRemoteVerify.js';
-import { secondWitness } from './secondWitness.js';
+import { secondWitness, type WitnessVerdict } from './secondWitness.js';
 import { throwUnlessVerified } from './throwUnlessVerified.js';
 
 export interface VerifyIo {
@@ -79,6 +79,9 @@ export async function runVerifyCommand(
   };
   process.on('SIGINT', interrupted).on('SIGTERM', interrupted);
   const results: VerifyResult[] = [];
+  // A bucket that did not answer for one backup is not asked again for the next (a hung server would
+  // cost its limit for every backup of --all).
+  let unanswered = false;
   try {
     for (const [index, listed] of paths.entries()) {
       io.progress?.(`verifying ${listed} (${index + 1} of ${paths.length})`);
@@ -90,7 +93,8 @@ export async function runVerifyCommand(
         continue;
       }
       const result: VerifyResult & { offsite?: Witness } = await verifyBackup(path, manifest, scratch);
-      const verdict = bucket && (await secondWitness(bucket, path, manifest));
+      const verdict: WitnessVerdict | undefined = bucket && !unanswered ? await secondWitness(bucket, path, manifest) : undefined;
+      unanswered ||= verdict?.witness.record === 'unknown';
       if (verdict) {
         result.offsite = verdict.witness;
         if (verdict.problem) Object.assign(result, { ok: false, problems: [...result.problems, verdict.problem], unverified: undefined });
@@ -103,7 +107,8 @@ export async function runVerifyCommand(
           io.print(`(the result was not recorded in ${config.backupDir}: ${(error as Error).message})`),
         );
       }
-      if (!flags.json) io.print(formatVerifyResult(result) + (verdict?.note ? `; ${verdict.note}` : ''));
+      const note = bucket && !verdict ? "the bucket's record was not asked for (it could not be read above)" : verdict?.note;
+      if (!flags.json) io.print(formatVerifyResult(result) + (note ? `; ${note}` : ''));
     }
   } finally {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);

@@ -17,8 +17,8 @@ export interface WitnessVerdict {
 /**
  * Asks the bucket's record of a local backup (BACKUP_S3_URL) whether the backup is the one that was
  * written. A local file and its SHA256SUMS line changed together agree with each other, not with the
- * bucket: that fails. A backup the bucket has no record of (not offsite yet) and a bucket that cannot
- * be reached are said, not failed. Reads the file only when the record disagrees (to say which side
+ * bucket: that fails. A backup the bucket has no record of (not offsite yet), a damaged record and a
+ * bucket that cannot be reached are said, not failed. Reads the file only when the record disagrees (to say which side
  * changed); writes nothing.
  */
 export async function secondWitness(bucket: BackupBucket, path: string, manifest: Pick<BackupManifest, 'entry'>): Promise<WitnessVerdict> {
@@ -27,6 +27,9 @@ export async function secondWitness(bucket: BackupBucket, path: string, manifest
   const witness = await bucketWitness(bucket, file, sums);
   if (witness.record === 'agrees') return { witness, note: "the bucket's record agrees" };
   if (witness.record === 'missing') return { witness, note: `not offsite yet: the bucket has no record of ${file}` };
+  // Its own record being damaged says nothing about the local file: the local records decide.
+  if (witness.record === 'damaged')
+    return { witness, note: `${witness.reason}: no second witness, checked against the local records only` };
   if (witness.record === 'unknown')
     return { witness, note: `the bucket's record could not be read (${witness.reason}): checked against the local records only` };
   const now = await sha256Of(path);

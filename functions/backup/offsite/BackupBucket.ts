@@ -17,7 +17,8 @@ import type { Readable } from 'node:stream';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
 import { copyRanges } from './copyRanges.js';
-import { offsiteError, type S3Server } from './offsiteError.js';
+import { OffsiteError, offsiteError, type S3Server } from './offsiteError.js';
+import { parseOffsiteRecord } from './parseOffsiteRecord.js';
 import { type S3Location, s3Url } from './S3Location.js';
 import { withServerDate } from './withServerDate.js';
 
@@ -31,6 +32,12 @@ export const COPIED_FROM = 'copied-from-etag';
 export const SINGLE_COPY_LIMIT = 5 * 1024 ** 3;
 /** The parts of a copy in parts: few requests, each well under AWS's 5 GiB (and at least Swift's and AWS's 5 MiB). */
 export const COPY_PART_BYTES = 512 * 1024 ** 2;
+
+/**
+ * The largest record read back. A record holds a digest per section of the dump, so it grows with the
+ * schema (about 80 bytes a section: 16 MiB is some 200,000 sections); anything larger is not one of ours.
+ */
+export const RECORD_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** What was recorded when a backup was written, kept in the bucket as a second witness (`records/<file>.json`). */
 export interface OffsiteRecord {
@@ -106,6 +113,15 @@ export class BackupBucket {
 
   url(key: string): string {
     return s3Url(this.location, key);
+  }
+
+  /**
+   * How far the server's clock is ahead of this machine's, in ms (negative: behind), as the SDK measured
+   * it from the Date header of the last answer (it signs requests by the server's time); 0 before any.
+   * Whole seconds: the header has no finer ones.
+   */
+  clockOffsetMs(): number {
+    return this.client.config.systemClockOffset ?? 0;
   }
 
   /**
@@ -189,16 +205,43 @@ export class BackupBucket {
     await this.guard(key, () => this.client.send(new PutObjectCommand(input), { abortSignal: signal }));
   }
 
-  /** The record of `file`, or undefined when the bucket has none. */
+  /**
+   * The record of `file`, or undefined when the bucket has none. A record that is not one (not JSON, the
+   * wrong shape, another backup's, over RECORD_LIMIT_BYTES: checked from its length before it is read)
+   * throws OFFSITE_RECORD_DAMAGED naming its URL and what is wrong: it is no witness of anything.
+   */
   async readRecord(file: string, signal?: AbortSignal): Promise<OffsiteRecord | undefined> {
     const key = this.recordKey(file);
+    const damaged = (why: string) => new OffsiteError('OFFSITE_RECORD_DAMAGED', `the bucket's record ${this.url(key)} is damaged: ${why}`);
+    const tooLarge = (bytes: number) =>
+      damaged(`it is ${bytes.toLocaleString('en-US')} bytes or more, over a record's ${RECORD_LIMIT_BYTES / 1024 / 1024} MiB`);
+    let text: string;
     try {
       const answer = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal });
-      return JSON.parse((await answer.Body?.transformToString('utf8')) ?? '') as OffsiteRecord;
+      const body = answer.Body as Readable;
+      if ((answer.ContentLength ?? 0) > RECORD_LIMIT_BYTES) {
+        body.destroy();
+        throw tooLarge(answer.ContentLength!);
+      }
+      // Counted as it arrives too: a server may leave the length out.
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      for await (const chunk of body) {
+        bytes += (chunk as Buffer).length;
+        if (bytes > RECORD_LIMIT_BYTES) {
+          body.destroy();
+          throw tooLarge(bytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
+      text = Buffer.concat(chunks).toString('utf8');
     } catch (error) {
       if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw await this.failure(error, key);
     }
+    const parsed = parseOffsiteRecord(text, file);
+    if ('damaged' in parsed) throw damaged(parsed.damaged);
+    return parsed.record;
   }
 
   /** The object's bytes as a stream (and its length). */

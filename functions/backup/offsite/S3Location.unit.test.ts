@@ -1,5 +1,8 @@
-import { expect, it } from '@jest/globals';
-import { parseS3Url } from './S3Location.js';
+import { describe, expect, it } from '@jest/globals';
+import { S3Client } from '@aws-sdk/client-s3';
+import { LONGEST_BACKUP_FILE_NAME } from '../retention/backupFileName.js';
+import { BackupBucket } from './BackupBucket.js';
+import { LONGEST_PREFIX_BYTES, parseS3Url } from './S3Location.js';
 
 it.each([
   ['s3://my-backups', { bucket: 'my-backups', prefix: '' }],
@@ -35,4 +38,43 @@ it.each([
 ])('refuses %j, naming BACKUP_S3_URL', (raw, message) => {
   expect(() => parseS3Url(raw)).toThrow(message);
   expect(() => parseS3Url(raw)).toThrow(/^BACKUP_S3_URL: /);
+});
+
+describe("a prefix must leave room under S3's 1,024-byte key limit for the longest backup's record", () => {
+  const url = (prefix: string) => `s3://my-backups/${prefix}`;
+
+  it('leaves room for records/<the longest backup name>.json and no more', () => {
+    // 63 characters of database name, its instant and .sql.gz: 95 characters; records/….json adds 13.
+    expect(LONGEST_BACKUP_FILE_NAME).toHaveLength(95);
+    expect(LONGEST_PREFIX_BYTES).toBe(1024 - 108);
+  });
+
+  it.each([
+    ['exactly the room left, its slash included', `${'p'.repeat(LONGEST_PREFIX_BYTES - 1)}/`],
+    ['the room left, in folders', `${'a'.repeat(400)}/${'b'.repeat(LONGEST_PREFIX_BYTES - 402)}/`],
+    ['the room left, in two-byte letters', `${'é'.repeat((LONGEST_PREFIX_BYTES - 2) / 2)}x/`],
+  ])('accepts %s, and every key under it fits', (_case, prefix) => {
+    const location = parseS3Url(url(prefix));
+    const bucket = new BackupBucket(new S3Client({}), location);
+
+    expect(Buffer.byteLength(location.prefix)).toBe(LONGEST_PREFIX_BYTES);
+    for (const key of [
+      bucket.recordKey(LONGEST_BACKUP_FILE_NAME),
+      bucket.keyOf(LONGEST_BACKUP_FILE_NAME, 'archive'),
+      bucket.keyOf(LONGEST_BACKUP_FILE_NAME),
+    ])
+      expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1024);
+    expect(Buffer.byteLength(bucket.recordKey(LONGEST_BACKUP_FILE_NAME))).toBe(1024);
+  });
+
+  it.each([
+    ['one byte too many', `${'p'.repeat(LONGEST_PREFIX_BYTES)}/`, LONGEST_PREFIX_BYTES + 1],
+    ['965 bytes (an object would fit, its record never)', `${'p'.repeat(964)}/`, 965],
+    ['one byte too many, counted in UTF-8 (é is 2 bytes)', `${'é'.repeat((LONGEST_PREFIX_BYTES - 2) / 2)}xy/`, LONGEST_PREFIX_BYTES + 1],
+  ])('refuses %s, saying how long it may be', (_case, prefix, bytes) => {
+    expect(() => parseS3Url(url(prefix))).toThrow(
+      `BACKUP_S3_URL: the prefix is ${bytes} bytes long; S3 keys are at most 1,024 bytes and a backup's record ` +
+        `(records/<backup>.json) needs 108 of them: use a prefix of at most ${LONGEST_PREFIX_BYTES} bytes`,
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { InsufficientStorageError } from '../errors.js';
 import { statfsFreeSpace } from '../folder/ensureFreeSpace.js';
 import type { BackupBucket } from './BackupBucket.js';
 import { offsiteError } from './offsiteError.js';
+import { BUCKET_LIMITS_MS, withDeadline } from './withDeadline.js';
 
 /** A backup's copy downloaded from the bucket into a private temporary folder. */
 export interface DownloadedBackup {
@@ -24,6 +25,8 @@ export interface DownloadOptions {
   /** Where the temporary folder is made: the system's (`TMPDIR`) by default. */
   tempRoot?: string;
   freeSpace?: (path: string) => Promise<number>;
+  /** How long the server may take to answer (BUCKET_LIMITS_MS.answer); the bytes then flow under the SDK's idle timeout. */
+  answerLimitMs?: number;
   /** Hears the bytes written so far and the object's size. */
   onProgress?: (bytes: number, total: number) => void;
 }
@@ -53,7 +56,12 @@ export async function downloadBackup(
         'it needs the whole backup plus 8 MiB; set TMPDIR to a folder with room',
     );
   try {
-    const { body, bytes } = await bucket.download(key, options.signal);
+    const { body, bytes } = await withDeadline(
+      options.answerLimitMs ?? BUCKET_LIMITS_MS.answer,
+      bucket.url(key),
+      (signal) => bucket.download(key, signal),
+      options.signal,
+    );
     const free = await (options.freeSpace ?? statfsFreeSpace)(folder);
     if (free < bytes + 8 * MIB) {
       body.destroy();

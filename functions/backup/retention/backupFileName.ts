@@ -48,6 +48,12 @@ export function formatBackupFileName(database: string, takenAt: Date, extension 
 }
 
 /**
+ * The longest name a backup can have: a database name kept as it is (at most 63 characters; a made
+ * slug is 52), its instant (always 24) and `.sql.gz`. Keys in the bucket are sized from it.
+ */
+export const LONGEST_BACKUP_FILE_NAME = formatBackupFileName('d'.repeat(63), new Date(0), '.sql.gz');
+
+/**
  * Parses a backup file name; returns undefined for anything that only looks like one
  * (a month 13, a 30th of February, an extra suffix such as `.partial`).
  */
