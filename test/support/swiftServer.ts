@@ -1,18 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { describe } from '@jest/globals';
 
 // The server itself lives with the bench (built, free of jest), which starts it too: one implementation.
-export { SWIFT_ACCESS_KEY, SWIFT_SECRET, type SwiftServer, type SwiftServerOptions, startSwiftServer } from '../../bench/swiftServer.js';
+import { swiftInstalled } from '../../bench/swiftServer.js';
 
-/** Whether Debian's Swift packages are installed (`.ci/run` installs them). */
-export function swiftInstalled(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v swift-proxy-server && command -v memcached'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export {
+  SWIFT_ACCESS_KEY,
+  SWIFT_SECRET,
+  type SwiftServer,
+  type SwiftServerOptions,
+  startSwiftServer,
+  swiftInstalled,
+} from '../../bench/swiftServer.js';
 
 /** A suite against the real Swift server: skipped with a message when Swift is not installed, never under CI. */
 export const describeWithSwift: typeof describe = ((name: string, body: () => void) => {
