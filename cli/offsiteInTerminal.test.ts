@@ -75,13 +75,16 @@ describeWithPostgres('npm start with BACKUP_S3_URL in a real terminal', () => {
       expect(await terminal.exited).toEqual({ exitCode: 0, signal: 0 });
       await terminal.allGone();
       // The spinner's frames are drawn over each other on a terminal: without them, the lines that stay.
-      return terminal
-        .screen()
-        .slice(shownBefore)
-        .replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Backing up the database \([^)]*\)…/g, '')
-        .split('\n')
-        .map((line) => line.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/, '').trim())
-        .filter((line) => line && !line.startsWith('notes>') && !line.startsWith('npm notice'));
+      return (
+        terminal
+          .screen()
+          .slice(shownBefore)
+          .replace(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Backing up the database \([^)]*\)…/g, '')
+          .split('\n')
+          .map((line) => line.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/, '').trim())
+          // The typed `exit` too: the prompt it follows may be drawn before or after the note's line was seen.
+          .filter((line) => line && line !== 'exit' && !line.startsWith('notes>') && !line.startsWith('npm notice'))
+      );
     }
     const backups = async () => (await namesIn(dir())).filter((name) => parseBackupFileName(name)).sort();
 

@@ -386,9 +386,13 @@ describeWithSwift('recovery from the bucket alone (real Swift, the real db-backu
       const result = await dbBackup(['list', '--remote'], bucketOnly({ BACKUP_S3_URL: 's3://offsite/behind-list', ...shifted(-3 * DAY) }));
 
       expect(result.code).toBe(0);
-      const [heading, newest] = result.stdout.split('\n');
+      const [heading, warning, newest] = result.stdout.split('\n');
       expect(heading).toBe(
         "s3://offsite/behind-list/: 2 backups, 0 archived; 2 kept, 0 archived, 0 deleted if rotated now (by the server's clock: this machine's is 3 days behind)",
+      );
+      // And a rotation would do nothing until the clocks agree (the bucket's clock guards its rotation).
+      expect(warning).toMatch(
+        /^warning: this machine's clock \(.+\) is 3 days behind the bucket's .*: a rotation would archive and delete nothing until they agree$/,
       );
       expect(newest).toMatch(new RegExp(`^s3://offsite/behind-list/${newer.replace(/\./g, '\\.')} .* recorded   keep \\(newest 5, `));
     });
