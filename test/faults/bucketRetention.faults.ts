@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { expect, it } from '@jest/globals';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BackupBucket } from '../../functions/backup/offsite/BackupBucket.js';
 import { BucketRotator } from '../../functions/backup/offsite/BucketRotator.js';
-import { createS3Client } from '../../functions/backup/offsite/createS3Client.js';
 import { BackupFolder } from '../../functions/backup/folder/BackupFolder.js';
 import { formatBackupFileName } from '../../functions/backup/retention/backupFileName.js';
 import { BackupRotator } from '../../functions/backup/retention/BackupRotator.js';
 import { DEFAULT_RETENTION_POLICY } from '../../functions/backup/retention/RetentionPolicy.js';
 import { bucketContents, putObjects } from '../support/bucketObjects.js';
 import { EXPECTED_KEPT, PRE_ARCHIVED, SERIES_NOW, sixteenMonthsOfBackups } from '../support/sixteenMonths.js';
-import { type SwiftServer, describeWithSwift, startSwiftServer } from '../support/swiftServer.js';
+import { describeWithSwift, swiftBucketForSuite } from '../support/swiftServer.js';
 import { namesIn, removeFolder, tempFolder } from '../support/tempFolder.js';
 
 const BUCKET = 'retention';
@@ -20,18 +17,8 @@ const b = (at: Date | string) => formatBackupFileName('notes', new Date(at));
 
 /** Retention in the bucket at scale (a minute or more each: thousands of requests to a one-process Swift). */
 describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3api)', () => {
-  let swift: SwiftServer;
-  let client: S3Client;
-  const bucketAt = (prefix: string) => new BackupBucket(client, { bucket: BUCKET, prefix });
-  beforeAll(async () => {
-    swift = await startSwiftServer();
-    client = createS3Client(swift.env);
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  }, 90_000);
-  afterAll(async () => {
-    client?.destroy();
-    await swift?.stop();
-  });
+  const suite = swiftBucketForSuite(BUCKET);
+  const bucketAt = suite.bucketAt;
 
   it('rotates a prefix of 1,644 objects (120 backups, 700 archived, 819 records, 5 others; listed in pages of 1,000) by the rules, purging records with their backups and touching nothing else', async () => {
     // Every 12 hours for 60 days before SERIES_NOW; 700 archived, daily from 2024-12-01; a record for each but the newest.
@@ -46,7 +33,7 @@ describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3ap
       'elsewhere/notes_2020-01-01T00-00-00.000Z.sql',
     ];
     const bucket = bucketAt('many/');
-    await putObjects(client, BUCKET, [
+    await putObjects(suite.client(), BUCKET, [
       ...backups.map((file) => bucket.keyOf(file)),
       ...archived.map((file) => bucket.keyOf(file, 'archive')),
       ...recorded.map((file) => bucket.recordKey(file)),
@@ -91,7 +78,7 @@ describeWithSwift('BucketRotator on many objects (real OpenStack Swift with s3ap
       await mkdir(join(dir, 'archive'));
       await Promise.all(preArchived.map((file) => writeFile(join(dir, 'archive', file), 'old\n')));
       const bucket = bucketAt('parity/');
-      await putObjects(client, BUCKET, [
+      await putObjects(suite.client(), BUCKET, [
         ...all.map((file) => bucket.keyOf(file)),
         ...preArchived.map((file) => bucket.keyOf(file, 'archive')),
       ]);

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { expect, it } from '@jest/globals';
+import { GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { bucketContents, putObjects } from '../../../test/support/bucketObjects.js';
 import { SERIES_NOW } from '../../../test/support/sixteenMonths.js';
-import { type SwiftServer, describeWithSwift, startSwiftServer } from '../../../test/support/swiftServer.js';
+import { describeWithSwift, swiftBucketForSuite } from '../../../test/support/swiftServer.js';
 import { waitUntil } from '../../../test/support/waitUntil.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import { DEFAULT_RETENTION_POLICY } from '../retention/RetentionPolicy.js';
 import { BackupBucket } from './BackupBucket.js';
 import { BucketRotationIncompleteError } from './BucketRotationIncompleteError.js';
 import { BucketRotator } from './BucketRotator.js';
-import { createS3Client } from './createS3Client.js';
 
 const BUCKET = 'rotations';
 const HOUR = 3_600_000;
@@ -22,24 +21,14 @@ const KEEP_NEWEST = { ...DEFAULT_RETENTION_POLICY, keepLast: 1, keepWeeks: 0, ke
 const b = (at: Date | string, database = 'notes') => formatBackupFileName(database, new Date(at));
 
 describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack Swift with s3api)', () => {
-  let swift: SwiftServer;
-  let client: S3Client;
-  const bucketAt = (prefix: string) => new BackupBucket(client, { bucket: BUCKET, prefix });
-  beforeAll(async () => {
-    swift = await startSwiftServer();
-    client = createS3Client(swift.env);
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  }, 90_000);
-  afterAll(async () => {
-    client?.destroy();
-    await swift?.stop();
-  });
+  const suite = swiftBucketForSuite(BUCKET);
+  const bucketAt = suite.bucketAt;
 
   it('never overwrites another object of the same name in archive/: the backup stays, reported as skipped', async () => {
     const bucket = bucketAt('clash/');
     const [older, newer] = [b('2026-06-01T00:00:00Z'), b('2026-11-20T00:00:00Z')];
-    await putObjects(client, BUCKET, [bucket.keyOf(older), bucket.keyOf(newer)]);
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: 'another object\n' }));
+    await putObjects(suite.client(), BUCKET, [bucket.keyOf(older), bucket.keyOf(newer)]);
+    await suite.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: 'another object\n' }));
     const policy = { ...DEFAULT_RETENTION_POLICY, keepLast: 1, keepWeeks: 0, keepMonths: 0 };
 
     const result = await new BucketRotator({ bucket, policy }).rotate(SERIES_NOW);
@@ -47,7 +36,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     expect(result.skipped).toEqual([{ file: older, cause: 'archive-name-taken' }]);
     expect(result.archived).toEqual([]);
     expect(await bucketContents(bucket)).toEqual({ backups: [older, newer].sort(), archived: [older], records: [], others: 0 });
-    const archivedBody = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive') }));
+    const archivedBody = await suite.client().send(new GetObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive') }));
     expect(await archivedBody.Body?.transformToString()).toBe('another object\n');
   });
 
@@ -57,9 +46,9 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     const genuine = randomBytes(9 * MiB);
     await bucket.upload(older, genuine, { partSize: 5 * MiB });
     await bucket.putRecord({ file: older, sha256: sha256(genuine), bytes: genuine.length, startedAt: '2026-10-01T00:00:00.000Z' });
-    await putObjects(client, BUCKET, [bucket.keyOf(newer)]);
+    await putObjects(suite.client(), BUCKET, [bucket.keyOf(newer)]);
     const impostor = Buffer.alloc(9 * MiB, 0x41);
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: impostor }));
+    await suite.client().send(new PutObjectCommand({ Bucket: BUCKET, Key: bucket.keyOf(older, 'archive'), Body: impostor }));
 
     const result = await new BucketRotator({ bucket, policy: KEEP_NEWEST }).rotate(SERIES_NOW);
 
@@ -75,7 +64,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     const [older, newer] = [b('2026-10-01T00:00:00Z'), b('2026-11-20T00:00:00Z')];
     const bytes = randomBytes(9 * MiB);
     await bucket.upload(older, bytes, { partSize: 5 * MiB });
-    await putObjects(client, BUCKET, [bucket.keyOf(newer)]);
+    await putObjects(suite.client(), BUCKET, [bucket.keyOf(newer)]);
     // The copy made, the original deleted; then the same upload again: the original back, as before the delete.
     const [original] = (await bucket.list()).backups.filter(({ file }) => file === older);
     await bucket.archive(original!);
@@ -94,7 +83,10 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
   ])('on a machine whose clock is %s the bucket’s: archives and deletes nothing, says by how much', async (_case, offsetMs, message) => {
     const bucket = bucketAt(`clock${offsetMs}/`);
     const backups = Array.from({ length: 24 }, (_, day) => b(new Date(Date.now() - day * 31 * DAY)));
-    await putObjects(client, BUCKET, [...backups.map((file) => bucket.keyOf(file)), ...backups.map((file) => bucket.recordKey(file))]);
+    await putObjects(suite.client(), BUCKET, [
+      ...backups.map((file) => bucket.keyOf(file)),
+      ...backups.map((file) => bucket.recordKey(file)),
+    ]);
     const before = await bucketContents(bucket);
     const clock = () => new Date(Date.now() + offsetMs);
     const rotator = new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock });
@@ -118,12 +110,16 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
 
   it('carries on after a backup it cannot archive: the others archived, the expired purged, every failure reported', async () => {
     // Copies above 6 MiB are made in parts of 1 MiB, below the server's 5 MiB minimum: it refuses them.
-    const bucket = new BackupBucket(client, { bucket: BUCKET, prefix: 'refused/' }, { singleCopyLimit: 6 * MiB, copyPartBytes: MiB });
+    const bucket = new BackupBucket(
+      suite.client(),
+      { bucket: BUCKET, prefix: 'refused/' },
+      { singleCopyLimit: 6 * MiB, copyPartBytes: MiB },
+    );
     const [big, small, newest] = [b('2026-11-02T00:00:00Z'), b('2026-11-03T00:00:00Z'), b('2026-11-20T00:00:00Z')];
     const [big2, expired] = [b('2026-11-01T00:00:00Z'), b('2025-01-01T00:00:00Z')];
     await bucket.upload(big, randomBytes(7 * MiB), { partSize: 8 * MiB });
     await bucket.upload(big2, randomBytes(7 * MiB), { partSize: 8 * MiB });
-    await putObjects(client, BUCKET, [
+    await putObjects(suite.client(), BUCKET, [
       bucket.keyOf(small),
       bucket.keyOf(newest),
       bucket.keyOf(expired, 'archive'),
@@ -145,7 +141,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
       ),
     );
     expect(await bucketContents(bucket)).toEqual({ backups: [big2, big, newest].sort(), archived: [small], records: [], others: 0 });
-    const open = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'refused/' }));
+    const open = await suite.client().send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: 'refused/' }));
     expect(open.Uploads ?? []).toEqual([]);
   });
 
@@ -153,7 +149,7 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     const backups = Array.from({ length: 60 }, (_, day) => b(new Date(Date.parse('2026-10-01T12:00:00Z') + day * 12 * HOUR)));
     const bucket = bucketAt('interrupted/');
     await putObjects(
-      client,
+      suite.client(),
       BUCKET,
       backups.map((file) => bucket.keyOf(file)),
     );
@@ -162,12 +158,12 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
 
     const rotation = new BucketRotator({ bucket, policy, concurrency: 1 }).rotate(SERIES_NOW);
     await waitUntil(async () => (await watcher.list()).archived.length >= 3, 'three backups archived', { timeoutMs: 60_000 });
-    await swift.stopProxy();
+    await suite.swift().stopProxy();
     const error = await rotation.then(
       () => undefined,
       (thrown: unknown) => thrown,
     );
-    await swift.startProxy();
+    await suite.swift().startProxy();
 
     expect(error).toBeInstanceOf(BucketRotationIncompleteError);
     const { done } = error as BucketRotationIncompleteError;

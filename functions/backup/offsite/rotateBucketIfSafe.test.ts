@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { expect, it } from '@jest/globals';
 import { bucketContents, putObjects } from '../../../test/support/bucketObjects.js';
-import { type SwiftServer, describeWithSwift, startSwiftServer } from '../../../test/support/swiftServer.js';
+import { describeWithSwift, swiftBucketForSuite } from '../../../test/support/swiftServer.js';
 import { silentLogger } from '../../log/Logger.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import { DEFAULT_RETENTION_POLICY } from '../retention/RetentionPolicy.js';
 import { BackupBucket } from './BackupBucket.js';
 import { BucketRotator } from './BucketRotator.js';
-import { createS3Client } from './createS3Client.js';
 import { rotateBucketIfSafe } from './rotateBucketIfSafe.js';
 
 const BUCKET = 'before-backups';
 const DAY = 24 * 3_600_000;
 
 describeWithSwift('rotateBucketIfSafe (the rotation before each backup) against a real Swift', () => {
-  let swift: SwiftServer;
-  let client: S3Client;
-  beforeAll(async () => {
-    swift = await startSwiftServer();
-    client = createS3Client(swift.env);
-    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  }, 90_000);
-  afterAll(async () => {
-    client?.destroy();
-    await swift?.stop();
-  });
+  const suite = swiftBucketForSuite(BUCKET);
 
   it.each([
     ['a correct clock: rotates', 0, undefined],
@@ -34,13 +22,13 @@ describeWithSwift('rotateBucketIfSafe (the rotation before each backup) against 
       /^this machine's clock \(.+\) is 400 days ahead of the bucket's .*: nothing was archived or deleted; the backup was still written$/,
     ],
   ])('%s', async (_case, offsetMs, refusal) => {
-    const bucket = new BackupBucket(client, { bucket: BUCKET, prefix: `shift-${offsetMs}/` });
+    const bucket = new BackupBucket(suite.client(), { bucket: BUCKET, prefix: `shift-${offsetMs}/` });
     // 14 daily backups and 10 monthly ones, each with its record.
     const files = [
       ...Array.from({ length: 14 }, (_, day) => day * DAY),
       ...Array.from({ length: 10 }, (_, month) => (month + 1) * 31 * DAY),
     ].map((ago) => formatBackupFileName('notes', new Date(Date.now() - ago)));
-    await putObjects(client, BUCKET, [...files.map((file) => bucket.keyOf(file)), ...files.map((file) => bucket.recordKey(file))]);
+    await putObjects(suite.client(), BUCKET, [...files.map((file) => bucket.keyOf(file)), ...files.map((file) => bucket.recordKey(file))]);
     const before = await bucketContents(bucket);
     const clock = () => new Date(Date.now() + offsetMs);
     const rotator = new BucketRotator({ bucket, policy: DEFAULT_RETENTION_POLICY, clock });
