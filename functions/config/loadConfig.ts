@@ -28,6 +28,8 @@ export interface BackupConfig {
   offsite?: S3Location;
   /** `BACKUP_S3_TIMEOUT_MS`: how long a backup's offsite copy may go on after its dump. */
   offsiteTimeoutMs: number;
+  /** `BACKUP_ENCRYPT_RECIPIENTS(_FILE)`: every backup is encrypted with age for these public keys. */
+  encryptTo?: string[];
   /** `BACKUP_VERIFY=after-create`: every new backup is verified (restored into a scratch database) before the answer. */
   verifyAfterCreate: boolean;
 }
@@ -62,6 +64,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     throw new ConfigError((error as Error).message, { cause: error });
   }
   const dir = settings.backupDir;
+  if (settings.encryptRecipients && settings.encryptRecipientsFile) {
+    throw new ConfigError('set BACKUP_ENCRYPT_RECIPIENTS or BACKUP_ENCRYPT_RECIPIENTS_FILE, not both');
+  }
+  const encryptTo = settings.encryptRecipients ?? settings.encryptRecipientsFile;
+  if (encryptTo && settings.verifyAfterCreate) {
+    throw new ConfigError(
+      'BACKUP_VERIFY=after-create cannot verify encrypted backups: the API holds only public keys and cannot read them back; verify them with db-backup verify --identity',
+    );
+  }
   return {
     backupDir: dir ? resolve(cwd, dir) : resolve(packageRoot(), 'api/backups'),
     createBackupDir: !dir,
@@ -75,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     verifyAfterCreate: settings.verifyAfterCreate,
     offsiteTimeoutMs: settings.offsiteTimeoutMs,
     ...(settings.offsite ? { offsite: settings.offsite } : {}),
+    ...(encryptTo ? { encryptTo } : {}),
     ...(settings.apiToken ? { apiToken: settings.apiToken } : {}),
   };
 }

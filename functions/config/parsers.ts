@@ -1,6 +1,8 @@
 import { databaseConnection } from '../db/databaseConnection.js';
 import { ConfigError } from './ConfigError.js';
 import { parseS3Url, type S3Location } from '../backup/offsite/S3Location.js';
+import { readFileSync } from 'node:fs';
+import { parseRecipients } from '../backup/encryption/parseRecipients.js';
 
 /** How a setting's text becomes its value. */
 export interface Parser<T> {
@@ -77,6 +79,37 @@ export const parsers = {
     accepts: '`s3://<bucket>/<prefix>`',
     parse: (raw: string, name: string) => parseS3Url(raw, name),
   } satisfies Parser<S3Location>,
+
+  /** BACKUP_ENCRYPT_RECIPIENTS: age public keys, each checked by the age library (a mistyped key never means plaintext). */
+  ageRecipients: {
+    accepts: '`age1…` public keys, separated by spaces or commas',
+    parse(raw, name) {
+      try {
+        return parseRecipients(raw);
+      } catch (error) {
+        throw new ConfigError(`${name}: ${(error as Error).message}`);
+      }
+    },
+  } satisfies Parser<string[]>,
+
+  /** BACKUP_ENCRYPT_RECIPIENTS_FILE: a file of age public keys (`age -R`'s format), read and checked at start. */
+  ageRecipientsFile: {
+    accepts: 'a file of `age1…` public keys, one a line',
+    parse(raw, name) {
+      const path = raw.trim();
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new ConfigError(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      try {
+        return parseRecipients(text);
+      } catch (error) {
+        throw new ConfigError(`${name} (${path}): ${(error as Error).message}`);
+      }
+    },
+  } satisfies Parser<string[]>,
 
   /** DATABASE_URL, checked by `databaseConnection` (which alone knows the rules and words its own messages); the URL trimmed. */
   connectionUrl: {

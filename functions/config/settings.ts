@@ -131,6 +131,29 @@ export const SETTINGS = {
     onlyWith: { name: 'BACKUP_COMPRESS', value: 'gzip' },
     meaning: 'gzip level, 1 (fastest) to 9 (smallest).',
   }),
+  encryptRecipients: setting<string[] | undefined>({
+    name: 'BACKUP_ENCRYPT_RECIPIENTS',
+    fallback: undefined,
+    shown: 'none (backups are not encrypted)',
+    parser: parsers.ageRecipients,
+    meaning:
+      'Encrypt every backup with age for these public keys (`age1…` from `age-keygen`; `age1pq1…` post-quantum too): `<name>.sql.age` / `<name>.sql.gz.age`, encrypted between pg_dump and the disk. The API holds public keys only and cannot read its own backups. A key that is not valid refuses the start. See Encryption.',
+  }),
+  encryptRecipientsFile: setting<string[] | undefined>({
+    name: 'BACKUP_ENCRYPT_RECIPIENTS_FILE',
+    fallback: undefined,
+    shown: 'none',
+    parser: parsers.ageRecipientsFile,
+    meaning: "The same, read from a file (one key a line, `#` comments: `age -R`'s format). Set one of the two.",
+  }),
+  identityFile: setting<string | undefined>({
+    name: 'BACKUP_IDENTITY_FILE',
+    fallback: undefined,
+    shown: 'none',
+    parser: parsers.text('an age identity file (`age-keygen -o`)'),
+    meaning:
+      '`db-backup restore` and `verify` only: the private key that opens encrypted backups (as `--identity`). Never give it to the API: keep it away from the backups.',
+  }),
   verifyAfterCreate: setting({
     name: 'BACKUP_VERIFY',
     fallback: false,

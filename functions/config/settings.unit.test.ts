@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from './defaults.js';
 import { readSettings } from './readSettings.js';
 import { SETTINGS } from './settings.js';
@@ -9,6 +10,9 @@ const EXAMPLES: Record<string, string> = {
   databaseUrl: 'postgresql://app@db:5432/notes',
   apiToken: 'secret',
   offsite: 's3://my-backups/notes',
+  encryptRecipients: 'age13p654c6u2qfndkx29w8ex0l0440e6wqd3n9ljrx9xwhlaung8gksrvrscp',
+  encryptRecipientsFile: fileURLToPath(new URL('../../test/fixtures/age/test-recipients.txt', import.meta.url)),
+  identityFile: fileURLToPath(new URL('../../test/fixtures/age/test-identity.txt', import.meta.url)),
 };
 /** The value the README's Default column shows first: `300000` of "`300000` (5 min)". */
 const shownValue = (row: (typeof SETTINGS)[keyof typeof SETTINGS]) => (row.shown ?? `\`${String(row.fallback)}\``).match(/^`([^`]+)`/)?.[1];

@@ -44,9 +44,9 @@ describe("a prefix must leave room under S3's 1,024-byte key limit for the longe
   const url = (prefix: string) => `s3://my-backups/${prefix}`;
 
   it('leaves room for records/<the longest backup name>.json and no more', () => {
-    // 63 characters of database name, its instant and .sql.gz: 95 characters; records/….json adds 13.
-    expect(LONGEST_BACKUP_FILE_NAME).toHaveLength(95);
-    expect(LONGEST_PREFIX_BYTES).toBe(1024 - 108);
+    // 63 characters of database name, its instant and .sql.gz.age: 99 characters; records/….json adds 13.
+    expect(LONGEST_BACKUP_FILE_NAME).toHaveLength(99);
+    expect(LONGEST_PREFIX_BYTES).toBe(1024 - 112);
   });
 
   it.each([
@@ -74,7 +74,7 @@ describe("a prefix must leave room under S3's 1,024-byte key limit for the longe
   ])('refuses %s, saying how long it may be', (_case, prefix, bytes) => {
     expect(() => parseS3Url(url(prefix))).toThrow(
       `BACKUP_S3_URL: the prefix is ${bytes} bytes long; S3 keys are at most 1,024 bytes and a backup's record ` +
-        `(records/<backup>.json) needs 108 of them: use a prefix of at most ${LONGEST_PREFIX_BYTES} bytes`,
+        `(records/<backup>.json) needs 112 of them: use a prefix of at most ${LONGEST_PREFIX_BYTES} bytes`,
     );
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 /**
  * The backup file name is the contract between the creator and the rotator:
- * `<database>_<YYYY-MM-DD>T<HH-mm-ss.SSS>Z.sql[.gz]`, always UTC, e.g.
+ * `<database>_<YYYY-MM-DD>T<HH-mm-ss.SSS>Z.sql[.gz][.age]`, always UTC, e.g.
  * `notes_2026-11-26T19-27-52.123Z.sql`. Ages come from this name, never from mtime.
  */
 
@@ -15,7 +15,7 @@ export interface BackupFileName {
   takenAt: Date;
 }
 
-const PATTERN = /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?$/;
+const PATTERN = /^([A-Za-z0-9_-]+)_(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})\.(\d{3})Z\.sql(?:\.gz)?(?:\.age)?$/;
 
 /** Names kept as they are: letters, digits, `_` and single inner `-` (never `--`), at most 63 characters. */
 const PLAIN_NAME = /^[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*$/;
@@ -49,9 +49,9 @@ export function formatBackupFileName(database: string, takenAt: Date, extension 
 
 /**
  * The longest name a backup can have: a database name kept as it is (at most 63 characters; a made
- * slug is 52), its instant (always 24) and `.sql.gz`. Keys in the bucket are sized from it.
+ * slug is 52), its instant (always 24) and `.sql.gz.age`. Keys in the bucket are sized from it.
  */
-export const LONGEST_BACKUP_FILE_NAME = formatBackupFileName('d'.repeat(63), new Date(0), '.sql.gz');
+export const LONGEST_BACKUP_FILE_NAME = formatBackupFileName('d'.repeat(63), new Date(0), '.sql.gz.age');
 
 /**
  * Parses a backup file name; returns undefined for anything that only looks like one
