@@ -1,36 +1,21 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
-import { packageRoot } from '../functions/config/packageRoot.js';
+import { type CpuSplit, cpuNow, difference, postmasterPid } from './cpuSeconds.js';
+import { startApi } from './startApi.js';
 import { type Stats, stats, timed } from './stats.js';
 import { startSwiftServer } from './swiftServer.js';
 
 const run = promisify(execFile);
 const BUCKET = 'notes-bench';
 const PREFIX = 'backups/';
-/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
-const TICKS = 100;
-
-/** CPU seconds used during one POST, by whom. */
-interface CpuSplit {
-  /** The API process and its children (pg_dump, reaped by the end of the POST). */
-  api: number;
-  /** Every process of the Swift server. */
-  swift: number;
-  /** PostgreSQL's backends that ended during the POST (pg_dump's, reaped by the postmaster; other users' too). */
-  postgres: number;
-  /** All cores of the machine, whoever used them (other work on a shared machine included). */
-  machine: number;
-}
-
 interface Sample {
   ms: number;
   /** The answer's `backup.durationMs`: from the dump's start to the backup published (before the copy's wait). */
@@ -174,94 +159,6 @@ export async function measureOffsite(
     await swift.stop();
     await rm(work, { recursive: true, force: true });
   }
-}
-
-interface Api {
-  url: string;
-  dir: string;
-  pid: number;
-  /** The API's log events (JSON lines on its stderr) since they were last cleared. */
-  events: Record<string, unknown>[];
-}
-
-/** The local gateway as a process of its own (as in production), serving the database at `url` with backups in `dir`. */
-async function startApi(url: string, dir: string, env: Record<string, string>, started: ChildProcess[], nodeArgs: string[]): Promise<Api> {
-  const gateway = spawn(process.execPath, [...nodeArgs, join(packageRoot(), 'dist/gateway/main.js'), '--port', '0'], {
-    env: { ...process.env, ...env, DATABASE_URL: url, BACKUP_DIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push(gateway);
-  const events: Record<string, unknown>[] = [];
-  let partial = '';
-  gateway.stderr.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString('utf8')).split('\n');
-    partial = lines.pop()!;
-    for (const line of lines) {
-      try {
-        events.push(JSON.parse(line) as Record<string, unknown>);
-      } catch {
-        process.stderr.write(`${line}\n`);
-      }
-    }
-  });
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    gateway.once('exit', (code) => reject(new Error(`the API exited (${code}) before listening`)));
-    gateway.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-  });
-  return { url: apiUrl, dir, pid: gateway.pid!, events };
-}
-
-/** The PostgreSQL server's postmaster, when it runs on this machine (its children's CPU is counted as theirs end). */
-async function postmasterPid(url: string): Promise<number | undefined> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const backend = Number((await db.query('select pg_backend_pid() as pid')).rows[0].pid);
-    const status = await readFile(`/proc/${backend}/status`, 'utf8').catch(() => '');
-    const parent = /PPid:\s+(\d+)/.exec(status)?.[1];
-    return parent ? Number(parent) : undefined;
-  } finally {
-    await db.end();
-  }
-}
-
-/** CPU seconds so far: a process with its reaped children, a set of processes, and the whole machine (busy time). */
-async function cpuNow(api: number, swift: number[], postmaster?: number): Promise<CpuSplit> {
-  const processSeconds = async (pid: number, children: boolean) => {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (!stat) return 0;
-    const fields = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    // After the command: state is field 0, utime 11, stime 12, cutime 13, cstime 14.
-    return (fields[11]! + fields[12]! + (children ? fields[13]! + fields[14]! : 0)) / TICKS;
-  };
-  const machine = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  // user nice system idle iowait irq softirq steal: busy is all but idle and iowait.
-  const busy = machine.slice(0, 8).reduce((sum, value, index) => (index === 3 || index === 4 ? sum : sum + value), 0);
-  const swiftSeconds = await Promise.all(swift.map((pid) => processSeconds(pid, false)));
-  return {
-    api: await processSeconds(api, true),
-    swift: swiftSeconds.reduce((sum, value) => sum + value, 0),
-    postgres: postmaster === undefined ? 0 : (await processSeconds(postmaster, true)) - (await processSeconds(postmaster, false)),
-    machine: busy / TICKS,
-  };
-}
-
-function difference(after: CpuSplit, before: CpuSplit): CpuSplit {
-  const round = (value: number) => Math.round(value * 100) / 100;
-  return {
-    api: round(after.api - before.api),
-    swift: round(after.swift - before.swift),
-    postgres: round(after.postgres - before.postgres),
-    machine: round(after.machine - before.machine),
-  };
 }
 
 /** Downloads the copy of `backup` and hashes it: it must be the file's bytes, as its record says. */

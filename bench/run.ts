@@ -19,6 +19,7 @@ import { packageRoot } from '../functions/config/packageRoot.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { silentLogger } from '../functions/log/Logger.js';
 import { measureCli } from './measureCli.js';
+import { runEncryptionBench } from './runEncryptionBench.js';
 import { runOffsiteBench } from './runOffsiteBench.js';
 import { measureSearch } from './measureSearch.js';
 import { measureStart } from './measureStart.js';
@@ -31,11 +32,14 @@ const cli = meow(
     $ npm run bench [-- --size-mb 300 --rounds 5 --backups 1000]
     $ npm run bench -- search [--search-notes 100000 --search-rounds 20]
     $ npm run bench -- offsite [--size-mb 300 --rounds 5 --swift-nice 0]
+    $ npm run bench -- encryption [--size-mb 300 --rounds 5 --no-gzip]
 
   Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test), and
   full-text search (GET /notes?q=) over many notes; \`search\` measures only the searches.
   \`offsite\` measures POST /db-backup with and without BACKUP_S3_URL against a real OpenStack Swift
   started on this machine (Debian's swift-proxy, swift-account, swift-container, swift-object, memcached).
+  \`encryption\` measures POST /db-backup plain and encrypted (BACKUP_ENCRYPT_RECIPIENTS, a key made by
+  age-keygen for the run), with and without gzip, and opens the last encrypted backup with age -d.
   Prints a table of medians and ratios and writes the same as JSON to bench/results/.
 
   Options
@@ -70,8 +74,8 @@ const cli = meow(
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const run = promisify(execFile);
 const { sizeMb, rounds, backups, adminUrl, searchNotes, searchRounds, swiftNice } = cli.flags;
-if (cli.input.length > 1 || (cli.input.length === 1 && !['search', 'offsite'].includes(cli.input[0]!))) {
-  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the ones that run alone are search and offsite\n`);
+if (cli.input.length > 1 || (cli.input.length === 1 && !['search', 'offsite', 'encryption'].includes(cli.input[0]!))) {
+  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the ones that run alone are search, offsite and encryption\n`);
   process.exit(2);
 }
 if (cli.input[0] === 'offsite') {
@@ -82,6 +86,10 @@ if (cli.input[0] === 'offsite') {
     log,
     ...(cli.flags.cpuProf ? { cpuProfileDir: cli.flags.cpuProf } : {}),
   });
+  process.exit(0);
+}
+if (cli.input[0] === 'encryption') {
+  await runEncryptionBench(await prepareDatabase(adminUrl, sizeMb, log), { sizeMb, rounds, gzip: cli.flags.gzip, log });
   process.exit(0);
 }
 if (cli.input[0] === 'search') {

@@ -51,7 +51,10 @@ describe('readIdentityFile: the private keys restore and verify decrypt with', (
   ])('refuses %s, naming the file and line, never the key', async (_case, text, why) => {
     const path = await fileWith(text);
 
-    const error = await readIdentityFile(path).catch((caught: unknown) => caught as Error & { code: string });
+    const error = (await readIdentityFile(path).then(
+      () => new Error('read'),
+      (caught: unknown) => caught,
+    )) as Error & { code: string };
     expect(error).toMatchObject({
       code: 'IDENTITY_INVALID',
       message: expect.stringContaining(`${path} is not an age identity file: ${why}`),
