@@ -2,13 +2,14 @@
  * Our age files and the `age` CLI's (Debian's age 1.1.1, installed by .ci/run) read each other: the
  * promise that an owner can open a backup with `age -d` alone, and that we open what `age` wrote.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
+import { ageCliInstalled, describeWithAgeCli } from '../../../test/support/ageCli.js';
 import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
 import { decryptAge } from './decryptAge.js';
 import { encryptAge } from './encryptAge.js';
@@ -22,6 +23,7 @@ const keys: { identityFile: string; recipient: string }[] = [];
 
 beforeAll(async () => {
   dir = await tempFolder('notes-age-cli-');
+  if (!ageCliInstalled()) return;
   for (const name of ['first', 'second']) {
     const identityFile = join(dir, `${name}.key`);
     execFileSync('age-keygen', ['-o', identityFile], { stdio: 'pipe' });
@@ -47,7 +49,7 @@ async function ourDecryption(agePath: string, identityFile: string): Promise<Buf
 // Sizes at and around the 64 KiB chunk boundaries, and an empty file (one empty last chunk).
 const SIZES = [0, 1, 65_535, 65_536, 65_537, 3 * 65_536, 1_000_003];
 
-describe('the age CLI opens what we encrypt', () => {
+describeWithAgeCli('the age CLI opens what we encrypt', () => {
   it.each(SIZES)('%i bytes, for two recipients: age -d with either identity gives the bytes back', async (size) => {
     const plaintext = randomBytes(size);
     const agePath = await ourEncryption(plaintext, [keys[0]!.recipient, keys[1]!.recipient]);
@@ -56,7 +58,7 @@ describe('the age CLI opens what we encrypt', () => {
   });
 });
 
-describe('we open what the age CLI encrypts', () => {
+describeWithAgeCli('we open what the age CLI encrypts', () => {
   it.each(SIZES)('%i bytes, for two recipients: either identity gives the bytes back', async (size) => {
     const plaintext = randomBytes(size);
     const agePath = join(dir, 'theirs.age');
