@@ -37,6 +37,16 @@ describe('the command lines answer a bad invocation with one line naming the pro
       ['add', 'Shopping', 'list', '--folder', 'home'],
       'notes: a title of several words needs quotes: notes add "Shopping list" --folder home',
     ],
+    [
+      'notes',
+      ['add', 'Groceries', '--body', 'milk', 'eggs'],
+      'notes: a body of several words needs quotes: notes add Groceries --body "milk eggs"',
+    ],
+    [
+      'notes',
+      ['--api-url', 'http://127.0.0.1:9', 'edit', '1', '--title', 'New', 'title', '--json'],
+      'notes: a title of several words needs quotes: notes edit 1 --title "New title" --json',
+    ],
     ['notes', ['show', '1', '--folder', 'x'], 'notes: show does not take --folder; usage: notes show <id> [--json]'],
     ['notes', ['folders', '--foldr', 'x'], 'notes: unknown option --foldr; folders takes no --folder; usage: notes folders [--json]'],
     ['notes', ['show', '1', '--tga', 'x'], 'notes: unknown option --tga; show takes no --tag; usage: notes show <id> [--json]'],

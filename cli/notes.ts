@@ -6,6 +6,7 @@ import { helpText } from './notes/helpText.js';
 import { optionContext } from './notes/optionContext.js';
 import { Output } from './notes/Output.js';
 import { runNotes } from './notes/runNotes.js';
+import { textFlagOwners } from './notes/textFlagOwners.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
@@ -43,6 +44,15 @@ ${commandList(COMMANDS).replace(/^/gm, '  ')}
 /** Every option has two dashes: a word with one is most likely a word left out of a search. */
 const DASH_WORD_HINT = '(a word starting with - goes after --, e.g. notes search milk -- -tea)';
 
+/** The options (as typed, without dashes) that take a value: the word after one is not a command's word. */
+const VALUE_OPTIONS = new Set([
+  'api-url',
+  'token',
+  'api-key',
+  'backup-timeout',
+  ...Object.entries(COMMAND_FLAG_TYPES).flatMap(([name, type]) => (type === 'string' ? [name] : [])),
+]);
+
 const terminal = Terminal.ofProcess();
 const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
 
@@ -77,6 +87,7 @@ await runMain(
       commandFlags,
       { apiUrl, token, apiKey, backup: backup as boolean | undefined, backupTimeoutSeconds: backupTimeout },
       { input: process.stdin, output },
+      textFlagOwners(process.argv.slice(2), VALUE_OPTIONS),
     );
   },
   { exit: (status) => terminal.exit(status), printError: (line) => output.note(line) },

@@ -5,15 +5,18 @@ import { optionHint } from '../optionHint.js';
 import { COMMAND_FLAG_TYPES, type LineFlags } from './Command.js';
 import { optionContext } from './optionContext.js';
 import { quoteWord } from './quoteWord.js';
+import { type TextFlag, textFlagOwners } from './textFlagOwners.js';
 
 const OPTIONS = Object.fromEntries([...Object.entries(COMMAND_FLAG_TYPES), ['help', 'boolean']].map(([name, type]) => [name, { type }]));
+const VALUE_OPTIONS = new Set(Object.entries(COMMAND_FLAG_TYPES).flatMap(([name, type]) => (type === 'string' ? [name] : [])));
 
 /**
  * Splits an interactive line like a POSIX shell would (quotes group words, a backslash escapes the
  * next character, also `\"` inside double quotes) and reads its flags. Unbalanced quotes, unknown
  * flags (with the closest one the command takes) and flags missing their value are usage errors.
+ * `owners`: for each word, the text flag whose value it followed (textFlagOwners), for runCommand's hint.
  */
-export function parseLine(line: string): { words: string[]; flags: LineFlags } {
+export function parseLine(line: string): { words: string[]; flags: LineFlags; owners: (TextFlag | undefined)[] } {
   let argv: string[];
   try {
     argv = split(line);
@@ -22,7 +25,7 @@ export function parseLine(line: string): { words: string[]; flags: LineFlags } {
   }
   try {
     const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { words: positionals, flags: values as LineFlags };
+    return { words: positionals, flags: values as LineFlags, owners: textFlagOwners(argv, VALUE_OPTIONS) };
   } catch (error) {
     throw new UsageError(flagProblem(error as Error & { code?: string }, argv));
   }

@@ -19,7 +19,9 @@ describe('parseLine', () => {
     ['search milk --limit 3 -- -tea --json', ['search', 'milk', '-tea', '--json'], { limit: '3' }],
     ['search "milk -tea"', ['search', 'milk -tea'], {}],
   ])('reads %j', (line, words, flags) => {
-    expect(parseLine(line)).toEqual({ words, flags });
+    const { words: read, flags: readFlags } = parseLine(line);
+
+    expect({ words: read, flags: readFlags }).toEqual({ words, flags });
   });
 
   it.each([
