@@ -50,7 +50,12 @@ describe('the command lines answer a bad invocation with one line naming the pro
     ['notes', ['show', '1', '--folder', 'x'], 'notes: show does not take --folder; usage: notes show <id> [--json]'],
     ['notes', ['folders', '--foldr', 'x'], 'notes: unknown option --foldr; folders takes no --folder; usage: notes folders [--json]'],
     ['notes', ['show', '1', '--tga', 'x'], 'notes: unknown option --tga; show takes no --tag; usage: notes show <id> [--json]'],
-    ['notes', ['search', '-tea'], 'notes: unknown option -tea (a word starting with - goes after --, e.g. notes search milk -- -tea)'],
+    ['notes', ['search', '-tea'], 'notes: unknown option -tea (a word starting with - goes after --, e.g. notes search -- -tea)'],
+    [
+      'notes',
+      ['--api-url', 'http://127.0.0.1:9', 'add', '-x', 'y', '--folder', 'home'],
+      'notes: unknown option -x (a word starting with - goes after --, e.g. notes add --folder home -- -x y)',
+    ],
     ['notes', ['add', 'x', '--body', '-dash'], 'notes: --body needs a value; one that starts with - is written --body=-dash'],
     ['notes', ['add', '--', '-x', 'y'], 'notes: a title of several words needs quotes: notes add -- "-x y"'],
     ['db-backup', ['list', '--dir', '-x'], 'db-backup: --dir needs a value; one that starts with - is written --dir=-x'],

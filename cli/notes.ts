@@ -5,6 +5,7 @@ import { COMMANDS } from './notes/commands.js';
 import { helpText } from './notes/helpText.js';
 import { optionContext } from './notes/optionContext.js';
 import { Output } from './notes/Output.js';
+import { dashWordExample } from './notes/dashWordExample.js';
 import { runNotes } from './notes/runNotes.js';
 import { textFlagOwners } from './notes/textFlagOwners.js';
 import { parseCommandLine } from './parseCommandLine.js';
@@ -41,9 +42,6 @@ ${commandList(COMMANDS).replace(/^/gm, '  ')}
     $ notes notes --tag urgent --json
 `;
 
-/** Every option has two dashes: a word with one is most likely a word left out of a search. */
-const DASH_WORD_HINT = '(a word starting with - goes after --, e.g. notes search milk -- -tea)';
-
 /** The options (as typed, without dashes) that take a value: the word after one is not a command's word. */
 const VALUE_OPTIONS = new Set([
   'api-url',
@@ -78,7 +76,9 @@ await runMain(
       {
         commandHelp: (words) => (words.length > 0 ? helpText(COMMANDS, words, 'notes ') : undefined),
         commandOf: (words) => optionContext(words, 'notes '),
-        dashWordHint: DASH_WORD_HINT,
+        // Every option has two dashes: a word with one is most likely a word left out of a search.
+        dashWordHint: (argv) =>
+          `(a word starting with - goes after --, e.g. notes ${dashWordExample(argv, VALUE_OPTIONS, new Set(Object.keys(COMMAND_FLAG_TYPES)))})`,
       },
     );
     const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;

@@ -4,10 +4,12 @@ import { UsageError } from '../UsageError.js';
 import { optionHint } from '../optionHint.js';
 import { COMMAND_FLAG_TYPES, type LineFlags } from './Command.js';
 import { optionContext } from './optionContext.js';
+import { dashWordExample } from './dashWordExample.js';
 import { quoteWord } from './quoteWord.js';
 import { type TextFlag, textFlagOwners } from './textFlagOwners.js';
 
 const OPTIONS = Object.fromEntries([...Object.entries(COMMAND_FLAG_TYPES), ['help', 'boolean']].map(([name, type]) => [name, { type }]));
+const OPTION_NAMES = new Set(Object.keys(OPTIONS));
 const VALUE_OPTIONS = new Set(Object.entries(COMMAND_FLAG_TYPES).flatMap(([name, type]) => (type === 'string' ? [name] : [])));
 
 /**
@@ -38,7 +40,7 @@ function flagProblem(error: Error & { code?: string }, argv: string[]): string {
     if (option && /^-[^-]/.test(option)) {
       // parseArgs names the first letter of `-tea`: name the word as typed.
       const word = argv.find((typed) => typed.startsWith(option)) ?? option;
-      return `unknown option ${word} (a word starting with - goes after --, e.g. search milk -- -tea)`;
+      return `unknown option ${word} (a word starting with - goes after --, e.g. ${dashWordExample(argv, VALUE_OPTIONS, OPTION_NAMES)})`;
     }
     // Flags are read before the command is known: read the words again, leniently, to find it.
     const { positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: false });
