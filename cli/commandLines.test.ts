@@ -57,6 +57,13 @@ describe('the command lines answer a bad invocation with one line naming the pro
       'notes: unknown option -x (a word starting with - goes after --, e.g. notes add --folder home -- -x y)',
     ],
     ['notes', ['add', 'x', '--body', '-dash'], 'notes: --body needs a value; one that starts with - is written --body=-dash'],
+    ['notes', ['--api-url', 'http://127.0.0.1:9', 'add', 'x', '--body'], 'notes: --body needs a value, e.g. --body "some text"'],
+    ['notes', ['--api-url', 'http://127.0.0.1:9', 'notes', '--tag', '--json'], 'notes: --tag needs a value, e.g. --tag "some text"'],
+    [
+      'notes',
+      ['--api-url', 'http://127.0.0.1:9', 'search', 'milk', '--folder', '--', 'x'],
+      'notes: --folder needs a value, e.g. --folder "some text"',
+    ],
     ['notes', ['add', '--', '-x', 'y'], 'notes: a title of several words needs quotes: notes add -- "-x y"'],
     ['db-backup', ['list', '--dir', '-x'], 'db-backup: --dir needs a value; one that starts with - is written --dir=-x'],
     ['notes', ['help', 'fodlers'], 'notes: unknown command "fodlers"; did you mean folders? (help lists the commands)'],

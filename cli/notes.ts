@@ -6,11 +6,13 @@ import { helpText } from './notes/helpText.js';
 import { optionContext } from './notes/optionContext.js';
 import { Output } from './notes/Output.js';
 import { dashWordExample } from './notes/dashWordExample.js';
+import { optionWithoutValue } from './notes/optionWithoutValue.js';
 import { runNotes } from './notes/runNotes.js';
 import { textFlagOwners } from './notes/textFlagOwners.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
+import { UsageError } from './UsageError.js';
 
 const HELP = `
   Usage
@@ -81,6 +83,8 @@ await runMain(
           `(a word starting with - goes after --, e.g. notes ${dashWordExample(argv, VALUE_OPTIONS, new Set(Object.keys(COMMAND_FLAG_TYPES)))})`,
       },
     );
+    const missing = optionWithoutValue(process.argv.slice(2), VALUE_OPTIONS);
+    if (missing) throw new UsageError(missing);
     const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
     return runNotes(
       cli.input,

@@ -5,6 +5,7 @@ import { optionHint } from '../optionHint.js';
 import { COMMAND_FLAG_TYPES, type LineFlags } from './Command.js';
 import { optionContext } from './optionContext.js';
 import { dashWordExample } from './dashWordExample.js';
+import { optionWithoutValue } from './optionWithoutValue.js';
 import { quoteWord } from './quoteWord.js';
 import { type TextFlag, textFlagOwners } from './textFlagOwners.js';
 
@@ -25,6 +26,8 @@ export function parseLine(line: string): { words: string[]; flags: LineFlags; ow
   } catch {
     throw new UsageError('unbalanced quotes or a trailing backslash: close every " and \' (write \\" for a quote inside double quotes)');
   }
+  const missing = optionWithoutValue(argv, VALUE_OPTIONS);
+  if (missing) throw new UsageError(missing);
   try {
     const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     return { words: positionals, flags: values as LineFlags, owners: textFlagOwners(argv, VALUE_OPTIONS) };
@@ -47,7 +50,6 @@ function flagProblem(error: Error & { code?: string }, argv: string[]): string {
     const hint = option?.startsWith('--') ? optionHint(option.slice(2), Object.keys(OPTIONS), optionContext(positionals)) : undefined;
     return `unknown option ${option ?? error.message}${hint ?? ''}`;
   }
-  if (/argument missing/.test(error.message)) return `${option} needs a value, e.g. ${option} "some text"`;
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(error.message)) {
     const value = argv[argv.indexOf(option!) + 1] ?? '';
     return `${option} needs a value; one that starts with - is written ${option}=${quoteWord(value)}`;

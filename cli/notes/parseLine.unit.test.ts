@@ -42,6 +42,8 @@ describe('parseLine', () => {
     ["add x --body '-two words'", /^--body needs a value; one that starts with - is written --body="-two words"$/],
     ['notes --json=yes', /^--json takes no value$/],
     ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
+    ['notes --tag --json', /^--tag needs a value, e.g. --tag "some text"$/],
+    ['search milk --folder -- x', /^--folder needs a value, e.g. --folder "some text"$/],
     ['add "unterminated', /^unbalanced quotes/],
     ["add 'also unterminated", /^unbalanced quotes/],
     ['add "ends in a backslash\\', /^unbalanced quotes/],
