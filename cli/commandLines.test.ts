@@ -68,6 +68,7 @@ describe('the command lines answer a bad invocation with one line naming the pro
     ['db-backup', ['list', '--dir', '-x'], 'db-backup: --dir needs a value; one that starts with - is written --dir=-x'],
     ['notes', ['help', 'fodlers'], 'notes: unknown command "fodlers"; did you mean folders? (help lists the commands)'],
     ['notes', ['exit'], 'notes: exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    ['notes', ['quit', 'now'], 'notes: exit and quit leave the interactive app: type exit alone at its notes> prompt'],
     ['notes', ['tag', '1', ''], 'notes: a tag cannot be empty'],
     ['start', ['--bogus'], 'notes: unknown option --bogus (see --help)'],
     ['migrate', ['--bogus'], 'migrate: unknown option --bogus (see --help)'],

@@ -24,6 +24,8 @@ export async function runCommand(
   const { help, ...commandFlags } = flags;
   if (help) return context.output.print(helpText(COMMANDS, words, prefix));
   const { command, args } = findCommand(COMMANDS, words);
+  // `notes exit now` in a shell: what matters is that there is nothing to leave, not the arguments.
+  if (command.promptOnly && prefix) return command.run(context, args, commandFlags);
   const usage = `usage: ${usageLine(command, { prefix })}`;
   for (const [flag, value] of Object.entries(commandFlags)) {
     if (value !== undefined && value !== false && !command.flags.includes(flag as keyof CommandFlags)) {

@@ -47,6 +47,8 @@ describe('runCommand checks the command line before calling the API (stand-in cl
     [['quit', 'now', 'please'], {}, undefined, 'quit takes no arguments'],
     [['folders', 'home'], {}, undefined, 'folders takes no arguments'],
     [['exit'], {}, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    [['exit', 'now'], {}, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    [['quit'], { json: true }, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
     [['help', 'a', 'b', 'c'], {}, undefined, 'usage: help [<command>]'],
     [
       ['add', 'Shopping', 'list'],
