@@ -71,6 +71,12 @@ describeWithPostgres('the notes prompt helps in a real terminal', () => {
     ['show 1 --folder home', 'error: show does not take --folder; usage: show <id> [--json]'],
     ['add Shopping list --folder home', 'error: a title of several words needs quotes: add "Shopping list" --folder home'],
     ['add say \\"hi\\" now', `error: a title of several words needs quotes: add 'say "hi" now'`],
+    ['add Groceries --body milk eggs', 'error: a body of several words needs quotes: add Groceries --body "milk eggs"'],
+    ['edit 1 --title New title', 'error: a title of several words needs quotes: edit 1 --title "New title"'],
+    [
+      'add Shopping list --body milk eggs --folder home',
+      'error: a title of several words needs quotes: add "Shopping list" --body "milk eggs" --folder home',
+    ],
   ])('answers %s, then shows the prompt again', async (line, answer) => {
     const terminal = await openPrompt();
 

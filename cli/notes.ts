@@ -5,10 +5,14 @@ import { COMMANDS } from './notes/commands.js';
 import { helpText } from './notes/helpText.js';
 import { optionContext } from './notes/optionContext.js';
 import { Output } from './notes/Output.js';
+import { dashWordExample } from './notes/dashWordExample.js';
+import { optionWithoutValue } from './notes/optionWithoutValue.js';
 import { runNotes } from './notes/runNotes.js';
+import { textFlagOwners } from './notes/textFlagOwners.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { runMain } from './runMain.js';
 import { Terminal } from './Terminal.js';
+import { UsageError } from './UsageError.js';
 
 const HELP = `
   Usage
@@ -40,8 +44,14 @@ ${commandList(COMMANDS).replace(/^/gm, '  ')}
     $ notes notes --tag urgent --json
 `;
 
-/** Every option has two dashes: a word with one is most likely a word left out of a search. */
-const DASH_WORD_HINT = '(a word starting with - goes after --, e.g. notes search milk -- -tea)';
+/** The options (as typed, without dashes) that take a value: the word after one is not a command's word. */
+const VALUE_OPTIONS = new Set([
+  'api-url',
+  'token',
+  'api-key',
+  'backup-timeout',
+  ...Object.entries(COMMAND_FLAG_TYPES).flatMap(([name, type]) => (type === 'string' ? [name] : [])),
+]);
 
 const terminal = Terminal.ofProcess();
 const output = new Output(process.stdout, process.stderr, process.env, () => terminal.gone);
@@ -68,15 +78,20 @@ await runMain(
       {
         commandHelp: (words) => (words.length > 0 ? helpText(COMMANDS, words, 'notes ') : undefined),
         commandOf: (words) => optionContext(words, 'notes '),
-        dashWordHint: DASH_WORD_HINT,
+        // Every option has two dashes: a word with one is most likely a word left out of a search.
+        dashWordHint: (argv) =>
+          `(a word starting with - goes after --, e.g. notes ${dashWordExample(argv, VALUE_OPTIONS, new Set(Object.keys(COMMAND_FLAG_TYPES)))})`,
       },
     );
+    const missing = optionWithoutValue(process.argv.slice(2), VALUE_OPTIONS);
+    if (missing) throw new UsageError(missing);
     const { apiUrl, token, apiKey, backup, backupTimeout, ...commandFlags } = cli.flags;
     return runNotes(
       cli.input,
       commandFlags,
       { apiUrl, token, apiKey, backup: backup as boolean | undefined, backupTimeoutSeconds: backupTimeout },
       { input: process.stdin, output },
+      textFlagOwners(process.argv.slice(2), VALUE_OPTIONS),
     );
   },
   { exit: (status) => terminal.exit(status), printError: (line) => output.note(line) },

@@ -8,8 +8,8 @@ export interface CommandLineHelp {
   commandHelp?: (input: string[]) => string | undefined;
   /** The command that the input words name, for an unknown option's hint: options it does not take are not suggested. */
   commandOf?: (input: string[]) => OptionContext | undefined;
-  /** Said after an unknown option typed with one dash (`-tea`), e.g. that such a word goes after `--`. */
-  dashWordHint?: string;
+  /** Said after an unknown option typed with one dash (`-tea`), e.g. that such a word goes after `--`; given the words as typed. */
+  dashWordHint?: (argv: readonly string[]) => string;
 }
 
 /**
@@ -54,7 +54,7 @@ export function parseCommandLine<Flags extends AnyFlags>(
   }
   const dashWords = words.filter((word) => /^-[^-\d]/.test(word));
   if (dashWordHint && dashWords.length > 0 && unknown.every((name) => name.length === 1)) {
-    throw new UsageError(`unknown ${dashWords.length === 1 ? 'option' : 'options'} ${dashWords.join(', ')} ${dashWordHint}`);
+    throw new UsageError(`unknown ${dashWords.length === 1 ? 'option' : 'options'} ${dashWords.join(', ')} ${dashWordHint(argv)}`);
   }
   if (unknown.length === 1) {
     // `--no-bakup` is meow's bakup: false; the closest then is a flag that can be negated.

@@ -157,8 +157,8 @@ export function interactiveSession(context: CommandContext, options: SessionOpti
 /** Runs one line; a failure is printed as one `error:` line and the session goes on. */
 async function runLine(context: CommandContext, line: string): Promise<void> {
   try {
-    const { words, flags } = parseLine(line);
-    await runCommand(context, words, flags);
+    const { words, flags, owners } = parseLine(line);
+    await runCommand(context, words, flags, owners);
   } catch (error) {
     context.output.error((error as Error).message);
   }

@@ -19,7 +19,9 @@ describe('parseLine', () => {
     ['search milk --limit 3 -- -tea --json', ['search', 'milk', '-tea', '--json'], { limit: '3' }],
     ['search "milk -tea"', ['search', 'milk -tea'], {}],
   ])('reads %j', (line, words, flags) => {
-    expect(parseLine(line)).toEqual({ words, flags });
+    const { words: read, flags: readFlags } = parseLine(line);
+
+    expect({ words: read, flags: readFlags }).toEqual({ words, flags });
   });
 
   it.each([
@@ -29,6 +31,9 @@ describe('parseLine', () => {
     ['add x --HELP', /^unknown option --HELP; did you mean --help\?$/],
     ['add x -f home', /^unknown option -f \(a word starting with - goes after --/],
     ['search milk -tea', /^unknown option -tea \(a word starting with - goes after --, e\.g\. search milk -- -tea\)$/],
+    ['add -x y --folder home', /^unknown option -x \(a word starting with - goes after --, e\.g\. add --folder home -- -x y\)$/],
+    ['search -tea milk --limit 3', /^unknown option -tea \(a word starting with - goes after --, e\.g\. search --limit 3 -- -tea milk\)$/],
+    ["search 'a b' -tea", /^unknown option -tea \(a word starting with - goes after --, e\.g\. search "a b" -- -tea\)$/],
     ['folders --foldr x', /^unknown option --foldr; folders takes no --folder; usage: folders \[--json\]$/],
     ['show 1 --tga x', /^unknown option --tga; show takes no --tag; usage: show <id> \[--json\]$/],
     ['show 1 --jsn', /^unknown option --jsn; did you mean --json\?$/],
@@ -37,6 +42,8 @@ describe('parseLine', () => {
     ["add x --body '-two words'", /^--body needs a value; one that starts with - is written --body="-two words"$/],
     ['notes --json=yes', /^--json takes no value$/],
     ['add x --folder', /^--folder needs a value, e.g. --folder "some text"$/],
+    ['notes --tag --json', /^--tag needs a value, e.g. --tag "some text"$/],
+    ['search milk --folder -- x', /^--folder needs a value, e.g. --folder "some text"$/],
     ['add "unterminated', /^unbalanced quotes/],
     ["add 'also unterminated", /^unbalanced quotes/],
     ['add "ends in a backslash\\', /^unbalanced quotes/],

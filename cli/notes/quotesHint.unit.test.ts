@@ -38,7 +38,9 @@ describe('quotesHint', () => {
         (args, flags) => {
           const line = quotesHint(add, args, flags).replace(/^[^:]*: /, '');
 
-          expect(parseLine(line)).toEqual({ words: ['add', args.join(' ')], flags });
+          const { words, flags: read } = parseLine(line);
+
+          expect({ words, flags: read }).toEqual({ words: ['add', args.join(' ')], flags });
         },
       ),
     );

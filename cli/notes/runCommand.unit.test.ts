@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { UsageError } from '../UsageError.js';
 import { ApiClient } from './ApiClient.js';
 import type { LineFlags } from './Command.js';
+import { parseLine } from './parseLine.js';
 import { runCommand } from './runCommand.js';
 import { Output } from './Output.js';
 
@@ -46,6 +47,8 @@ describe('runCommand checks the command line before calling the API (stand-in cl
     [['quit', 'now', 'please'], {}, undefined, 'quit takes no arguments'],
     [['folders', 'home'], {}, undefined, 'folders takes no arguments'],
     [['exit'], {}, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    [['exit', 'now'], {}, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
+    [['quit'], { json: true }, 'notes ', 'exit and quit leave the interactive app: type exit alone at its notes> prompt'],
     [['help', 'a', 'b', 'c'], {}, undefined, 'usage: help [<command>]'],
     [
       ['add', 'Shopping', 'list'],
@@ -64,6 +67,28 @@ describe('runCommand checks the command line before calling the API (stand-in cl
     [['fodlers'], { help: true }, undefined, 'unknown command "fodlers"; did you mean folders? (help lists the commands)'],
   ])('refuses %j %j (prefix %j)', async (words, flags, commandPrefix, message) => {
     await expect(runCommand(context(commandPrefix), words, flags)).rejects.toThrow(new UsageError(message));
+  });
+
+  it.each([
+    ['add Groceries --body milk eggs', 'a body of several words needs quotes: add Groceries --body "milk eggs"'],
+    ['add Groceries --body=milk eggs --json', 'a body of several words needs quotes: add Groceries --body "milk eggs" --json'],
+    ['edit 1 --title New title', 'a title of several words needs quotes: edit 1 --title "New title"'],
+    ['edit 1 --body a b --title c d', 'a body of several words needs quotes: edit 1 --body "a b" --title "c d"'],
+    ['add Shopping list --body milk eggs', 'a title of several words needs quotes: add "Shopping list" --body "milk eggs"'],
+    ['add x --folder home extra', 'a title of several words needs quotes: add "x extra" --folder home'],
+    ['add --body a b c', 'a title of several words needs quotes: add "b c" --body a'],
+    [
+      'edit 1 2 --title a b',
+      'usage: edit <id> [--title <text>] [--body <text>] [--status draft|active|archived] [--folder <path>] [--json]',
+    ],
+    [
+      'edit 1 --title a -- b',
+      'usage: edit <id> [--title <text>] [--body <text>] [--status draft|active|archived] [--folder <path>] [--json]',
+    ],
+  ])('refuses the typed line %j, quoting the words that followed a text flag into its value', async (line, message) => {
+    const { words, flags, owners } = parseLine(line);
+
+    await expect(runCommand(context(), words, flags, owners)).rejects.toThrow(new UsageError(message));
   });
 
   it.each<[string[], LineFlags, string]>([

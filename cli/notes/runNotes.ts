@@ -5,6 +5,7 @@ import { backUpNow } from './commands.js';
 import { runCommand } from './runCommand.js';
 import { interactiveSession } from './interactiveSession.js';
 import type { Output } from './Output.js';
+import type { TextFlag } from './textFlagOwners.js';
 
 export interface NotesOptions {
   apiUrl: string;
@@ -19,13 +20,15 @@ export interface NotesOptions {
 
 /**
  * Runs the notes app: the interactive session when `words` is empty (resolves once the user has
- * left and the exit backup is done), else one command. Returns the exit status.
+ * left and the exit backup is done), else one command. Returns the exit status. `owners`: which
+ * words followed a text flag's value (textFlagOwners), for the quotes hint.
  */
 export async function runNotes(
   words: string[],
   flags: CommandFlags,
   options: NotesOptions,
   io: { input: NodeJS.ReadableStream & { isTTY?: boolean }; output: Output },
+  owners: readonly (TextFlag | undefined)[] = [],
 ): Promise<number> {
   const context = {
     api: new ApiClient({ baseUrl: checkApiUrl(options.apiUrl), token: options.token || undefined, apiKey: options.apiKey || undefined }),
@@ -40,7 +43,7 @@ export async function runNotes(
     await interactiveSession(context, { input: io.input, backupOnExit: options.backup !== false, cancelBackup: options.cancelBackup });
     return 0;
   }
-  await runCommand(context, words, flags);
+  await runCommand(context, words, flags, owners);
   if (options.backup === true) await backUpNow(context);
   return 0;
 }

@@ -14,12 +14,16 @@ export class ConflictError extends AppError {
   }
 }
 
-/** A search with nothing to look for: only words too common to be indexed ("the", "and") or punctuation. */
+/**
+ * A search with nothing to look for: only words too common to be indexed ("the", "and") or punctuation.
+ * The query is shown in double quotes, in single ones when it holds a `"` (`'"the"'`, not `""the""`).
+ */
 export class UnsearchableQueryError extends AppError {
   constructor(readonly query: string) {
+    const quoted = query.includes('"') ? `'${query}'` : `"${query}"`;
     super(
       'UNSEARCHABLE_QUERY',
-      `"${query}" has no word to search for: words like "the" or "and" and punctuation are left out; add a more specific word`,
+      `${quoted} has no word to search for: words like "the" or "and" and punctuation are left out; add a more specific word`,
     );
   }
 }

@@ -224,6 +224,8 @@ describeWithPostgres('search: GET /notes?q= on the real PostgreSQL (ranking, fil
   it.each([
     ['only stop words', 'the and of', 400, 'UNSEARCHABLE_QUERY', '"the and of" has no word to search for'],
     ['only punctuation', "&|!():*'\\", 400, 'UNSEARCHABLE_QUERY', `"&|!():*'\\" has no word to search for`],
+    ['only a double quote', '"', 400, 'UNSEARCHABLE_QUERY', `'"' has no word to search for`],
+    ['a quoted stop word', '"the"', 400, 'UNSEARCHABLE_QUERY', `'"the"' has no word to search for`],
     ['empty', '', 400, 'INVALID_INPUT', 'q must be 1 to 200 characters'],
     ['blank', '   ', 400, 'INVALID_INPUT', 'q must be 1 to 200 characters'],
     ['too long', 'milk '.repeat(40).concat('x'), 400, 'INVALID_INPUT', 'q must be 1 to 200 characters'],
