@@ -12,6 +12,7 @@ import { startNotes } from '../test/support/cliProcess.js';
 import { lambdaContext, restEvent } from '../test/support/events.js';
 import { createTestDatabase, databaseUrl, describeWithPostgres } from '../test/support/postgres.js';
 import { closedPort } from '../test/support/standInServers.js';
+import { waitUntil } from '../test/support/waitUntil.js';
 import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
 
 /*
@@ -85,6 +86,53 @@ describeWithPostgres('one message per database problem, on every path that meets
 
       expect({ code: migrate.code, stderr: migrate.stderr }).toEqual({ code: 1, stderr: `migrate: ${message()}\n` });
       expect({ code: start.code, lastLine: start.stderr.trim().split('\n').at(-1) }).toEqual({ code: 1, lastLine: `notes: ${message()}` });
+    },
+  );
+
+  const edits: [string, (id: number) => [method: string, path: string, body: unknown]][] = [
+    ['tagging a note', (id) => ['PATCH', `/notes/${id}/tags`, { add: ['lost'] }]],
+    ['moving notes', (id) => ['POST', '/notes/move', { ids: [id], folderId: null }]],
+  ];
+  it.each(edits)(
+    'a connection lost in the middle of a transaction (%s): 503, nothing changed, and the API keeps running',
+    async (_edit, request) => {
+      const database = await createTestDatabase('notes_lost');
+      const api = await startApiProcess({ DATABASE_URL: database.url, BACKUP_DIR: folder });
+      const blocker = new pg.Client({ connectionString: database.url });
+      const call = async (method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${api.url}${path}`, {
+          method,
+          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        // biome-ignore lint/suspicious/noExplicitAny: a test reads the answer's fields freely
+        return { status: response.status, json: (await response.json()) as any };
+      };
+      try {
+        const folderId = (await call('POST', '/folders', { name: 'home' })).json.folder.id as number;
+        const id = (await call('POST', '/notes', { title: 'held', folderId })).json.note.id as number;
+        await blocker.connect();
+        await blocker.query('begin');
+        await blocker.query('select 1 from notes where id = $1 for update', [id]);
+        const [method, path, body] = request(id);
+
+        // The edit's transaction waits for the row; its connection is then ended by the server.
+        const answer = call(method, path, body);
+        await waitUntil(async () => {
+          const { rows } = await blocker.query<{ pid: number }>(
+            `select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
+          );
+          return rows.length === 1 && (await blocker.query('select pg_terminate_backend($1)', [rows[0]!.pid])).rowCount === 1;
+        }, 'the edit waiting for the held row, ended');
+
+        expect(await answer).toMatchObject({ status: 503, json: { error: { code: 'DATABASE_UNAVAILABLE' } } });
+        await blocker.query('rollback');
+        expect(await call('GET', `/notes/${id}`)).toMatchObject({ status: 200, json: { note: { tags: [], folderId } } });
+      } finally {
+        await blocker.end().catch(() => undefined);
+        await api.stop();
+        await database.drop();
+      }
     },
   );
 
