@@ -10,7 +10,7 @@ import { NotesStore } from '../functions/notes/NotesStore.js';
 import { startApiProcess } from '../test/support/apiProcess.js';
 import { startNotes } from '../test/support/cliProcess.js';
 import { lambdaContext, restEvent } from '../test/support/events.js';
-import { createTestDatabase, databaseUrl, describeWithPostgres } from '../test/support/postgres.js';
+import { createTestDatabase, databaseUrl, describeWithPostgres, runSql } from '../test/support/postgres.js';
 import { closedPort } from '../test/support/standInServers.js';
 import { waitUntil } from '../test/support/waitUntil.js';
 import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
@@ -24,6 +24,9 @@ import { removeFolder, tempFolder } from '../test/support/tempFolder.js';
 const suffix = randomBytes(4).toString('hex');
 const MISSING = `notes_missing_${suffix}`;
 const ROLE = `no_such_role_${suffix}`;
+/** A role that exists, and a database it may not connect to (REVOKE CONNECT). */
+const LOCKED_OUT = `notes_locked_out_${suffix}`;
+const LOCKED = `notes_locked_${suffix}`;
 
 describeWithPostgres('one message per database problem, on every path that meets it', () => {
   let folder: string;
@@ -32,8 +35,15 @@ describeWithPostgres('one message per database problem, on every path that meets
   beforeAll(async () => {
     folder = await tempFolder('notes-db-problems-');
     port = await closedPort();
+    await runSql(`create role ${LOCKED_OUT} login`);
+    await runSql(`create database ${LOCKED}`);
+    await runSql(`revoke connect on database ${LOCKED} from public`);
   });
-  afterAll(() => removeFolder(folder));
+  afterAll(async () => {
+    await runSql(`drop database if exists ${LOCKED} with (force)`);
+    await runSql(`drop role if exists ${LOCKED_OUT}`);
+    await removeFolder(folder);
+  });
 
   const situations: [string, () => string, number, string, () => string][] = [
     [
@@ -50,6 +60,14 @@ describeWithPostgres('one message per database problem, on every path that meets
       'DATABASE_LOGIN_REFUSED',
       () =>
         `the database server at 127.0.0.1:5432 refused the login of user "${ROLE}" (role "${ROLE}" does not exist): check the user and password in DATABASE_URL`,
+    ],
+    [
+      'a role without CONNECT on the database',
+      () => `postgres://${LOCKED_OUT}:s3cret@127.0.0.1:5432/${LOCKED}`,
+      500,
+      'DATABASE_LOGIN_REFUSED',
+      () =>
+        `the database server at 127.0.0.1:5432 refused user "${LOCKED_OUT}" the database "${LOCKED}" (permission denied for database "${LOCKED}"): GRANT CONNECT ON DATABASE "${LOCKED}" TO "${LOCKED_OUT}", or use another user in DATABASE_URL`,
     ],
     [
       'a server that is not there',

@@ -39,6 +39,13 @@ describe('connectionProblem: one error, and one message, per way of not reaching
       'the database server at db.example:5432 refused the login of user "nobody" (role "nobody" does not exist): check the user and password in the PG* variables',
     ],
     [
+      'a role without CONNECT on the database (42501 at log-in)',
+      URL_SETTINGS,
+      pgError('42501', 'permission denied for database "notes_x"'),
+      'DATABASE_LOGIN_REFUSED',
+      'the database server at db.example:5433 refused user "app" the database "notes_x" (permission denied for database "notes_x"): GRANT CONNECT ON DATABASE "notes_x" TO "app", or use another user in DATABASE_URL',
+    ],
+    [
       'a server that refuses the connection',
       URL_SETTINGS,
       pgError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:5433'),
@@ -73,6 +80,7 @@ describe('connectionProblem: one error, and one message, per way of not reaching
 
   it.each([
     ['a query of its own (a unique violation)', pgError('23505', 'duplicate key value violates unique constraint')],
+    ['a query on a table the role may not read', pgError('42501', 'permission denied for table notes')],
     ['an error of the app, whatever its message says', new AppError('NOT_FOUND', 'note 1 has no tag "Connection terminated"')],
     ['something that is no error', 'boom'],
   ])('leaves %s alone', (_case, error) => {
