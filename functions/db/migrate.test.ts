@@ -88,6 +88,26 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     }
   });
 
+  it('tell a role that may use no schema (USAGE on public revoked) what to grant, not "schema null"', async () => {
+    const role = `notes_t_noschema_${randomBytes(3).toString('hex')}`;
+    const database = await createTestDatabase();
+    try {
+      await migrate(databaseConnection({ DATABASE_URL: database.url }));
+      await runSql(`create role ${role} login`);
+      await runSql('revoke all on schema public from public', database.url);
+      const asRole = new URL(database.url);
+      asRole.username = role;
+
+      await expect(migrate(databaseConnection({ DATABASE_URL: asRole.toString() }))).rejects.toMatchObject({
+        code: 'MIGRATIONS_NOT_ACCESSIBLE',
+        message: `the database role "${role}" may use no schema of its search_path ("$user", public): GRANT USAGE ON SCHEMA public TO "${role}" (and CREATE, for a new database), or run npm run migrate as the database's owner`,
+      });
+    } finally {
+      await database.drop();
+      await runSql(`drop role if exists ${role}`);
+    }
+  });
+
   describe('as a role that may not use the migrations table another role created', () => {
     const role = `notes_t_reader_${randomBytes(3).toString('hex')}`;
     let database: Awaited<ReturnType<typeof createTestDatabase>>;

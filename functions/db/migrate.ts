@@ -99,9 +99,17 @@ function migrationError(error: unknown, lockMessage: string): unknown {
 
 /** Throws MigrationsNotAccessibleError when the migrations table exists but this role may not read and add to it. */
 async function checkMigrationsTable(client: pg.Client): Promise<void> {
-  const { rows } = await client.query<{ usable: boolean | null; owner: string | null; role: string; schema: string; creates: boolean }>(
+  const { rows } = await client.query<{
+    usable: boolean | null;
+    owner: string | null;
+    role: string;
+    schema: string | null;
+    searchPath: string;
+    creates: boolean;
+  }>(
     `select has_table_privilege(c.oid, 'SELECT') and has_table_privilege(c.oid, 'INSERT') as usable,
             pg_get_userbyid(c.relowner) as owner, current_user as role, current_schema() as schema,
+            current_setting('search_path') as "searchPath",
             has_schema_privilege(current_schema(), 'CREATE') as creates
        from (select 1) as one
        left join (pg_class c join pg_namespace n on n.oid = c.relnamespace)
@@ -109,6 +117,13 @@ async function checkMigrationsTable(client: pg.Client): Promise<void> {
     [MIGRATIONS_TABLE],
   );
   const table = rows[0]!;
+  // No schema of the search_path that the role may use (REVOKE USAGE ON SCHEMA public): current_schema() is null.
+  if (table.schema === null) {
+    throw new MigrationsNotAccessibleError(
+      `the database role "${table.role}" may use no schema of its search_path (${table.searchPath}): ` +
+        `GRANT USAGE ON SCHEMA public TO "${table.role}" (and CREATE, for a new database), or run npm run migrate as the database's owner`,
+    );
+  }
   if (table.usable === null && !table.creates) {
     throw new MigrationsNotAccessibleError(
       `the database role "${table.role}" may not create the tables of a new database (no CREATE on schema ${table.schema}): ` +
