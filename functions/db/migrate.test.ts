@@ -7,7 +7,9 @@ import { startApiProcess } from '../../test/support/apiProcess.js';
 import { startNotes } from '../../test/support/cliProcess.js';
 import { migrationNames } from '../../test/support/migrationNames.js';
 import { createTestDatabase, describeWithPostgres, runSql } from '../../test/support/postgres.js';
+import { queryRows } from '../../test/support/queryRows.js';
 import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { waitUntil } from '../../test/support/waitUntil.js';
 import { databaseConnection } from './databaseConnection.js';
 import { migrate } from './migrate.js';
 
@@ -67,6 +69,39 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     } finally {
       await holder.end();
       await database.drop();
+    }
+  });
+
+  it.each([
+    [
+      'still at work (a long migration)',
+      'select pg_sleep(60)',
+      /^another process \(pid \d+\) has held the migrations lock for over 0 s and is still at work \(for \d+ s: select pg_sleep\(60\)…\); a migration of a database with many notes can take minutes: start again when it is done$/,
+    ],
+    ['idle (stuck)', undefined, /^another process \(pid \d+, idle\) has held the migrations lock for over 0 s; is a migration stuck\?$/],
+  ])('say whether the process holding the migrations lock is %s', async (_case, work, message) => {
+    const database = await createTestDatabase();
+    const holder = new pg.Client({ connectionString: database.url });
+    // Its session is ended by the database's drop at the end.
+    holder.on('error', () => undefined);
+    try {
+      await holder.connect();
+      const { rows: me } = await holder.query<{ pid: number }>('select pg_backend_pid() as pid, pg_advisory_lock(7402318562)');
+      // Not awaited: the holder is at work while migrate waits (the database's drop ends it).
+      if (work !== undefined) void holder.query(work).catch(() => undefined);
+      await waitUntil(async () => {
+        const rows = await queryRows<{ state: string }>(database.url, 'select state from pg_stat_activity where pid = $1', [me[0]!.pid]);
+        return rows[0]?.state === (work === undefined ? 'idle' : 'active');
+      }, 'the lock holder in its state');
+
+      const error = await migrate(databaseConnection({ DATABASE_URL: database.url }), undefined, { lockTimeoutMs: 300 }).catch(
+        (e: unknown) => e,
+      );
+
+      expect(error).toMatchObject({ code: 'MIGRATIONS_BUSY', message: expect.stringMatching(message) });
+    } finally {
+      await database.drop();
+      await holder.end().catch(() => undefined);
     }
   });
 

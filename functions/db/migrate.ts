@@ -56,7 +56,7 @@ export async function migrate(
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
     } catch (error) {
-      throw migrationError(error, `another process has held the migrations lock for over ${waited}; is a migration stuck?`);
+      throw migrationError(error, await lockHolderMessage(client, waited));
     }
     await checkMigrationsTable(client);
     try {
@@ -78,6 +78,33 @@ export async function migrate(
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/**
+ * Why the migrations lock was not granted within `waited`: the process holding it is still at work
+ * (a migration over many notes can take minutes: the search index reads every note), or it is idle
+ * (stuck). Says which, with its pid and statement, as far as pg_stat_activity shows them to this role.
+ */
+async function lockHolderMessage(client: pg.Client, waited: string): Promise<string> {
+  const { rows } = await client
+    .query<{ pid: number; state: string | null; seconds: number | null; query: string | null }>(
+      `select a.pid, a.state, extract(epoch from now() - a.query_start)::int as seconds, left(a.query, 200) as query
+         from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+          and ((l.classid::bigint << 32) | l.objid::bigint) = $1`,
+      [MIGRATIONS_LOCK],
+    )
+    .catch(() => ({ rows: [] }));
+  const holder = rows[0];
+  if (holder?.state === 'active' && holder.query !== null) {
+    const statement = holder.query.replace(/\s+/g, ' ').trim().slice(0, 80);
+    return (
+      `another process (pid ${holder.pid}) has held the migrations lock for over ${waited} and is still at work ` +
+      `(for ${holder.seconds} s: ${statement}…); a migration of a database with many notes can take minutes: start again when it is done`
+    );
+  }
+  const who = holder ? `another process (pid ${holder.pid}${holder.state ? `, ${holder.state}` : ''})` : 'another process';
+  return `${who} has held the migrations lock for over ${waited}; is a migration stuck?`;
 }
 
 /**
