@@ -4,12 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
+import { migrate } from '../functions/db/migrate.js';
 import { silentLogger } from '../functions/log/Logger.js';
 import { createNotesHandler } from '../functions/notes/handler.js';
 import { NotesStore } from '../functions/notes/NotesStore.js';
 import { startApiProcess } from '../test/support/apiProcess.js';
 import { startNotes } from '../test/support/cliProcess.js';
-import { lambdaContext, restEvent } from '../test/support/events.js';
+import { callRoute, lambdaContext, restEvent } from '../test/support/events.js';
 import { createTestDatabase, databaseUrl, describeWithPostgres, runSql } from '../test/support/postgres.js';
 import { closedPort } from '../test/support/standInServers.js';
 import { waitUntil } from '../test/support/waitUntil.js';
@@ -153,6 +154,33 @@ describeWithPostgres('one message per database problem, on every path that meets
       }
     },
   );
+
+  it('a role that may log in but not use the tables: the API says what to grant, for reads and changes alike', async () => {
+    const database = await createTestDatabase('notes_no_rights');
+    const role = `notes_no_rights_${suffix}`;
+    await migrate(databaseConnection({ DATABASE_URL: database.url }));
+    await runSql(`create role ${role} login`);
+    const url = new URL(database.url);
+    url.username = role;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const store = new NotesStore(pool, databaseConnection({ DATABASE_URL: url.toString() }));
+    const handler = createNotesHandler({ store: () => store, logger: silentLogger });
+    const message = `the database role "${role}" lacks a privilege on database "${database.name}" at 127.0.0.1:5432 (permission denied for table folders): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}" and GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "${role}", or use the database's owner in DATABASE_URL`;
+    try {
+      expect(await callRoute(handler, 'GET', '/folders')).toEqual({
+        status: 500,
+        json: { error: { code: 'DATABASE_PERMISSION_DENIED', message } },
+      });
+      expect(await callRoute(handler, 'POST', '/folders', { name: 'home' })).toEqual({
+        status: 500,
+        json: { error: { code: 'DATABASE_PERMISSION_DENIED', message } },
+      });
+    } finally {
+      await pool.end();
+      await database.drop();
+      await runSql(`drop role if exists ${role}`);
+    }
+  });
 
   it('a database dropped while the API runs: the notes app prints what the API answered', async () => {
     const database = await createTestDatabase('notes_dropped');

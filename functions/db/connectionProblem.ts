@@ -1,7 +1,7 @@
 import { quote } from 'shlex';
 import { AppError } from '../errors/AppError.js';
 import { type DatabaseConnection, redactSecrets } from './databaseConnection.js';
-import { DatabaseLoginRefusedError, DatabaseMissingError, DatabaseUnavailableError } from './errors.js';
+import { DatabaseLoginRefusedError, DatabaseMissingError, DatabasePermissionDeniedError, DatabaseUnavailableError } from './errors.js';
 
 /** Errors of reaching the server, not of a query: no connection, the server shutting down, a connection lost. */
 const UNREACHABLE = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|EPIPE|57P0[1-3]|08\d{3})$/;
@@ -17,8 +17,9 @@ export type ConnectionFacts = Pick<DatabaseConnection, 'database' | 'server' | '
 /**
  * What an error of connecting or querying means for whoever asked, as one error per situation: the
  * database missing (how to create it), the login refused (which user, which setting to check, or the
- * GRANT a role lacking CONNECT on the database needs), or the
- * server not reachable. Undefined for any other error: a query's own. Never names a password.
+ * GRANT a role lacking CONNECT on the database needs), a privilege the role lacks on a table (what
+ * to grant), or the server not reachable. Undefined for any other error: a query's own. Never names
+ * a password.
  */
 export function connectionProblem(error: unknown, connection: ConnectionFacts): AppError | undefined {
   if (error instanceof AppError) return undefined;
@@ -43,6 +44,15 @@ export function connectionProblem(error: unknown, connection: ConnectionFacts): 
     return new DatabaseLoginRefusedError(
       `the database server at ${where} refused user "${user}" the database "${connection.database}" (${reason}): ` +
         `GRANT CONNECT ON DATABASE ${identifier(connection.database)} TO ${identifier(user)}, or use another user in ${connection.source}`,
+      { cause: error },
+    );
+  }
+  // Logged in, but a table or sequence is not this role's to use: no request can succeed until it is granted.
+  if (code === '42501') {
+    return new DatabasePermissionDeniedError(
+      `the database role "${user}" lacks a privilege on database "${connection.database}" at ${where} (${reason}): ` +
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${identifier(user)} and ` +
+        `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${identifier(user)}, or use the database's owner in ${connection.source}`,
       { cause: error },
     );
   }

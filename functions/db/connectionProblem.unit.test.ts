@@ -46,6 +46,13 @@ describe('connectionProblem: one error, and one message, per way of not reaching
       'the database server at db.example:5433 refused user "app" the database "notes_x" (permission denied for database "notes_x"): GRANT CONNECT ON DATABASE "notes_x" TO "app", or use another user in DATABASE_URL',
     ],
     [
+      'a role that may log in but not read a table (42501 of a query)',
+      URL_SETTINGS,
+      pgError('42501', 'permission denied for table notes'),
+      'DATABASE_PERMISSION_DENIED',
+      'the database role "app" lacks a privilege on database "notes_x" at db.example:5433 (permission denied for table notes): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "app" and GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "app", or use the database\'s owner in DATABASE_URL',
+    ],
+    [
       'a server that refuses the connection',
       URL_SETTINGS,
       pgError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:5433'),
@@ -80,7 +87,6 @@ describe('connectionProblem: one error, and one message, per way of not reaching
 
   it.each([
     ['a query of its own (a unique violation)', pgError('23505', 'duplicate key value violates unique constraint')],
-    ['a query on a table the role may not read', pgError('42501', 'permission denied for table notes')],
     ['an error of the app, whatever its message says', new AppError('NOT_FOUND', 'note 1 has no tag "Connection terminated"')],
     ['something that is no error', 'boom'],
   ])('leaves %s alone', (_case, error) => {
