@@ -165,7 +165,7 @@ describeWithPostgres('one message per database problem, on every path that meets
     const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
     const store = new NotesStore(pool, databaseConnection({ DATABASE_URL: url.toString() }));
     const handler = createNotesHandler({ store: () => store, logger: silentLogger });
-    const message = `the database role "${role}" lacks a privilege on database "${database.name}" at 127.0.0.1:5432 (permission denied for table folders): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}" and GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "${role}", or use the database's owner in DATABASE_URL`;
+    const message = `the database role "${role}" may not use the tables of "${database.name}" (permission denied for table folders): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "${role}", and USAGE ON ALL SEQUENCES IN SCHEMA public`;
     try {
       expect(await callRoute(handler, 'GET', '/folders')).toEqual({
         status: 500,

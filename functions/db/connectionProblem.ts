@@ -49,10 +49,10 @@ export function connectionProblem(error: unknown, connection: ConnectionFacts): 
   }
   // Logged in, but a table or sequence is not this role's to use: no request can succeed until it is granted.
   if (code === '42501') {
+    // Short enough for the notes app, which shows at most 300 characters of an API's message.
     return new DatabasePermissionDeniedError(
-      `the database role "${user}" lacks a privilege on database "${connection.database}" at ${where} (${reason}): ` +
-        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${identifier(user)} and ` +
-        `GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${identifier(user)}, or use the database's owner in ${connection.source}`,
+      `the database role "${user}" may not use the tables of "${connection.database}" (${reason}): ` +
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${identifier(user)}, and USAGE ON ALL SEQUENCES IN SCHEMA public`,
       { cause: error },
     );
   }

@@ -50,7 +50,7 @@ describe('connectionProblem: one error, and one message, per way of not reaching
       URL_SETTINGS,
       pgError('42501', 'permission denied for table notes'),
       'DATABASE_PERMISSION_DENIED',
-      'the database role "app" lacks a privilege on database "notes_x" at db.example:5433 (permission denied for table notes): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "app" and GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "app", or use the database\'s owner in DATABASE_URL',
+      'the database role "app" may not use the tables of "notes_x" (permission denied for table notes): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "app", and USAGE ON ALL SEQUENCES IN SCHEMA public',
     ],
     [
       'a server that refuses the connection',
