@@ -11,7 +11,8 @@ const OPTIONS = Object.fromEntries([...Object.entries(COMMAND_FLAG_TYPES), ['hel
 /**
  * Splits an interactive line like a POSIX shell would (quotes group words, a backslash escapes the
  * next character, also `\"` inside double quotes) and reads its flags. Unbalanced quotes, unknown
- * flags (with the closest one the command takes) and flags missing their value are usage errors.
+ * flags (with the closest one the command takes), flags missing their value and a flag given twice
+ * are usage errors.
  */
 export function parseLine(line: string): { words: string[]; flags: LineFlags } {
   let argv: string[];
@@ -20,12 +21,19 @@ export function parseLine(line: string): { words: string[]; flags: LineFlags } {
   } catch {
     throw new UsageError('unbalanced quotes or a trailing backslash: close every " and \' (write \\" for a quote inside double quotes)');
   }
+  let positionals: string[];
+  let values: Record<string, unknown>;
+  let tokens: { kind: string; name?: string }[];
   try {
-    const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { words: positionals, flags: values as LineFlags };
+    ({ positionals, values, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true }));
   } catch (error) {
     throw new UsageError(flagProblem(error as Error & { code?: string }, argv));
   }
+  // parseArgs keeps the last of a flag given twice; `notes` on the command line refuses it, and so does the app.
+  const names = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new UsageError(`--${twice} is given twice: give it once`);
+  return { words: positionals, flags: values as LineFlags };
 }
 
 function flagProblem(error: Error & { code?: string }, argv: string[]): string {
