@@ -16,7 +16,8 @@ const VALUE_OPTIONS = new Set(Object.entries(COMMAND_FLAG_TYPES).flatMap(([name,
 /**
  * Splits an interactive line like a POSIX shell would (quotes group words, a backslash escapes the
  * next character, also `\"` inside double quotes) and reads its flags. Unbalanced quotes, unknown
- * flags (with the closest one the command takes) and flags missing their value are usage errors.
+ * flags (with the closest one the command takes), flags missing their value and a flag given twice
+ * are usage errors.
  * `owners`: for each word, the text flag whose value it followed (textFlagOwners), for runCommand's hint.
  */
 export function parseLine(line: string): { words: string[]; flags: LineFlags; owners: (TextFlag | undefined)[] } {
@@ -28,12 +29,19 @@ export function parseLine(line: string): { words: string[]; flags: LineFlags; ow
   }
   const missing = optionWithoutValue(argv, VALUE_OPTIONS);
   if (missing) throw new UsageError(missing);
+  let positionals: string[];
+  let values: Record<string, unknown>;
+  let tokens: { kind: string; name?: string }[];
   try {
-    const { positionals, values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { words: positionals, flags: values as LineFlags, owners: textFlagOwners(argv, VALUE_OPTIONS) };
+    ({ positionals, values, tokens } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true, tokens: true }));
   } catch (error) {
     throw new UsageError(flagProblem(error as Error & { code?: string }, argv));
   }
+  // parseArgs keeps the last of a flag given twice; `notes` on the command line refuses it, and so does the app.
+  const names = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice !== undefined) throw new UsageError(`--${twice} is given twice: give it once`);
+  return { words: positionals, flags: values as LineFlags, owners: textFlagOwners(argv, VALUE_OPTIONS) };
 }
 
 function flagProblem(error: Error & { code?: string }, argv: string[]): string {

@@ -26,6 +26,9 @@ describe('parseLine', () => {
 
   it.each([
     ['add x --colour red', /^unknown option --colour$/],
+    ['search milk --limit 1 --limit 2', /^--limit is given twice: give it once$/],
+    ['search milk --folder home --folder=work', /^--folder is given twice: give it once$/],
+    ['notes --json --json', /^--json is given twice: give it once$/],
     ['add x --foldr home', /^unknown option --foldr; did you mean --folder\?$/],
     ['notes --tga=x', /^unknown option --tga; did you mean --tag\?$/],
     ['add x --HELP', /^unknown option --HELP; did you mean --help\?$/],

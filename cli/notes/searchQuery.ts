@@ -1,3 +1,4 @@
+import { characters } from '../../functions/http/readInput.js';
 import { SEARCH_LIMIT, SEARCH_QUERY_MAX } from '../../functions/notes/searchNotes.js';
 import { UsageError } from '../UsageError.js';
 
@@ -11,8 +12,10 @@ import { UsageError } from '../UsageError.js';
 export function searchQuery(words: string[], limit: string | undefined): { text: string; limit?: number } {
   const text = words.join(' ').trim();
   if (text === '') throw new UsageError('search needs a word to look for, e.g. search milk');
-  if (text.length > SEARCH_QUERY_MAX) {
-    throw new UsageError(`a search is at most ${SEARCH_QUERY_MAX} characters; this one has ${text.length}`);
+  // Counted as the API counts q: in characters (code points), an emoji one.
+  const length = characters(text);
+  if (length > SEARCH_QUERY_MAX) {
+    throw new UsageError(`a search is at most ${SEARCH_QUERY_MAX} characters; this one has ${length}`);
   }
   if (limit === undefined) return { text };
   if (!/^[1-9]\d{0,2}$/.test(limit) || Number(limit) > SEARCH_LIMIT.max) {

@@ -39,6 +39,20 @@ describe('connectionProblem: one error, and one message, per way of not reaching
       'the database server at db.example:5432 refused the login of user "nobody" (role "nobody" does not exist): check the user and password in the PG* variables',
     ],
     [
+      'a role without CONNECT on the database (42501 at log-in)',
+      URL_SETTINGS,
+      pgError('42501', 'permission denied for database "notes_x"'),
+      'DATABASE_LOGIN_REFUSED',
+      'the database server at db.example:5433 refused user "app" the database "notes_x" (permission denied for database "notes_x"): GRANT CONNECT ON DATABASE "notes_x" TO "app", or use another user in DATABASE_URL',
+    ],
+    [
+      'a role that may log in but not read a table (42501 of a query)',
+      URL_SETTINGS,
+      pgError('42501', 'permission denied for table notes'),
+      'DATABASE_PERMISSION_DENIED',
+      'the database role "app" may not use the tables of "notes_x" (permission denied for table notes): GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "app", and USAGE ON ALL SEQUENCES IN SCHEMA public',
+    ],
+    [
       'a server that refuses the connection',
       URL_SETTINGS,
       pgError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:5433'),

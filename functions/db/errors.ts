@@ -28,6 +28,13 @@ export class DatabaseLoginRefusedError extends AppError {
   }
 }
 
+/** The server answers and the login works, but the role lacks a privilege on the notes' tables or sequences (42501). */
+export class DatabasePermissionDeniedError extends AppError {
+  constructor(message: string, options: Options = {}) {
+    super('DATABASE_PERMISSION_DENIED', message, { ...options, expose: true });
+  }
+}
+
 /**
  * A transaction the server aborted as a deadlock (40P01) or a serialization failure (40001) every time
  * it was tried: nothing was changed, and trying again later may well succeed.

@@ -26,7 +26,7 @@ const CONFLICTS = new Set(['40P01', '40001']);
  * ROLLBACK when it throws, and the error goes on. A transaction the server aborted as a deadlock or a
  * serialization failure is rolled back and run again, whole (it was all or nothing, so nothing of it
  * stays), up to `retry.attempts` times; then TransactionConflictError. `work` must therefore do nothing
- * but SQL on `tx`. A connection whose ROLLBACK fails is closed, not reused. Works on the embedded
+ * but SQL on `tx`. A connection whose ROLLBACK fails, or that was lost meanwhile, is closed, not reused. Works on the embedded
  * database too: PGlite's socket server runs only the statements of the connection in a transaction
  * until it ends, and rolls back the one of a connection that went away.
  */
@@ -49,6 +49,13 @@ export async function inTransaction<T>(
 async function once<T>(pool: Pick<pg.Pool, 'connect'>, work: (tx: Queryable) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection lost while checked out (the server terminated it, a network fault) is also emitted as
+  // an 'error' event, which the pool listens for only while the client is idle: unheard, it would end
+  // the process. The statement under way fails with it anyway; the client is then closed, not reused.
+  const onLost = (error: Error) => {
+    broken = error;
+  };
+  client.on('error', onLost);
   try {
     await client.query('begin');
     const result = await work(client);
@@ -60,6 +67,7 @@ async function once<T>(pool: Pick<pg.Pool, 'connect'>, work: (tx: Queryable) => 
     });
     throw error;
   } finally {
+    client.removeListener('error', onLost);
     client.release(broken);
   }
 }

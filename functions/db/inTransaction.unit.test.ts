@@ -13,6 +13,8 @@ function stubPool() {
         return { rows: [], rowCount: 0 };
       },
       release: () => undefined,
+      on: () => undefined,
+      removeListener: () => undefined,
     }),
   };
   return { pool: pool as never, statements };

@@ -7,7 +7,9 @@ import { startApiProcess } from '../../test/support/apiProcess.js';
 import { startNotes } from '../../test/support/cliProcess.js';
 import { migrationNames } from '../../test/support/migrationNames.js';
 import { createTestDatabase, describeWithPostgres, runSql } from '../../test/support/postgres.js';
+import { queryRows } from '../../test/support/queryRows.js';
 import { removeFolder, tempFolder } from '../../test/support/tempFolder.js';
+import { waitUntil } from '../../test/support/waitUntil.js';
 import { databaseConnection } from './databaseConnection.js';
 import { migrate } from './migrate.js';
 
@@ -70,6 +72,39 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
     }
   });
 
+  it.each([
+    [
+      'still at work (a long migration)',
+      'select pg_sleep(60)',
+      /^another process \(pid \d+\) has held the migrations lock for over 0 s and is still at work \(for \d+ s: select pg_sleep\(60\)…\); a migration of a database with many notes can take minutes: start again when it is done$/,
+    ],
+    ['idle (stuck)', undefined, /^another process \(pid \d+, idle\) has held the migrations lock for over 0 s; is a migration stuck\?$/],
+  ])('say whether the process holding the migrations lock is %s', async (_case, work, message) => {
+    const database = await createTestDatabase();
+    const holder = new pg.Client({ connectionString: database.url });
+    // Its session is ended by the database's drop at the end.
+    holder.on('error', () => undefined);
+    try {
+      await holder.connect();
+      const { rows: me } = await holder.query<{ pid: number }>('select pg_backend_pid() as pid, pg_advisory_lock(7402318562)');
+      // Not awaited: the holder is at work while migrate waits (the database's drop ends it).
+      if (work !== undefined) void holder.query(work).catch(() => undefined);
+      await waitUntil(async () => {
+        const rows = await queryRows<{ state: string }>(database.url, 'select state from pg_stat_activity where pid = $1', [me[0]!.pid]);
+        return rows[0]?.state === (work === undefined ? 'idle' : 'active');
+      }, 'the lock holder in its state');
+
+      const error = await migrate(databaseConnection({ DATABASE_URL: database.url }), undefined, { lockTimeoutMs: 300 }).catch(
+        (e: unknown) => e,
+      );
+
+      expect(error).toMatchObject({ code: 'MIGRATIONS_BUSY', message: expect.stringMatching(message) });
+    } finally {
+      await database.drop();
+      await holder.end().catch(() => undefined);
+    }
+  });
+
   it('tell a role that may not create tables on a new database what to do, in one line', async () => {
     const role = `notes_t_plain_${randomBytes(3).toString('hex')}`;
     const database = await createTestDatabase();
@@ -81,6 +116,26 @@ describeWithPostgres('migrations (real PostgreSQL)', () => {
       await expect(migrate(databaseConnection({ DATABASE_URL: asRole.toString() }))).rejects.toMatchObject({
         code: 'MIGRATIONS_NOT_ACCESSIBLE',
         message: `the database role "${role}" may not create the tables of a new database (no CREATE on schema public): run npm run migrate once as the database's owner, or GRANT CREATE ON SCHEMA public TO "${role}"`,
+      });
+    } finally {
+      await database.drop();
+      await runSql(`drop role if exists ${role}`);
+    }
+  });
+
+  it('tell a role that may use no schema (USAGE on public revoked) what to grant, not "schema null"', async () => {
+    const role = `notes_t_noschema_${randomBytes(3).toString('hex')}`;
+    const database = await createTestDatabase();
+    try {
+      await migrate(databaseConnection({ DATABASE_URL: database.url }));
+      await runSql(`create role ${role} login`);
+      await runSql('revoke all on schema public from public', database.url);
+      const asRole = new URL(database.url);
+      asRole.username = role;
+
+      await expect(migrate(databaseConnection({ DATABASE_URL: asRole.toString() }))).rejects.toMatchObject({
+        code: 'MIGRATIONS_NOT_ACCESSIBLE',
+        message: `the database role "${role}" may use no schema of its search_path ("$user", public): GRANT USAGE ON SCHEMA public TO "${role}" (and CREATE, for a new database), or run npm run migrate as the database's owner`,
       });
     } finally {
       await database.drop();

@@ -56,7 +56,7 @@ export async function migrate(
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATIONS_LOCK]);
     } catch (error) {
-      throw migrationError(error, `another process has held the migrations lock for over ${waited}; is a migration stuck?`);
+      throw migrationError(error, await lockHolderMessage(client, waited));
     }
     await checkMigrationsTable(client);
     try {
@@ -81,6 +81,33 @@ export async function migrate(
 }
 
 /**
+ * Why the migrations lock was not granted within `waited`: the process holding it is still at work
+ * (a migration over many notes can take minutes: the search index reads every note), or it is idle
+ * (stuck). Says which, with its pid and statement, as far as pg_stat_activity shows them to this role.
+ */
+async function lockHolderMessage(client: pg.Client, waited: string): Promise<string> {
+  const { rows } = await client
+    .query<{ pid: number; state: string | null; seconds: number | null; query: string | null }>(
+      `select a.pid, a.state, extract(epoch from now() - a.query_start)::int as seconds, left(a.query, 200) as query
+         from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+          and ((l.classid::bigint << 32) | l.objid::bigint) = $1`,
+      [MIGRATIONS_LOCK],
+    )
+    .catch(() => ({ rows: [] }));
+  const holder = rows[0];
+  if (holder?.state === 'active' && holder.query !== null) {
+    const statement = holder.query.replace(/\s+/g, ' ').trim().slice(0, 80);
+    return (
+      `another process (pid ${holder.pid}) has held the migrations lock for over ${waited} and is still at work ` +
+      `(for ${holder.seconds} s: ${statement}…); a migration of a database with many notes can take minutes: start again when it is done`
+    );
+  }
+  const who = holder ? `another process (pid ${holder.pid}${holder.state ? `, ${holder.state}` : ''})` : 'another process';
+  return `${who} has held the migrations lock for over ${waited}; is a migration stuck?`;
+}
+
+/**
  * A migration failure users can act on: a lock that was not granted in time (503), or a role lacking a
  * privilege (what to run instead); anything else unchanged. Either way the session ends (migrate's finally).
  */
@@ -99,9 +126,17 @@ function migrationError(error: unknown, lockMessage: string): unknown {
 
 /** Throws MigrationsNotAccessibleError when the migrations table exists but this role may not read and add to it. */
 async function checkMigrationsTable(client: pg.Client): Promise<void> {
-  const { rows } = await client.query<{ usable: boolean | null; owner: string | null; role: string; schema: string; creates: boolean }>(
+  const { rows } = await client.query<{
+    usable: boolean | null;
+    owner: string | null;
+    role: string;
+    schema: string | null;
+    searchPath: string;
+    creates: boolean;
+  }>(
     `select has_table_privilege(c.oid, 'SELECT') and has_table_privilege(c.oid, 'INSERT') as usable,
             pg_get_userbyid(c.relowner) as owner, current_user as role, current_schema() as schema,
+            current_setting('search_path') as "searchPath",
             has_schema_privilege(current_schema(), 'CREATE') as creates
        from (select 1) as one
        left join (pg_class c join pg_namespace n on n.oid = c.relnamespace)
@@ -109,6 +144,13 @@ async function checkMigrationsTable(client: pg.Client): Promise<void> {
     [MIGRATIONS_TABLE],
   );
   const table = rows[0]!;
+  // No schema of the search_path that the role may use (REVOKE USAGE ON SCHEMA public): current_schema() is null.
+  if (table.schema === null) {
+    throw new MigrationsNotAccessibleError(
+      `the database role "${table.role}" may use no schema of its search_path (${table.searchPath}): ` +
+        `GRANT USAGE ON SCHEMA public TO "${table.role}" (and CREATE, for a new database), or run npm run migrate as the database's owner`,
+    );
+  }
   if (table.usable === null && !table.creates) {
     throw new MigrationsNotAccessibleError(
       `the database role "${table.role}" may not create the tables of a new database (no CREATE on schema ${table.schema}): ` +

@@ -23,6 +23,14 @@ export function characters(text: string): number {
   return count;
 }
 
+/**
+ * Half of a UTF-16 surrogate pair without the other (JSON allows `"\ud800"`): not a character, and
+ * written to the database as U+FFFD, so what was stored would differ from what was sent (a tag
+ * reported as already there while a new one was made).
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const loneSurrogate = (name: string) => `${name} must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair)`;
+
 /** A trimmed, non-empty string of at most `max` characters (code points), or undefined when absent and optional. */
 export function text(
   value: unknown,
@@ -37,6 +45,7 @@ export function text(
   const trimmed = value.trim();
   if (trimmed.length === 0 || (trimmed.length > max && characters(trimmed) > max)) throw invalid(`${name} must be 1 to ${max} characters`);
   if (trimmed.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
+  if (LONE_SURROGATE.test(trimmed)) throw invalid(loneSurrogate(name));
   if (pattern && !pattern[0].test(trimmed)) throw invalid(`${name} ${pattern[1]}`);
   return trimmed;
 }
@@ -122,6 +131,7 @@ export function freeText(value: unknown, name: string, max = 1_000_000): string 
   if (typeof value !== 'string') throw invalid(`${name} must be a string`);
   if (value.length > max && characters(value) > max) throw invalid(`${name} must be at most ${max} characters`);
   if (value.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
+  if (LONE_SURROGATE.test(value)) throw invalid(loneSurrogate(name));
   return value;
 }
 

@@ -29,6 +29,29 @@ describe('readInput: lengths in characters (code points), as the database counts
   });
 });
 
+describe('readInput: text is Unicode text, as the database will store it', () => {
+  it.each<[string, () => unknown, unknown]>([
+    [
+      'a title with a lone high surrogate',
+      () => text('x\ud800y', 'title', { max: 500 }),
+      'refused: title must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair)',
+    ],
+    [
+      'a body ending in a lone low surrogate',
+      () => freeText('milk \udc00', 'body'),
+      'refused: body must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair)',
+    ],
+    [
+      'a tag that is only a lone surrogate, named',
+      () => textList(['ok', '\udc00'], 'add', 'tag', { max: 100 }),
+      'refused: tag "\\udc00" must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair)',
+    ],
+    ['a surrogate pair (an emoji) is text', () => text('🥛 milk', 'q', { max: 200 }), '🥛 milk'],
+  ])('%s', (_case, read, expected) => {
+    expect(outcome(read)).toEqual(expected);
+  });
+});
+
 describe('readInput: duplicates named for people, not by the field that holds them', () => {
   it.each<[string, () => unknown, unknown]>([
     ['a tag twice', () => textList(['sport', 'x', 'sport'], 'add', 'tag', { max: 100 }), 'refused: tag "sport" is given twice'],

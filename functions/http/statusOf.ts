@@ -42,6 +42,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // outage that may pass. 503 invites clients and load balancers to wait and try again.
   DATABASE_MISSING: 500,
   DATABASE_LOGIN_REFUSED: 500,
+  DATABASE_PERMISSION_DENIED: 500,
   // The local gateway's function answered badly or not at all
   BAD_GATEWAY: 502,
   NO_FUNCTION_ENDPOINT: 502,

@@ -32,6 +32,7 @@ describe('statusOf: the one table from error codes to HTTP statuses', () => {
     ['FUNCTION_UNREACHABLE', 502],
     ['DATABASE_MISSING', 500],
     ['DATABASE_LOGIN_REFUSED', 500],
+    ['DATABASE_PERMISSION_DENIED', 500],
     ['DUMP_FAILED', 500],
     ['BAD_CONFIGURATION', 500],
     ['ROTATION_FAILED', 500],

@@ -120,6 +120,15 @@ describeEachDatabasePath('edits of several things are all or nothing', (path) =>
       () => `tag "${'x'.repeat(39)}…" must be 1 to 100 characters`,
     ],
     [
+      'tag with a lone surrogate (JSON "\\udc00", stored as U+FFFD if let through) among valid ones',
+      'PATCH',
+      'crème/tags',
+      () => ({ add: ['fresh', '\udc00'] }),
+      400,
+      'INVALID_INPUT',
+      () => 'tag "\\udc00" must not contain a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair)',
+    ],
+    [
       'tag with one tag given twice',
       'PATCH',
       'crème/tags',
