@@ -215,6 +215,19 @@ describeWithPostgres(
       expect(await databaseExists(target.name)).toBe(false);
     });
 
+    it('restore --clean with a wrong identity leaves the existing target exactly as it was', async () => {
+      const target = into('clean');
+      await runSql(`create database "${target.name}"`);
+      await runSql('create table kept (id int); insert into kept values (1), (2)', target.url);
+      const before = await tableDigests(target.url);
+
+      const result = await dbBackup(['restore', byUs, '--into', target.url, '--clean', '--identity', otherIdentity], { BACKUP_DIR: dir });
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/: no identity in .*other-identity\.txt opens it: .*: not restored, nothing changed\n$/);
+      expect(await tableDigests(target.url)).toEqual(before);
+    });
+
     /** Where the age payload starts (after the header line `--- <mac>` and the 16-byte nonce). */
     const payloadAt = (file: Buffer) => file.indexOf('\n', file.indexOf('\n--- ') + 1) + 1 + 16;
     it.each([
@@ -229,7 +242,11 @@ describeWithPostgres(
         /cannot be opened: it is cut short after chunk 1 \(the chunks after it are missing\)/,
       ],
       ['one byte flipped in its header', (file: Buffer) => flip(file, 40), /no identity in .* opens it|its header/],
-      ['one byte flipped in its header MAC', (file: Buffer) => flip(file, file.indexOf('\n--- ') + 8), /its header is damaged/],
+      [
+        'one byte flipped in its header MAC',
+        (file: Buffer) => flip(file, file.indexOf('\n--- ') + 8),
+        /the encrypted backup cannot be opened: its header (is damaged|cannot be read)/,
+      ],
       [
         'one byte flipped in a chunk',
         (file: Buffer) => flip(file, payloadAt(file) + SEALED_CHUNK_BYTES + 5),
