@@ -24,13 +24,15 @@ const HELP = `
     list --remote
              The same for the bucket (BACKUP_S3_URL), every page of it: each backup and archived
              backup's s3:// URL, size, whether its record exists (without one it is not offsite yet)
-    restore <file> --into <postgres-url> [--clean]
-    restore --latest --into <postgres-url> [--clean]
+    restore <file> --into <postgres-url> [--clean] [--identity <file>]
+    restore --latest --into <postgres-url> [--clean] [--identity <file>]
              Restore one backup (a path, a name in the folder or its archive, or the newest one
              of the configured database not known bad) into a database, all or nothing: created
              when missing; a non-empty one is refused unless --clean, which restores into a new
              database that replaces it only once the backup restored. A file pg_dump did not
-             finish, or one whose SHA256SUMS line does not match, is refused
+             finish, or one whose SHA256SUMS line does not match, is refused. An encrypted
+             backup (.sql.age, .sql.gz.age) is decrypted in the stream with --identity; a
+             wrong identity or a damaged file is refused before anything is touched
     restore s3://<bucket>/<key> --into <postgres-url> [--clean]
     restore --latest --remote --into <postgres-url> [--clean]
              Restore a backup from the bucket: one by its URL (any bucket these credentials may
@@ -40,14 +42,16 @@ const HELP = `
              the one the bucket recorded; a damaged record (not JSON, the wrong shape, another
              backup's) is refused before anything is downloaded. Needs no backup folder:
              BACKUP_S3_URL and the AWS_* variables are enough
-    verify [<file> | --latest | --all]
+    verify [<file> | --latest | --all] [--identity <file>]
              Prove backups: the sha256 and section digests recorded when each was written, then
              a restore into a scratch database (a temporary one on the configured server, else an
              in-memory embedded one) that is dumped again and must give the backup's bytes;
              the newest backup by default. With BACKUP_S3_URL set, each backup's sha256 is also
              checked against the bucket's record: a file changed together with its SHA256SUMS
              line fails; one without a record (not offsite yet), a damaged record or an
-             unreachable bucket is said
+             unreachable bucket is said. An encrypted backup is decrypted with --identity;
+             without one only its sha256 is checked and it is said UNVERIFIED (not a failure:
+             exit 0, nothing recorded against it)
     verify --remote [s3://<bucket>/<key> | --latest | --all]
              The same proof for copies in the bucket, downloaded one at a time, with the bucket's
              record as the reference; the newest backup in the bucket by default
@@ -60,6 +64,10 @@ const HELP = `
     --wait <secs>    With rotate: wait up to this long for a backup or rotation holding the folder
                      (default: ${DEFAULTS.waitSeconds}, at most ${DEFAULTS.maxWaitSeconds}), then fail; the output says when it waited
     --remote         With list, rotate, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's
+    --identity <file>
+                     With restore and verify: the age identity file (age-keygen's AGE-SECRET-KEY-1…
+                     line) that opens encrypted backups (default: $BACKUP_IDENTITY_FILE). Read
+                     before anything else; a file that is not one is refused, its contents never shown
     --json           Print JSON instead of text
 
   create needs DATABASE_URL or the PG* variables; rotate and list read only the folder (with
@@ -69,7 +77,9 @@ const HELP = `
   databases), or uses an embedded one when none is configured. The bucket is reached with the AWS
   SDK's own variables: AWS_ENDPOINT_URL_S3 (S3-compatible servers), AWS_REGION, AWS_ACCESS_KEY_ID,
   AWS_SECRET_ACCESS_KEY, or a profile or role.
-  Exit status: 0 done (every backup verified), 1 failed, 2 usage error, 130 interrupted
+  Exit status: 0 done (every backup verified, or encrypted and its sha256 as recorded when no
+  identity was given), 1 failed (a wrong identity or a damaged encrypted backup too), 2 usage
+  error, 130 interrupted
   (Ctrl-C; 143 for SIGTERM) once restore or verify has cleaned up.
 `;
 
@@ -88,6 +98,7 @@ await runMain('db-backup', async () => {
       all: { type: 'boolean', default: false },
       wait: { type: 'string' },
       remote: { type: 'boolean', default: false },
+      identity: { type: 'string' },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

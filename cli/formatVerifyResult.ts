@@ -1,8 +1,10 @@
 import type { VerifyResult } from '../functions/backup/verify/verifyBackup.js';
 import { counted } from './counted.js';
 
-/** One line per verified backup: `ok`, `FAILED` or `UNVERIFIED`, its path (or URL), what was proven or what differs. */
+/** One line per verified backup: `ok`, `FAILED` or `UNVERIFIED` (also an encrypted one checked without --identity), its path (or URL), what was proven or what differs. */
 export function formatVerifyResult(result: VerifyResult): string {
+  if (result.sealed && result.ok)
+    return `UNVERIFIED  ${result.path}: sha256 as recorded; its contents not checked (encrypted; give --identity to check its contents)`;
   if (result.unverified) return `UNVERIFIED  ${result.path}: ${result.problems.join('; ')}`;
   if (!result.ok) return `FAILED  ${result.path}: ${result.problems.join('; ')}`;
   const { tables, rows, largeObjects } = result.restored!;

@@ -4,6 +4,7 @@ import { rotationAnswer } from '../functions/backup/BackupAnswer.js';
 import type { RotationPlan } from '../functions/backup/retention/planRotation.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { DataFolder } from '../functions/db/embedded/DataFolder.js';
+import { readIdentityFile } from '../functions/backup/encryption/readIdentityFile.js';
 import { wireParts } from '../functions/wiring/wireParts.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
 import { DEFAULTS } from '../functions/config/defaults.js';
@@ -32,6 +33,8 @@ export interface DbBackupFlags {
   wait?: string;
   /** With list, rotate, restore --latest and verify: the bucket's backups (BACKUP_S3_URL), not the folder's. */
   remote?: boolean;
+  /** With restore and verify: the age identity file that opens encrypted backups (else BACKUP_IDENTITY_FILE). */
+  identity?: string;
 }
 
 export interface CommandIo {
@@ -63,6 +66,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (command !== 'verify' && command !== 'restore' && flags.latest) throw new UsageError('--latest goes with verify and restore');
   if (command !== 'verify' && flags.all) throw new UsageError('--all goes with verify');
   if (command !== 'restore' && (flags.into !== undefined || flags.clean)) throw new UsageError('--into and --clean go with restore');
+  if (command !== 'restore' && command !== 'verify' && flags.identity !== undefined)
+    throw new UsageError('--identity goes with restore and verify');
+  if (flags.identity !== undefined && flags.identity.trim() === '')
+    throw new UsageError('--identity needs a file (an age identity, from age-keygen)');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
   if (flags.remote && command === 'rotate' && (flags.dir !== undefined || flags.wait !== undefined)) {
     throw new UsageError('rotate --remote reads only the bucket of BACKUP_S3_URL: it takes neither --dir nor --wait');
@@ -80,6 +87,10 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.dir !== undefined && flags.dir.trim() === '') throw new UsageError('--dir needs a folder');
   // A bad flag is a usage error (2); a bad environment variable a configuration error (1).
   const config = loadConfig(io.env, { backupDir: flags.dir, timeZone: flags.tz === undefined ? undefined : checkTimeZone(flags.tz) });
+  // Read once, before anything is touched: a bad identity file fails here, in one line that never shows a key.
+  const identityFile = flags.identity ?? config.identityFile;
+  const identity =
+    (command === 'restore' || command === 'verify') && identityFile ? { identity: await readIdentityFile(identityFile) } : {};
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger, env: io.env });
   // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).
   const dataFolder = io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite');
@@ -98,6 +109,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         protect: hasDatabaseSettings(io.env),
         latestOf: remote ? await latestOfRemote() : await latestOf(),
         remote: flags.remote,
+        ...identity,
       },
       config,
       parts.folder(),
@@ -112,6 +124,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
         json: flags.json,
         server: hasDatabaseSettings(io.env),
         remote: flags.remote,
+        ...identity,
         ...(flags.latest ? { latestOf: remote ? await latestOfRemote() : await latestOf() } : {}),
       },
       config,

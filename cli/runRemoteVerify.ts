@@ -3,6 +3,7 @@ import { OffsiteError } from '../functions/backup/offsite/offsiteError.js';
 import { PgliteScratch } from '../functions/backup/verify/PgliteScratch.js';
 import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
 import { type VerifyResult, verifyBackup } from '../functions/backup/verify/verifyBackup.js';
+import type { AgeIdentity } from '../functions/backup/encryption/readIdentityFile.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { chooseRemoteBackups, type RemoteChoice, type RemoteSelection } from './chooseRemoteBackups.js';
 import { fetchRemoteBackup, type RemoteCopy } from './fetchRemoteBackup.js';
@@ -13,12 +14,13 @@ import { throwUnlessVerified } from './throwUnlessVerified.js';
  * `db-backup verify --remote [--latest | --all | s3://…]`: the proof of local verify on copies from the
  * bucket, with the bucket's record as the reference (sha256, rows, section digests). Each backup is
  * downloaded to a private temporary file, compared with its record, restored into a scratch database
- * and dumped again; the copy and the scratch database are removed afterwards, also on Ctrl-C. Records
- * nothing in the folder. Exits 1 when any backup fails or could not be verified.
+ * and dumped again; the copy and the scratch database are removed afterwards, also on Ctrl-C. The
+ * bucket holds the same ciphertext as the folder: an encrypted backup is decrypted with `flags.identity`,
+ * else only its sha256 is checked (UNVERIFIED, not failed). Records nothing in the folder. Exits 1 when any backup fails or could not be verified.
  */
 export async function runRemoteVerify(
   url: string | undefined,
-  flags: { latest: boolean; all: boolean; json: boolean; server: boolean; latestOf?: string },
+  flags: { latest: boolean; all: boolean; json: boolean; server: boolean; latestOf?: string; identity?: AgeIdentity },
   config: BackupConfig,
   io: {
     print: (text: string) => void;
@@ -59,7 +61,7 @@ export async function runRemoteVerify(
     for (const [index, choice] of choices.entries()) {
       const shown = choice.bucket.url(choice.key);
       io.progress?.(`verifying ${shown} (${index + 1} of ${choices.length})`);
-      const result = await verifyOne(choice, scratch, stop.signal, (fetched) => {
+      const result = await verifyOne(choice, scratch, flags.identity, stop.signal, (fetched) => {
         copy = fetched;
       });
       copy = undefined;
@@ -82,6 +84,7 @@ export async function runRemoteVerify(
 async function verifyOne(
   choice: RemoteChoice,
   scratch: PgliteScratch | ServerScratch,
+  identity: AgeIdentity | undefined,
   signal: AbortSignal,
   fetched: (copy: RemoteCopy) => void,
 ): Promise<VerifyResult | undefined> {
@@ -115,7 +118,13 @@ async function verifyOne(
     if (!copy.record) return failed(`the bucket has no record of it (records/${choice.file}.json): it cannot be proven unchanged`);
     if (copy.mismatch) return failed(copy.mismatch);
     const { sha256, contents } = copy.record;
-    const result = await verifyBackup(copy.path, { entry: async () => ({ sha256, ...(contents ? { contents } : {}) }) }, scratch);
+    const result = await verifyBackup(
+      copy.path,
+      { entry: async () => ({ sha256, ...(contents ? { contents } : {}) }) },
+      scratch,
+      undefined,
+      identity,
+    );
     // The user knows the backup by its URL, not by the temporary copy's path.
     return { ...result, path: url, problems: result.problems.map((problem) => problem.replaceAll(copy.path, url)) };
   } finally {

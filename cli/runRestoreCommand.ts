@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
 import type { BackupFolder } from '../functions/backup/folder/BackupFolder.js';
+import type { AgeIdentity } from '../functions/backup/encryption/readIdentityFile.js';
+import { identityNeeded, isEncryptedBackup } from '../functions/backup/encryption/identityNeeded.js';
 import { restoreBackup } from '../functions/backup/restore/restoreBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
@@ -38,7 +40,8 @@ async function recordedChecksum(path: string, folder: BackupFolder): Promise<str
  * backup (a path, a backup's name in the backup folder or its archive, the newest good one of `database`,
  * or a backup in the bucket, downloaded to a private temporary file that is removed afterwards) and
  * prints a one-line summary. A copy from the bucket whose sha256 is not its record's is refused before
- * anything is restored.
+ * anything is restored. An encrypted backup (`.age`, in the folder or the bucket) is decrypted in the
+ * stream with `flags.identity`; without one it is refused before anything is downloaded or touched.
  */
 export async function runRestoreCommand(
   file: string | undefined,
@@ -52,6 +55,8 @@ export async function runRestoreCommand(
     latestOf?: string;
     /** With --latest: the newest backup in the bucket, not in the folder. */
     remote?: boolean;
+    /** Opens an encrypted (`.age`) backup (`--identity`, BACKUP_IDENTITY_FILE), read once up front. */
+    identity?: AgeIdentity;
   },
   config: BackupConfig,
   folder: BackupFolder,
@@ -93,6 +98,8 @@ export async function runRestoreCommand(
         },
       );
       const url = choice!.bucket.url(choice!.key);
+      // Not downloaded only to be refused: an encrypted backup needs the identity first.
+      if (isEncryptedBackup(choice!.file) && !flags.identity) throw identityNeeded(url);
       copy = await fetchRemoteBackup(choice!, {
         signal: stop.signal,
         onProgress: io.progress && ((bytes, total) => io.progress!(`downloading ${url}: ${Math.floor((bytes / total) * 100)}%`)),
@@ -114,6 +121,7 @@ export async function runRestoreCommand(
     }
     summary = await restoreBackup({
       expectedSha256,
+      ...(flags.identity ? { identity: flags.identity } : {}),
       file: path,
       into: flags.into,
       clean: flags.clean,

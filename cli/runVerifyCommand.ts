@@ -7,6 +7,7 @@ import { parseBackupFileName } from '../functions/backup/retention/backupFileNam
 import { PgliteScratch } from '../functions/backup/verify/PgliteScratch.js';
 import { ServerScratch } from '../functions/backup/verify/ServerScratch.js';
 import { type VerifyResult, verifyBackup } from '../functions/backup/verify/verifyBackup.js';
+import type { AgeIdentity } from '../functions/backup/encryption/readIdentityFile.js';
 import type { BackupConfig } from '../functions/config/loadConfig.js';
 import { AppError } from '../functions/errors/AppError.js';
 import { latestGoodBackup } from './latestGoodBackup.js';
@@ -28,7 +29,9 @@ export interface VerifyIo {
 /**
  * `db-backup verify [<file> | --latest | --all]`: proves backups (checksum, then a restore into a
  * scratch database: a temporary one on the configured server, else an in-memory PGlite) and records
- * each result in the folder's manifest. Exits 1 when any backup fails.
+ * each result in the folder's manifest. Encrypted backups are decrypted with `flags.identity`; without
+ * it their checksum alone is checked and they are said UNVERIFIED (not failed, nothing recorded).
+ * Exits 1 when any backup fails.
  */
 export async function runVerifyCommand(
   file: string | undefined,
@@ -41,6 +44,8 @@ export async function runVerifyCommand(
     latestOf?: string;
     /** The bucket's backups (downloaded), not the folder's. */
     remote?: boolean;
+    /** Opens encrypted (`.age`) backups (`--identity`, BACKUP_IDENTITY_FILE); without it only their sha256 is checked. */
+    identity?: AgeIdentity;
   },
   config: BackupConfig,
   folder: BackupFolder,
@@ -92,16 +97,18 @@ export async function runVerifyCommand(
         if (!flags.json) io.print(`gone    ${listed}: deleted by a rotation while verify ran`);
         continue;
       }
-      const result: VerifyResult & { offsite?: Witness } = await verifyBackup(path, manifest, scratch);
+      const result: VerifyResult & { offsite?: Witness } = await verifyBackup(path, manifest, scratch, undefined, flags.identity);
       const verdict: WitnessVerdict | undefined = bucket && !unanswered ? await secondWitness(bucket, path, manifest) : undefined;
       unanswered ||= verdict?.witness.record === 'unknown';
       if (verdict) {
         result.offsite = verdict.witness;
-        if (verdict.problem) Object.assign(result, { ok: false, problems: [...result.problems, verdict.problem], unverified: undefined });
+        if (verdict.problem)
+          Object.assign(result, { ok: false, problems: [...result.problems, verdict.problem], unverified: undefined, sealed: undefined });
       }
       io.progress?.('');
       results.push(result);
-      // Only a backup of the folder gets a recorded result: a copy elsewhere proves nothing of it.
+      // Only a backup of the folder gets a recorded result: a copy elsewhere proves nothing of it. An
+      // unverified one (an encrypted backup checked without --identity among them) gets none either.
       if (!result.unverified && [resolve(config.backupDir), resolve(archiveDir)].includes(dirname(resolve(path)))) {
         await recordVerification(folder, result).catch((error: unknown) =>
           io.print(`(the result was not recorded in ${config.backupDir}: ${(error as Error).message})`),

@@ -2,10 +2,13 @@ import type { VerifyResult } from '../functions/backup/verify/verifyBackup.js';
 import { AppError } from '../functions/errors/AppError.js';
 import { counted } from './counted.js';
 
-/** Throws VERIFY_FAILED (exit 1) unless every backup verified, counting the failed and the unverifiable. */
+/**
+ * Throws VERIFY_FAILED (exit 1) unless every backup verified, counting the failed and the unverifiable.
+ * An encrypted backup checked without an identity (`sealed`: its sha256 as recorded) passes: nothing is wrong with it.
+ */
 export function throwUnlessVerified(results: readonly VerifyResult[]): void {
-  const unverified = results.filter((result) => result.unverified).length;
-  const failed = results.filter((result) => !result.ok).length - unverified;
+  const unverified = results.filter((result) => result.unverified && !result.ok).length;
+  const failed = results.filter((result) => !result.ok && !result.unverified).length;
   if (failed === 0 && unverified === 0) return;
   const parts = [
     ...(failed > 0 ? [`${failed} failed verification`] : []),

@@ -30,6 +30,8 @@ export interface BackupConfig {
   offsiteTimeoutMs: number;
   /** `BACKUP_ENCRYPT_RECIPIENTS(_FILE)`: every backup is encrypted with age for these public keys. */
   encryptTo?: string[];
+  /** `BACKUP_IDENTITY_FILE`: the age identity `db-backup restore` and `verify` open encrypted backups with (`--identity` wins). */
+  identityFile?: string;
   /** `BACKUP_VERIFY=after-create`: every new backup is verified (restored into a scratch database) before the answer. */
   verifyAfterCreate: boolean;
 }
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     ...(settings.offsite ? { offsite: settings.offsite } : {}),
     ...(encryptTo ? { encryptTo } : {}),
     ...(settings.apiToken ? { apiToken: settings.apiToken } : {}),
+    ...(settings.identityFile ? { identityFile: resolve(cwd, settings.identityFile) } : {}),
   };
 }
 

@@ -1,5 +1,9 @@
 import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream';
 import { databaseConnection, type DatabaseConnection, redactSecrets } from '../../db/databaseConnection.js';
+import { DecryptionError } from '../encryption/DecryptionError.js';
+import { identityNeeded, isEncryptedBackup } from '../encryption/identityNeeded.js';
+import type { AgeIdentity } from '../encryption/readIdentityFile.js';
 import { openDump } from '../sql/openDump.js';
 import { prepareDump } from '../sql/prepareDump.js';
 import { type ScannedDump, scanDumpFile } from '../sql/scanDumpFile.js';
@@ -13,8 +17,10 @@ import { connectTo, dropQuietly, withDatabase } from './targetServer.js';
 export { RestoreFailedError } from './RestoreFailedError.js';
 
 export interface RestoreOptions {
-  /** The backup file (plain `.sql` or `.sql.gz`). */
+  /** The backup file (`.sql`, `.sql.gz`, or either encrypted: `.sql.age`, `.sql.gz.age`). */
   file: string;
+  /** Opens an encrypted (`.age`) backup; without it one is refused (IDENTITY_NEEDED) before anything is touched. */
+  identity?: AgeIdentity;
   /** The database to restore into: created when missing; refused when not empty unless `clean`. */
   into: string;
   /** Replace a non-empty target: the backup goes into a new database, which takes the target's place only once it holds the backup. */
@@ -70,13 +76,20 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
   const env = options.env ?? process.env;
   const target = checkTarget(options, env);
   const database = target.database;
-  const { facts, problem, sha256 } = options.scanned ?? (await scanDumpFile(options.file));
+  if (isEncryptedBackup(options.file) && !options.identity) throw identityNeeded(options.file);
+  const { facts, problem, sha256, decryption } = options.scanned ?? (await scanDumpFile(options.file, options.identity));
   if (options.expectedSha256 && sha256 !== options.expectedSha256) {
     throw new RestoreFailedError(
       `${options.file} is not the file that was written (sha256 recorded ${options.expectedSha256}, now ${sha256}): not restored; ` +
         'npm run -s db-backup -- verify says more, and the manual psql recipe in docs/restore-and-verify.md restores it anyway',
       { code: 'CHECKSUM_MISMATCH' },
     );
+  }
+  // A wrong identity or a damaged encrypted file: found in the read above, before anything is touched.
+  if (decryption) {
+    throw new DecryptionError(decryption.code as DecryptionCode, `${options.file}: ${decryption.message}: not restored, nothing changed`, {
+      cause: decryption,
+    });
   }
   if (problem) {
     throw new RestoreFailedError(
@@ -121,12 +134,20 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     const size = (await stat(options.file)).size;
     let read = 0;
     let lastShare = -1;
-    const sql = openDump(options.file, (chunk) => {
-      read += chunk.length;
-      const share = Math.floor((read / size) * 100);
-      if (share !== lastShare) options.onProgress?.(share / 100);
-      lastShare = share;
-    }).pipe(prepareDump({ knownSettings: known }));
+    // pipeline, not pipe: a read that fails part-way (the file changed since it was checked) ends psql's input with the error.
+    const sql = pipeline(
+      openDump(options.file, {
+        onFileBytes: (chunk) => {
+          read += chunk.length;
+          const share = Math.floor((read / size) * 100);
+          if (share !== lastShare) options.onProgress?.(share / 100);
+          lastShare = share;
+        },
+        ...(options.identity ? { identity: options.identity } : {}),
+      }),
+      prepareDump({ knownSettings: known }),
+      () => undefined,
+    );
     const restoreInto = databaseConnection({ ...libpqOf(env), DATABASE_URL: withDatabase(options.into, prepared.restoreInto) });
     await runPsql(sql, restoreCheck(facts), restoreInto, { psqlPath: options.psqlPath, env, signal: options.signal });
     if (prepared.replaces) swapped = await swapDatabase(admin, prepared.restoreInto, prepared.replaces);
@@ -153,6 +174,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     durationMs: Math.round(performance.now() - started),
   };
 }
+
+type DecryptionCode = ConstructorParameters<typeof DecryptionError>[0];
 
 /** The PG* variables apply to psql as they do to pg (which reads them from the process itself). */
 const libpqOf = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([name]) => /^PG[A-Z]+$/.test(name)));

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream';
 import { AppError } from '../../errors/AppError.js';
+import type { AgeIdentity } from '../encryption/readIdentityFile.js';
 import { DumpLexer } from '../sql/DumpLexer.js';
 import { type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 import { openDump } from '../sql/openDump.js';
@@ -31,7 +33,7 @@ export class ScratchUnsuitableError extends AppError {
  * another encoding is refused (verify it against a server).
  */
 export class PgliteScratch implements ScratchDatabase {
-  async restoreAndRedump(path: string, { facts }: ScannedDump): Promise<DumpFacts> {
+  async restoreAndRedump(path: string, { facts }: ScannedDump, identity?: AgeIdentity): Promise<DumpFacts> {
     if (facts.encoding && facts.encoding !== 'UTF8') {
       throw new ScratchUnsuitableError(
         `the embedded scratch database is UTF8 and the backup is ${facts.encoding}: set DATABASE_URL to verify it on a PostgreSQL server`,
@@ -44,7 +46,10 @@ export class PgliteScratch implements ScratchDatabase {
       for (const role of facts.roles.filter((name) => !roles.has(name))) await db.exec(`create role "${role.replace(/"/g, '""')}" nologin`);
       const knownSettings = new Set((await db.query<{ name: string }>('select name from pg_settings')).rows.map((row) => row.name));
       await db.exec('begin');
-      await load(db, openDump(path).pipe(prepareDump({ knownSettings })));
+      await load(
+        db,
+        pipeline(openDump(path, identity ? { identity } : {}), prepareDump({ knownSettings }), () => undefined),
+      );
       await db.exec('commit');
       // The dump emptied the session's search_path; the embedded pg_dump's wrapper restores it by name.
       await db.exec('reset all');

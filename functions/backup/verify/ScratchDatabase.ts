@@ -1,3 +1,4 @@
+import type { AgeIdentity } from '../encryption/readIdentityFile.js';
 import type { DumpFacts } from '../sql/DumpScanner.js';
 import type { ScannedDump } from '../sql/scanDumpFile.js';
 
@@ -6,8 +7,8 @@ import type { ScannedDump } from '../sql/scanDumpFile.js';
  * database is dumped again the way backups are dumped, and the scratch database is gone after.
  */
 export interface ScratchDatabase {
-  /** Restores `path` (as `scanned` read it) and returns what dumping the restored database again gives; throws when it does not restore. */
-  restoreAndRedump(path: string, scanned: ScannedDump): Promise<DumpFacts>;
+  /** Restores `path` (as `scanned` read it; decrypted with `identity` when `.age`) and returns what dumping the restored database again gives; throws when it does not restore. */
+  restoreAndRedump(path: string, scanned: ScannedDump, identity?: AgeIdentity): Promise<DumpFacts>;
   /** Drops what an interrupted `restoreAndRedump` left (Ctrl-C during verify). */
   abandon?(): Promise<void>;
 }

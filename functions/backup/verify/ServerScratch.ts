@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DEFAULTS } from '../../config/defaults.js';
 import { databaseConnection, type DatabaseConnection } from '../../db/databaseConnection.js';
+import type { AgeIdentity } from '../encryption/readIdentityFile.js';
 import { restoreBackup } from '../restore/restoreBackup.js';
 import type { DumpFacts } from '../sql/DumpScanner.js';
 import type { ScannedDump } from '../sql/scanDumpFile.js';
@@ -29,7 +30,7 @@ export class ServerScratch implements ScratchDatabase {
   /** The scratch database being restored into, and the roles created for it: what `abandon` removes. */
   private current?: { name: string; server: string; roles: string[] };
 
-  async restoreAndRedump(path: string, scanned?: ScannedDump): Promise<DumpFacts> {
+  async restoreAndRedump(path: string, scanned?: ScannedDump, identity?: AgeIdentity): Promise<DumpFacts> {
     const name = `${PREFIX}${Math.floor(this.clock().getTime() / 1000)}_${randomBytes(4).toString('hex')}`;
     const server = serverUrl(this.connection);
     const into = new URL(server);
@@ -40,6 +41,7 @@ export class ServerScratch implements ScratchDatabase {
       await restoreBackup({
         file: path,
         ...(scanned ? { scanned } : {}),
+        ...(identity ? { identity } : {}),
         into: into.toString(),
         onRolesCreated: (roles) => this.current?.roles.push(...roles),
       });

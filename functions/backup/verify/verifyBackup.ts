@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import type { AgeIdentity } from '../encryption/readIdentityFile.js';
 import type { BackupManifest, Verification } from '../folder/BackupManifest.js';
 import { checksumBeside } from '../folder/checksumBeside.js';
 import type { DumpFacts } from '../sql/DumpScanner.js';
@@ -17,8 +18,16 @@ export interface VerifyResult extends Verification {
    * `rows` (the rows of each table: the scratch database's pg_dump writes rows another way, INSERT for COPY).
    */
   proved?: 'everything' | 'data' | 'rows';
-  /** The scratch database could not be had (server down, no CREATEDB, another encoding): nothing is known of the backup. */
+  /**
+   * Its contents could not be proven, which says nothing against it: the scratch database could not be
+   * had (server down, no CREATEDB, another encoding), or it is encrypted and no identity given opens it.
+   */
   unverified?: boolean;
+  /**
+   * Encrypted (`.age`) and verified without an identity: its sha256 is as recorded (`ok`), its contents
+   * were not read (`unverified`). Nothing is wrong with it; `verify --identity` proves the rest.
+   */
+  sealed?: boolean;
   durationMs: number;
 }
 
@@ -38,12 +47,15 @@ const SCRATCH_LIMITS =
  * was written (naming the first table or object that differs). Then that it restores to exactly itself:
  * restored into a scratch database, which is dumped again with the same pg_dump; the two dumps must be
  * the same bytes, section by section (pg_dump's random `\restrict` key aside). Returns `ok` or what differs.
+ * An encrypted (`.age`) backup is decrypted in the stream with `identity`; without one only its sha256
+ * is checked (`sealed`: ok, its contents unverified).
  */
 export async function verifyBackup(
   path: string,
   manifest: Pick<BackupManifest, 'entry'>,
   scratch: ScratchDatabase,
   clock: () => Date = () => new Date(),
+  identity?: AgeIdentity,
 ): Promise<VerifyResult> {
   const started = performance.now();
   const file = basename(path);
@@ -59,14 +71,23 @@ export async function verifyBackup(
   const recorded = await manifest.entry(file);
   const sha256 = recorded.sha256 ?? (await checksumBeside(path));
   if (!sha256) return done(['no checksum was recorded for it (no entry in SHA256SUMS): it cannot be proven unchanged']);
-  const read = await scanDumpFile(path);
+  const read = await scanDumpFile(path, identity);
   const sections = recorded.contents?.sections;
+  // Contents not read (encrypted, no identity that opens it): there is nothing to say where it differs.
+  const unread = read.decryption !== undefined && read.problem === undefined;
   if (read.sha256 !== sha256) {
-    const where = shapeProblem(read.facts) ?? (sections ? compareSections(sections, read.facts.sections, 'the file now') : undefined);
+    const where = unread
+      ? undefined
+      : (shapeProblem(read.facts) ?? (sections ? compareSections(sections, read.facts.sections, 'the file now') : undefined));
     return done([
       `its sha256 is not the one recorded when it was written (changed or damaged since): recorded ${sha256}, now ${read.sha256}` +
         (where ? `; ${where}` : ''),
     ]);
+  }
+  if (unread) {
+    // The file is the one written; what it holds is not known, which is no fault of the backup's: nothing is recorded against it.
+    if (read.decryption!.code === 'IDENTITY_NEEDED') return done([], { unverified: true, sealed: true });
+    return done([`its sha256 is as recorded, its contents could not be checked: ${read.decryption!.message}`], { unverified: true });
   }
   const facts = read.facts;
   const damaged = read.problem ?? shapeProblem(facts);
@@ -78,7 +99,7 @@ export async function verifyBackup(
   if (unlike) return done([`it is not what was written, though its sha256 matches SHA256SUMS (both changed?): ${unlike}`]);
   let redump: DumpFacts;
   try {
-    redump = await scratch.restoreAndRedump(path, read);
+    redump = await scratch.restoreAndRedump(path, read, identity);
   } catch (error) {
     const code = (error as { code?: string }).code ?? '';
     const message = (error as Error).message;
