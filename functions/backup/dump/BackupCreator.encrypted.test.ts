@@ -15,7 +15,7 @@ import { waitUntil } from '../../../test/support/waitUntil.js';
 import { databaseConnection } from '../../db/databaseConnection.js';
 import { migrate } from '../../db/migrate.js';
 import { encryptAge } from '../encryption/encryptAge.js';
-import { DumpFailedError } from '../errors.js';
+import { BackupCancelledError, DumpFailedError } from '../errors.js';
 import { parseRecipients } from '../encryption/parseRecipients.js';
 import { BackupFolder } from '../folder/BackupFolder.js';
 import { DumpScanner } from '../sql/DumpScanner.js';
@@ -209,6 +209,32 @@ describeWithPostgres('no plaintext on disk while pg_dump writes an encrypted bac
     expect(await plaintextIn(dir)).toEqual([]);
     expect(decryptWithAgeCli(written.path).includes(DISTINCT_NOTE)).toBe(true);
     expect(written.contents.rows['public.notes']).toBe(3003);
+  });
+
+  it('a cancelled encrypted backup (the API stopping) stops pg_dump and leaves nothing', async () => {
+    const locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+    await locker.query('begin');
+    await locker.query('lock table notes in access exclusive mode');
+    const stopping = new AbortController();
+    const creator = new BackupCreator({
+      folder: new BackupFolder(dir),
+      source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: database.url }), lockWaitTimeoutMs: 60_000 }),
+      encryptTo: [TEST_RECIPIENT],
+    });
+    try {
+      const backup = creator.create(undefined, { signal: stopping.signal }).catch((e: unknown) => e);
+      await waitUntil(async () => (await readdir(dir)).some((name) => name.endsWith('.partial')), 'the partial file exists');
+
+      stopping.abort();
+      const error = await backup;
+
+      expect(error).toBeInstanceOf(BackupCancelledError);
+      expect(await namesIn(dir)).toEqual([]);
+    } finally {
+      await locker.query('rollback');
+      await locker.end();
+    }
   });
 });
 
