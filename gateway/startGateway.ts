@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { DumpSource } from '../functions/backup/dump/DumpSource.js';
 import { checkOffsiteSetup } from '../functions/backup/offsite/checkOffsiteSetup.js';
+import { warnIfIdentityInApi } from '../functions/backup/encryption/warnIfIdentityInApi.js';
 import { loadConfig } from '../functions/config/loadConfig.js';
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { migrate } from '../functions/db/migrate.js';
@@ -62,6 +63,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     // What can be checked of the offsite copies without the bucket is checked now, not at the first copy.
     if (config.offsite) offsite = await checkOffsiteSetup(config.offsite, options.env);
     for (const warning of offsite?.warnings ?? []) options.logger.warn('offsite.setup', { warning });
+    warnIfIdentityInApi(options.env, options.logger);
     await migrate(config.connection, options.logger);
     const parts = wireParts({ config: () => config, logger: options.logger, dumpSource: options.dumpSource, shutdown: options.shutdown });
     const handlers = inProcessHandlers(parts);
@@ -69,7 +71,12 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     if (unserved.length > 0) throw new Error(`no handler in this process for ${unserved.map((r) => r.functionName).join(', ')}`);
     invoke = invokeInProcess(handlers);
     closeParts = parts.close;
-    mode = { mode: 'in-process', database: config.connection.description, backupDir: config.backupDir };
+    mode = {
+      mode: 'in-process',
+      database: config.connection.description,
+      backupDir: config.backupDir,
+      ...(config.encryptTo ? { encryptedFor: config.encryptTo.length } : {}),
+    };
   }
   // Requests under way are tracked so that closing waits for them, also when their client has gone.
   const underWay = new Set<Promise<unknown>>();

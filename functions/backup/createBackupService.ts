@@ -19,6 +19,7 @@ import { ServerScratch } from './verify/ServerScratch.js';
  * its rotator are built here unless the composition root built them already (`shared`). With a
  * `bucket` (BACKUP_S3_URL), every backup is copied there while it is written, the backups whose copy
  * failed are uploaded before the next one, and the bucket's backups are rotated by the same rules.
+ * With `encryptTo` (BACKUP_ENCRYPT_RECIPIENTS), every backup is written encrypted with age.
  */
 export function createBackupService(
   config: BackupConfig,
@@ -44,6 +45,7 @@ export function createBackupService(
       source: dumpSource,
       gzipLevel: config.gzipLevel,
       fileMode: config.fileMode,
+      ...(config.encryptTo ? { encryptTo: config.encryptTo } : {}),
       clock,
       logger,
       ...(bucket ? { offsite: new BucketCopier({ bucket, folder, timeoutMs: config.offsiteTimeoutMs, logger }) } : {}),

@@ -1,3 +1,4 @@
+import { warnIfIdentityInApi } from '../backup/encryption/warnIfIdentityInApi.js';
 import { loadConfig } from '../config/loadConfig.js';
 import { jsonLogger } from '../log/Logger.js';
 import { once } from './once.js';
@@ -5,8 +6,15 @@ import { wireParts, type Parts } from './wireParts.js';
 
 /**
  * The production parts of a Lambda container: the configuration from the environment (read and
- * validated on the first request), JSON logs to stderr (or `LOG_FILE`), the native pg_dump.
+ * validated on the first request; a BACKUP_IDENTITY_FILE in it is warned about), JSON logs to stderr
+ * (or `LOG_FILE`), the native pg_dump.
  */
 export function fromEnvironment(env: NodeJS.ProcessEnv = process.env): Parts {
-  return wireParts({ config: once(() => loadConfig(env)), logger: jsonLogger(), env });
+  const logger = jsonLogger();
+  const config = once(() => {
+    const loaded = loadConfig(env);
+    warnIfIdentityInApi(env, logger);
+    return loaded;
+  });
+  return wireParts({ config, logger, env });
 }

@@ -25,8 +25,10 @@ const ZONE = 'Europe/Berlin';
 /** Stand-in dump source: writes a tiny complete dump at once (400 days of real pg_dump runs would take minutes; the rules are what is tested). */
 const tinyDump: DumpSource = {
   prepare: async () => ({ database: 'notes' }),
-  dumpTo: async (fd) => {
-    writeFileSync(fd, 'select 1;\n-- PostgreSQL database dump complete\n');
+  dumpTo: async (target) => {
+    const dump = 'select 1;\n-- PostgreSQL database dump complete\n';
+    if (typeof target === 'number') writeFileSync(target, dump);
+    else target.end(dump);
   },
 };
 

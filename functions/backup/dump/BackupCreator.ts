@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { type Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { DEFAULTS } from '../../config/defaults.js';
@@ -16,6 +16,8 @@ import type { BackupFolder } from '../folder/BackupFolder.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 import type { Problem } from '../Problem.js';
 import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier.js';
+import { encryptAge } from '../encryption/encryptAge.js';
+import { writeEncrypted } from './writeEncrypted.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to (and its manifest). */
@@ -33,6 +35,10 @@ export interface BackupCreatorOptions {
   flushEveryBytes?: number;
   /** Copies each backup offsite while it is written (BACKUP_S3_URL); none when absent. */
   offsite?: OffsiteCopier;
+  /** Encrypts every backup with age for these public keys (`BACKUP_ENCRYPT_RECIPIENTS`): `.sql.age`, `.sql.gz.age`. */
+  encryptTo?: readonly string[];
+  /** Makes the encryption stream for `encryptTo`; encryptAge by default (a test breaks it). */
+  encryptor?: (recipients: readonly string[]) => Promise<Transform> | Transform;
 }
 
 /** What `preflight` found: what the next backup is named after, and the database server's clock. */
@@ -54,6 +60,10 @@ export interface Backup {
   contents: Omit<DumpContents, 'sections'>;
   /** Its offsite copy (BACKUP_S3_URL): where, and whether it was uploaded. A failed copy costs the backup nothing. */
   offsite?: OffsiteOutcome;
+  /** Encrypted with age (`.age`): only the holder of a recipient's identity reads it. */
+  encrypted?: true;
+  /** How many public keys it was encrypted to (known to the run that wrote it; never the keys). */
+  recipients?: number;
 }
 
 const PARTIAL_SUFFIX = '.partial';
@@ -74,6 +84,8 @@ export class BackupCreator {
   private readonly logger: Logger;
   private readonly flushEveryBytes: number;
   private readonly offsite?: OffsiteCopier;
+  private readonly encryptTo?: readonly string[];
+  private readonly encryptor: (recipients: readonly string[]) => Promise<Transform> | Transform;
 
   constructor(options: BackupCreatorOptions) {
     this.flushEveryBytes = options.flushEveryBytes ?? FLUSH_EVERY_BYTES;
@@ -86,6 +98,14 @@ export class BackupCreator {
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger;
     this.offsite = options.offsite;
+    // An empty list is no reason to write plaintext: it fails every backup (encryptAge refuses it).
+    this.encryptTo = options.encryptTo;
+    this.encryptor = options.encryptor ?? encryptAge;
+  }
+
+  /** The extension of the next backup: `.sql` or `.sql.gz`, then `.age` when it is encrypted. */
+  private get extension(): string {
+    return `${this.gzipLevel === undefined ? '.sql' : '.sql.gz'}${this.encryptTo ? '.age' : ''}`;
   }
 
   /** The name of the database backups are made of (asks the source: one connection). */
@@ -106,7 +126,7 @@ export class BackupCreator {
   async preflight(): Promise<Preflight> {
     await this.checkFolder();
     const { database, serverTime } = await this.source.prepare();
-    const extension = this.gzipLevel === undefined ? '.sql' : '.sql.gz';
+    const extension = this.extension;
     await ensureFreeSpace(this.dir, database, extension, this.freeSpace);
     return { database, extension, ...(serverTime ? { serverTime } : {}) };
   }
@@ -122,7 +142,11 @@ export class BackupCreator {
     checked?: Preflight,
     options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem } = {},
   ): Promise<Backup> {
-    const { database, extension } = checked ?? (await this.preflight());
+    const { database } = checked ?? (await this.preflight());
+    // Named by this creator's settings, whatever `checked` says: an encrypting creator never names a plain file.
+    const extension = this.extension;
+    // Before any file exists: an encryptor that cannot start leaves nothing behind.
+    const encryptor = this.encryptTo ? await this.startEncryptor(this.encryptTo) : undefined;
     const clockStart = this.clock();
     // Named by this clock, moved on by `nameOffsetMs` when the caller found it behind the database server's.
     const startedAt = new Date(clockStart.getTime() + (options.nameOffsetMs ?? 0));
@@ -138,8 +162,20 @@ export class BackupCreator {
         });
     try {
       const scanner = new DumpScanner();
-      const sha256 =
-        this.gzipLevel === undefined
+      const sha256 = encryptor
+        ? await writeEncrypted({
+            handle,
+            partialPath,
+            source: this.source,
+            encryptor,
+            ...(this.gzipLevel === undefined ? {} : { gzipLevel: this.gzipLevel }),
+            scanner,
+            signal: options.signal,
+            // The copy gets the file's bytes as stored: the same ciphertext.
+            onFileChunk: (chunk) => copy?.write(chunk),
+            flushEveryBytes: this.flushEveryBytes,
+          })
+        : this.gzipLevel === undefined
           ? await this.writePlain(handle, partialPath, scanner, options.signal, copy)
           : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal, copy);
       const contents = contentsOf(checkComplete(scanner.end()));
@@ -169,6 +205,7 @@ export class BackupCreator {
         startedAt: startedAt.toISOString(),
         durationMs: this.clock().getTime() - clockStart.getTime(),
         contents: { rows: contents.rows, largeObjects: contents.largeObjects },
+        ...(this.encryptTo ? { encrypted: true as const, recipients: this.encryptTo.length } : {}),
       };
       // The local backup is whole and durable: only now may its copy complete and be recorded.
       if (copy) backup.offsite = await this.finishCopy(copy, backup, contents);
@@ -186,6 +223,18 @@ export class BackupCreator {
       await handle.close().catch(() => undefined);
       await fs.rm(partialPath, { force: true });
       throw error;
+    }
+  }
+
+  /** The encryption stream for `recipients`, or DumpFailedError: with encryption configured, no backup is written without it. */
+  private async startEncryptor(recipients: readonly string[]): Promise<Transform> {
+    try {
+      return await this.encryptor(recipients);
+    } catch (error) {
+      throw new DumpFailedError(
+        `cannot encrypt the backup (BACKUP_ENCRYPT_RECIPIENTS): ${(error as Error).message}; no backup was written`,
+        { cause: error },
+      );
     }
   }
 

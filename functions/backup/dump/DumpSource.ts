@@ -1,3 +1,5 @@
+import type { Writable } from 'node:stream';
+
 /**
  * Where a backup's SQL comes from. The BackupCreator knows only this interface: naming, the atomic
  * write, the checksum and the checks on the result are the same whatever dumps the database.
@@ -12,9 +14,11 @@ export interface DumpSource {
    */
   prepare(): Promise<{ database: string; serverTime?: Date }>;
   /**
-   * Writes a complete plain-SQL dump (schema and data) to the open file descriptor `fd`,
-   * gzip-compressed at `gzipLevel` when given, or throws a BackupError. A source that can be
-   * interrupted stops when `signal` aborts and throws BackupCancelledError.
+   * Writes a complete plain-SQL dump (schema and data), gzip-compressed at `gzipLevel` when given, or
+   * throws a BackupError. `target` is an open file descriptor (the dump goes straight into the file)
+   * or a stream (an encrypted backup: written with backpressure and ended when the source has written
+   * all it will; a stream that fails fails the dump). A source that can be interrupted stops when
+   * `signal` aborts and throws BackupCancelledError.
    */
-  dumpTo(fd: number, options?: { gzipLevel?: number; signal?: AbortSignal }): Promise<void>;
+  dumpTo(target: number | Writable, options?: { gzipLevel?: number; signal?: AbortSignal }): Promise<void>;
 }

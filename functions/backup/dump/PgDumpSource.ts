@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { DEFAULTS } from '../../config/defaults.js';
 import { redactSecrets, type DatabaseConnection } from '../../db/databaseConnection.js';
@@ -54,13 +55,13 @@ export class PgDumpSource implements DumpSource {
   }
 
   /**
-   * Runs pg_dump with `fd` as its stdout. pg_dump gets no secret on its command line and none of this
+   * Runs pg_dump with `target` as its stdout: a file descriptor, or a stream it is piped into. pg_dump gets no secret on its command line and none of this
    * process's other settings (DATABASE_URL, API_TOKEN): its environment is built from scratch, the
    * password in PGPASSWORD (readable only by this uid, never written to a file). On Linux it dies with
    * this process (parent-death signal), so it never outlives the API that started it.
    * `signal` stops pg_dump (SIGTERM, then SIGKILL) and throws BackupCancelledError once it has exited.
    */
-  async dumpTo(fd: number, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<void> {
+  async dumpTo(target: number | Writable, options: { gzipLevel?: number; signal?: AbortSignal } = {}): Promise<void> {
     const env = pgDumpEnvironment(this.env, this.connection);
     // PostgreSQL 14+ notices within 2 s that pg_dump is gone (cancelled, killed) even while its session
     // waits on a lock, instead of holding that lock request until the table is free.
@@ -73,9 +74,13 @@ export class PgDumpSource implements DumpSource {
       ...(options.gzipLevel === undefined ? [] : [`--compress=${options.gzipLevel}`]),
       ...this.connection.dumpArgs,
     ];
-    const result = await this.run(args, { env, stdoutFd: fd, timeoutMs: this.timeoutMs, signal: options.signal, dieWithParent: true });
+    const output = typeof target === 'number' ? { stdoutFd: target } : { stdout: target };
+    const result = await this.run(args, { env, ...output, timeoutMs: this.timeoutMs, signal: options.signal, dieWithParent: true });
     const stderr = this.redact(result.stderr.trim());
     if (result.cancelled) throw new BackupCancelledError('cancelled: pg_dump was stopped (the API is stopping)', { detail: stderr });
+    if (result.outputError) {
+      throw new DumpFailedError(`writing the dump failed: ${result.outputError.message}`, { cause: result.outputError, detail: stderr });
+    }
     if (result.timedOut) {
       throw new DumpFailedError(`pg_dump took longer than ${this.timeoutMs} ms and was stopped`, { detail: stderr });
     }

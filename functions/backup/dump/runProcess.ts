@@ -1,10 +1,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** A file descriptor for the child's stdout (the child writes straight to it); captured when absent. */
   stdoutFd?: number;
+  /**
+   * A stream the child's stdout is piped into (with backpressure: a slow reader slows the child) and
+   * ended when the child closes its stdout. When the stream fails, the child is stopped and the
+   * result carries `outputError`.
+   */
+  stdout?: Writable;
   /** Stop the child after this long: SIGTERM, then SIGKILL after `killGraceMs`. */
   timeoutMs?: number;
   /** Stop the child the same way when this aborts. */
@@ -22,13 +30,15 @@ export interface RunOptions {
 export interface ProcessResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  /** Captured stdout (empty when it went to `stdoutFd`); at most 64 KiB. */
+  /** Captured stdout (empty when it went to `stdoutFd` or `stdout`); at most 64 KiB. */
   stdout: string;
   /** Captured stderr, at most its last 64 KiB. */
   stderr: string;
   timedOut: boolean;
   /** It was stopped because `signal` aborted. */
   cancelled: boolean;
+  /** Why the `stdout` stream failed, if it did (the child was then stopped). */
+  outputError?: Error;
 }
 
 /** Runs a command to completion. Rejects only when it cannot start (e.g. ENOENT); a failing command resolves. */
@@ -53,7 +63,9 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
     let timedOut = false;
     let cancelled = false;
     const timers: NodeJS.Timeout[] = [];
+    let exited = false;
     const stop = () => {
+      if (exited) return;
       child.kill('SIGTERM');
       timers.push(setTimeout(() => child.kill('SIGKILL'), options.killGraceMs ?? 5_000));
     };
@@ -61,9 +73,21 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
       cancelled = true;
       stop();
     };
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      if (stdout.length < CAPTURE_LIMIT) stdout += chunk.slice(0, CAPTURE_LIMIT - stdout.length);
-    });
+    // Settles with the stream's error instead of rejecting: the child's exit is what settles the run.
+    const piped: Promise<Error | undefined> = options.stdout
+      ? pipeline(child.stdout!, options.stdout).then(
+          () => undefined,
+          (error: unknown) => {
+            stop();
+            return error as Error;
+          },
+        )
+      : Promise.resolve(undefined);
+    if (!options.stdout) {
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        if (stdout.length < CAPTURE_LIMIT) stdout += chunk.slice(0, CAPTURE_LIMIT - stdout.length);
+      });
+    }
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-CAPTURE_LIMIT);
     });
@@ -82,11 +106,16 @@ export const runProcess: ProcessRunner = (command, args, options = {}) =>
       options.signal?.removeEventListener('abort', onAbort);
     };
     child.on('error', (error) => {
+      exited = true;
       settle();
       reject(error);
     });
     child.on('close', (exitCode, signal) => {
-      settle();
-      resolve({ exitCode, signal, stdout, stderr, timedOut, cancelled });
+      exited = true;
+      // Resolved once the stream took (or refused) the last of the output, so the caller's stream is done too.
+      void piped.then((outputError) => {
+        settle();
+        resolve({ exitCode, signal, stdout, stderr, timedOut, cancelled, ...(outputError ? { outputError } : {}) });
+      });
     });
   });

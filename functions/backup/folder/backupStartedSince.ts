@@ -46,6 +46,8 @@ export async function backupStartedSince(folder: BackupFolder, database: string,
       startedAt: candidate!.takenAt.toISOString(),
       durationMs: entry.durationMs ?? 0,
       contents: { rows: entry.contents?.rows ?? {}, largeObjects: entry.contents?.largeObjects ?? 0 },
+      // Its name says whether it is encrypted; how many keys it was encrypted to only its own run knew.
+      ...(candidate!.file.endsWith('.age') ? { encrypted: true as const } : {}),
     };
   }
   return undefined;

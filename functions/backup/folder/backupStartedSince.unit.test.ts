@@ -12,9 +12,9 @@ const SHA = 'a'.repeat(64);
 /** One backup file, recorded by "the creator" (generation, real start) unless `recorded` is false. */
 async function backup(
   dir: string,
-  run: { database?: string; namedAtMs: number; generation: number; startedAtMs: number; recorded?: boolean },
+  run: { database?: string; namedAtMs: number; generation: number; startedAtMs: number; recorded?: boolean; extension?: string },
 ) {
-  const file = formatBackupFileName(run.database ?? 'notes', new Date(run.namedAtMs));
+  const file = formatBackupFileName(run.database ?? 'notes', new Date(run.namedAtMs), run.extension);
   await writeFile(join(dir, file), '-- a backup\n');
   if (run.recorded !== false) {
     await new BackupFolder(dir).manifest.record(
@@ -73,6 +73,20 @@ describe('backupStartedSince: which backup may answer a request that waited (no 
 
     expect(found?.file).toBe(shared ? file : undefined);
     if (shared) expect(found).toMatchObject({ sha256: SHA, durationMs: 10 });
+  });
+
+  it.each([
+    ['.sql', undefined],
+    ['.sql.gz', undefined],
+    ['.sql.age', true],
+    ['.sql.gz.age', true],
+  ])('a shared %s backup keeps its encryption in the answer: encrypted = %s', async (extension, encrypted) => {
+    await backup(dir, { namedAtMs: T, generation: 8, startedAtMs: T, extension });
+
+    const found = await backupStartedSince(new BackupFolder(dir), 'notes', { generation: 7 });
+
+    expect(found?.file.endsWith(extension)).toBe(true);
+    expect(found?.encrypted).toBe(encrypted);
   });
 
   it('a garbled generation file never makes old backups look new: it reads as "nothing is later"', async () => {

@@ -13,10 +13,13 @@ export const statfsFreeSpace = async (path: string): Promise<number> => {
   return bavail * bsize;
 };
 
+/** `.sql` or `.sql.gz`: an encrypted backup (`.age`) is as large as the plain one it holds, plus 0.03%. */
+const sizeKind = (name: string) => name.replace(/\.age$/, '').replace(/^.*(\.sql(?:\.gz)?)$/, '$1');
+
 /**
  * Throws InsufficientStorageError when `dir` has less free space than the newest backup of `database`
- * (with this extension) took, plus 10% and 8 MiB: a dump that fills the disk would fail anyway, after
- * a long wait. Reads the folder; writes nothing.
+ * (with this extension, encrypted or not) took, plus 10% and 8 MiB: a dump that fills the disk would
+ * fail anyway, after a long wait. Reads the folder; writes nothing.
  */
 export async function ensureFreeSpace(
   dir: string,
@@ -27,7 +30,7 @@ export async function ensureFreeSpace(
   const files = await regularFilesIn(dir);
   const ours = (file: string) => {
     const backup = parseBackupFileName(file);
-    return backup?.database === backupPrefix(database) && file.endsWith(extension) ? backup : undefined;
+    return backup?.database === backupPrefix(database) && sizeKind(file) === sizeKind(extension) ? backup : undefined;
   };
   const previous = files
     .map(ours)

@@ -13,6 +13,8 @@ import { BackupBucket } from './BackupBucket.js';
 import { BucketCopier } from './BucketCopier.js';
 import { createS3Client } from './createS3Client.js';
 
+/** The TEST-ONLY public key of test/fixtures/age. */
+const TEST_RECIPIENTS = ['age13p654c6u2qfndkx29w8ex0l0440e6wqd3n9ljrx9xwhlaung8gksrvrscp'];
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const MiB = 1024 * 1024;
 
@@ -39,13 +41,14 @@ describeWithPostgres('BucketCopier: each backup copied while it is written (real
     });
     afterEach(() => removeFolder(dir));
 
-    const creatorFor = (bucket: BackupBucket, options: { gzipLevel?: number; maxLagBytes?: number } = {}) => {
+    const creatorFor = (bucket: BackupBucket, options: { gzipLevel?: number; maxLagBytes?: number; encryptTo?: string[] } = {}) => {
       const folder = new BackupFolder(dir);
       return {
         folder,
         creator: new BackupCreator({
           folder,
           ...(options.gzipLevel ? { gzipLevel: options.gzipLevel } : {}),
+          ...(options.encryptTo ? { encryptTo: options.encryptTo } : {}),
           source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: database.url }) }),
           offsite: new BucketCopier({
             bucket,
@@ -61,6 +64,8 @@ describeWithPostgres('BucketCopier: each backup copied while it is written (real
       ['plain SQL, in parts fed from the hash reader', 'plain/', {}, 4],
       ['plain SQL, the copy behind the dump from the start (read from the file)', 'behind/', { maxLagBytes: 1 }, 4],
       ['gzip, uploaded as the file is (opaque bytes)', 'gzip/', { gzipLevel: 6 }, 1],
+      ['encrypted (age), the same ciphertext as the file', 'age/', { encryptTo: TEST_RECIPIENTS }, 4],
+      ['gzip and encrypted (age), the same ciphertext as the file', 'gzip-age/', { gzipLevel: 6, encryptTo: TEST_RECIPIENTS }, 1],
     ])('%s: the object equals the file, its record the manifest, nothing left open', async (_case, prefix, options, parts) => {
       const bucket = new BackupBucket(client, { bucket: 'copies', prefix });
       const { folder, creator } = creatorFor(bucket, options);
@@ -68,6 +73,7 @@ describeWithPostgres('BucketCopier: each backup copied while it is written (real
       const backup = await creator.create();
 
       const local = await readFile(backup.path);
+      expect(local.subarray(0, 22).toString('latin1') === 'age-encryption.org/v1\n').toBe('encryptTo' in options);
       expect(backup.offsite).toEqual({
         key: `${prefix}${backup.file}`,
         url: `s3://copies/${prefix}${backup.file}`,

@@ -21,7 +21,7 @@ export function parseBackupUrl(raw: string): BackupObject {
   const file = match?.[2]?.slice(slash + 1) ?? '';
   if (!match || !parseBackupFileName(file)) {
     throw new ConfigError(
-      `"${raw.slice(0, 200)}" is not the URL of a backup: expected s3://<bucket>/<prefix><database>_<instant>.sql[.gz], as list --remote prints it`,
+      `"${raw.slice(0, 200)}" is not the URL of a backup: expected s3://<bucket>/<prefix><database>_<instant>.sql[.gz][.age], as list --remote prints it`,
     );
   }
   const folder = match[2]!.slice(0, slash + 1);

@@ -1,5 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { LEGACY_BACKUP_NAME } from './DataFolder.js';
@@ -9,6 +11,7 @@ import { DumpFailedError } from '../../backup/errors.js';
 
 const writeToFd = promisify(write);
 const gzipAsync = promisify(gzip);
+const SLICE_BYTES = 1024 * 1024;
 
 /**
  * Dumps the embedded PGlite database with the WASM pg_dump of `@electric-sql/pglite-tools`. That
@@ -32,7 +35,7 @@ export class PgliteDumpSource implements DumpSource {
   }
 
   /** The WASM pg_dump cannot be interrupted: a cancelled backup still finishes its (small) dump. */
-  async dumpTo(fd: number, options: { gzipLevel?: number } = {}): Promise<void> {
+  async dumpTo(target: number | Writable, options: { gzipLevel?: number } = {}): Promise<void> {
     let dump: Buffer;
     try {
       dump = await dumpPglite(this.db);
@@ -41,12 +44,20 @@ export class PgliteDumpSource implements DumpSource {
       throw new DumpFailedError(`the embedded pg_dump failed: ${(error as Error).message}`, { cause: error });
     }
     try {
-      for (let offset = 0; offset < dump.length; ) {
-        offset += (await writeToFd(fd, dump, offset, dump.length - offset)).bytesWritten;
+      if (typeof target !== 'number') await pipeline(Readable.from(slices(dump)), target);
+      else {
+        for (let offset = 0; offset < dump.length; ) {
+          offset += (await writeToFd(target, dump, offset, dump.length - offset)).bytesWritten;
+        }
       }
     } catch (error) {
       // A full disk (ENOSPC) or a failing one: the backup failed, in the words of the error.
       throw new DumpFailedError(`writing the dump failed: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/** The dump in 1 MiB pieces (views, no copies), so that a stream takes it with backpressure. */
+function* slices(dump: Buffer): Generator<Buffer> {
+  for (let offset = 0; offset < dump.length; offset += SLICE_BYTES) yield dump.subarray(offset, offset + SLICE_BYTES);
 }
