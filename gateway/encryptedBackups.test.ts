@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { buffer } from 'node:stream/consumers';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { ROOT, runNode, startApiProcess } from '../test/support/apiProcess.js';
 import { createTestDatabase, describeWithPostgres } from '../test/support/postgres.js';
 import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js';
+import { decryptAge } from '../functions/backup/encryption/decryptAge.js';
+import { readIdentityFile } from '../functions/backup/encryption/readIdentityFile.js';
 
 const FIXTURES = join(ROOT, 'test/fixtures/age');
 /** The TEST-ONLY public key in test-recipients.txt. */
@@ -87,7 +91,8 @@ describeWithPostgres('the API with BACKUP_ENCRYPT_RECIPIENTS (the real process, 
       expect(answer.backup).toMatchObject({ encrypted: true, recipients: 1 });
       expect(answer.backup.file).toMatch(new RegExp(`^${database.name}_.+\\.sql\\.age$`));
       expect(await namesIn(dir)).toEqual([answer.backup.file]);
-      const sql = execFileSync('age', ['-d', '-i', join(FIXTURES, 'test-identity.txt'), join(dir, answer.backup.file)]).toString('utf8');
+      const identity = await readIdentityFile(join(FIXTURES, 'test-identity.txt'));
+      const sql = (await buffer(createReadStream(join(dir, answer.backup.file)).pipe(decryptAge(identity)))).toString('utf8');
       expect(sql).toContain('PostgreSQL database dump complete');
       expect(api.logs()).toMatch(/"event":"backup.created".*"encrypted":true,"recipients":1/);
       expect(api.logs()).toContain('"event":"backup.identity_in_api"');

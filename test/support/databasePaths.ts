@@ -105,9 +105,14 @@ export const DATABASE_PATHS: DatabasePath[] = [embedded, server];
  * `describe.each` over the database paths: the embedded one always runs; the server one runs where a
  * server is reachable, and is skipped with a message saying so elsewhere, never in CI.
  */
-export function describeEachDatabasePath(title: string, body: (path: DatabasePath) => void): void {
+export function describeEachDatabasePath(
+  title: string,
+  body: (path: DatabasePath) => void,
+  /** Another reason to skip outside CI (a tool the suite runs is missing), or undefined. */
+  alsoUnavailable: () => string | undefined = () => undefined,
+): void {
   for (const path of DATABASE_PATHS) {
-    const reason = path.unavailable();
+    const reason = path.unavailable() ?? alsoUnavailable();
     const name = `${title} [${path.name}]`;
     if (reason && process.env.CI !== 'true') {
       process.stderr.write(`SKIPPED "${name}": ${reason}\n`);

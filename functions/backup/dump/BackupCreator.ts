@@ -179,6 +179,9 @@ export class BackupCreator {
           ? await this.writePlain(handle, partialPath, scanner, options.signal, copy)
           : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal, copy);
       const contents = contentsOf(checkComplete(scanner.end()));
+      // What is recorded beside the backup, in the folder and the bucket: for an encrypted backup not
+      // its table names, row counts and section digests, which would tell what the ciphertext hides.
+      const recorded = this.encryptTo ? undefined : contents;
       const { size: bytes } = await handle.stat();
       // Most of the data was flushed while pg_dump wrote it (write-behind): this waits for the rest.
       const syncStarted = performance.now();
@@ -189,7 +192,7 @@ export class BackupCreator {
       // (a request sharing it reads its checksum without the lock); one folder fsync makes both durable.
       // A manifest that cannot be written costs the backup nothing: `verify` then says it has no entry.
       await this.folder.manifest
-        .record(file, sha256, contents, {
+        .record(file, sha256, recorded, {
           durationMs: this.clock().getTime() - clockStart.getTime(),
           startedAtMs: clockStart.getTime(),
           ...(options.generation === undefined ? {} : { generation: options.generation }),
@@ -208,7 +211,7 @@ export class BackupCreator {
         ...(this.encryptTo ? { encrypted: true as const, recipients: this.encryptTo.length } : {}),
       };
       // The local backup is whole and durable: only now may its copy complete and be recorded.
-      if (copy) backup.offsite = await this.finishCopy(copy, backup, contents);
+      if (copy) backup.offsite = await this.finishCopy(copy, backup, recorded);
       else if (skipped && this.offsite) backup.offsite = this.offsite.skipped(file, skipped);
       const { contents: _, offsite, ...logged } = backup;
       this.logger.info('backup.created', {
@@ -239,9 +242,9 @@ export class BackupCreator {
   }
 
   /** Waits for the copy (bounded by the copier), and marks the backup offsite in the manifest once it is. */
-  private async finishCopy(copy: OffsiteCopy, backup: Backup, contents: DumpContents): Promise<OffsiteOutcome> {
+  private async finishCopy(copy: OffsiteCopy, backup: Backup, contents?: DumpContents): Promise<OffsiteOutcome> {
     const { file, sha256, bytes, startedAt } = backup;
-    const outcome = await copy.finish({ file, sha256, bytes, startedAt, contents });
+    const outcome = await copy.finish({ file, sha256, bytes, startedAt, ...(contents ? { contents } : {}) });
     if (outcome.status === 'uploaded') {
       await this.folder.manifest
         .recordOffsite(file, { url: outcome.url, key: outcome.key, at: this.clock().toISOString() })

@@ -20,7 +20,8 @@ export interface PublishedBackup {
   sha256: string;
   bytes: number;
   startedAt: string;
-  contents: DumpContents;
+  /** Rows, large objects and section digests; absent for an encrypted backup (they would tell what it hides). */
+  contents?: DumpContents;
 }
 
 /**

@@ -68,7 +68,7 @@ export class BackupManifest {
   async record(
     file: string,
     sha256: string,
-    contents: DumpContents,
+    contents: DumpContents | undefined,
     run: { durationMs: number; generation?: number; startedAtMs: number },
   ): Promise<void> {
     const sums = await this.readSums(this.dir);
