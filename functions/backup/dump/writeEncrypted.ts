@@ -10,6 +10,9 @@ import type { DumpScanner } from '../sql/DumpScanner.js';
 import type { DumpSource } from './DumpSource.js';
 import { hashWhileWritten } from './hashWhileWritten.js';
 
+/** How far (compressed bytes) the scan of a gzip backup may trail the dump before pg_dump waits for it. */
+const SCAN_LAG_BYTES = 8 * 1024 * 1024;
+
 export interface EncryptedWrite {
   handle: fs.FileHandle;
   partialPath: string;
@@ -60,7 +63,9 @@ export async function writeEncrypted(write: EncryptedWrite): Promise<string> {
         scanner.push(chunk);
         return done(null, chunk);
       }
-      if (gunzip.write(chunk)) return done(null, chunk);
+      // The scan may fall behind by SCAN_LAG_BYTES of gzip: pg_dump's compression and our gunzip then
+      // run side by side on two cores instead of taking turns (1.37× a gzip backup's time when they did).
+      if (gunzip.write(chunk) || gunzip.writableLength < SCAN_LAG_BYTES) return done(null, chunk);
       // A corrupt gzip ends the scan without a drain: `scanned` then settles, and the corruption is reported below.
       void Promise.race([once(gunzip, 'drain').catch(() => undefined), scanned]).then(() => done(null, chunk));
     },
