@@ -33,8 +33,8 @@ const HELP = `
              finish, or one whose SHA256SUMS line does not match, is refused. An encrypted
              backup (.sql.age, .sql.gz.age) is decrypted in the stream with --identity; a
              wrong identity or a damaged file is refused before anything is touched
-    restore s3://<bucket>/<key> --into <postgres-url> [--clean]
-    restore --latest --remote --into <postgres-url> [--clean]
+    restore s3://<bucket>/<key> --into <postgres-url> [--clean] [--identity <file>]
+    restore --latest --remote --into <postgres-url> [--clean] [--identity <file>]
              Restore a backup from the bucket: one by its URL (any bucket these credentials may
              read), or the newest with a record of the database in use (of the only database in
              the bucket when none is configured). It is downloaded to a private temporary file
@@ -52,7 +52,7 @@ const HELP = `
              unreachable bucket is said. An encrypted backup is decrypted with --identity;
              without one only its sha256 is checked and it is said UNVERIFIED (not a failure:
              exit 0, nothing recorded against it)
-    verify --remote [s3://<bucket>/<key> | --latest | --all]
+    verify --remote [s3://<bucket>/<key> | --latest | --all] [--identity <file>]
              The same proof for copies in the bucket, downloaded one at a time, with the bucket's
              record as the reference; the newest backup in the bucket by default
 

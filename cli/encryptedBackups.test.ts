@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -27,6 +27,7 @@ const IDENTITY = join(ROOT, 'test/fixtures/age/test-identity.txt');
 const RECIPIENTS = join(ROOT, 'test/fixtures/age/test-recipients.txt');
 const RECIPIENT = 'age13p654c6u2qfndkx29w8ex0l0440e6wqd3n9ljrx9xwhlaung8gksrvrscp';
 const SECRET = /AGE-SECRET-KEY-1[0-9A-Z]+/;
+const IDENTITY_KEY = readFileSync(IDENTITY, 'utf8').match(SECRET)![0];
 const run = promisify(execFile);
 
 /** The built ops command line, as `npm run -s db-backup -- …` runs it, with no database or identity from this shell. */
@@ -185,7 +186,12 @@ describeSuite(
       [
         'a missing identity file',
         () => ['--identity', join(elsewhere, 'missing.txt')],
-        /^db-backup: .*missing\.txt is not an age identity file: it cannot be read \(ENOENT\)\n$/,
+        /^db-backup: .*missing\.txt: no such file; give the age identity file \(age-keygen -o <file> writes one\)\n$/,
+      ],
+      [
+        'the private key itself in place of the file',
+        () => ['--identity', IDENTITY_KEY],
+        /^db-backup: --identity takes the path of an identity file, not the key itself: save the key in a file/,
       ],
       [
         'a public key given as the identity',

@@ -90,7 +90,9 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   // Read once, before anything is touched: a bad identity file fails here, in one line that never shows a key.
   const identityFile = flags.identity ?? config.identityFile;
   const identity =
-    (command === 'restore' || command === 'verify') && identityFile ? { identity: await readIdentityFile(identityFile) } : {};
+    (command === 'restore' || command === 'verify') && identityFile
+      ? { identity: await readIdentityFile(identityFile, flags.identity === undefined ? 'BACKUP_IDENTITY_FILE' : '--identity') }
+      : {};
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger, env: io.env });
   // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).
   const dataFolder = io.env.NOTES_DATA_DIR?.trim() || join(packageRoot(), '.data', 'pglite');

@@ -62,10 +62,45 @@ describe('readIdentityFile: the private keys restore and verify decrypt with', (
     expect(error.message).not.toContain(X25519.slice(16));
   });
 
-  it('a missing file: IDENTITY_INVALID saying it cannot be read', async () => {
-    await expect(readIdentityFile(join(dir, 'nope.key'))).rejects.toMatchObject({
+  it.each([
+    [
+      'a missing file',
+      'nope.key',
+      '--identity',
+      (path: string) => `${path}: no such file; give the age identity file (age-keygen -o <file> writes one)`,
+    ],
+    [
+      'a missing file from BACKUP_IDENTITY_FILE',
+      'nope.key',
+      'BACKUP_IDENTITY_FILE',
+      (path: string) => `${path} (BACKUP_IDENTITY_FILE): no such file; give the age identity file (age-keygen -o <file> writes one)`,
+    ],
+    ['a folder', '.', '--identity', (path: string) => `${path} is a folder, not an age identity file`],
+  ] as const)('refuses %s in one line that says what to do', async (_case, name, from, message) => {
+    const path = join(dir, name);
+
+    await expect(readIdentityFile(path, from)).rejects.toMatchObject({ code: 'IDENTITY_INVALID', message: message(path) });
+  });
+
+  it('refuses a ~ path no shell expanded (BACKUP_IDENTITY_FILE in a .env file), saying so', async () => {
+    await expect(readIdentityFile('~/.config/notes/backup.key', 'BACKUP_IDENTITY_FILE')).rejects.toMatchObject({
       code: 'IDENTITY_INVALID',
-      message: `${join(dir, 'nope.key')} is not an age identity file: it cannot be read (ENOENT)`,
+      message: '~/.config/notes/backup.key (BACKUP_IDENTITY_FILE): no such file; ~ is not expanded here: give the full path',
     });
+  });
+
+  it.each([
+    ['the private key itself', X25519, '--identity', '--identity takes the path of an identity file, not the key itself'],
+    ['the private key in lower case', X25519.toLowerCase(), '--identity', 'not the key itself'],
+    ['the post-quantum private key itself', HYBRID, 'BACKUP_IDENTITY_FILE', 'BACKUP_IDENTITY_FILE takes the path of an identity file'],
+    ['the public key', 'age13p654c6u2qfndkx29w8ex0l0440e6wqd3n9ljrx9xwhlaung8gksrvrscp', '--identity', 'not a public key (age1…)'],
+  ] as const)('refuses %s given in place of the file, never repeating it', async (_case, value, from, why) => {
+    const error = (await readIdentityFile(value, from).then(
+      () => new Error('read'),
+      (caught: unknown) => caught,
+    )) as Error & { code: string };
+
+    expect(error).toMatchObject({ code: 'IDENTITY_INVALID', message: expect.stringContaining(why) });
+    expect(error.message.toUpperCase()).not.toContain(value.slice(16, 40).toUpperCase());
   });
 });
