@@ -6,6 +6,7 @@ import { packageRoot } from '../functions/config/packageRoot.js';
 import { hasDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { fileSink, jsonLogger } from '../functions/log/Logger.js';
 import { startGateway, type RunningGateway } from '../gateway/startGateway.js';
+import { counted } from './counted.js';
 import { Output } from './notes/Output.js';
 import { checkTimeout, runNotes } from './notes/runNotes.js';
 import { ConfigError } from '../functions/config/ConfigError.js';
@@ -122,7 +123,12 @@ await runMain(
         dumpSource = new PgliteDumpSource(database.db, database.backupName);
       }
       gateway = await startGateway({ port: 0, host: '127.0.0.1', env, logger, dumpSource, shutdown: shutdown.signal });
-      if (gateway.offsite) output.note(`Backups: ${shortPath(config.backupDir)}, each also copied to ${gateway.offsite.url}.`);
+      // Said when a backup is more than a local file: an empty BACKUP_ENCRYPT_RECIPIENTS then shows as no "encrypted".
+      const backups = [
+        ...(config.encryptTo ? [`encrypted for ${counted(config.encryptTo.length, 'age recipient')}`] : []),
+        ...(gateway.offsite ? [`each also copied to ${gateway.offsite.url}`] : []),
+      ];
+      if (backups.length > 0) output.note(`Backups: ${shortPath(config.backupDir)}, ${backups.join(', ')}.`);
       for (const warning of gateway.offsite?.warnings ?? []) output.warn(warning);
       if (stoppedEarlyBy) {
         output.note(`Stopped (${stoppedEarlyBy}) before the app opened: nothing changed, so no backup was taken.`);

@@ -74,6 +74,23 @@ describeWithPostgres('the API with BACKUP_ENCRYPT_RECIPIENTS (the real process, 
     expect(await namesIn(dir)).toEqual([]);
   });
 
+  it('npm start says the backups are encrypted, and leaving writes an encrypted one', async () => {
+    const own = await tempFolder('ew-start-');
+    try {
+      const { code, stdout, stderr } = await exitOf('cli/start.js', {
+        DATABASE_URL: database.url,
+        BACKUP_DIR: own,
+        BACKUP_ENCRYPT_RECIPIENTS: TEST_RECIPIENT,
+      });
+
+      expect(code).toBe(0);
+      expect(stdout + stderr).toContain(`Backups: ${own}, encrypted for 1 age recipient.\n`);
+      expect(await namesIn(own)).toEqual([expect.stringMatching(/\.sql\.age$/)]);
+    } finally {
+      await removeFolder(own);
+    }
+  });
+
   it('answers POST /db-backup with an encrypted backup (encrypted, how many recipients, never a key), warns about an identity in its environment', async () => {
     const api = await startApiProcess({
       DATABASE_URL: database.url,
