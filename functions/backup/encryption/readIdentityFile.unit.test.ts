@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateHybridIdentity, generateIdentity, identityToRecipient } from 'age-encryption';
 import { removeFolder, tempFolder } from '../../../test/support/tempFolder.js';
@@ -67,5 +68,61 @@ describe('readIdentityFile: the private keys restore and verify decrypt with', (
       code: 'IDENTITY_INVALID',
       message: `${join(dir, 'nope.key')} is not an age identity file: it cannot be read (ENOENT)`,
     });
+  });
+  it.each([
+    ['/dev/zero (endless)', '/dev/zero', 'it is a character device, not a file'],
+    ['a directory', '/tmp', 'it is a directory, not a file'],
+  ])('refuses %s at once, reading nothing of it', async (_case, path, why) => {
+    await expect(readIdentityFile(path)).rejects.toMatchObject({
+      code: 'IDENTITY_INVALID',
+      message: `${path} is not an age identity file: ${why}`,
+    });
+  });
+
+  it('a FIFO nobody writes into: refused when the wait ends, instead of hanging', async () => {
+    const path = join(dir, 'nobody.fifo');
+    execFileSync('mkfifo', [path]);
+
+    await expect(readIdentityFile(path, { pipeWaitMs: 50 })).rejects.toMatchObject({
+      code: 'IDENTITY_INVALID',
+      message: `${path} is not an age identity file: it is a FIFO and nothing was written into it within 0.05 s`,
+    });
+  });
+
+  it('a FIFO with a writer (as `--identity <(pass show key)` gives): read like a file', async () => {
+    const path = join(dir, 'written.fifo');
+    execFileSync('mkfifo', [path]);
+    const reading = readIdentityFile(path);
+    const writer = await open(path, 'w');
+    await writer.writeFile(`# from a password manager\n${X25519}\n`);
+    await writer.close();
+
+    expect(await reading).toMatchObject({ keys: [X25519] });
+  });
+
+  it('a FIFO that never ends: refused once it passed 1 MiB', async () => {
+    const path = join(dir, 'endless.fifo');
+    execFileSync('mkfifo', [path]);
+    const reading = readIdentityFile(path).then(
+      () => new Error('read'),
+      (caught: unknown) => caught,
+    );
+    const writer = await open(path, 'w');
+    const block = Buffer.alloc(64 * 1024, 0x23);
+    const flood = (async () => {
+      try {
+        for (let i = 0; i < 64; i++) await writer.write(block);
+      } catch {
+        // the reader gave up: EPIPE
+      } finally {
+        await writer.close();
+      }
+    })();
+
+    expect(await reading).toMatchObject({
+      code: 'IDENTITY_INVALID',
+      message: `${path} is not an age identity file: it is longer than 1048576 bytes, more than any identity file`,
+    });
+    await flood;
   });
 });
