@@ -91,7 +91,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   const identityFile = flags.identity ?? config.identityFile;
   const identity =
     (command === 'restore' || command === 'verify') && identityFile
-      ? { identity: await readIdentityFile(identityFile, flags.identity === undefined ? 'BACKUP_IDENTITY_FILE' : '--identity') }
+      ? { identity: await readIdentityFile(identityFile, { from: flags.identity === undefined ? 'BACKUP_IDENTITY_FILE' : '--identity' }) }
       : {};
   const parts = wireParts({ config: () => config, logger: io.logger ?? silentLogger, env: io.env });
   // --latest means the configured database's newest backup; without a server, the embedded database's (npm start's data folder).

@@ -1,8 +1,11 @@
 import { databaseConnection } from '../db/databaseConnection.js';
 import { ConfigError } from './ConfigError.js';
 import { parseS3Url, type S3Location } from '../backup/offsite/S3Location.js';
-import { readFileSync } from 'node:fs';
 import { parseRecipients } from '../backup/encryption/parseRecipients.js';
+import { readSettingFile } from './readSettingFile.js';
+
+/** A file of age recipients is a few lines; one of more than 1 MiB (500 post-quantum keys) is not one. */
+const RECIPIENTS_FILE_MAX_BYTES = 1024 * 1024;
 
 /** How a setting's text becomes its value. */
 export interface Parser<T> {
@@ -99,9 +102,9 @@ export const parsers = {
       const path = raw.trim();
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readSettingFile(path, RECIPIENTS_FILE_MAX_BYTES);
       } catch (error) {
-        throw new ConfigError(`${name}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        throw new ConfigError(`${name}: ${(error as Error).message}`);
       }
       try {
         return parseRecipients(text);

@@ -14,6 +14,8 @@ import { verifyBackup } from '../../functions/backup/verify/verifyBackup.js';
 import { databaseConnection } from '../../functions/db/databaseConnection.js';
 import { PgliteDumpSource } from '../../functions/db/embedded/PgliteDumpSource.js';
 import { hostileRows } from '../support/hostileText.js';
+import { type AgeIdentity, readIdentityFile } from '../../functions/backup/encryption/readIdentityFile.js';
+import { join } from 'node:path';
 import { describeWithPostgres, runSql } from '../support/postgres.js';
 import { removeFolder, tempFolder } from '../support/tempFolder.js';
 import { startThrowAwayServer } from '../support/throwAwayServer.js';
@@ -41,7 +43,7 @@ async function digestOn(url: string): Promise<{ n: number; digest: string }> {
  * with its seed). `server` cases on the server path, `embedded` on the embedded one, whose verify (an
  * in-memory PGlite each time) runs on every `verifyEvery`-th case.
  */
-export function describeRoundTrips(runs: { server: number; embedded: number; verifyEvery: number }): void {
+export function describeRoundTrips(runs: { server: number; encrypted: number; embedded: number; verifyEvery: number }): void {
   describeWithPostgres('fidelity: generated note text comes back byte for byte (fast-check round trips)', () => {
     let dir: string;
     let server: Awaited<ReturnType<typeof startThrowAwayServer>>;
@@ -55,10 +57,10 @@ export function describeRoundTrips(runs: { server: number; embedded: number; ver
     });
 
     /** Restores `path` into a new database, compares its rows with `expected`, and drops it. */
-    async function restoreAndCompare(path: string, expected: { n: number; digest: string }): Promise<void> {
+    async function restoreAndCompare(path: string, expected: { n: number; digest: string }, identity?: AgeIdentity): Promise<void> {
       const target = `notes_rt_dst_${randomBytes(4).toString('hex')}`;
       try {
-        await restoreBackup({ file: path, into: server.url(target) });
+        await restoreBackup({ file: path, into: server.url(target), ...(identity ? { identity } : {}) });
         expect(await digestOn(server.url(target))).toEqual(expected);
       } finally {
         await runSql(`drop database if exists ${target} with (force)`, server.url());
@@ -93,6 +95,52 @@ export function describeRoundTrips(runs: { server: number; embedded: number; ver
               }
             }),
             { numRuns: runs.server },
+          );
+        } finally {
+          await client.end();
+        }
+      },
+      60 * 60_000,
+    );
+
+    it(
+      `server path, encrypted (age): ${runs.encrypted} cases: backup, restore and verify with the identity`,
+      async () => {
+        const identity = await readIdentityFile(join(import.meta.dirname, '../fixtures/age/test-identity.txt'));
+        await runSql('create database notes_rt_enc', server.url());
+        const source = server.url('notes_rt_enc');
+        const connection = databaseConnection({ DATABASE_URL: source });
+        const creator = new BackupCreator({
+          folder: new BackupFolder(dir),
+          source: new PgDumpSource({ connection }),
+          encryptTo: identity.recipients,
+        });
+        const manifest = new BackupFolder(dir).manifest;
+        const scratch = new ServerScratch(connection);
+        const client = new pg.Client({ connectionString: source });
+        await client.connect();
+        try {
+          await client.query('create table public.rt (id int primary key, title text not null, body text)');
+          await fc.assert(
+            fc.asyncProperty(hostileRows, async (rows: Row[]) => {
+              await client.query('truncate public.rt');
+              for (const [id, row] of rows.entries()) {
+                await client.query('insert into public.rt values ($1, $2, $3)', [id, row.title, row.body]);
+              }
+              const backup = await creator.create();
+              try {
+                expect(backup.path).toMatch(/\.sql\.age$/);
+                await restoreAndCompare(backup.path, await digestOn(source), identity);
+                expect(await verifyBackup(backup.path, manifest, scratch, undefined, identity)).toMatchObject({
+                  ok: true,
+                  problems: [],
+                  proved: 'everything',
+                });
+              } finally {
+                await rm(backup.path, { force: true });
+              }
+            }),
+            { numRuns: runs.encrypted },
           );
         } finally {
           await client.end();

@@ -1,4 +1,6 @@
-import { open } from 'node:fs/promises';
+import { close as closeFd, constants, fstat, open as openFd, read as readFd, type Stats } from 'node:fs';
+import { Socket } from 'node:net';
+import { promisify } from 'node:util';
 import { identityToRecipient } from 'age-encryption';
 import { DecryptionError } from './DecryptionError.js';
 
@@ -17,13 +19,24 @@ const MAX_BYTES = 1024 * 1024;
 /** Where the identity file's path came from, named in the messages. */
 export type IdentitySource = '--identity' | 'BACKUP_IDENTITY_FILE';
 
+export interface ReadIdentityOptions {
+  /** The setting the path came from (its messages name it): `--identity` by default. */
+  from?: IdentitySource;
+  /** How long a FIFO may stay silent before it is given up on (a named FIFO nobody writes into). */
+  pipeWaitMs?: number;
+}
+
 /**
  * Reads an age identity file as `age-keygen` writes it: one key a line, `#` comments and blank lines
  * ignored (the format `age -i` reads). Anything else is refused naming the line, never showing it:
  * a public key given by mistake, an armored or passphrase-protected file, a plugin identity; a key
  * given in place of the file's path is refused without being repeated or looked up as a file.
+ * A regular file or a FIFO (`--identity <(pass show backup-key)`) is read, at most 1 MiB of it; a
+ * directory or a device (`/dev/zero`) is refused before anything is read, and a FIFO nobody writes
+ * into is given up on after `pipeWaitMs` instead of waiting for ever.
  */
-export async function readIdentityFile(file: string, from: IdentitySource = '--identity'): Promise<AgeIdentity> {
+export async function readIdentityFile(file: string, options: ReadIdentityOptions = {}): Promise<AgeIdentity> {
+  const from = options.from ?? '--identity';
   if (/^\s*AGE-(SECRET-KEY|PLUGIN)-/i.test(file)) {
     throw new DecryptionError(
       'IDENTITY_INVALID',
@@ -37,20 +50,8 @@ export async function readIdentityFile(file: string, from: IdentitySource = '--i
     );
   }
   const named = from === '--identity' ? file : `${file} (BACKUP_IDENTITY_FILE)`;
-  let text: string;
-  try {
-    const handle = await open(file, 'r');
-    try {
-      const { size } = await handle.stat();
-      if (size > MAX_BYTES) throw invalid(named, `it is ${size} bytes, more than any identity file`);
-      text = (await handle.readFile()).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (error instanceof DecryptionError) throw error;
-    throw new DecryptionError('IDENTITY_INVALID', unreadable(named, error as NodeJS.ErrnoException));
-  }
+  const text = (await readBounded(file, named, options.pipeWaitMs ?? 10_000)).toString('utf8');
+
   const keys: string[] = [];
   const recipients: string[] = [];
   for (const [index, raw] of text.split('\n').entries()) {
@@ -72,6 +73,80 @@ export async function readIdentityFile(file: string, from: IdentitySource = '--i
   }
   if (keys.length === 0) throw invalid(named, 'it holds no AGE-SECRET-KEY-1… identity');
   return { file, keys, recipients };
+}
+
+async function readBounded(file: string, named: string, pipeWaitMs: number): Promise<Buffer> {
+  const cannotRead = (error: unknown) =>
+    error instanceof DecryptionError ? error : new DecryptionError('IDENTITY_INVALID', unreadable(named, error as NodeJS.ErrnoException));
+  let fd: number;
+  try {
+    fd = await promisify(openFd)(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw cannotRead(error);
+  }
+  // A FIFO's descriptor is the socket's to close; any other is closed here.
+  let owned = true;
+  try {
+    const stats = await promisify(fstat)(fd);
+    if (stats.isFIFO()) {
+      owned = false;
+      return await readPipe(named, fd, pipeWaitMs);
+    }
+    if (stats.isDirectory()) throw new DecryptionError('IDENTITY_INVALID', `${named} is a folder, not an age identity file`);
+    if (!stats.isFile()) throw invalid(named, `it is ${kindOf(stats)}, not a file`);
+    if (stats.size > MAX_BYTES) throw invalid(named, `it is ${stats.size} bytes, more than any identity file`);
+    // Read to the bound, not to the size: a file that grows meanwhile is still cut off there.
+    const buffer = Buffer.alloc(MAX_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) {
+      ({ bytesRead: n } = await promisify(readFd)(fd, buffer, length, buffer.length - length, null));
+    }
+    if (length > MAX_BYTES) throw tooLong(named);
+    return buffer.subarray(0, length);
+  } catch (error) {
+    throw cannotRead(error);
+  } finally {
+    if (owned) await promisify(closeFd)(fd).catch(() => undefined);
+  }
+}
+
+/** A FIFO's bytes until its writer closes it; refused past MAX_BYTES, or when nothing arrives within `waitMs`. */
+async function readPipe(file: string, fd: number, waitMs: number): Promise<Buffer> {
+  const socket = new Socket({ fd, readable: true, writable: false });
+  const parts: Buffer[] = [];
+  let length = 0;
+  return new Promise<Buffer>((resolve, reject) => {
+    const fail = (error: DecryptionError) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(invalid(file, `it is a FIFO and nothing was written into it within ${waitMs / 1000} s`)), waitMs);
+    socket.on('data', (chunk: Buffer) => {
+      clearTimeout(timer);
+      length += chunk.length;
+      if (length > MAX_BYTES) return fail(tooLong(file));
+      parts.push(chunk);
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => fail(invalid(file, `it cannot be read (${error.code ?? error.message})`)));
+    socket.on('end', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(Buffer.concat(parts));
+    });
+  });
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+function tooLong(file: string): DecryptionError {
+  return invalid(file, `it is longer than ${MAX_BYTES} bytes, more than any identity file`);
 }
 
 function unreadable(named: string, error: NodeJS.ErrnoException): string {

@@ -26,20 +26,28 @@ export class ScratchUnsuitableError extends AppError {
 }
 
 /**
- * A fresh in-memory PGlite for one restore, when no PostgreSQL server is configured (the embedded
+ * A fresh PGlite for one restore, when no PostgreSQL server is configured (the embedded
  * database of `npm start`), dumped again after with the embedded pg_dump. The dump, prepared for a
  * target without meta-commands, runs statement block by block in one transaction; each
  * `COPY … FROM stdin` block's bytes are loaded through PGlite's `/dev/blob`. PGlite is UTF8: a backup of
  * another encoding is refused (verify it against a server).
  */
 export class PgliteScratch implements ScratchDatabase {
+  private readonly tempRoot: string;
+
+  /** `tempRoot`: where the copy of the template is made for a plain backup (the system's temp folder). */
+  constructor(options: { tempRoot?: string } = {}) {
+    this.tempRoot = options.tempRoot ?? tmpdir();
+  }
+
   async restoreAndRedump(path: string, { facts }: ScannedDump, identity?: AgeIdentity): Promise<DumpFacts> {
     if (facts.encoding && facts.encoding !== 'UTF8') {
       throw new ScratchUnsuitableError(
         `the embedded scratch database is UTF8 and the backup is ${facts.encoding}: set DATABASE_URL to verify it on a PostgreSQL server`,
       );
     }
-    const { db, remove } = await freshPglite();
+    // An encrypted backup's plaintext never reaches the disk: its scratch database lives in memory only.
+    const { db, remove } = await freshPglite(identity ? undefined : this.tempRoot);
     try {
       // As a restore onto a brand-new server: the roles the dump refers to exist (NOLOGIN).
       const roles = new Set((await db.query<{ rolname: string }>('select rolname from pg_roles')).rows.map((row) => row.rolname));
@@ -66,13 +74,14 @@ export class PgliteScratch implements ScratchDatabase {
 }
 
 /**
- * A new, empty PGlite: a copy of the template `npm ci` prepared, opened from a temp folder (about 1 s),
- * else one created in memory (an initdb, about 5 s).
+ * A new, empty PGlite: a copy of the template `npm ci` prepared, opened from a folder in `tempRoot`
+ * (about 1 s), else (no template, or no `tempRoot`: the restore is of decrypted data) one created in
+ * memory (an initdb, about 5 s).
  */
-async function freshPglite(): Promise<{ db: PGlite; remove: () => Promise<void> }> {
+async function freshPglite(tempRoot: string | undefined): Promise<{ db: PGlite; remove: () => Promise<void> }> {
   const { TEMPLATE_DIR } = await import('../../db/embedded/pgliteTemplate.js');
-  if (existsSync(join(TEMPLATE_DIR, 'PG_VERSION'))) {
-    const dir = await mkdtemp(join(tmpdir(), 'notes-verify-pglite-'));
+  if (tempRoot !== undefined && existsSync(join(TEMPLATE_DIR, 'PG_VERSION'))) {
+    const dir = await mkdtemp(join(tempRoot, 'notes-verify-pglite-'));
     const remove = () => rm(dir, { recursive: true, force: true });
     try {
       await cp(TEMPLATE_DIR, dir, { recursive: true, dereference: true });
