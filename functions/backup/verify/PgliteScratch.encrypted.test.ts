@@ -39,8 +39,8 @@ async function createdIn(root: string, run: () => Promise<unknown>): Promise<str
   const watchers = [watch(root, (_event, name) => hear(name)), watch(tmpdir(), (_event, name) => hear(name))];
   try {
     await run();
-    // Let the last events arrive.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Let the last events arrive (on a loaded machine they came later than 200 ms).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   } finally {
     for (const watcher of watchers) watcher.close();
   }

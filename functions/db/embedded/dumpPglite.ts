@@ -1,5 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import * as pgDumpModule from '@electric-sql/pglite-tools/pg_dump';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Where the WASM pg_dump writes, in its own in-memory filesystem (the library's path). */
 const DUMP_PATH = '/tmp/out.sql';
@@ -29,16 +30,55 @@ type PgDumpModuleFactory = (overrides: Record<string, unknown>) => Promise<PgDum
  * there: every later query would be read-only and new socket clients would wait forever. So this
  * ends that transaction, deallocates the statements and gives the session back its search_path.
  */
-export async function dumpPglite(db: PGlite, args: string[] = []): Promise<Buffer> {
+export async function dumpPglite(db: PGlite, args: string[] = [], waitMs = TRANSACTION_WAIT_MS): Promise<Buffer> {
   const factory = moduleFactory();
   const searchPath = (await db.query<{ search_path: string }>('SHOW search_path')).rows[0]!.search_path;
-  try {
-    return await runPgDump(factory, db, [...args, ...BASE_ARGS]);
-  } finally {
-    if (db.isInTransaction()) await db.exec('ROLLBACK');
-    await db.exec('DEALLOCATE ALL');
-    await db.exec(`SET search_path TO ${searchPath}`);
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    // pg_dump runs holding PGlite's query lock, and only while no transaction is open: the socket
+    // server keeps other clients out of a client's open transaction, but not this direct use of the
+    // session. Run inside one, pg_dump failed, and the ROLLBACK after it ended that client's
+    // transaction, whose COMMIT then "succeeded" with its writes gone.
+    const dump = await db.runExclusive(async () => {
+      if (db.isInTransaction()) return undefined;
+      try {
+        return await runPgDump(factory, db, [...args, ...BASE_ARGS]);
+      } finally {
+        await restoreSession(db, searchPath);
+      }
+    });
+    if (dump) return dump;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `a connection has held a transaction open on the embedded database for over ${waitMs / 1000} s; not dumping inside it`,
+      );
+    }
+    await sleep(10);
   }
+}
+
+/** How long a dump waits for another connection's transaction to end. */
+const TRANSACTION_WAIT_MS = 30_000;
+
+/**
+ * Ends what pg_dump leaves on the session (its transaction, prepared statements, an empty
+ * search_path) by the wire protocol: the query lock is held, and db.query would wait for it.
+ */
+async function restoreSession(db: PGlite, searchPath: string): Promise<void> {
+  const run = (sql: string) => db.execProtocolRawStream(simpleQuery(sql), { onRawData: () => undefined });
+  if (db.isInTransaction()) await run('ROLLBACK');
+  await run('DEALLOCATE ALL');
+  await run(`SET search_path TO ${searchPath}`);
+}
+
+/** A simple-query protocol message ('Q', its length, the SQL, a NUL). */
+function simpleQuery(sql: string): Uint8Array {
+  const text = Buffer.from(`${sql}\0`, 'utf8');
+  const message = Buffer.alloc(5 + text.length);
+  message.write('Q', 0, 'latin1');
+  message.writeInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return message;
 }
 
 function moduleFactory(): PgDumpModuleFactory {
