@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cpuNow, difference, postmasterPid } from './cpuSeconds.js';
 import { startApi } from './startApi.js';
+import { stopProcesses } from './stopProcesses.js';
 import { type Stats, stats, timed } from './stats.js';
 
 const run = promisify(execFile);
@@ -107,14 +108,7 @@ export async function measureEncryption(
       openedByAgeCli: 'age -d gave the SQL back, ending with "PostgreSQL database dump complete"',
     };
   } finally {
-    await Promise.all(
-      gateways.map(async (gateway) => {
-        if (gateway.exitCode !== null) return;
-        const ended = new Promise((resolve) => gateway.once('exit', resolve));
-        gateway.kill('SIGTERM');
-        await ended;
-      }),
-    );
+    await stopProcesses(gateways);
     await rm(work, { recursive: true, force: true });
   }
 }

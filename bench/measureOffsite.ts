@@ -10,6 +10,7 @@ import { BackupBucket } from '../functions/backup/offsite/BackupBucket.js';
 import { createS3Client } from '../functions/backup/offsite/createS3Client.js';
 import { type CpuSplit, cpuNow, difference, postmasterPid } from './cpuSeconds.js';
 import { startApi } from './startApi.js';
+import { stopProcesses } from './stopProcesses.js';
 import { type Stats, stats, timed } from './stats.js';
 import { startSwiftServer } from './swiftServer.js';
 
@@ -146,15 +147,7 @@ export async function measureOffsite(
       integrity,
     };
   } finally {
-    // Each by its pid; waited for, so that a CPU profile is written before this returns.
-    await Promise.all(
-      gateways.map(async (gateway) => {
-        if (gateway.exitCode !== null) return;
-        const ended = new Promise((resolve) => gateway.once('exit', resolve));
-        gateway.kill('SIGTERM');
-        await ended;
-      }),
-    );
+    await stopProcesses(gateways);
     client.destroy();
     await swift.stop();
     await rm(work, { recursive: true, force: true });

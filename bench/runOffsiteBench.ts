@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../functions/config/packageRoot.js';
+import { currentCommit } from './currentCommit.js';
 import { measureOffsite } from './measureOffsite.js';
 
 /** `npm run bench -- offsite`: measures, prints a table with the ratio and the machine's load, and writes it as JSON to bench/results/. */
@@ -12,13 +12,7 @@ export async function runOffsiteBench(
 ): Promise<void> {
   const { sizeMb, rounds, swiftNice, log } = options;
   const report = await measureOffsite(url, options);
-  const commit = (() => {
-    try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: packageRoot(), encoding: 'utf8' }).trim();
-    } catch {
-      return 'unknown';
-    }
-  })();
+  const commit = currentCommit();
   const date = new Date().toISOString();
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const figure = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2));
