@@ -1,9 +1,7 @@
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Transform, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
@@ -17,6 +15,7 @@ import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../s
 import type { Problem } from '../Problem.js';
 import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier.js';
 import { encryptAge } from '../encryption/encryptAge.js';
+import { gunzipIntoScanner } from './gunzipIntoScanner.js';
 import { writeEncrypted } from './writeEncrypted.js';
 
 export interface BackupCreatorOptions {
@@ -289,18 +288,7 @@ export class BackupCreator {
     signal?: AbortSignal,
     copy?: OffsiteCopy,
   ): Promise<string> {
-    const gunzip = createGunzip();
-    const scan = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        scanner.push(chunk);
-        done();
-      },
-    });
-    // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
-    const checked = pipeline(gunzip, scan).then(
-      () => undefined,
-      (error: unknown) => error as Error,
-    );
+    const { gunzip, scanned: checked } = gunzipIntoScanner(scanner);
     try {
       const dumping = this.source.dumpTo(handle.fd, { gzipLevel: level, signal });
       const sha256 = await hashWhileWritten(

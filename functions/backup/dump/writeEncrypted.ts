@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type * as fs from 'node:fs/promises';
-import { Transform, Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { ageOutputOnly } from '../encryption/ageOutputOnly.js';
 import { BackupCancelledError, DumpFailedError } from '../errors.js';
 import type { DumpScanner } from '../sql/DumpScanner.js';
 import type { DumpSource } from './DumpSource.js';
+import { gunzipIntoScanner } from './gunzipIntoScanner.js';
 import { hashWhileWritten } from './hashWhileWritten.js';
 
 /** How far (compressed bytes) the scan of a gzip backup may trail the dump before pg_dump waits for it. */
@@ -40,22 +40,8 @@ export interface EncryptedWrite {
 export async function writeEncrypted(write: EncryptedWrite): Promise<string> {
   const { handle, partialPath, source, encryptor, gzipLevel, scanner, signal } = write;
   let plaintextBytes = 0;
-  const gunzip = gzipLevel === undefined ? undefined : createGunzip();
-  // Settles with the error instead of rejecting, so a failure while the dump still runs is never unhandled.
-  const scanned = gunzip
-    ? pipeline(
-        gunzip,
-        new Writable({
-          write: (chunk: Buffer, _encoding, done) => {
-            scanner.push(chunk);
-            done();
-          },
-        }),
-      ).then(
-        () => undefined,
-        (error: unknown) => error as Error,
-      )
-    : Promise.resolve(undefined);
+  const { gunzip, scanned } =
+    gzipLevel === undefined ? { gunzip: undefined, scanned: Promise.resolve(undefined) } : gunzipIntoScanner(scanner);
   const plaintext = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       plaintextBytes += chunk.length;
