@@ -10,7 +10,10 @@ const HELP = `
     $ npm run -s db-backup -- <command> [options]
 
   Commands
-    create   Write a new backup now (no rotation)
+    create [--full]
+             Write a new backup now (no rotation): made from the newest backup when the database
+             provably did not change since it (said as "unchanged since <file>"), else by pg_dump;
+             --full always runs pg_dump
     rotate   Rotate the backup folder: keep, archive, delete by the retention rules
     rotate --remote [--dry-run]
              Rotate the backups in the bucket of BACKUP_S3_URL by the same rules, planned from
@@ -99,6 +102,7 @@ await runMain('db-backup', async () => {
       wait: { type: 'string' },
       remote: { type: 'boolean', default: false },
       identity: { type: 'string' },
+      full: { type: 'boolean', default: false },
     },
   });
   await runDbBackupCommand(cli.input, cli.flags, {

@@ -35,6 +35,8 @@ export interface DbBackupFlags {
   remote?: boolean;
   /** With restore and verify: the age identity file that opens encrypted backups (else BACKUP_IDENTITY_FILE). */
   identity?: string;
+  /** With create: a real pg_dump, even when the database did not change since the newest backup. */
+  full?: boolean;
 }
 
 export interface CommandIo {
@@ -71,6 +73,7 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
   if (flags.identity !== undefined && flags.identity.trim() === '')
     throw new UsageError('--identity needs a file (an age identity, from age-keygen)');
   if (command === 'create' && (flags.now || flags.dryRun)) throw new UsageError('create takes neither --now nor --dry-run');
+  if (command !== 'create' && flags.full) throw new UsageError('--full goes with create');
   if (flags.remote && command === 'rotate' && (flags.dir !== undefined || flags.wait !== undefined)) {
     throw new UsageError('rotate --remote reads only the bucket of BACKUP_S3_URL: it takes neither --dir nor --wait');
   }
@@ -138,8 +141,9 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
 
   if (command === 'create') {
     requireDatabaseSettings(io.env);
-    const backup = await parts.service().backUp();
-    return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms, sha256 ${backup.sha256})`);
+    const backup = await parts.service().backUp({ full: flags.full === true });
+    const made = backup.unchangedSince ? `, unchanged since ${backup.unchangedSince}` : '';
+    return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms${made}, sha256 ${backup.sha256})`);
   }
   if (command === 'list' && flags.remote) return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now, show);
   if (flags.remote) return runRemoteRotateCommand({ now, dryRun: flags.dryRun, json: flags.json }, config.policy, parts.bucket(), io);

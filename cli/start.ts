@@ -120,7 +120,7 @@ await runMain(
         if (firstRun) output.note(`Created the embedded database in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
         env = { ...process.env, DATABASE_URL: database.url };
         // Backups are filed under the data folder's own name (notes-<8 hex>; `notes` for a folder made before names).
-        dumpSource = new PgliteDumpSource(database.db, database.backupName);
+        dumpSource = new PgliteDumpSource(database.db, database.backupName, database.url);
       }
       gateway = await startGateway({ port: 0, host: '127.0.0.1', env, logger, dumpSource, shutdown: shutdown.signal });
       // Said when a backup is more than a local file: an empty BACKUP_ENCRYPT_RECIPIENTS then shows as no "encrypted".

@@ -69,7 +69,8 @@ export function formatNote(note: Note, output: Output): string {
  */
 export function formatBackup({ backup, rotation, verification, coalesced, offsite }: BackupAnswer, output: Output): string {
   if (coalesced) {
-    return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)}; shared: another backup that started after you asked took your changes)`;
+    const made = backup.unchangedSince ? `, unchanged since ${backup.unchangedSince}` : '';
+    return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)}${made}; shared: another backup that started after you asked took your changes)`;
   }
   const rotated = rotation.problem
     ? `rotation not done (${rotation.problem.code})`
@@ -88,7 +89,9 @@ export function formatBackup({ backup, rotation, verification, coalesced, offsit
   const caughtUp = offsite?.caughtUp?.length
     ? `; ${offsite.caughtUp.length === 1 ? '1 earlier backup' : `${offsite.caughtUp.length} earlier backups`} uploaded${remaining}`
     : '';
-  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}); ${rotated}${verified}${copied}${caughtUp}`;
+  // Made from the newest backup: the database had not changed, and the line says since which.
+  const made = backup.unchangedSince ? `, unchanged since ${backup.unchangedSince}` : '';
+  return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}${made}); ${rotated}${verified}${copied}${caughtUp}`;
 }
 
 export function formatBackupListing(listing: BackupListing, output: Output): string {

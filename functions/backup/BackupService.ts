@@ -87,7 +87,9 @@ export class BackupService {
    * `rotationProblem` and the backup is still written. `signal` cancels (BackupCancelledError): a
    * rotation under way finishes, a running dump is stopped and its partial file removed.
    */
-  async rotateThenBackUp(options: { signal?: AbortSignal; waitMs?: number; arrivedAt?: number } = {}): Promise<RotateThenBackUpResult> {
+  async rotateThenBackUp(
+    options: { signal?: AbortSignal; waitMs?: number; arrivedAt?: number; full?: boolean } = {},
+  ): Promise<RotateThenBackUpResult> {
     // The request's arrival: the folder's backup generation now (no clock involved), and the time its
     // gateway recorded, when that is plausible by this clock (at most 15 minutes ago, not in the future).
     const now = this.clock().getTime();
@@ -103,8 +105,8 @@ export class BackupService {
         // A published backup is whole (renamed into place after its fsync): sharing one needs no lock, so
         // every waiter sees the follow-up backup at once instead of taking the lock in turn.
         if (retry) database ??= await this.databaseName();
-        const shared = database ? await this.sharedSince(database, arrived) : undefined;
-        return shared ?? (await this.runOnce(arrived, options.signal));
+        const shared = database ? await this.sharedSince(database, arrived, options.full) : undefined;
+        return shared ?? (await this.runOnce(arrived, options.signal, options.full));
       },
       {
         waitMs,
@@ -118,9 +120,9 @@ export class BackupService {
     );
   }
 
-  /** Writes a new backup without rotating. */
-  async backUp(): Promise<Backup> {
-    return this.folder.withLock(() => this.creator.create());
+  /** Writes a new backup without rotating; `full`: a real dump, even if the database did not change. */
+  async backUp(options: { full?: boolean } = {}): Promise<Backup> {
+    return this.folder.withLock(() => this.creator.create(undefined, { full: options.full === true }));
   }
 
   /**
@@ -161,20 +163,23 @@ export class BackupService {
     return this.database ?? (await this.creator.databaseName().catch(() => 'unknown'));
   }
 
-  /** A backup of `database` that began after the request arrived, as an answer; looking for one never fails a run. */
-  private async sharedSince(database: string, arrived: Arrival): Promise<RotateThenBackUpResult | undefined> {
-    const shared = await backupStartedSince(this.folder, database, arrived).catch(() => undefined);
+  /**
+   * A backup of `database` that began after the request arrived, as an answer (for a `full` request,
+   * only a real dump); looking for one never fails a run.
+   */
+  private async sharedSince(database: string, arrived: Arrival, full = false): Promise<RotateThenBackUpResult | undefined> {
+    const shared = await backupStartedSince(this.folder, database, arrived, { dumpedOnly: full }).catch(() => undefined);
     return shared && { backup: shared, rotation: emptyPlan(this.clock(), this.rotator.policy), coalesced: true };
   }
 
   /** One run under the lock: share a backup that began meanwhile, or check, rotate, back up and verify; the outcome recorded. */
-  private async runOnce(arrived: Arrival, signal?: AbortSignal): Promise<RotateThenBackUpResult> {
+  private async runOnce(arrived: Arrival, signal?: AbortSignal, full = false): Promise<RotateThenBackUpResult> {
     const database = await this.databaseName();
     const status = this.folder.status(database);
     try {
       throwIfCancelled(signal);
       const result = await this.folder.withLock(async (lockLost): Promise<RotateThenBackUpResult> => {
-        const shared = await this.sharedSince(database, arrived);
+        const shared = await this.sharedSince(database, arrived, full);
         if (shared) return shared;
         // A backup that cannot start (database down, disk full) must not rotate either: it changes nothing.
         const checked = await this.creator.preflight();
@@ -206,6 +211,7 @@ export class BackupService {
             signal: signal ? AbortSignal.any([signal, lockLost]) : lockLost,
             nameOffsetMs,
             generation,
+            full,
             ...(bucketSkip ? { offsiteSkipped: { ...bucketSkip, message: `${bucketSkip.message}; the next backup uploads it` } } : {}),
           })
           .catch((error: unknown) => {

@@ -45,6 +45,7 @@ export function createBackupService(
       source: dumpSource,
       gzipLevel: config.gzipLevel,
       fileMode: config.fileMode,
+      fullEveryMs: config.fullEveryMs,
       ...(config.encryptTo ? { encryptTo: config.encryptTo } : {}),
       clock,
       logger,

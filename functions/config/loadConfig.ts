@@ -16,6 +16,8 @@ export interface BackupConfig {
   policy: RetentionPolicy;
   pgDumpPath: string;
   timeoutMs: number;
+  /** BACKUP_FULL_EVERY in ms (0: every backup is a dump). */
+  fullEveryMs: number;
   lockWaitTimeoutMs: number;
   /** gzip level of `.sql.gz` backups, or undefined for plain `.sql`. */
   gzipLevel?: number;
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     policy: retentionPolicy(settings),
     pgDumpPath: settings.pgDumpPath,
     timeoutMs: settings.timeoutMs,
+    fullEveryMs: settings.fullEveryMs,
     lockWaitTimeoutMs: settings.lockWaitTimeoutMs,
     gzipLevel: settings.compression === 'gzip' ? settings.gzipLevel : undefined,
     fileMode: settings.fileMode,

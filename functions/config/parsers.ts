@@ -31,6 +31,25 @@ export const parsers = {
     };
   },
 
+  /** A duration as `<n>s`, `<n>m`, `<n>h` or `<n>d` (or `0`), in milliseconds, at most `maxMs`. */
+  duration(maxMs: number): Parser<number> {
+    const unitMs: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+    return {
+      accepts: '`0` or a duration such as `30m`, `24h`, `7d` (s, m, h, d)',
+      parse(raw, name) {
+        const text = raw.trim();
+        const match = /^(\d{1,9})([smhd])$/.exec(text);
+        const value = text === '0' ? 0 : match ? Number(match[1]) * unitMs[match[2]!]! : Number.NaN;
+        if (Number.isNaN(value) || value > maxMs) {
+          throw new ConfigError(
+            `${name} must be 0 or a duration such as 30m, 24h or 7d, at most ${Math.floor(maxMs / 86_400_000)}d (got "${text.slice(0, 40)}")`,
+          );
+        }
+        return value;
+      },
+    };
+  },
+
   /** One of a few words, each standing for a value: `{ off: false, 'after-create': true }`. */
   oneOf<T>(choices: Record<string, T>): Parser<T> {
     const words = Object.keys(choices);

@@ -21,7 +21,9 @@ export const DEFAULT_WAIT_SECONDS = DEFAULTS.waitSeconds;
 const MAX_WAIT_SECONDS = DEFAULTS.maxWaitSeconds;
 
 /**
- * POST /db-backup[?wait=<seconds>]: rotates the existing backups, then writes a new full SQL backup.
+ * POST /db-backup[?wait=<seconds>][&full=1]: rotates the existing backups, then writes a new full SQL
+ * backup: made from the newest one when the database provably did not change since (`unchangedSince`),
+ * else (and always with `full=1`) by pg_dump.
  * While another backup of the folder runs, waits (up to `wait`) and shares the first backup that
  * starts after this request arrived (`coalesced: true`). 201 `{ backup, rotation, coalesced }`, and
  * `offsite.rotation` with a bucket;
@@ -35,7 +37,8 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
       // before the function ran is still answered by a backup that started after it arrived.
       const context = event.requestContext as { requestTimeEpoch?: number; timeEpoch?: number } | undefined;
       const arrivedAt = context?.requestTimeEpoch || context?.timeEpoch || undefined;
-      const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt });
+      const full = readFull(event.queryStringParameters?.full ?? undefined);
+      const result = await service().rotateThenBackUp({ signal: shutdown, waitMs, arrivedAt, full });
       const { backup, rotation, rotationProblem, verification, catchUp, offsiteRotation } = result;
       return jsonResponse(201, {
         ...backupAnswer(backup, rotation, rotationProblem, verification, { catchUp, rotation: offsiteRotation }),
@@ -44,6 +47,13 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
     },
     { method: 'POST', logger, token },
   );
+}
+
+/** `?full=1` (or `true`): a real dump, even when the database did not change since the newest backup. */
+function readFull(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw invalid(`full must be 1 or 0 (got "${value.slice(0, 20)}")`);
 }
 
 function readWait(value: string | undefined): number {

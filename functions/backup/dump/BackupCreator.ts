@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,6 +18,14 @@ import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier
 import { encryptAge } from '../encryption/encryptAge.js';
 import { gunzipIntoScanner } from './gunzipIntoScanner.js';
 import { writeEncrypted } from './writeEncrypted.js';
+import { finishOffsiteCopy } from './finishOffsiteCopy.js';
+import { publishBackup } from './publishBackup.js';
+import { reuseBackup } from './reuseBackup.js';
+import type { DatabaseFingerprint } from '../fingerprint/DatabaseFingerprint.js';
+import { fingerprintSha256, fingerprintToJson } from '../fingerprint/fingerprintJson.js';
+import { type InstantBackupPlan, planInstantBackup } from '../fingerprint/planInstantBackup.js';
+import { dumpProofGap } from '../fingerprint/provesDump.js';
+import { newestBackupOf } from '../folder/newestBackupOf.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to (and its manifest). */
@@ -38,6 +47,11 @@ export interface BackupCreatorOptions {
   encryptTo?: readonly string[];
   /** Makes the encryption stream for `encryptTo`; encryptAge by default (a test breaks it). */
   encryptor?: (recipients: readonly string[]) => Promise<Transform> | Transform;
+  /**
+   * BACKUP_FULL_EVERY: a backup's content may come from an earlier backup (the database unchanged
+   * since) only while that content's dump is younger than this; 0 makes every backup a dump.
+   */
+  fullEveryMs?: number;
 }
 
 /** What `preflight` found: what the next backup is named after, and the database server's clock. */
@@ -63,6 +77,8 @@ export interface Backup {
   encrypted?: true;
   /** How many public keys it was encrypted to (known to the run that wrote it; never the keys). */
   recipients?: number;
+  /** Made from this earlier backup, the database being unchanged since (no pg_dump ran): the same content. */
+  unchangedSince?: string;
 }
 
 const PARTIAL_SUFFIX = '.partial';
@@ -85,6 +101,7 @@ export class BackupCreator {
   private readonly offsite?: OffsiteCopier;
   private readonly encryptTo?: readonly string[];
   private readonly encryptor: (recipients: readonly string[]) => Promise<Transform> | Transform;
+  private readonly fullEveryMs: number;
 
   constructor(options: BackupCreatorOptions) {
     this.flushEveryBytes = options.flushEveryBytes ?? FLUSH_EVERY_BYTES;
@@ -100,6 +117,7 @@ export class BackupCreator {
     // An empty list is no reason to write plaintext: it fails every backup (encryptAge refuses it).
     this.encryptTo = options.encryptTo;
     this.encryptor = options.encryptor ?? encryptAge;
+    this.fullEveryMs = options.fullEveryMs ?? DEFAULTS.fullEveryMs;
   }
 
   /** The extension of the next backup: `.sql` or `.sql.gz`, then `.age` when it is encrypted. */
@@ -139,11 +157,93 @@ export class BackupCreator {
    */
   async create(
     checked?: Preflight,
-    options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem } = {},
+    options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem; full?: boolean } = {},
   ): Promise<Backup> {
     const { database } = checked ?? (await this.preflight());
     // Named by this creator's settings, whatever `checked` says: an encrypting creator never names a plain file.
     const extension = this.extension;
+    // Read before anything else happens, so that it is also the "before" of a dump's proof (docs/instant-backups.md).
+    const before = await this.readFingerprint();
+    const plan = planInstantBackup({
+      full: options.full === true,
+      fullEveryMs: this.fullEveryMs,
+      nowMs: this.clock().getTime(),
+      now: before,
+      shape: this.shape(),
+      extension,
+      newest: await newestBackupOf(this.folder, database).catch(() => undefined),
+    });
+    if (!plan.dump) {
+      const reused = await this.reuse(plan, database, extension, options);
+      if (reused) return reused;
+    } else this.logger.info('backup.dumping', { reason: plan.reason });
+    return this.dump(database, extension, 'missing' in before ? undefined : before, options);
+  }
+
+  /**
+   * The database is as the newest backup holds it: a new backup with its content, or undefined when
+   * that backup no longer matches its checksum or cannot be linked or copied (the caller dumps).
+   */
+  private async reuse(
+    plan: Extract<InstantBackupPlan, { dump: false }>,
+    database: string,
+    extension: string,
+    options: { nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem },
+  ): Promise<Backup | undefined> {
+    const clockStart = this.clock();
+    try {
+      return await reuseBackup(
+        { folder: this.folder, clock: this.clock, logger: this.logger, ...(this.offsite ? { offsite: this.offsite } : {}) },
+        { file: plan.from, sha256: plan.sha256, entry: await this.folder.manifest.entry(plan.from) },
+        {
+          database,
+          extension,
+          startedAt: new Date(clockStart.getTime() + (options.nameOffsetMs ?? 0)),
+          clockStart,
+          ...(options.generation === undefined ? {} : { generation: options.generation }),
+          ...(options.offsiteSkipped ? { offsiteSkipped: options.offsiteSkipped } : {}),
+          ...(this.encryptTo ? { encryptedFor: this.encryptTo.length } : {}),
+        },
+      );
+    } catch (error) {
+      this.logger.warn('backup.reuse_failed', { from: plan.from, error });
+      return undefined;
+    }
+  }
+
+  /** The database's fingerprint now, or why there is none; never throws (no fingerprint means a dump). */
+  private async readFingerprint(): Promise<DatabaseFingerprint | { missing: string }> {
+    if (!this.source.fingerprint) return { missing: 'this database path reads no fingerprint' };
+    try {
+      return await this.source.fingerprint();
+    } catch (error) {
+      this.logger.warn('backup.fingerprint_unreadable', { error });
+      return { missing: `the database's fingerprint could not be read: ${(error as Error).message}` };
+    }
+  }
+
+  /** What shapes the file besides the database: the source's pg_dump and options, the compression, the recipients. */
+  private shape(): string {
+    const compression = this.gzipLevel === undefined ? 'plain' : `gzip ${this.gzipLevel}`;
+    const recipients = this.encryptTo
+      ? `age to ${createHash('sha256')
+          .update([...this.encryptTo].sort().join('\n'))
+          .digest('hex')
+          .slice(0, 16)}`
+      : 'not encrypted';
+    return `${this.source.dumpShape?.() ?? 'unknown dump'}; ${compression}; ${recipients}`;
+  }
+
+  /**
+   * Dumps the database into a new file. `before` is the fingerprint read just before: when the one read
+   * after the dump proves nothing ended or moved meanwhile, the backup records it (docs/instant-backups.md).
+   */
+  private async dump(
+    database: string,
+    extension: string,
+    before: DatabaseFingerprint | undefined,
+    options: { signal?: AbortSignal; nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem },
+  ): Promise<Backup> {
     // Before any file exists: an encryptor that cannot start leaves nothing behind.
     const encryptor = this.encryptTo ? await this.startEncryptor(this.encryptTo) : undefined;
     const clockStart = this.clock();
@@ -182,6 +282,7 @@ export class BackupCreator {
       // its table names, row counts and section digests, which would tell what the ciphertext hides.
       const recorded = this.encryptTo ? undefined : contents;
       const { size: bytes } = await handle.stat();
+      const fingerprint = before && (await this.provenFingerprint(file, before));
       // Most of the data was flushed while pg_dump wrote it (write-behind): this waits for the rest.
       const syncStarted = performance.now();
       await handle.sync();
@@ -195,9 +296,16 @@ export class BackupCreator {
           durationMs: this.clock().getTime() - clockStart.getTime(),
           startedAtMs: clockStart.getTime(),
           ...(options.generation === undefined ? {} : { generation: options.generation }),
+          origin: {
+            // Encrypted: only a digest, as the contents are left out (the fingerprint names sequences and their values).
+            ...(fingerprint && this.encryptTo ? { fingerprintSha256: fingerprintSha256(fingerprint) } : {}),
+            ...(fingerprint && !this.encryptTo ? { fingerprint: fingerprintToJson(fingerprint) } : {}),
+            shape: this.shape(),
+            dumpedAtMs: clockStart.getTime(),
+          },
         })
         .catch((error: unknown) => this.logger.warn('manifest.not_recorded', { file, error }));
-      await publish(partialPath, path);
+      await publishBackup(partialPath, path);
       await fsyncFolder(this.dir);
       const backup: Backup = {
         file,
@@ -210,7 +318,8 @@ export class BackupCreator {
         ...(this.encryptTo ? { encrypted: true as const, recipients: this.encryptTo.length } : {}),
       };
       // The local backup is whole and durable: only now may its copy complete and be recorded.
-      if (copy) backup.offsite = await this.finishCopy(copy, backup, recorded);
+      if (copy)
+        backup.offsite = await finishOffsiteCopy(copy, backup, recorded, { folder: this.folder, clock: this.clock, logger: this.logger });
       else if (skipped && this.offsite) backup.offsite = this.offsite.skipped(file, skipped);
       const { contents: _, offsite, ...logged } = backup;
       this.logger.info('backup.created', {
@@ -228,6 +337,17 @@ export class BackupCreator {
     }
   }
 
+  /**
+   * The fingerprint read after the dump, when it proves the dump holds the database as it is now
+   * (nothing ran at `before`, nothing ended or moved since); else undefined and the reason logged.
+   */
+  private async provenFingerprint(file: string, before: DatabaseFingerprint): Promise<DatabaseFingerprint | undefined> {
+    const after = await this.readFingerprint();
+    const gap = 'missing' in after ? after.missing : dumpProofGap(before, after);
+    if (gap) this.logger.info('backup.state_not_recorded', { file, reason: gap });
+    return gap ? undefined : (after as DatabaseFingerprint);
+  }
+
   /** The encryption stream for `recipients`, or DumpFailedError: with encryption configured, no backup is written without it. */
   private async startEncryptor(recipients: readonly string[]): Promise<Transform> {
     try {
@@ -238,18 +358,6 @@ export class BackupCreator {
         { cause: error },
       );
     }
-  }
-
-  /** Waits for the copy (bounded by the copier), and marks the backup offsite in the manifest once it is. */
-  private async finishCopy(copy: OffsiteCopy, backup: Backup, contents?: DumpContents): Promise<OffsiteOutcome> {
-    const { file, sha256, bytes, startedAt } = backup;
-    const outcome = await copy.finish({ file, sha256, bytes, startedAt, ...(contents ? { contents } : {}) });
-    if (outcome.status === 'uploaded') {
-      await this.folder.manifest
-        .recordOffsite(file, { url: outcome.url, key: outcome.key, at: this.clock().toISOString() })
-        .catch((error: unknown) => this.logger.warn('manifest.offsite_not_recorded', { file, error }));
-    }
-    return outcome;
   }
 
   /** pg_dump writes straight into the file, hashed and scanned as it grows (and copied offsite). Returns the sha256. */
@@ -336,10 +444,4 @@ function checkComplete(facts: DumpFacts): DumpFacts {
   if (facts.lines === 0) throw new DumpFailedError('pg_dump wrote nothing');
   if (!facts.complete) throw new DumpFailedError('the dump is incomplete: pg_dump did not write its completion marker');
   return facts;
-}
-
-/** Renames without overwriting: the caller holds the folder lock, so checking first is enough. */
-async function publish(partialPath: string, path: string): Promise<void> {
-  if (await pathExists(path)) throw new DumpFailedError(`${path} appeared while the dump ran; not overwriting it`);
-  await fs.rename(partialPath, path);
 }

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { DatabaseFingerprint } from '../fingerprint/DatabaseFingerprint.js';
 
 /**
  * Where a backup's SQL comes from. The BackupCreator knows only this interface: naming, the atomic
@@ -21,4 +22,14 @@ export interface DumpSource {
    * `signal` aborts and throws BackupCancelledError.
    */
   dumpTo(target: number | Writable, options?: { gzipLevel?: number; signal?: AbortSignal }): Promise<void>;
+  /**
+   * The database's fingerprint now (docs/instant-backups.md): a backup is made from the previous one
+   * only when it equals the one recorded with that backup. A source without it always dumps.
+   */
+  fingerprint?(): Promise<DatabaseFingerprint>;
+  /**
+   * What, besides the database, shapes this source's dump: the pg_dump and its version, its options,
+   * the role it dumps as. Known after `prepare`. A backup made by another shape is never reused.
+   */
+  dumpShape?(): string;
 }

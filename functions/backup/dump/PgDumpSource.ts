@@ -1,3 +1,5 @@
+import type { DatabaseFingerprint } from '../fingerprint/DatabaseFingerprint.js';
+import { readFingerprintAt } from '../fingerprint/readFingerprint.js';
 import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { DEFAULTS } from '../../config/defaults.js';
@@ -30,6 +32,8 @@ export class PgDumpSource implements DumpSource {
   private readonly runner: ProcessRunner;
   private readonly env: NodeJS.ProcessEnv;
   private pgDumpMajor?: number;
+  /** `pg_dump (PostgreSQL) 15.20`, as `pg_dump --version` said it. */
+  private pgDumpVersionLine?: string;
   private serverMajor?: number;
 
   constructor(options: PgDumpSourceOptions) {
@@ -98,6 +102,16 @@ export class PgDumpSource implements DumpSource {
     }
   }
 
+  /** Reads the database's fingerprint on a connection of its own (one statement that writes nothing). */
+  fingerprint(): Promise<DatabaseFingerprint> {
+    return readFingerprintAt(this.connection.clientConfig);
+  }
+
+  /** The pg_dump's version line, its output format and the role it dumps as: another of any writes another file. */
+  dumpShape(): string {
+    return `${this.pgDumpVersionLine ?? 'pg_dump (not run yet)'} --format=plain as ${this.connection.server.user}`;
+  }
+
   private async serverInfo(): Promise<{ database: string; major: number; serverTime: Date }> {
     const client = new pg.Client({ ...this.connection.clientConfig, connectionTimeoutMillis: 10_000 });
     try {
@@ -140,6 +154,7 @@ export class PgDumpSource implements DumpSource {
         detail: this.redact(result.stderr),
       });
     }
+    this.pgDumpVersionLine = result.stdout.trim().split('\n')[0];
     return (this.pgDumpMajor = Number(major));
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
 
 /** The fingerprint as the manifest stores it: JSON, with every 64-bit value as a decimal string. */
@@ -92,4 +93,11 @@ function text(value: unknown, where: string): string {
 function list(value: unknown, where: string): unknown[] {
   if (!Array.isArray(value)) throw new Error(`fingerprint: ${where} is not a list`);
   return value;
+}
+
+/** The sha256 of the fingerprint's JSON form: equal for equal fingerprints, and telling nothing of them. */
+export function fingerprintSha256(fingerprint: DatabaseFingerprint): string {
+  return createHash('sha256')
+    .update(JSON.stringify(fingerprintToJson(fingerprint)))
+    .digest('hex');
 }

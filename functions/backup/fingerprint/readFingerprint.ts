@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { DatabaseFingerprint, SequenceState } from './DatabaseFingerprint.js';
 
 /** What the fingerprint is read through: a `pg` Client, PoolClient or Pool, or a PGlite instance. */
@@ -77,4 +78,15 @@ function sequenceState(sequence: { oid: string; name: string; state: string | nu
   if (lastValue === undefined || isCalled === undefined)
     throw new Error(`unexpected state of sequence ${sequence.name}: ${sequence.state}`);
   return { ...read, lastValue: BigInt(lastValue), isCalled: isCalled === 'true' };
+}
+
+/** Reads the fingerprint on a connection of its own, closed afterwards (a dump source's). */
+export async function readFingerprintAt(config: pg.ClientConfig): Promise<DatabaseFingerprint> {
+  const client = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    return await readFingerprint(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

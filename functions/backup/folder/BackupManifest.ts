@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { FingerprintJson } from '../fingerprint/fingerprintJson.js';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
 import type { S3Location } from '../offsite/S3Location.js';
@@ -31,6 +32,28 @@ export interface ManifestEntry {
   verified?: Verification;
   /** Its copy in the bucket, once the copy is whole and its record written (BACKUP_S3_URL). */
   offsite?: OffsiteMark;
+  /** How its content was made, and the database state it holds (docs/instant-backups.md). */
+  origin?: BackupOrigin;
+}
+
+/**
+ * What a backup's content is a dump of: the database's fingerprint when the dump was proved to hold
+ * it (none when a transaction ran or ended during the dump), the shape of the dump (pg_dump, options,
+ * compression, encryption) and when that dump began. A backup made from an earlier one (`madeFrom`)
+ * repeats that backup's dump facts: its content is that dump's.
+ */
+export interface BackupOrigin {
+  fingerprint?: FingerprintJson;
+  /**
+   * An encrypted backup's instead: the sha256 of the fingerprint's JSON, which can be compared but tells
+   * nothing (the fingerprint names every sequence and its value, as the contents it leaves out would).
+   */
+  fingerprintSha256?: string;
+  shape: string;
+  /** When the pg_dump that wrote this content began, by the clock of the process that ran it. */
+  dumpedAtMs: number;
+  /** The backup it was made from, when the database had not changed since (no pg_dump ran). */
+  madeFrom?: string;
 }
 
 /**
@@ -48,7 +71,14 @@ export interface OffsiteMark {
 
 type ContentsFile = Record<
   string,
-  Partial<DumpContents> & { durationMs?: number; generation?: number; startedAtMs?: number; verified?: Verification; offsite?: OffsiteMark }
+  Partial<DumpContents> & {
+    durationMs?: number;
+    generation?: number;
+    startedAtMs?: number;
+    verified?: Verification;
+    offsite?: OffsiteMark;
+    origin?: BackupOrigin;
+  }
 >;
 
 /**
@@ -69,7 +99,7 @@ export class BackupManifest {
     file: string,
     sha256: string,
     contents: DumpContents | undefined,
-    run: { durationMs: number; generation?: number; startedAtMs: number },
+    run: { durationMs: number; generation?: number; startedAtMs: number; origin?: BackupOrigin },
   ): Promise<void> {
     const sums = await this.readSums(this.dir);
     sums.set(file, sha256);
@@ -99,6 +129,7 @@ export class BackupManifest {
       ...(typeof recorded?.startedAtMs === 'number' ? { startedAtMs: recorded.startedAtMs } : {}),
       ...(verified ? { verified } : {}),
       ...(recorded?.offsite ? { offsite: recorded.offsite } : {}),
+      ...(isOrigin(recorded?.origin) ? { origin: recorded.origin } : {}),
     };
   }
 
@@ -194,4 +225,16 @@ export class BackupManifest {
   private async writeContents(all: ContentsFile): Promise<void> {
     await writeBookkeepingFile(join(this.dir, CONTENTS_FILE), `${JSON.stringify(all)}\n`);
   }
+}
+
+/** An origin as the file may hold it (written by this code, or garbled by hand): its fingerprint is parsed where it is used. */
+function isOrigin(value: unknown): value is BackupOrigin {
+  const origin = value as Partial<BackupOrigin> | undefined;
+  return (
+    typeof origin === 'object' &&
+    origin !== null &&
+    typeof origin.shape === 'string' &&
+    typeof origin.dumpedAtMs === 'number' &&
+    (origin.madeFrom === undefined || typeof origin.madeFrom === 'string')
+  );
 }

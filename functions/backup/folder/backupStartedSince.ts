@@ -16,11 +16,17 @@ export interface Arrival {
  * The first backup of `database` in `dir` whose dump began after the request arrived — one of a later
  * generation, or of the generation current at arrival when it began after the gateway's arrival time
  * (a request that waited in a gateway queue reaches the API after the run it waited for began).
+ * `dumpedOnly` (a request for a real dump) passes over backups made from an earlier one.
  * Only a backup the creator recorded counts (its manifest entry has a checksum): a file merely named
  * like one never answers a request. Undefined when there is none. A published backup is whole, so no
  * lock is needed to read one.
  */
-export async function backupStartedSince(folder: BackupFolder, database: string, arrival: Arrival): Promise<Backup | undefined> {
+export async function backupStartedSince(
+  folder: BackupFolder,
+  database: string,
+  arrival: Arrival,
+  { dumpedOnly = false }: { dumpedOnly?: boolean } = {},
+): Promise<Backup | undefined> {
   const prefix = backupPrefix(database);
   const { dir, manifest } = folder;
   const candidates = (await regularFilesIn(dir))
@@ -30,6 +36,8 @@ export async function backupStartedSince(folder: BackupFolder, database: string,
   for (const candidate of candidates) {
     const entry = await manifest.entry(candidate!.file);
     if (!entry.sha256 || entry.generation === undefined) continue;
+    // A request for a real dump is not answered by a backup made from an earlier one.
+    if (dumpedOnly && entry.origin?.madeFrom) continue;
     const later = entry.generation > arrival.generation;
     const sameRunAfterArrival =
       entry.generation === arrival.generation &&
@@ -48,6 +56,7 @@ export async function backupStartedSince(folder: BackupFolder, database: string,
       contents: { rows: entry.contents?.rows ?? {}, largeObjects: entry.contents?.largeObjects ?? 0 },
       // Its name says whether it is encrypted; how many keys it was encrypted to only its own run knew.
       ...(candidate!.file.endsWith('.age') ? { encrypted: true as const } : {}),
+      ...(entry.origin?.madeFrom ? { unchangedSince: entry.origin.madeFrom } : {}),
     };
   }
   return undefined;

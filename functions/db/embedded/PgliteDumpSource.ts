@@ -1,3 +1,5 @@
+import type { DatabaseFingerprint } from '../../backup/fingerprint/DatabaseFingerprint.js';
+import { readFingerprintAt } from '../../backup/fingerprint/readFingerprint.js';
 import type { PGlite } from '@electric-sql/pglite';
 import { write } from 'node:fs';
 import { Readable, type Writable } from 'node:stream';
@@ -5,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { LEGACY_BACKUP_NAME } from './DataFolder.js';
-import { dumpPglite } from './dumpPglite.js';
+import { dumpPglite, PGLITE_DUMP_SHAPE } from './dumpPglite.js';
 import type { DumpSource } from '../../backup/dump/DumpSource.js';
 import { DumpFailedError } from '../../backup/errors.js';
 
@@ -27,7 +29,23 @@ export class PgliteDumpSource implements DumpSource {
      * other's backups; `notes` for one opened otherwise (in memory).
      */
     readonly name = LEGACY_BACKUP_NAME,
-  ) {}
+    /**
+     * The database's socket URL (EmbeddedDatabase.url), which fingerprints are read through: the socket
+     * runs a client's statement only between other clients' transactions, never inside one. Without
+     * it every backup is a dump.
+     */
+    url?: string,
+  ) {
+    if (url) this.fingerprint = () => readFingerprintAt({ connectionString: url });
+  }
+
+  /** Read through the socket like any client's query; absent without the socket's URL. */
+  readonly fingerprint?: () => Promise<DatabaseFingerprint>;
+
+  /** The WASM pg_dump's package and version, and its options. */
+  dumpShape(): string {
+    return PGLITE_DUMP_SHAPE;
+  }
 
   async prepare(): Promise<{ database: string }> {
     if (this.db.closed) throw new DumpFailedError('the embedded database is closed');

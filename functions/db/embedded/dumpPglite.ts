@@ -6,6 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 const DUMP_PATH = '/tmp/out.sql';
 /** The library's arguments: `--inserts` because the WASM pg_dump cannot read COPY data back from PGlite's protocol stream. */
 const BASE_ARGS = ['-U', 'postgres', '--inserts', '-j', '1', '-f', DUMP_PATH];
+/**
+ * What shapes this pg_dump's output besides the database: the package it comes from (pinned in
+ * package.json, patched by patches/) and its options. A test holds the version to the installed one.
+ */
+export const PGLITE_DUMP_SHAPE = `WASM pg_dump of @electric-sql/pglite-tools 0.4.8 ${BASE_ARGS.slice(0, 3).join(' ')}`;
 
 /** The parts of the emscripten module of the WASM pg_dump used here. */
 interface PgDumpModule {
