@@ -171,6 +171,7 @@ describe('npm run db-backup (the ops command line)', () => {
     [['rotate', '--wait', 'soon'], /--wait must be a whole number of seconds from 0 to 900 \(got "soon"\)/],
     [['rotate', '--wait', '901'], /--wait must be a whole number of seconds from 0 to 900/],
     [['list', '--wait', '5'], /--wait goes with rotate/],
+    [['rotate', '--full'], /--full goes with create/],
     [['rotate', '--dry-run', '--wait', '5'], /--wait goes with rotate \(a dry run takes no lock/],
   ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
     const before = await namesIn(dir);

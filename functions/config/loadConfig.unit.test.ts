@@ -72,6 +72,17 @@ describe('loadConfig', () => {
     expect(loadConfig(env).gzipLevel).toBe(gzipLevel);
   });
 
+  it.each([
+    ['the default', undefined, 24 * 3_600_000],
+    ['0: every backup a dump', '0', 0],
+    ['seconds', '90s', 90_000],
+    ['minutes', '30m', 1_800_000],
+    ['hours, spaces around', ' 6h ', 6 * 3_600_000],
+    ['days', '7d', 7 * 86_400_000],
+  ])('reads BACKUP_FULL_EVERY: %s', (_, value, fullEveryMs) => {
+    expect(loadConfig(value === undefined ? {} : { BACKUP_FULL_EVERY: value }).fullEveryMs).toBe(fullEveryMs);
+  });
+
   it('reads a --tz or --dir flag in place of its variable, which is then not checked', () => {
     const config = loadConfig({ BACKUP_TZ: 'Berlin', BACKUP_DIR: 'from-env' }, { timeZone: 'Asia/Tokyo', backupDir: ' ', cwd: '/srv' });
 
@@ -88,6 +99,10 @@ describe('loadConfig', () => {
     [{ BACKUP_CLOCK_TOLERANCE_MS: '999' }, 'BACKUP_CLOCK_TOLERANCE_MS must be a whole number from 1000 to 604800000 (got "999")'],
     [{ BACKUP_TIMEOUT_MS: ' 1e6 ' }, 'BACKUP_TIMEOUT_MS must be a whole number from 1000 to 86400000 (got "1e6")'],
     [{ BACKUP_LOCK_WAIT_TIMEOUT_MS: '0' }, 'BACKUP_LOCK_WAIT_TIMEOUT_MS must be a whole number from 1 to 3600000 (got "0")'],
+    ...['24', '1.5h', '24 h', '-1h', '1w', '367d', '0h10m'].map((value) => [
+      { BACKUP_FULL_EVERY: value },
+      `BACKUP_FULL_EVERY must be 0 or a duration such as 30m, 24h or 7d, at most 366d (got "${value.trim()}")`,
+    ]),
     [{ BACKUP_COMPRESS: 'zstd' }, 'BACKUP_COMPRESS must be none or gzip (got "zstd")'],
     [{ BACKUP_COMPRESS: 'gzip', BACKUP_COMPRESS_LEVEL: '10' }, 'BACKUP_COMPRESS_LEVEL must be a whole number from 1 to 9 (got "10")'],
     [{ BACKUP_VERIFY: 'yes' }, 'BACKUP_VERIFY must be off or after-create (got "yes")'],

@@ -9,6 +9,7 @@ import { describeEachDatabasePath, type DatabaseUnderTest } from '../../test/sup
 import { httpApiEvent, lambdaContext, restEvent } from '../../test/support/events.js';
 import { createTestDatabase, describeWithPostgres } from '../../test/support/postgres.js';
 import { shellScript } from '../../test/support/scripts.js';
+import { startThrowAwayServer } from '../../test/support/throwAwayServer.js';
 import { namesIn, removeFolder, tempFolder } from '../../test/support/tempFolder.js';
 import { formatBackupFileName, parseBackupFileName } from '../backup/retention/backupFileName.js';
 import { BackupCreator } from '../backup/dump/BackupCreator.js';
@@ -134,6 +135,14 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     expect(await namesIn(dir)).toHaveLength(1);
   });
 
+  it.each(['yes', '2', 'TRUE'])('refuses full=%s, writing nothing', async (full) => {
+    const response = await call(handlerWith(), { ...restEvent('POST', '/db-backup'), queryStringParameters: { full } });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.error.message).toBe(`full must be 1 or 0 (got "${full}")`);
+    expect(await namesIn(dir)).toEqual([]);
+  });
+
   it('refuses a wait that is not a whole number of seconds up to 900', async () => {
     const response = await call(handlerWith(), { ...restEvent('POST', '/db-backup'), queryStringParameters: { wait: '-1' } });
 
@@ -230,5 +239,39 @@ describeWithPostgres('POST /db-backup handler failures, real PostgreSQL and pg_d
     } finally {
       await removeFolder(scripts);
     }
+  });
+});
+
+// A server of its own, idle but for this test: the fingerprint's transaction counter is cluster-wide,
+// so the shared test server's other suites would make every backup a dump (safe, but not this test).
+describeWithPostgres('POST /db-backup on an unchanged database, a throw-away server (autovacuum off)', () => {
+  let server: Awaited<ReturnType<typeof startThrowAwayServer>>;
+  let dir: string;
+  const post = (full?: string) => {
+    const service = createBackupService(loadConfig({ DATABASE_URL: server.url(), BACKUP_DIR: dir }), silentLogger);
+    const handler = createDbBackupHandler({ service: () => service, logger: silentLogger });
+    return call(handler, { ...restEvent('POST', '/db-backup'), ...(full ? { queryStringParameters: { full } } : {}) });
+  };
+
+  beforeAll(async () => {
+    server = await startThrowAwayServer({ autovacuum: 'off' });
+  });
+  afterAll(() => server?.stop());
+  beforeEach(async () => {
+    dir = await tempFolder();
+  });
+  afterEach(() => removeFolder(dir));
+
+  it('makes the second backup from the first (same bytes, "unchangedSince"), and a real dump with full=1', async () => {
+    const first = (await post()).json.backup;
+    const second = (await post()).json.backup;
+    const third = (await post('1')).json.backup;
+
+    expect(first.unchangedSince).toBeUndefined();
+    expect(second).toMatchObject({ unchangedSince: first.file, sha256: first.sha256 });
+    expect(third.unchangedSince).toBeUndefined();
+    // pg_dump's random \restrict key: a real dump never has the bytes of the one before.
+    expect(third.sha256).not.toBe(first.sha256);
+    expect(await namesIn(dir)).toHaveLength(3);
   });
 });
