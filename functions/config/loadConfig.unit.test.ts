@@ -99,7 +99,7 @@ describe('loadConfig', () => {
     [{ BACKUP_CLOCK_TOLERANCE_MS: '999' }, 'BACKUP_CLOCK_TOLERANCE_MS must be a whole number from 1000 to 604800000 (got "999")'],
     [{ BACKUP_TIMEOUT_MS: ' 1e6 ' }, 'BACKUP_TIMEOUT_MS must be a whole number from 1000 to 86400000 (got "1e6")'],
     [{ BACKUP_LOCK_WAIT_TIMEOUT_MS: '0' }, 'BACKUP_LOCK_WAIT_TIMEOUT_MS must be a whole number from 1 to 3600000 (got "0")'],
-    ...['24', '1.5h', '24 h', '-1h', '1w', '367d', '0h10m'].map((value) => [
+    ...['24', '1.5h', '24 h', '-1h', '1w', '367d', '0h10m'].map((value): [NodeJS.ProcessEnv, string] => [
       { BACKUP_FULL_EVERY: value },
       `BACKUP_FULL_EVERY must be 0 or a duration such as 30m, 24h or 7d, at most 366d (got "${value.trim()}")`,
     ]),
