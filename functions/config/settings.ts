@@ -123,7 +123,7 @@ export const SETTINGS = {
     shown: '`24h`',
     parser: parsers.duration(366 * 24 * 3_600_000),
     meaning:
-      'When the database provably did not change since the newest backup, the next one is made from it instead of a new pg_dump ([Instant backups](docs/instant-backups.md)); at least this often a backup is a real dump whatever the fingerprint says. `0`: every backup is a dump.',
+      'When the database provably did not change since the newest backup, the next one is made from it instead of a new pg_dump ([instant backups](instant-backups.md)); at least this often a backup is a real dump whatever the fingerprint says. `0`: every backup is a dump.',
   }),
   compression: setting<'none' | 'gzip'>({
     name: 'BACKUP_COMPRESS',
