@@ -115,7 +115,7 @@ describeEachDatabasePath(
         const { origin, ...run } = JSON.parse(recorded)[encrypted.file];
         expect(run).toEqual({ durationMs: expect.any(Number), startedAtMs: expect.any(Number) });
         expect(Object.keys(origin).filter((key) => key !== 'fingerprintSha256')).toEqual(['shape', 'dumpedAtMs']);
-        expect(origin.shape).toMatch(/; age to [0-9a-f]{16}$/);
+        expect(origin.shape).toMatch(/; age to [0-9a-f]{16}; mode 0600$/);
         expect((await new BackupFolder(dir).manifest.entry(plain.file)).contents?.rows).toEqual(plain.contents.rows);
       },
     );

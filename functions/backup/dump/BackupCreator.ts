@@ -162,6 +162,8 @@ export class BackupCreator {
     const { database } = checked ?? (await this.preflight());
     // Named by this creator's settings, whatever `checked` says: an encrypting creator never names a plain file.
     const extension = this.extension;
+    // A backup made from the newest one holds the state read now: it is named from this moment, not later.
+    const planned = this.clock();
     // Read before anything else happens, so that it is also the "before" of a dump's proof (docs/instant-backups.md).
     const before = await this.readFingerprint();
     const plan = planInstantBackup({
@@ -174,7 +176,7 @@ export class BackupCreator {
       newest: await newestBackupOf(this.folder, database).catch(() => undefined),
     });
     if (!plan.dump) {
-      const reused = await this.reuse(plan, database, extension, options);
+      const reused = await this.reuse(plan, database, extension, planned, options);
       if (reused) return reused;
     } else this.logger.info('backup.dumping', { reason: plan.reason });
     return this.dump(database, extension, 'missing' in before ? undefined : before, options);
@@ -188,9 +190,9 @@ export class BackupCreator {
     plan: Extract<InstantBackupPlan, { dump: false }>,
     database: string,
     extension: string,
+    clockStart: Date,
     options: { nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem },
   ): Promise<Backup | undefined> {
-    const clockStart = this.clock();
     try {
       return await reuseBackup(
         { folder: this.folder, clock: this.clock, logger: this.logger, ...(this.offsite ? { offsite: this.offsite } : {}) },
@@ -222,7 +224,7 @@ export class BackupCreator {
     }
   }
 
-  /** What shapes the file besides the database: the source's pg_dump and options, the compression, the recipients. */
+  /** What shapes the file besides the database: the source's pg_dump and options, the compression, the recipients, the file mode (a link shares it). */
   private shape(): string {
     const compression = this.gzipLevel === undefined ? 'plain' : `gzip ${this.gzipLevel}`;
     const recipients = this.encryptTo
@@ -231,7 +233,7 @@ export class BackupCreator {
           .digest('hex')
           .slice(0, 16)}`
       : 'not encrypted';
-    return `${this.source.dumpShape?.() ?? 'unknown dump'}; ${compression}; ${recipients}`;
+    return `${this.source.dumpShape?.() ?? 'unknown dump'}; ${compression}; ${recipients}; mode ${this.fileMode.toString(8).padStart(4, '0')}`;
   }
 
   /**
