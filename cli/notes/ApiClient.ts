@@ -203,7 +203,9 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** `120 s`, `1.5 s`. */
+/** `120 s`, `1.5 s`; under a tenth of a second `12 ms`. */
 export function formatSeconds(ms: number): string {
+  // Under a tenth of a second (a backup made from the previous one) in ms: "0 s" would read as nothing.
+  if (ms < 100) return `${Math.round(ms)} ms`;
   return `${Number((ms / 1000).toFixed(1))} s`;
 }

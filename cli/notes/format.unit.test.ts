@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Folder, Note, NoteSummary } from '../../functions/notes/NotesStore.js';
-import { formatFolders, formatNote, formatNotes, quoteTag } from './format.js';
+import { formatBackup, formatFolders, formatNote, formatNotes, quoteTag } from './format.js';
 import { Output } from './Output.js';
 
 const pipe = { write: () => true } as unknown as NodeJS.WritableStream;
@@ -63,5 +63,41 @@ describe('notes, show and folders print user text without a control character', 
     const folder: Folder = { id: 1, name: 'evil\u001b[2Jdir', parentId: null, path: 'evil\u001b[2Jdir', notes: 0 };
 
     expect(formatFolders([folder], plain)).toBe('evil␛[2Jdir  (0 notes)');
+  });
+});
+
+describe('the exit line of a backup', () => {
+  const FILE = 'notes_2026-12-06T10-00-00.000Z.sql';
+  const EARLIER = 'notes_2026-12-06T09-00-00.000Z.sql';
+  const rotation = {
+    kept: [{ file: FILE, reasons: ['newest 5'] }],
+    archived: [],
+    deleted: [],
+    skipped: [],
+    stalePartials: [],
+    futureDated: [],
+    archiveCutoff: '',
+  };
+  const answer = (backup: Record<string, unknown>, coalesced = false) =>
+    ({
+      backup: { file: FILE, bytes: 10_156, sha256: 'ab', startedAt: '', contents: { rows: {}, largeObjects: 0 }, ...backup },
+      rotation,
+      coalesced,
+    }) as never;
+
+  it.each([
+    ['a dump', answer({ durationMs: 2300 }), `Backed up ${FILE} (10.2 kB in 2.3 s); rotation: 1 kept, 0 archived, 0 deleted`],
+    [
+      'made from the newest backup',
+      answer({ durationMs: 12, unchangedSince: EARLIER }),
+      `Backed up ${FILE} (10.2 kB in 12 ms, unchanged since ${EARLIER}); rotation: 1 kept, 0 archived, 0 deleted`,
+    ],
+    [
+      'shared, made from the newest backup',
+      answer({ durationMs: 12, unchangedSince: EARLIER }, true),
+      `Backed up ${FILE} (10.2 kB, unchanged since ${EARLIER}; shared: another backup that started after you asked took your changes)`,
+    ],
+  ])('%s', (_case, given, line) => {
+    expect(formatBackup(given, plain)).toBe(line);
   });
 });
