@@ -2,20 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { compareFingerprints, sameState } from './compareFingerprints.js';
 import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
+import { SAMPLE_FINGERPRINT } from './sampleFingerprint.js';
 import { fingerprintFromJson, fingerprintToJson } from './fingerprintJson.js';
 import { dumpProofGap, provesDump } from './provesDump.js';
 
-const base: DatabaseFingerprint = {
-  systemIdentifier: 7716067577823045758n,
-  timeline: 1,
-  databaseOid: 16384,
-  serverVersionNum: 150020,
-  nextXid: 3521n,
-  runningXids: [],
-  xidLocks: 0,
-  sequences: [{ oid: 16390, name: 'public.notes_id_seq', lastValue: 3n, isCalled: true }],
-  uncertain: [],
-};
+const base: DatabaseFingerprint = SAMPLE_FINGERPRINT;
 const differing = (change: Partial<DatabaseFingerprint>): DatabaseFingerprint => ({ ...base, ...change });
 
 describe('compareFingerprints', () => {

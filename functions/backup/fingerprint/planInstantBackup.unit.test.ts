@@ -1,22 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BackupOrigin } from '../folder/BackupManifest.js';
 import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
+import { SAMPLE_FINGERPRINT } from './sampleFingerprint.js';
 import { fingerprintSha256, fingerprintToJson } from './fingerprintJson.js';
 import { type InstantBackupInput, planInstantBackup } from './planInstantBackup.js';
 
 const HOUR = 3_600_000;
 const NOW = Date.UTC(2026, 11, 6, 12);
-const state: DatabaseFingerprint = {
-  systemIdentifier: 7716067577823045758n,
-  timeline: 1,
-  databaseOid: 16384,
-  serverVersionNum: 150020,
-  nextXid: 3521n,
-  runningXids: [],
-  xidLocks: 0,
-  sequences: [{ oid: 16390, name: 'public.notes_id_seq', lastValue: 3n, isCalled: true }],
-  uncertain: [],
-};
+const state: DatabaseFingerprint = SAMPLE_FINGERPRINT;
 const SHAPE = 'pg_dump (PostgreSQL) 15.20 --format=plain as postgres; plain; not encrypted';
 const FILE = 'notes_2026-12-06T11-00-00.000Z.sql';
 const origin: BackupOrigin = { fingerprint: fingerprintToJson(state), shape: SHAPE, dumpedAtMs: NOW - HOUR };

@@ -69,17 +69,8 @@ export interface OffsiteMark {
   at: string;
 }
 
-type ContentsFile = Record<
-  string,
-  Partial<DumpContents> & {
-    durationMs?: number;
-    generation?: number;
-    startedAtMs?: number;
-    verified?: Verification;
-    offsite?: OffsiteMark;
-    origin?: BackupOrigin;
-  }
->;
+/** `.db-backup-contents.json`: each backup's entry but its checksum (in SHA256SUMS), the contents spread into it. */
+type ContentsFile = Record<string, Partial<DumpContents> & Omit<ManifestEntry, 'sha256' | 'contents'>>;
 
 /**
  * What the service recorded about each backup when it wrote it: its sha256 in `SHA256SUMS` (beside
