@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { compareFingerprints, sameState } from './compareFingerprints.js';
 import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
-import { SAMPLE_FINGERPRINT } from './sampleFingerprint.js';
+import { SAMPLE_FINGERPRINT } from '../../../test/support/sampleFingerprint.js';
 import { fingerprintFromJson, fingerprintToJson } from './fingerprintJson.js';
 import { dumpProofGap, provesDump } from './provesDump.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { BackupOrigin } from '../folder/BackupManifest.js';
 import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
-import { SAMPLE_FINGERPRINT } from './sampleFingerprint.js';
+import { SAMPLE_FINGERPRINT } from '../../../test/support/sampleFingerprint.js';
 import { fingerprintSha256, fingerprintToJson } from './fingerprintJson.js';
 import { type InstantBackupInput, planInstantBackup } from './planInstantBackup.js';
 

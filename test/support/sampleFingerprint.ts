@@ -1,4 +1,4 @@
-import type { DatabaseFingerprint } from './DatabaseFingerprint.js';
+import type { DatabaseFingerprint } from '../../functions/backup/fingerprint/DatabaseFingerprint.js';
 
 /** A fingerprint as read from a real server (PostgreSQL 15.20, one sequence): the unit tests' starting point. */
 export const SAMPLE_FINGERPRINT: DatabaseFingerprint = {
