@@ -26,6 +26,7 @@ import { fingerprintSha256, fingerprintToJson } from '../fingerprint/fingerprint
 import { type InstantBackupPlan, planInstantBackup } from '../fingerprint/planInstantBackup.js';
 import { dumpProofGap } from '../fingerprint/provesDump.js';
 import { newestBackupOf } from '../folder/newestBackupOf.js';
+import { stampOf } from '../folder/fileStamp.js';
 
 export interface BackupCreatorOptions {
   /** The folder the backup is written to (and its manifest). */
@@ -289,6 +290,8 @@ export class BackupCreator {
       const syncStarted = performance.now();
       await handle.sync();
       const finalSyncMs = Math.round(performance.now() - syncStarted);
+      // The file as hashed: while it stays so, a backup made from it needs no second read (reuseBackup).
+      const hashed = stampOf(await fs.stat(partialPath, { bigint: true }));
       await handle.close();
       // Recorded before the backup is published, so that whoever sees the backup finds its entry
       // (a request sharing it reads its checksum without the lock); one folder fsync makes both durable.

@@ -7,6 +7,7 @@ import { DumpFailedError } from '../errors.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
 import type { ManifestEntry } from '../folder/BackupManifest.js';
 import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
+import { sameStamp, stampOf } from '../folder/fileStamp.js';
 import type { Problem } from '../Problem.js';
 import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { Backup } from './BackupCreator.js';
@@ -35,7 +36,8 @@ const NO_LINK = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'E
 /**
  * Makes a new backup with the content of `from`, the database being unchanged since (no pg_dump
  * runs): a hard link `<name>.partial` to it (a copy where the filesystem has none), read back whole
- * and hashed (the offsite copy takes the same bytes), published under its own timestamped name with
+ * and hashed unless the file is as it was when last hashed (the offsite copy reads it whole too),
+ * published under its own timestamped name with
  * its own manifest entry marking where it came from. A link is safe here: no backup file is ever
  * written after it is published (new ones are written as `.partial` and renamed), so a name only
  * ever leaves by rename (rotation to archive/) or unlink (deletion), neither of which touches the
@@ -56,7 +58,9 @@ export async function reuseBackup(
   },
 ): Promise<Backup | undefined> {
   const { folder, offsite, clock, logger } = parts;
-  const { file, partialPath, linked } = await linkOrCopy(folder.path(from.file), folder.dir, run.database, run.startedAt, run.extension);
+  const source = folder.path(from.file);
+  const stamp = stampOf(await fs.stat(source, { bigint: true }));
+  const { file, partialPath, linked } = await linkOrCopy(source, folder.dir, run.database, run.startedAt, run.extension);
   const path = join(folder.dir, file);
   const skipped = run.offsiteSkipped;
   const copy = skipped
@@ -66,9 +70,13 @@ export async function reuseBackup(
         return undefined;
       });
   try {
-    // The content is read back whole: a backup whose bytes no longer match its checksum is never repeated.
-    const sha256 = await hashFile(partialPath, (chunk) => copy?.write(chunk));
-    if (sha256 !== from.sha256) {
+    // The file unchanged since its bytes were hashed (the same inode, size and time; a link shares them)
+    // still matches its checksum; any other is read back whole (and copied offsite on the way), and one
+    // that no longer matches, or that changed while it was read, is never repeated.
+    const reread = !(linked && !copy && sameStamp(from.entry.hashed, stamp));
+    const sha256 = reread ? await hashFile(partialPath, (chunk) => copy?.write(chunk)) : from.sha256;
+    const hashed = reread ? stampOf(await fs.stat(partialPath, { bigint: true })) : stamp;
+    if (sha256 !== from.sha256 || (linked && hashed.mtimeNs !== stamp.mtimeNs)) {
       logger.error('backup.previous_damaged', { file: from.file, recorded: from.sha256, found: sha256 });
       await copy?.abandon();
       await fs.rm(partialPath, { force: true });
@@ -82,6 +90,7 @@ export async function reuseBackup(
         durationMs: clock().getTime() - run.clockStart.getTime(),
         startedAtMs: run.clockStart.getTime(),
         ...(run.generation === undefined ? {} : { generation: run.generation }),
+        hashed,
         ...(origin ? { origin: { ...origin, madeFrom: from.file } } : {}),
       })
       .catch((error: unknown) => logger.warn('manifest.not_recorded', { file, error }));
@@ -104,6 +113,7 @@ export async function reuseBackup(
     logger.info('backup.created', {
       ...logged,
       linked,
+      reread,
       ...(copied ? { offsite: { url: copied.url, status: copied.status, ms: copied.ms } } : {}),
     });
     return backup;

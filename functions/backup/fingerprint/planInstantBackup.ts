@@ -19,7 +19,7 @@ export interface InstantBackupInput {
   /** The file extension a backup now gets (`.sql.gz.age`). */
   extension: string;
   /** The database's newest backup in the folder (not the archive), with what the manifest recorded of it. */
-  newest?: { file: string; sha256?: string; origin?: BackupOrigin };
+  newest?: { file: string; sha256?: string; origin?: BackupOrigin; verified?: { ok: boolean } };
 }
 
 /**
@@ -43,6 +43,7 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   if (!newest) return dump('no earlier backup of this database in the folder');
   const { file, sha256, origin } = newest;
   if (!sha256) return dump(`${file} has no recorded checksum`);
+  if (newest.verified?.ok === false) return dump(`${file} failed its last verification`);
   if (!origin?.fingerprint && !origin?.fingerprintSha256)
     return dump(`${file} records no database state (a transaction ran or ended during its dump, or it predates fingerprints)`);
   if (!file.endsWith(input.extension)) return dump(`${file} is not a ${input.extension} backup (the settings changed)`);

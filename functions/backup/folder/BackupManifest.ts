@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FingerprintJson } from '../fingerprint/fingerprintJson.js';
+import type { FileStamp } from './fileStamp.js';
 import { parseBackupFileName } from '../retention/backupFileName.js';
 import type { DumpContents } from '../sql/DumpScanner.js';
 import type { S3Location } from '../offsite/S3Location.js';
@@ -34,6 +35,8 @@ export interface ManifestEntry {
   offsite?: OffsiteMark;
   /** How its content was made, and the database state it holds (docs/instant-backups.md). */
   origin?: BackupOrigin;
+  /** The file when its sha256 was last computed from its bytes: unchanged since, the checksum still holds. */
+  hashed?: FileStamp;
 }
 
 /**
@@ -90,7 +93,7 @@ export class BackupManifest {
     file: string,
     sha256: string,
     contents: DumpContents | undefined,
-    run: { durationMs: number; generation?: number; startedAtMs: number; origin?: BackupOrigin },
+    run: { durationMs: number; generation?: number; startedAtMs: number; origin?: BackupOrigin; hashed?: FileStamp },
   ): Promise<void> {
     const sums = await this.readSums(this.dir);
     sums.set(file, sha256);
@@ -121,6 +124,7 @@ export class BackupManifest {
       ...(verified ? { verified } : {}),
       ...(recorded?.offsite ? { offsite: recorded.offsite } : {}),
       ...(isOrigin(recorded?.origin) ? { origin: recorded.origin } : {}),
+      ...(recorded?.hashed ? { hashed: recorded.hashed } : {}),
     };
   }
 
