@@ -9,9 +9,11 @@ import { tempFolder } from './tempFolder.js';
 /**
  * A brand-new PostgreSQL server for one test (`initdb` into a temp folder, started on a free port,
  * trust auth): the disaster-recovery target, with none of the original server's roles. initdb refuses
- * to run as root, so as root it runs as the `postgres` user.
+ * to run as root, so as root it runs as the `postgres` user. `settings`: more `-c` settings of the server.
  */
-export async function startThrowAwayServer(): Promise<{ url: (database?: string) => string; stop: () => Promise<void> }> {
+export async function startThrowAwayServer(
+  settings: Record<string, string> = {},
+): Promise<{ url: (database?: string) => string; stop: () => Promise<void> }> {
   const folder = await tempFolder('notes-throwaway-pg-');
   const asRoot = userInfo().uid === 0;
   if (asRoot) chownSync(folder, uidOf('postgres'), gidOf('postgres'));
@@ -34,6 +36,7 @@ export async function startThrowAwayServer(): Promise<{ url: (database?: string)
     'listen_addresses=127.0.0.1',
     '-c',
     'fsync=off',
+    ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
   ]);
   const server = spawn(postgres, [...postgresArgs], { stdio: 'ignore' });
   const url = (database = 'postgres') => `postgresql://postgres@127.0.0.1:${port}/${database}`;
