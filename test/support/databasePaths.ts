@@ -143,3 +143,17 @@ async function pgliteSchema(db: PGlite): Promise<string> {
     .filter((line) => !line.startsWith('\\') && !line.startsWith('-- Dumped'))
     .join('\n');
 }
+
+/** A suite on one database path only (the one whose name starts with `prefix`), skipped as describeEachDatabasePath skips. */
+export function describeOnDatabasePath(prefix: string, title: string, body: (path: DatabasePath) => void): void {
+  const path = DATABASE_PATHS.find((candidate) => candidate.name.startsWith(prefix));
+  if (!path) throw new Error(`no database path is named ${prefix}…`);
+  const reason = path.unavailable();
+  const name = `${title} [${path.name}]`;
+  if (reason && process.env.CI !== 'true') {
+    process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
+    describe.skip(name, () => body(path));
+  } else {
+    describe(name, () => body(path));
+  }
+}

@@ -17,6 +17,8 @@ export interface InstantServiceOptions {
   fullEveryMs?: number;
   encryptTo?: string[];
   policy?: RetentionPolicy;
+  /** The folder object of `dir` (one the test watches); a new one by default. */
+  folder?: BackupFolder;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface InstantServiceOptions {
 export function instantService(db: DatabaseUnderTest, dir: string, options: InstantServiceOptions = {}): BackupService {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
-  const folder = new BackupFolder(dir);
+  const folder = options.folder ?? new BackupFolder(dir);
   return new BackupService({
     folder,
     creator: new BackupCreator({
