@@ -11,7 +11,8 @@ import { dumpPglite } from '../../functions/db/embedded/dumpPglite.js';
 import { EmbeddedDatabase } from '../../functions/db/embedded/EmbeddedDatabase.js';
 import { migrate } from '../../functions/db/migrate.js';
 import { restoreWithPsql, schemaOf } from './compareDatabases.js';
-import { createTestDatabase, postgresReachable } from './postgres.js';
+import { ADMIN_URL, createTestDatabase, postgresReachable } from './postgres.js';
+import { startThrowAwayServer } from './throwAwayServer.js';
 import { seedNotes } from './seedNotes.js';
 import { removeFolder, tempFolder } from './tempFolder.js';
 
@@ -31,7 +32,13 @@ export interface DatabasePath {
   name: string;
   /** Why the path cannot run here, or undefined when it can. */
   unavailable(): string | undefined;
-  create(): Promise<DatabaseUnderTest>;
+  /**
+   * `prefix`: the server path's database names begin with it (a suite's own, to tell its databases apart).
+   * `ownServer`: on the server path, a throw-away server of its own with autovacuum off, so that nothing
+   * else moves the cluster-wide transaction counter (a suite expecting an unchanged fingerprint: other
+   * suites' writes to the shared server, or an autovacuum's ANALYZE, would change it).
+   */
+  create(options?: { prefix?: string; ownServer?: boolean }): Promise<DatabaseUnderTest>;
 }
 
 /** The embedded database of `npm start`: PGlite in a folder, served over a loopback socket, dumped by the WASM pg_dump. */
@@ -46,7 +53,8 @@ const embedded: DatabasePath = {
     return {
       url: running.url,
       database: running.backupName,
-      source: new PgliteDumpSource(running.db, running.backupName),
+      // With the socket URL, as `npm start` builds it: the source reads fingerprints (instant backups).
+      source: new PgliteDumpSource(running.db, running.backupName, running.url),
       schema: () => pgliteSchema(running.db),
       async restore(backupPath) {
         const copy = await PGlite.create();
@@ -80,8 +88,10 @@ const embedded: DatabasePath = {
 const server: DatabasePath = {
   name: 'PostgreSQL server + native pg_dump',
   unavailable: () => (postgresReachable() ? undefined : 'no PostgreSQL server reachable'),
-  async create() {
-    const database = await createTestDatabase();
+  async create({ prefix, ownServer = false } = {}) {
+    const own = ownServer ? await startThrowAwayServer({ autovacuum: 'off' }) : undefined;
+    const adminUrl = own?.url() ?? ADMIN_URL;
+    const database = await createTestDatabase(prefix, { adminUrl });
     await migrate(databaseConnection({ DATABASE_URL: database.url }));
     await seedNotes(database.url);
     return {
@@ -90,11 +100,14 @@ const server: DatabasePath = {
       source: new PgDumpSource({ connection: databaseConnection({ DATABASE_URL: database.url }) }),
       schema: async () => schemaOf(database.url),
       async restore(backupPath) {
-        const restored = await createTestDatabase('notes_restore');
+        const restored = await createTestDatabase(prefix ? `${prefix}_restore` : 'notes_restore', { adminUrl });
         restoreWithPsql(backupPath, restored.url);
         return { url: restored.url, schema: async () => schemaOf(restored.url), close: restored.drop };
       },
-      close: database.drop,
+      close: async () => {
+        await database.drop();
+        await own?.stop();
+      },
     };
   },
 };
@@ -129,4 +142,18 @@ async function pgliteSchema(db: PGlite): Promise<string> {
     .split('\n')
     .filter((line) => !line.startsWith('\\') && !line.startsWith('-- Dumped'))
     .join('\n');
+}
+
+/** A suite on one database path only (the one whose name starts with `prefix`), skipped as describeEachDatabasePath skips. */
+export function describeOnDatabasePath(prefix: string, title: string, body: (path: DatabasePath) => void): void {
+  const path = DATABASE_PATHS.find((candidate) => candidate.name.startsWith(prefix));
+  if (!path) throw new Error(`no database path is named ${prefix}…`);
+  const reason = path.unavailable();
+  const name = `${title} [${path.name}]`;
+  if (reason && process.env.CI !== 'true') {
+    process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
+    describe.skip(name, () => body(path));
+  } else {
+    describe(name, () => body(path));
+  }
 }

@@ -31,29 +31,30 @@ export const describeWithPostgres: typeof describe = ((name: string, body: () =>
   return describe.skip(name, body);
 }) as typeof describe;
 
-/** URL of `database` on the test server. */
-export function databaseUrl(database: string): string {
-  const url = new URL(ADMIN_URL);
+/** URL of `database` on the test server (or on the server of `adminUrl`). */
+export function databaseUrl(database: string, adminUrl = ADMIN_URL): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
 /**
  * Creates an empty database with a unique name (`<prefix>_<random>`), or exactly `options.name` (any
- * characters: quoted); `drop()` removes it.
+ * characters: quoted), on the test server or the one `options.adminUrl` reaches; `drop()` removes it.
  */
 export async function createTestDatabase(
   prefix = 'notes_test',
-  options: { name?: string } = {},
+  options: { name?: string; adminUrl?: string } = {},
 ): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = options.name ?? `${prefix}_${randomBytes(4).toString('hex')}`;
   const quoted = `"${name.replace(/"/g, '""')}"`;
-  await runSql(`drop database if exists ${quoted} with (force)`);
-  await runSql(`create database ${quoted}`);
+  const admin = options.adminUrl ?? ADMIN_URL;
+  await runSql(`drop database if exists ${quoted} with (force)`, admin);
+  await runSql(`create database ${quoted}`, admin);
   return {
     name,
-    url: databaseUrl(name),
-    drop: () => runSql(`drop database if exists ${quoted} with (force)`),
+    url: databaseUrl(name, admin),
+    drop: () => runSql(`drop database if exists ${quoted} with (force)`, admin),
   };
 }
 
