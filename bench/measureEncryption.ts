@@ -1,10 +1,12 @@
 import { type ChildProcess, execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cpuNow, difference, postmasterPid } from './cpuSeconds.js';
 import { startApi } from './startApi.js';
+import { emptyFolder } from './emptyFolder.js';
+import { inTurn } from './inTurn.js';
 import { stopProcesses } from './stopProcesses.js';
 import { type Stats, stats, timed } from './stats.js';
 
@@ -66,11 +68,8 @@ export async function measureEncryption(
     let lastEncrypted: string | undefined;
     for (let round = 1; round <= rounds; round++) {
       log(`round ${round}/${rounds} (load average ${loadavg()[0]!.toFixed(2)})`);
-      const order = [...apis.slice(round % apis.length), ...apis.slice(0, round % apis.length)];
-      for (const { name, api } of order) {
-        await rm(api.dir, { recursive: true, force: true });
-        await mkdir(api.dir, { recursive: true });
-        await run('sync');
+      for (const { name, api } of inTurn(apis, round)) {
+        await emptyFolder(api.dir);
         const before = await cpuNow(api.pid, [], postmaster);
         let answer: Answer | undefined;
         const took = await timed(async () => {

@@ -2,12 +2,16 @@ import pg from 'pg';
 import { benchDatabase } from './benchDatabase.js';
 
 /**
- * Creates (or reuses) `notes_bench_<size>` on the server of `adminUrl`, migrated and filled with
- * realistic notes — text, jsonb, bytea, indexes — until the database holds about `sizeMb` MB.
- * Returns its URL. Reuse is keyed on the size, so a second run skips the slow part.
+ * Creates (or reuses) `name` (`notes_bench_<size>` by default) on the server of `adminUrl`, migrated and
+ * filled with realistic notes — text, jsonb, bytea, indexes — until the database holds about `sizeMb` MB.
+ * Returns its URL. Reuse is keyed on the name and size, so a second run skips the slow part.
  */
-export async function prepareDatabase(adminUrl: string, sizeMb: number, log: (line: string) => void): Promise<string> {
-  const name = `notes_bench_${sizeMb}`;
+export async function prepareDatabase(
+  adminUrl: string,
+  sizeMb: number,
+  log: (line: string) => void,
+  name = `notes_bench_${sizeMb}`,
+): Promise<string> {
   const url = new URL(await benchDatabase(adminUrl, name));
   const db = new pg.Client({ connectionString: url.toString() });
   await db.connect();

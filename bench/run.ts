@@ -18,8 +18,10 @@ import { DEFAULT_RETENTION_POLICY } from '../functions/backup/retention/Retentio
 import { packageRoot } from '../functions/config/packageRoot.js';
 import { databaseConnection } from '../functions/db/databaseConnection.js';
 import { silentLogger } from '../functions/log/Logger.js';
+import { emptyFolder } from './emptyFolder.js';
 import { measureCli } from './measureCli.js';
 import { runEncryptionBench } from './runEncryptionBench.js';
+import { runInstantBench } from './runInstantBench.js';
 import { runOffsiteBench } from './runOffsiteBench.js';
 import { measureSearch } from './measureSearch.js';
 import { measureStart } from './measureStart.js';
@@ -33,6 +35,7 @@ const cli = meow(
     $ npm run bench -- search [--search-notes 100000 --search-rounds 20]
     $ npm run bench -- offsite [--size-mb 300 --rounds 5 --swift-nice 0]
     $ npm run bench -- encryption [--size-mb 300 --rounds 5 --no-gzip]
+    $ npm run bench -- instant [--size-mb 300 --rounds 5 --no-gzip]
 
   Measures the backup path against raw pg_dump on a PostgreSQL server (not part of npm test), and
   full-text search (GET /notes?q=) over many notes; \`search\` measures only the searches.
@@ -40,10 +43,13 @@ const cli = meow(
   started on this machine (Debian's swift-proxy, swift-account, swift-container, swift-object, memcached).
   \`encryption\` measures POST /db-backup plain and encrypted (BACKUP_ENCRYPT_RECIPIENTS, a key made by
   age-keygen for the run), with and without gzip, and opens the last encrypted backup with age -d.
+  \`instant\` measures POST /db-backup?full=1 (a dump) and then POST /db-backup with nothing changed
+  (made from the previous backup), plain and gzip, against issue #24's targets (≤ 5 %, < 200 ms in the API).
   Prints a table of medians and ratios and writes the same as JSON to bench/results/.
 
   Options
     --size-mb <n>     Size of the benchmark database (default 300; reused between runs)
+    --database <name> Name of the benchmark database (default notes_bench_<size-mb>)
     --rounds <n>      Rounds per contestant, alternated (default 5)
     --backups <n>     Existing backups in the folder for the end-to-end run (default 1000)
     --admin-url <url> Server to create the database on (default $BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
@@ -59,6 +65,7 @@ const cli = meow(
     allowUnknownFlags: false,
     flags: {
       sizeMb: { type: 'number', default: 300 },
+      database: { type: 'string' },
       rounds: { type: 'number', default: 5 },
       backups: { type: 'number', default: 1000 },
       adminUrl: { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
@@ -74,12 +81,15 @@ const cli = meow(
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const run = promisify(execFile);
 const { sizeMb, rounds, backups, adminUrl, searchNotes, searchRounds, swiftNice } = cli.flags;
-if (cli.input.length > 1 || (cli.input.length === 1 && !['search', 'offsite', 'encryption'].includes(cli.input[0]!))) {
-  process.stderr.write(`bench: unknown row "${cli.input.join(' ')}"; the ones that run alone are search, offsite and encryption\n`);
+if (cli.input.length > 1 || (cli.input.length === 1 && !['search', 'offsite', 'encryption', 'instant'].includes(cli.input[0]!))) {
+  process.stderr.write(
+    `bench: unknown row "${cli.input.join(' ')}"; the ones that run alone are search, offsite, encryption and instant\n`,
+  );
   process.exit(2);
 }
+const prepareBenchDatabase = () => prepareDatabase(adminUrl, sizeMb, log, cli.flags.database);
 if (cli.input[0] === 'offsite') {
-  await runOffsiteBench(await prepareDatabase(adminUrl, sizeMb, log), {
+  await runOffsiteBench(await prepareBenchDatabase(), {
     sizeMb,
     rounds,
     swiftNice,
@@ -89,7 +99,11 @@ if (cli.input[0] === 'offsite') {
   process.exit(0);
 }
 if (cli.input[0] === 'encryption') {
-  await runEncryptionBench(await prepareDatabase(adminUrl, sizeMb, log), { sizeMb, rounds, gzip: cli.flags.gzip, log });
+  await runEncryptionBench(await prepareBenchDatabase(), { sizeMb, rounds, gzip: cli.flags.gzip, log });
+  process.exit(0);
+}
+if (cli.input[0] === 'instant') {
+  await runInstantBench(await prepareBenchDatabase(), { sizeMb, rounds, gzip: cli.flags.gzip, log });
   process.exit(0);
 }
 if (cli.input[0] === 'search') {
@@ -112,7 +126,7 @@ if (cli.input[0] === 'search') {
   );
   process.exit(0);
 }
-const url = await prepareDatabase(adminUrl, sizeMb, log);
+const url = await prepareBenchDatabase();
 const work = await mkdtemp(join(tmpdir(), 'notes-bench-'));
 const connection = databaseConnection({ DATABASE_URL: url });
 const source = new PgDumpSource({ connection });
@@ -149,21 +163,14 @@ async function fileBackups(dir: string, count: number): Promise<void> {
   );
 }
 
-/** Empties `dir`, and flushes the disk so that no contestant pays for the previous one's writeback. */
-async function clean(dir: string) {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  await run('sync');
-}
-
 const out = join(work, 'out');
 let written = '';
 for (let round = 1; round <= rounds; round++) {
   log(`round ${round}/${rounds}`);
-  await clean(out);
+  await emptyFolder(out);
   record('raw pg_dump -f', await timed(() => run('pg_dump', ['--no-password', '-f', join(out, 'raw.sql'), `--dbname=${url}`])));
   sizes['plain dump'] = (await stat(join(out, 'raw.sql'))).size;
-  await clean(out);
+  await emptyFolder(out);
   // The same made durable: what the backup pays for with its fsync.
   record(
     'raw pg_dump -f + fsync',
@@ -176,7 +183,7 @@ for (let round = 1; round <= rounds; round++) {
     ['BackupCreator.create() without write-behind', 0],
     ['BackupCreator.create()', undefined],
   ] as const) {
-    await clean(out);
+    await emptyFolder(out);
     let finalSyncMs = 0;
     const logger = {
       ...silentLogger,
@@ -218,20 +225,20 @@ for (let round = 1; round <= rounds; round++) {
     }),
   );
   if (!cli.flags.gzip) continue;
-  await clean(out);
+  await emptyFolder(out);
   let ours = '';
   record(
     'gzip: BackupCreator (pg_dump -Z 6, verified)',
     await timed(async () => (ours = (await new BackupCreator({ folder: new BackupFolder(out), source, gzipLevel: 6 }).create()).path)),
   );
   sizes['gzip: BackupCreator'] = (await stat(ours)).size;
-  await clean(out);
+  await emptyFolder(out);
   record(
     'gzip: pg_dump -Z 6 -f',
     await timed(() => run('pg_dump', ['--no-password', '-Z', '6', '-f', join(out, 'z.sql.gz'), `--dbname=${url}`])),
   );
   sizes['gzip: pg_dump -Z 6'] = (await stat(join(out, 'z.sql.gz'))).size;
-  await clean(out);
+  await emptyFolder(out);
   record(
     'gzip: pg_dump | gzip -6',
     await timed(() => run('sh', ['-c', `pg_dump --no-password --dbname='${url}' | gzip -6 > '${join(out, 'p.sql.gz')}'`])),
@@ -240,7 +247,7 @@ for (let round = 1; round <= rounds; round++) {
 }
 // 100 concurrent POSTs on a folder without backups: how many dumps, how each was answered, and
 // whether each request got a backup that started after it was sent (coalescing).
-await clean(apiDir);
+await emptyFolder(apiDir);
 record(
   'POST /db-backup, one request alone',
   await timed(async () => {
@@ -248,7 +255,7 @@ record(
     if (response.status !== 201) throw new Error(`POST /db-backup answered ${response.status}`);
   }),
 );
-await clean(apiDir);
+await emptyFolder(apiDir);
 const concurrent = { statuses: {} as Record<number, number>, dumps: 0, startedAfterSent: 0, coalesced: 0 };
 record(
   'POST /db-backup ×100 at once: to the last answer',
