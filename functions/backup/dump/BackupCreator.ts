@@ -301,6 +301,7 @@ export class BackupCreator {
           durationMs: this.clock().getTime() - clockStart.getTime(),
           startedAtMs: clockStart.getTime(),
           ...(options.generation === undefined ? {} : { generation: options.generation }),
+          hashed,
           origin: {
             // Encrypted: only a digest, as the contents are left out (the fingerprint names sequences and their values).
             ...(fingerprint && this.encryptTo ? { fingerprintSha256: fingerprintSha256(fingerprint) } : {}),
