@@ -113,7 +113,7 @@ describeEachDatabasePath(
         const recorded = await readFile(join(dir, '.db-backup-contents.json'), 'utf8');
         // How it was made, and at most a digest of the database's state: no sequence, table or row count.
         const { origin, ...run } = JSON.parse(recorded)[encrypted.file];
-        expect(run).toEqual({ durationMs: expect.any(Number), startedAtMs: expect.any(Number) });
+        expect(run).toEqual({ durationMs: expect.any(Number), startedAtMs: expect.any(Number), hashed: expect.any(Object) });
         expect(Object.keys(origin).filter((key) => key !== 'fingerprintSha256')).toEqual(['shape', 'dumpedAtMs']);
         expect(origin.shape).toMatch(/; age to [0-9a-f]{16}; mode 0600$/);
         expect((await new BackupFolder(dir).manifest.entry(plain.file)).contents?.rows).toEqual(plain.contents.rows);

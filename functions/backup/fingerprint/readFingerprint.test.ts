@@ -26,7 +26,8 @@ describeEachDatabasePath('the database fingerprint', (path) => {
   };
 
   beforeAll(async () => {
-    db = await path.create();
+    // A server of its own (the transaction counter is cluster-wide: other suites would move it).
+    db = await path.create({ ownServer: true });
     app = await connected(db.url);
     backup = await connected(db.url);
     await run([
@@ -157,7 +158,8 @@ function describeOnPath(prefix: string, title: string, body: (database: () => Da
   (reason && process.env.CI !== 'true' ? describe.skip : describe)(`${title} [${path.name}]`, () => {
     let db: DatabaseUnderTest;
     beforeAll(async () => {
-      db = await path.create();
+      // A server of its own (the transaction counter is cluster-wide: other suites would move it).
+    db = await path.create({ ownServer: true });
     });
     afterAll(async () => db?.close());
     body(() => db);
