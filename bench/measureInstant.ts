@@ -82,12 +82,15 @@ export async function measureInstant(
           if (backup.unchangedSince === previous) {
             record(`${name}: unchanged, POST (ms)`, unchanged.wallMs);
             record(`${name}: unchanged, in the API (ms)`, unchanged.serverMs);
-            // Where the API's time goes: the new file (link, re-hash against the recorded checksum,
-            // manifest, rename) and the rest (rotation, fingerprint, plan, HTTP); and the floor of any
-            // re-hash, SHA-256 of the same bytes by openssl (SHA-NI where the CPU has it).
-            record(`${name}: unchanged, backup.durationMs (link, re-hash, publish)`, backup.durationMs);
+            // Where the API's time goes: the new file (its stamp checked, the link, manifest, rename) and
+            // the rest (rotation, fingerprint, plan, HTTP); and what reading it back would cost when its
+            // stamp differs: SHA-256 of the same bytes by openssl (SHA-NI where the CPU has it).
+            record(`${name}: unchanged, backup.durationMs (stamp, link, publish)`, backup.durationMs);
             record(`${name}: unchanged, rest of the API (rotation, fingerprint, plan)`, unchanged.serverMs - backup.durationMs);
-            record(`${name}: sha256 of the file alone (openssl dgst)`, await timed(() => run('openssl', ['dgst', '-sha256', backup.path])));
+            record(
+              `${name}: sha256 of the file (a re-read's floor, openssl dgst)`,
+              await timed(() => run('openssl', ['dgst', '-sha256', backup.path])),
+            );
             break;
           }
           const reason = unchanged.events.find((event) => event.event === 'backup.dumping')?.reason ?? 'no reason logged';

@@ -159,7 +159,7 @@ function describeOnPath(prefix: string, title: string, body: (database: () => Da
     let db: DatabaseUnderTest;
     beforeAll(async () => {
       // A server of its own (the transaction counter is cluster-wide: other suites would move it).
-    db = await path.create({ ownServer: true });
+      db = await path.create({ ownServer: true });
     });
     afterAll(async () => db?.close());
     body(() => db);
