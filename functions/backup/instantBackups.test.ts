@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
-import { open, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { open, readFile, stat, utimes } from 'node:fs/promises';
 import type pg from 'pg';
 import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
 import {
@@ -186,5 +187,48 @@ describeEachDatabasePath('instant backups', (path) => {
     ]);
     // The new dump is whole: the backup after it is made from it.
     expect((await service.rotateThenBackUp()).backup.unchangedSince).toBe(next.file);
+  });
+
+  it('a file touched since it was hashed (its time moved, its bytes the same) is read back, still matches, and is made from again', async () => {
+    const heard = capturingLogger();
+    const service = instantService(db, dir, { logger: heard.logger });
+    const dumped = (await service.rotateThenBackUp()).backup;
+    const rereads = () => heard.events.filter((event) => event.event === 'backup.created').map((event) => event.fields?.reread);
+
+    const untouched = (await service.rotateThenBackUp()).backup;
+    await utimes(dumped.path, new Date(), new Date());
+    const touched = (await service.rotateThenBackUp()).backup;
+    const after = (await service.rotateThenBackUp()).backup;
+
+    expect([untouched, touched, after].map((backup) => backup.sha256)).toEqual([dumped.sha256, dumped.sha256, dumped.sha256]);
+    expect([untouched, touched, after].map((backup) => backup.unchangedSince)).toEqual([dumped.file, untouched.file, touched.file]);
+    // The dump logs no reread; each backup made from it says whether its bytes were read again.
+    expect(rereads()).toEqual([undefined, false, true, false]);
+  });
+
+  it('damage beneath the filesystem (its stamp kept) is found by verify, and a backup that failed it is never made from', async () => {
+    const service = instantService(db, dir);
+    const damaged = (await service.rotateThenBackUp()).backup;
+    const { mtimeNs } = await stat(damaged.path, { bigint: true });
+    const handle = await open(damaged.path, 'r+');
+    await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
+    await handle.close();
+    // The modification time put back to the nanosecond (touch; utimes takes float seconds), as a block
+    // damaged on the disk would leave it: the stamp cannot tell.
+    const ns = String(mtimeNs).padStart(10, '0');
+    execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
+    expect((await stat(damaged.path, { bigint: true })).mtimeNs).toBe(mtimeNs);
+    const scratch = path.name.startsWith('embedded')
+      ? new PgliteScratch()
+      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
+    const folder = new BackupFolder(dir);
+    const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
+    expect(verified.ok).toBe(false);
+    await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
+
+    const next = (await service.rotateThenBackUp()).backup;
+
+    expect(next.unchangedSince).toBeUndefined();
+    expect(next.sha256).not.toBe(damaged.sha256);
   });
 });
