@@ -231,4 +231,30 @@ describeEachDatabasePath('instant backups', (path) => {
     expect(next.unchangedSince).toBeUndefined();
     expect(next.sha256).not.toBe(damaged.sha256);
   });
+
+  it('a failed verify of the backup the newest was made from (one file, two names): the newest is never made from either', async () => {
+    const service = instantService(db, dir);
+    const damaged = (await service.rotateThenBackUp()).backup;
+    const newest = (await service.rotateThenBackUp()).backup;
+    expect(newest.unchangedSince).toBe(damaged.file);
+    const { mtimeNs } = await stat(damaged.path, { bigint: true });
+    const handle = await open(damaged.path, 'r+');
+    await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
+    await handle.close();
+    const ns = String(mtimeNs).padStart(10, '0');
+    execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
+    const scratch = path.name.startsWith('embedded')
+      ? new PgliteScratch()
+      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
+    const folder = new BackupFolder(dir);
+    // `db-backup verify <the older file>`: only that name's entry records the failure.
+    const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
+    expect(verified.ok).toBe(false);
+    await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
+
+    const next = (await service.rotateThenBackUp()).backup;
+
+    expect(next.unchangedSince).toBeUndefined();
+    expect(next.sha256).not.toBe(damaged.sha256);
+  });
 });

@@ -10,5 +10,6 @@ export const SAMPLE_FINGERPRINT: DatabaseFingerprint = {
   runningXids: [],
   xidLocks: 0,
   sequences: [{ oid: 16390, name: 'public.notes_id_seq', lastValue: 3n, isCalled: true }],
+  unloggedTables: [],
   uncertain: [],
 };

@@ -31,7 +31,6 @@ export class PgDumpSource implements DumpSource {
   private readonly lockWaitTimeoutMs: number;
   private readonly runner: ProcessRunner;
   private readonly env: NodeJS.ProcessEnv;
-  private pgDumpMajor?: number;
   /** `pg_dump (PostgreSQL) 15.20`, as `pg_dump --version` said it. */
   private pgDumpVersionLine?: string;
   private serverMajor?: number;
@@ -45,7 +44,7 @@ export class PgDumpSource implements DumpSource {
     this.env = options.env ?? process.env;
   }
 
-  /** Connects once to learn the database name and server version; refuses a pg_dump older than the server. */
+  /** Connects once to learn the database name and server version, asks pg_dump its version; refuses a pg_dump older than the server. */
   async prepare(): Promise<{ database: string; serverTime: Date }> {
     const server = await this.serverInfo();
     const pgDumpMajor = await this.pgDumpVersion();
@@ -142,8 +141,11 @@ export class PgDumpSource implements DumpSource {
     }
   }
 
+  /**
+   * Asks pg_dump its version at every `prepare`, never from an earlier answer: a pg_dump upgraded in
+   * place while the API runs writes another file, so an instant backup must not repeat the old one's.
+   */
   private async pgDumpVersion(): Promise<number> {
-    if (this.pgDumpMajor !== undefined) return this.pgDumpMajor;
     const result = await this.run(['--version'], {
       env: pgDumpEnvironment(this.env, { libpqEnvironment: this.connection.libpqEnvironment }),
       timeoutMs: 10_000,
@@ -155,7 +157,7 @@ export class PgDumpSource implements DumpSource {
       });
     }
     this.pgDumpVersionLine = result.stdout.trim().split('\n')[0];
-    return (this.pgDumpMajor = Number(major));
+    return Number(major);
   }
 
   private async run(args: string[], options: Parameters<ProcessRunner>[2]) {

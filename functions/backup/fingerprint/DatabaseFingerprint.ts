@@ -25,6 +25,11 @@ export interface DatabaseFingerprint {
   xidLocks: number;
   /** Every sequence of the database but temporary ones, by oid: nextval() writes no transaction id. */
   sequences: SequenceState[];
+  /**
+   * Every unlogged table's size, by oid: crash recovery empties them without ending a transaction
+   * (nextXid stays), and an emptied table's main fork is as long as its empty init fork.
+   */
+  unloggedTables: UnloggedTableSize[];
   /** Why this fingerprint cannot prove anything (a sequence it may not read), or empty. */
   uncertain: string[];
 }
@@ -37,6 +42,14 @@ export interface SequenceState {
   /** undefined when the reader has no SELECT privilege on it (the fingerprint is then uncertain). */
   lastValue?: bigint;
   isCalled?: boolean;
+}
+
+/** One unlogged table and the size of its data (`pg_relation_size`). */
+export interface UnloggedTableSize {
+  oid: number;
+  /** schema.name, quoted where needed: for messages. */
+  name: string;
+  bytes: bigint;
 }
 
 /** Whether a transaction that may write was running when the fingerprint was read. */

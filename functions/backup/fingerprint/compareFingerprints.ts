@@ -32,6 +32,9 @@ export function compareFingerprints(before: DatabaseFingerprint, after: Database
   }
   const beforeOids = new Set(before.sequences.map((sequence) => sequence.oid));
   for (const added of after.sequences.filter((sequence) => !beforeOids.has(sequence.oid))) reasons.push(`sequence ${added.name} created`);
+  const sizes = (fingerprint: DatabaseFingerprint) =>
+    fingerprint.unloggedTables.map((table) => `${table.name} ${table.bytes} bytes`).join(', ');
+  if (sizes(before) !== sizes(after)) reasons.push(`unlogged tables [${sizes(before)}] → [${sizes(after)}]`);
   return reasons;
 }
 

@@ -10,7 +10,7 @@ const base: DatabaseFingerprint = SAMPLE_FINGERPRINT;
 const differing = (change: Partial<DatabaseFingerprint>): DatabaseFingerprint => ({ ...base, ...change });
 
 describe('compareFingerprints', () => {
-  const cases: [string, DatabaseFingerprint, string[]][] = [
+  const cases: [string, DatabaseFingerprint, string[], DatabaseFingerprint?][] = [
     ['nothing changed', differing({}), []],
     ['a transaction ended', differing({ nextXid: 3523n }), ['nextXid moved 3521 → 3523']],
     ['a sequence moved', differing({ sequences: [{ ...base.sequences[0]!, lastValue: 4n }] }), ['sequence public.notes_id_seq 3 → 4']],
@@ -28,12 +28,18 @@ describe('compareFingerprints', () => {
     ['another cluster', differing({ systemIdentifier: 1n }), ['system identifier moved 7716067577823045758 → 1']],
     ['the database created again', differing({ databaseOid: 16500 }), ['database oid moved 16384 → 16500']],
     ['a transaction running', differing({ xidLocks: 1 }), ['transaction id locks moved 0 → 1']],
+    [
+      'an unlogged table emptied by crash recovery',
+      { ...base, unloggedTables: [{ oid: 16420, name: 'public.cache', bytes: 0n }] },
+      ['unlogged tables [public.cache 8192 bytes] → [public.cache 0 bytes]'],
+      { ...base, unloggedTables: [{ oid: 16420, name: 'public.cache', bytes: 8192n }] },
+    ],
     ['uncertain', differing({ uncertain: ['sequence public.x is not readable'] }), ['uncertain: sequence public.x is not readable']],
   ];
 
-  it.each(cases)('%s', (_case, after, reasons) => {
-    expect(compareFingerprints(base, after)).toEqual(reasons);
-    expect(sameState(base, after)).toBe(reasons.length === 0);
+  it.each(cases)('%s', (_case, after, reasons, before = base) => {
+    expect(compareFingerprints(before, after)).toEqual(reasons);
+    expect(sameState(before, after)).toBe(reasons.length === 0);
   });
 
   it('an uncertain fingerprint is not the same as itself', () => {
@@ -88,6 +94,7 @@ describe('the JSON form', () => {
         }),
       ),
     ),
+    unloggedTables: fc.array(fc.record({ oid: fc.nat(), name: fc.string(), bytes: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }) })),
     uncertain: fc.array(fc.string()),
   });
 
@@ -110,6 +117,7 @@ describe('the JSON form', () => {
       'fingerprint: sequences[0].isCalled is not true or false',
     ],
     ['uncertain missing', (json) => delete json.uncertain, 'fingerprint: uncertain is not a list'],
+    ['recorded before unlogged tables were', (json) => delete json.unloggedTables, 'fingerprint: unloggedTables is not a list'],
   ];
 
   it.each(broken)('refuses %s, naming it', (_case, damage, message) => {

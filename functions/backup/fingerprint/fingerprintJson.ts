@@ -11,6 +11,7 @@ export interface FingerprintJson {
   runningXids: string[];
   xidLocks: number;
   sequences: { oid: number; name: string; lastValue?: string; isCalled?: boolean }[];
+  unloggedTables: { oid: number; name: string; bytes: string }[];
   uncertain: string[];
 }
 
@@ -24,6 +25,7 @@ export function fingerprintToJson(fingerprint: DatabaseFingerprint): Fingerprint
     sequences: fingerprint.sequences.map(({ oid, name, lastValue, isCalled }) =>
       lastValue === undefined ? { oid, name } : { oid, name, lastValue: String(lastValue), isCalled },
     ),
+    unloggedTables: fingerprint.unloggedTables.map(({ oid, name, bytes }) => ({ oid, name, bytes: String(bytes) })),
     uncertain: [...fingerprint.uncertain],
   };
 }
@@ -37,9 +39,11 @@ const KEYS = [
   'runningXids',
   'xidLocks',
   'sequences',
+  'unloggedTables',
   'uncertain',
 ];
 const SEQUENCE_KEYS = ['oid', 'name', 'lastValue', 'isCalled'];
+const UNLOGGED_TABLE_KEYS = ['oid', 'name', 'bytes'];
 
 /**
  * Reads back what fingerprintToJson wrote (as parsed by JSON.parse). Throws an error naming the first
@@ -63,6 +67,16 @@ export function fingerprintFromJson(value: unknown): DatabaseFingerprint {
       if (sequence.lastValue === undefined && sequence.isCalled === undefined) return read;
       if (typeof sequence.isCalled !== 'boolean') throw new Error(`fingerprint: ${where}.isCalled is not true or false`);
       return { ...read, lastValue: integer(sequence.lastValue, `${where}.lastValue`), isCalled: sequence.isCalled };
+    }),
+    // Missing in what was recorded before unlogged tables were: such a fingerprint proves nothing.
+    unloggedTables: list(json.unloggedTables, 'unloggedTables').map((item, index) => {
+      const where = `unloggedTables[${index}]`;
+      const table = record(item, where, UNLOGGED_TABLE_KEYS);
+      return {
+        oid: count(table.oid, `${where}.oid`),
+        name: text(table.name, `${where}.name`),
+        bytes: integer(table.bytes, `${where}.bytes`),
+      };
     }),
     uncertain: list(json.uncertain, 'uncertain').map((reason, index) => text(reason, `uncertain[${index}]`)),
   };

@@ -13,7 +13,8 @@ export interface FingerprintConnection {
  * is null for any sequence not yet called, whatever setval(…, false) put there); query_to_xml runs
  * that per-sequence query inside this one statement. A sequence the reader may not SELECT is not
  * read (it would fail the statement) and makes the fingerprint uncertain. Reading assigns no
- * transaction id and writes nothing.
+ * transaction id and writes nothing. Each unlogged table's size tells that crash recovery emptied it,
+ * which ends no transaction.
  */
 const FINGERPRINT_SQL = `
 select
@@ -32,7 +33,12 @@ select
       end
     ) order by c.oid), '[]')
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind = 'S' and c.relpersistence <> 't')::text as sequences
+    where c.relkind = 'S' and c.relpersistence <> 't')::text as sequences,
+  (select coalesce(json_agg(json_build_object(
+      'oid', c.oid::text, 'name', format('%I.%I', n.nspname, c.relname), 'bytes', pg_relation_size(c.oid)::text
+    ) order by c.oid), '[]')
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and c.relpersistence = 'u')::text as unlogged_tables
 from (select pg_current_snapshot() as snapshot) as now`;
 
 interface FingerprintRow {
@@ -44,6 +50,7 @@ interface FingerprintRow {
   running_xids: string;
   xid_locks: string;
   sequences: string;
+  unlogged_tables: string;
 }
 
 /**
@@ -63,6 +70,12 @@ export async function readFingerprint(connection: FingerprintConnection): Promis
     runningXids: (JSON.parse(row.running_xids) as string[]).map((xid) => BigInt(xid)),
     xidLocks: Number(row.xid_locks),
     sequences,
+    // A table dropped while it is read has no size (null): BigInt throws, and the caller dumps.
+    unloggedTables: (JSON.parse(row.unlogged_tables) as { oid: string; name: string; bytes: string }[]).map((table) => ({
+      oid: Number(table.oid),
+      name: table.name,
+      bytes: BigInt(table.bytes),
+    })),
     uncertain: sequences
       .filter((sequence) => sequence.lastValue === undefined)
       .map((sequence) => `sequence ${sequence.name} is not readable`),
