@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { open, readFile, stat, utimes } from 'node:fs/promises';
+import { open, readFile, utimes } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type pg from 'pg';
 import { type DatabaseUnderTest, describeEachDatabasePath } from '../../test/support/databasePaths.js';
 import {
   capturingLogger,
+  damageBeneathTheFilesystem,
   comparableDump,
   connectedClient,
   instantService,
@@ -57,6 +58,16 @@ describeEachDatabasePath('instant backups', (path) => {
     dir = await tempFolder('it24-instant-');
   });
   afterEach(() => removeFolder(dir));
+  /** `db-backup verify` of `backupPath`, which must fail, its failure recorded as the command records it. */
+  const failVerify = async (backupPath: string) => {
+    const scratch = path.name.startsWith('embedded')
+      ? new PgliteScratch()
+      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
+    const folder = new BackupFolder(dir);
+    const verified = await verifyBackup(backupPath, folder.manifest, scratch);
+    expect(verified.ok).toBe(false);
+    await folder.manifest.recordVerification(basename(backupPath), { at: verified.at, ok: false, problems: verified.problems });
+  };
 
   const changes: [string, string[]][] = [
     ['an insert', [`insert into it24_items (label) values ('third')`]],
@@ -209,22 +220,8 @@ describeEachDatabasePath('instant backups', (path) => {
   it('damage beneath the filesystem (its stamp kept) is found by verify, and a backup that failed it is never made from', async () => {
     const service = instantService(db, dir);
     const damaged = (await service.rotateThenBackUp()).backup;
-    const { mtimeNs } = await stat(damaged.path, { bigint: true });
-    const handle = await open(damaged.path, 'r+');
-    await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
-    await handle.close();
-    // The modification time put back to the nanosecond (touch; utimes takes float seconds), as a block
-    // damaged on the disk would leave it: the stamp cannot tell.
-    const ns = String(mtimeNs).padStart(10, '0');
-    execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
-    expect((await stat(damaged.path, { bigint: true })).mtimeNs).toBe(mtimeNs);
-    const scratch = path.name.startsWith('embedded')
-      ? new PgliteScratch()
-      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
-    const folder = new BackupFolder(dir);
-    const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
-    expect(verified.ok).toBe(false);
-    await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
+    await damageBeneathTheFilesystem(damaged.path);
+    await failVerify(damaged.path);
 
     const next = (await service.rotateThenBackUp()).backup;
 
@@ -237,20 +234,9 @@ describeEachDatabasePath('instant backups', (path) => {
     const damaged = (await service.rotateThenBackUp()).backup;
     const newest = (await service.rotateThenBackUp()).backup;
     expect(newest.unchangedSince).toBe(damaged.file);
-    const { mtimeNs } = await stat(damaged.path, { bigint: true });
-    const handle = await open(damaged.path, 'r+');
-    await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
-    await handle.close();
-    const ns = String(mtimeNs).padStart(10, '0');
-    execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
-    const scratch = path.name.startsWith('embedded')
-      ? new PgliteScratch()
-      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
-    const folder = new BackupFolder(dir);
+    await damageBeneathTheFilesystem(damaged.path);
     // `db-backup verify <the older file>`: only that name's entry records the failure.
-    const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
-    expect(verified.ok).toBe(false);
-    await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
+    await failVerify(damaged.path);
 
     const next = (await service.rotateThenBackUp()).backup;
 

@@ -124,15 +124,23 @@ export function describeEachDatabasePath(
   /** Another reason to skip outside CI (a tool the suite runs is missing), or undefined. */
   alsoUnavailable: () => string | undefined = () => undefined,
 ): void {
-  for (const path of DATABASE_PATHS) {
-    const reason = path.unavailable() ?? alsoUnavailable();
-    const name = `${title} [${path.name}]`;
-    if (reason && process.env.CI !== 'true') {
-      process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
-      describe.skip(name, () => body(path));
-    } else {
-      describe(name, () => body(path));
-    }
+  for (const path of DATABASE_PATHS) describeOnPath(path, title, body, alsoUnavailable);
+}
+
+/** One path's suite: skipped, said on stderr, when it cannot run here, but never in CI (CI=true). */
+function describeOnPath(
+  path: DatabasePath,
+  title: string,
+  body: (path: DatabasePath) => void,
+  alsoUnavailable: () => string | undefined = () => undefined,
+): void {
+  const reason = path.unavailable() ?? alsoUnavailable();
+  const name = `${title} [${path.name}]`;
+  if (reason && process.env.CI !== 'true') {
+    process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
+    describe.skip(name, () => body(path));
+  } else {
+    describe(name, () => body(path));
   }
 }
 
@@ -148,12 +156,5 @@ async function pgliteSchema(db: PGlite): Promise<string> {
 export function describeOnDatabasePath(prefix: string, title: string, body: (path: DatabasePath) => void): void {
   const path = DATABASE_PATHS.find((candidate) => candidate.name.startsWith(prefix));
   if (!path) throw new Error(`no database path is named ${prefix}…`);
-  const reason = path.unavailable();
-  const name = `${title} [${path.name}]`;
-  if (reason && process.env.CI !== 'true') {
-    process.stderr.write(`SKIPPED "${name}": ${reason}\n`);
-    describe.skip(name, () => body(path));
-  } else {
-    describe(name, () => body(path));
-  }
+  describeOnPath(path, title, body);
 }

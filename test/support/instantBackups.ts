@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { open, readFile, stat } from 'node:fs/promises';
 import pg from 'pg';
 import { BackupService } from '../../functions/backup/BackupService.js';
 import { BackupCreator } from '../../functions/backup/dump/BackupCreator.js';
@@ -79,4 +80,19 @@ export async function connectedClient(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
+}
+
+/**
+ * Writes 8 bytes into the middle of a backup and puts its modification time back to the nanosecond
+ * (touch; utimes takes float seconds), as a block damaged on the disk would leave it: its stamp is
+ * what the manifest recorded, so only reading it can tell.
+ */
+export async function damageBeneathTheFilesystem(path: string): Promise<void> {
+  const { mtimeNs, size } = await stat(path, { bigint: true });
+  const handle = await open(path, 'r+');
+  await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(Number(size) / 2));
+  await handle.close();
+  const ns = String(mtimeNs).padStart(10, '0');
+  execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, path]);
+  if ((await stat(path, { bigint: true })).mtimeNs !== mtimeNs) throw new Error(`could not put back the modification time of ${path}`);
 }
