@@ -185,6 +185,11 @@ describeWithSwift('BucketRotator against a real S3-compatible server (OpenStack 
     expect(after.archived).toEqual(backups.slice(0, 59).sort());
     // A move stopped between its copy and its delete is finished, not skipped.
     expect(rest.skipped).toEqual([]);
-    expect([...done.archived, ...rest.archived].sort()).toEqual(backups.slice(0, 59).sort());
+    // Each move is counted once at most. The one under way when the server stopped may have been
+    // carried out with its answer lost: then neither run counts it (the first heard no answer, the second
+    // found it archived already), though it is archived (above). One at most: the rotation ran one move at a time.
+    const counted = [...done.archived, ...rest.archived];
+    expect(new Set(counted).size).toBe(counted.length);
+    expect(backups.slice(0, 59).filter((file) => !counted.includes(file)).length).toBeLessThanOrEqual(1);
   }, 240_000);
 });
