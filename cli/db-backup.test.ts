@@ -172,6 +172,9 @@ describe('npm run db-backup (the ops command line)', () => {
     [['rotate', '--wait', '901'], /--wait must be a whole number of seconds from 0 to 900/],
     [['list', '--wait', '5'], /--wait goes with rotate/],
     [['rotate', '--full'], /--full goes with create/],
+    [['create', '--full=yes'], /^db-backup: --full takes no value \(got --full=yes\): write --full alone\n$/],
+    [['rotate', '--dry-run=1'], /--dry-run takes no value \(got --dry-run=1\)/],
+    [['rotate', '--no-dry-run=0'], /--no-dry-run takes no value/],
     [['rotate', '--dry-run', '--wait', '5'], /--wait goes with rotate \(a dry run takes no lock/],
   ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
     const before = await namesIn(dir);
