@@ -56,7 +56,7 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   if (!origin.fingerprint) {
     // An encrypted backup's digest: equal or not, without saying what changed.
     if (origin.fingerprintSha256 !== fingerprintSha256(now))
-      return dump(`the database changed since ${file} (an encrypted backup records only a digest of its state)`);
+      return dump(`the database or its server changed since ${file} (an encrypted backup records only a digest of its state)`);
     return { dump: false, from: file, sha256, origin, reason: `the database is as it was when ${file} was dumped` };
   }
   let recorded: DatabaseFingerprint;
@@ -68,7 +68,9 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   const changes = compareFingerprints(recorded, now);
   if (changes.length > 0) {
     const shown = changes.slice(0, 3).join('; ');
-    return dump(`the database changed since ${file}: ${shown}${changes.length > 3 ? `; and ${changes.length - 3} more` : ''}`);
+    return dump(
+      `the database or its server changed since ${file}: ${shown}${changes.length > 3 ? `; and ${changes.length - 3} more` : ''}`,
+    );
   }
   return { dump: false, from: file, sha256, origin, reason: `the database is as it was when ${file} was dumped` };
 }

@@ -84,7 +84,7 @@ describe('planInstantBackup', () => {
     [
       'a transaction ended since',
       given({ now: { ...state, nextXid: 3523n } }),
-      `the database changed since ${FILE}: nextXid moved 3521 → 3523`,
+      `the database or its server changed since ${FILE}: nextXid moved 3521 → 3523`,
     ],
     ['a transaction running now', given({ now: { ...state, xidLocks: 1 } }), /transaction id locks moved 0 → 1/],
     [
