@@ -175,6 +175,7 @@ describeEachDatabasePath('instant backups', (path) => {
     const next = (await service.rotateThenBackUp()).backup;
 
     expect(next.unchangedSince).toBeUndefined();
+    expect(next.previousDamaged).toBe(damaged.file);
     expect((await originOf(dir, next.file))?.madeFrom).toBeUndefined();
     expect(await readFile(damaged.path)).toEqual(damagedBytes);
     expect(await namesIn(dir)).toEqual([damaged.file, next.file].sort());
@@ -186,7 +187,11 @@ describeEachDatabasePath('instant backups', (path) => {
       },
     ]);
     // The new dump is whole: the backup after it is made from it.
-    expect((await service.rotateThenBackUp()).backup.unchangedSince).toBe(next.file);
+    const after = (await service.rotateThenBackUp()).backup;
+    expect({ unchangedSince: after.unchangedSince, previousDamaged: after.previousDamaged }).toEqual({
+      unchangedSince: next.file,
+      previousDamaged: undefined,
+    });
   });
 
   it('a file touched since it was hashed (its time moved, its bytes the same) is read back, still matches, and is made from again', async () => {
