@@ -211,29 +211,38 @@ describeEachDatabasePath('instant backups', (path) => {
     expect(rereads()).toEqual([undefined, false, true, false]);
   });
 
-  it('damage beneath the filesystem (its stamp kept) is found by verify, and a backup that failed it is never made from', async () => {
-    const service = instantService(db, dir);
-    const damaged = (await service.rotateThenBackUp()).backup;
-    const { mtimeNs } = await stat(damaged.path, { bigint: true });
-    const handle = await open(damaged.path, 'r+');
-    await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
-    await handle.close();
-    // The modification time put back to the nanosecond (touch; utimes takes float seconds), as a block
-    // damaged on the disk would leave it: the stamp cannot tell.
-    const ns = String(mtimeNs).padStart(10, '0');
-    execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
-    expect((await stat(damaged.path, { bigint: true })).mtimeNs).toBe(mtimeNs);
-    const scratch = path.name.startsWith('embedded')
-      ? new PgliteScratch()
-      : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
-    const folder = new BackupFolder(dir);
-    const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
-    expect(verified.ok).toBe(false);
-    await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
+  it.each([
+    ['the newest backup', false],
+    ['a backup the newest is a name of (made from it)', true],
+  ])(
+    'damage beneath the filesystem (its stamp kept) is found by verify of %s, and that file is never made from again',
+    async (_verified, linkFirst) => {
+      const service = instantService(db, dir);
+      const damaged = (await service.rotateThenBackUp()).backup;
+      const newest = linkFirst ? (await service.rotateThenBackUp()).backup : damaged;
+      expect(newest.unchangedSince).toBe(linkFirst ? damaged.file : undefined);
+      const { mtimeNs } = await stat(damaged.path, { bigint: true });
+      const handle = await open(damaged.path, 'r+');
+      await handle.write(Buffer.from('\n-- rot\n'), 0, 8, Math.floor(damaged.bytes / 2));
+      await handle.close();
+      // The modification time put back to the nanosecond (touch; utimes takes float seconds), as a block
+      // damaged on the disk would leave it: the stamp cannot tell.
+      const ns = String(mtimeNs).padStart(10, '0');
+      execFileSync('touch', ['-m', '-d', `@${ns.slice(0, -9)}.${ns.slice(-9)}`, damaged.path]);
+      expect((await stat(damaged.path, { bigint: true })).mtimeNs).toBe(mtimeNs);
+      const scratch = path.name.startsWith('embedded')
+        ? new PgliteScratch()
+        : new ServerScratch(databaseConnection({ DATABASE_URL: db.url }));
+      const folder = new BackupFolder(dir);
+      const verified = await verifyBackup(damaged.path, folder.manifest, scratch);
+      expect(verified.ok).toBe(false);
+      await folder.manifest.recordVerification(damaged.file, { at: verified.at, ok: false, problems: verified.problems });
 
-    const next = (await service.rotateThenBackUp()).backup;
+      const next = (await service.rotateThenBackUp()).backup;
 
-    expect(next.unchangedSince).toBeUndefined();
-    expect(next.sha256).not.toBe(damaged.sha256);
-  });
+      expect(next.unchangedSince).toBeUndefined();
+      expect(next.sha256).not.toBe(damaged.sha256);
+      expect((await readFile(next.path, 'utf8')).includes('-- rot')).toBe(false);
+    },
+  );
 });

@@ -19,7 +19,14 @@ export interface InstantBackupInput {
   /** The file extension a backup now gets (`.sql.gz.age`). */
   extension: string;
   /** The database's newest backup in the folder (not the archive), with what the manifest recorded of it. */
-  newest?: { file: string; sha256?: string; origin?: BackupOrigin; verified?: { ok: boolean } };
+  newest?: {
+    file: string;
+    sha256?: string;
+    origin?: BackupOrigin;
+    verified?: { ok: boolean };
+    /** Another name of the same file (a backup made from it, or it from that one) that failed its last verification. */
+    sameFileFailed?: string;
+  };
 }
 
 /**
@@ -44,6 +51,7 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   const { file, sha256, origin } = newest;
   if (!sha256) return dump(`${file} has no recorded checksum`);
   if (newest.verified?.ok === false) return dump(`${file} failed its last verification`);
+  if (newest.sameFileFailed) return dump(`${file} is the same file as ${newest.sameFileFailed}, which failed its last verification`);
   if (!origin?.fingerprint && !origin?.fingerprintSha256)
     return dump(`${file} records no database state (a transaction ran or ended during its dump, or it predates fingerprints)`);
   if (!file.endsWith(input.extension)) return dump(`${file} is not a ${input.extension} backup (the settings changed)`);
