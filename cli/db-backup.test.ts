@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../test/support/apiProcess.js';
@@ -9,6 +9,7 @@ import { namesIn, removeFolder, tempFolder } from '../test/support/tempFolder.js
 import { formatBackupFileName } from '../functions/backup/retention/backupFileName.js';
 import { withFolderLock } from '../functions/backup/folder/withFolderLock.js';
 import { startNotes } from '../test/support/cliProcess.js';
+import { startThrowAwayServer } from '../test/support/throwAwayServer.js';
 
 const b = (iso: string) => formatBackupFileName('notes', new Date(iso));
 
@@ -172,6 +173,9 @@ describe('npm run db-backup (the ops command line)', () => {
     [['rotate', '--wait', '901'], /--wait must be a whole number of seconds from 0 to 900/],
     [['list', '--wait', '5'], /--wait goes with rotate/],
     [['rotate', '--full'], /--full goes with create/],
+    [['create', '--full=yes'], /^db-backup: --full takes no value \(got --full=yes\): write --full alone\n$/],
+    [['rotate', '--dry-run=1'], /--dry-run takes no value \(got --dry-run=1\)/],
+    [['rotate', '--no-dry-run=0'], /--no-dry-run takes no value/],
     [['rotate', '--dry-run', '--wait', '5'], /--wait goes with rotate \(a dry run takes no lock/],
   ])('exits 2 with a clear message for %j, changing nothing', async (args, message) => {
     const before = await namesIn(dir);
@@ -278,4 +282,45 @@ describeWithPostgres('npm run db-backup create', () => {
       await database.drop();
     }
   });
+
+  // A server of its own: on the shared one, other suites' transactions move nextXid and make every backup a dump.
+  it('says "unchanged since" the backup it made the new one from, and warns when that one no longer matches its checksum', async () => {
+    const server = await startThrowAwayServer({ autovacuum: 'off' });
+    const database = await createTestDatabase('notes_create', { adminUrl: server.url() });
+    const dir = await tempFolder();
+    const create = async () => {
+      const before = await namesIn(dir);
+      const result = await dbBackup(['create'], { DATABASE_URL: database.url, BACKUP_DIR: dir, LOG_FILE: '' });
+      expect(result.code).toBe(0);
+      const created = (await namesIn(dir)).filter((name) => !before.includes(name));
+      expect(created).toHaveLength(1);
+      return { file: created[0]!, lines: result.stdout.split('\n').filter(Boolean) };
+    };
+    try {
+      const dumped = await create();
+      const unchanged = await create();
+      await appendFile(join(dir, unchanged.file), '-- edited by hand\n');
+
+      const afterDamage = await create();
+
+      expect(unchanged.lines).toEqual([
+        expect.stringMatching(
+          new RegExp(`^created ${escaped(unchanged.file)} \\(\\d+ bytes, \\d+ ms, unchanged since ${escaped(dumped.file)}, sha256 `),
+        ),
+      ]);
+      expect(afterDamage.lines).toEqual([
+        expect.stringMatching(new RegExp(`^created ${escaped(afterDamage.file)} \\(\\d+ bytes, \\d+ ms, sha256 [0-9a-f]{64}\\)$`)),
+        `warning: the newest backup ${unchanged.file} no longer matches its checksum, so this one was dumped anew; the backups made from it, or it from them, are the same file: prove them with db-backup verify --all on the API's machine`,
+      ]);
+    } finally {
+      await removeFolder(dir);
+      await database.drop();
+      await server.stop();
+    }
+  });
 });
+
+/** A file name as a literal in a RegExp. */
+function escaped(file: string): string {
+  return file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

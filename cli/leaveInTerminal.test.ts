@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PGlite } from '@electric-sql/pglite';
-import { mkdir, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { parseBackupFileName } from '../functions/backup/retention/backupFileName.js';
@@ -143,6 +143,45 @@ describe('npm start (embedded database) in a real terminal', () => {
     await closeTerminalAndCheck(terminal, dir(), apiLog);
 
     expect(await terminal.exited).toEqual({ exitCode: 0, signal: 0 });
+  });
+
+  it('leaving again without a change: "unchanged since" the last backup, a hard link of it; a damaged newest backup is said, and a dump made', async () => {
+    const leaveUnchanged = async () => {
+      const before = (await folderState(dir())).backups;
+      const terminal = npmStart();
+      await terminal.waitFor(/notes> /);
+      terminal.type('notes\r');
+      await terminal.waitFor(/notes> [\s\S]*notes> /);
+      terminal.type('exit\r');
+      expect(await terminal.exited).toEqual({ exitCode: 0, signal: 0 });
+      await terminal.allGone();
+      const created = (await folderState(dir())).backups.filter((name) => !before.includes(name));
+      expect(created).toHaveLength(1);
+      return { file: created[0]!, outcome: outcomeLines(terminal) };
+    };
+    const written = npmStart();
+    await written.waitFor(/notes> /);
+    const dumped = await leaveAndCheck(written, dir(), (t) => t.type('exit\r'));
+
+    const unchanged = await leaveUnchanged();
+
+    expect(unchanged.outcome).toEqual([
+      expect.stringMatching(
+        new RegExp(`^Backed up ${escaped(unchanged.file)} \\(.* in .*, unchanged since ${escaped(dumped)}\\); rotation: `),
+      ),
+    ]);
+    const [linked, original] = await Promise.all([stat(join(dir(), unchanged.file)), stat(join(dir(), dumped))]);
+    expect({ inode: linked.ino, links: linked.nlink }).toEqual({ inode: original.ino, links: original.nlink });
+    expect(linked.nlink).toBeGreaterThanOrEqual(2);
+
+    await appendFile(join(dir(), unchanged.file), '-- edited by hand\n');
+    const afterDamage = await leaveUnchanged();
+
+    expect(afterDamage.outcome).toEqual([
+      expect.stringMatching(new RegExp(`^Backed up ${escaped(afterDamage.file)} \\([^,]* in [^,]*\\); rotation: `)),
+      `warning: the newest backup ${unchanged.file} no longer matches its checksum, so this one was dumped anew; the backups made from it, or it from them, are the same file: prove them with db-backup verify --all on the API's machine`,
+    ]);
+    expect((await stat(join(dir(), afterDamage.file))).nlink).toBe(1);
   });
 
   // Last in this suite: it makes the database big enough for a dump that takes seconds.
@@ -402,6 +441,11 @@ describeWithPostgres('npm run -s cli against the API (npm run api, PostgreSQL) i
 });
 
 /** The lines that say how the exit backup went (a spinner frame may precede them on the same line). */
+/** A file name as a literal in a RegExp. */
+function escaped(file: string): string {
+  return file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function outcomeLines(terminal: TerminalSession): string[] {
   return terminal.screen().match(/(Backed up|warning:)[^\n]*/g) ?? [];
 }

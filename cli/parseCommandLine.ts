@@ -13,12 +13,13 @@ export interface CommandLineHelp {
 }
 
 /**
- * meow, with three differences: --help anywhere shows the help (and does nothing else), the help of
+ * meow, with four differences: --help anywhere shows the help (and does nothing else), the help of
  * the command named before it when `commandHelp` gives one; an unknown option is a UsageError naming
  * it and the closest known option the command takes (one line, the entry point prefixes its program
  * name and exits 2), instead of meow's own two-line report — a word like `-tea` as typed (with
  * `dashWordHint`), and a flag whose value starts with a dash (`--body -x`) with the `--body=-x` to
- * write; and the process is named `title` (what `ps` shows), where meow would name every command
+ * write; a switch given a value other than true or false (`--dry-run=1`, which meow reads as false) is
+ * a UsageError too; and the process is named `title` (what `ps` shows), where meow would name every command
  * line after the package's bin.
  */
 export function parseCommandLine<Flags extends AnyFlags>(
@@ -37,13 +38,22 @@ export function parseCommandLine<Flags extends AnyFlags>(
     process.stdout.write(`${text}\n`);
     process.exit(0);
   }
+  // The words as typed, up to `--`: meow has split `-tea` into t, e and a, and read `--body -x` as --body and -x.
+  const argv = options.argv ?? process.argv.slice(2);
+  const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  // meow reads `--dry-run=1` or `--full=yes` as false: the command would silently do the opposite.
+  const valuedSwitch = words.find((word) => {
+    const [, name, value] = /^--(?:no-)?([a-z][a-z-]*)=(.*)$/s.exec(word) ?? [];
+    return name !== undefined && options.flags?.[camel(name)]?.type === 'boolean' && value !== 'true' && value !== 'false';
+  });
+  if (valuedSwitch) {
+    const flag = valuedSwitch.slice(0, valuedSwitch.indexOf('='));
+    throw new UsageError(`${flag} takes no value (got ${quoteWord(valuedSwitch)}): write ${flag} alone`);
+  }
   const typed = (name: string) => (cli.flags[name] === false ? `--no-${spelled(name).slice(2)}` : spelled(name));
   const known = new Set([...Object.keys(options.flags ?? {}), 'help', 'version']);
   const unknown = Object.keys(cli.flags).filter((name) => !known.has(name));
   if (unknown.length === 0) return cli;
-  // The words as typed, up to `--`: meow has split `-tea` into t, e and a, and read `--body -x` as --body and -x.
-  const argv = options.argv ?? process.argv.slice(2);
-  const words = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
   const valueWithDash = words.findIndex(
     (word, at) =>
       /^--[a-z][a-z-]*$/.test(word) && options.flags?.[camel(word.slice(2))]?.type === 'string' && /^-[^-]/.test(words[at + 1] ?? ''),

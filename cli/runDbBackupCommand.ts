@@ -12,6 +12,7 @@ import { loadConfig, readTimeZone } from '../functions/config/loadConfig.js';
 import { hasDatabaseSettings, requireDatabaseSettings } from '../functions/db/hasDatabaseSettings.js';
 import { silentLogger, type Logger } from '../functions/log/Logger.js';
 import { formatRotation, summarizeRotation } from './formatRotation.js';
+import { formatPreviousDamaged } from './notes/format.js';
 import { runRemoteRotateCommand } from './runRemoteRotateCommand.js';
 import { runRestoreCommand } from './runRestoreCommand.js';
 import { runVerifyCommand } from './runVerifyCommand.js';
@@ -143,7 +144,11 @@ export async function runDbBackupCommand(input: string[], flags: DbBackupFlags, 
     requireDatabaseSettings(io.env);
     const backup = await parts.service().backUp({ full: flags.full === true });
     const made = backup.unchangedSince ? `, unchanged since ${backup.unchangedSince}` : '';
-    return show(backup, `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms${made}, sha256 ${backup.sha256})`);
+    const damaged = backup.previousDamaged ? `\nwarning: ${formatPreviousDamaged(backup.previousDamaged)}` : '';
+    return show(
+      backup,
+      `created ${backup.file} (${backup.bytes} bytes, ${backup.durationMs} ms${made}, sha256 ${backup.sha256})${damaged}`,
+    );
   }
   if (command === 'list' && flags.remote) return listRemote(configuredBucket(parts.bucket(), 'list --remote'), config.policy, now, show);
   if (flags.remote) return runRemoteRotateCommand({ now, dryRun: flags.dryRun, json: flags.json }, config.policy, parts.bucket(), io);

@@ -94,6 +94,14 @@ export function formatBackup({ backup, rotation, verification, coalesced, offsit
   return `${output.style('green', 'Backed up')} ${backup.file} (${formatBytes(backup.bytes)} in ${formatSeconds(backup.durationMs)}${made}); ${rotated}${verified}${copied}${caughtUp}`;
 }
 
+/**
+ * Why a backup that could have been made from the newest one is a dump: that file no longer matches
+ * its checksum, and the backups that are names of the same file (made from one another) with it.
+ */
+export function formatPreviousDamaged(file: string): string {
+  return `the newest backup ${file} no longer matches its checksum, so this one was dumped anew; the backups made from it, or it from them, are the same file: prove them with db-backup verify --all on the API's machine`;
+}
+
 export function formatBackupListing(listing: BackupListing, output: Output): string {
   const verified = (file: string) => {
     const result = listing.verified?.[file];

@@ -1,7 +1,7 @@
 import yoctoSpinner from 'yocto-spinner';
 import { NEEDS_A_FIX } from '../../functions/backup/offsite/offsiteError.js';
 import { ApiError, ApiUnreachableError, formatSeconds, type ApiClient } from './ApiClient.js';
-import { formatBackup } from './format.js';
+import { formatBackup, formatPreviousDamaged } from './format.js';
 import type { Output } from './Output.js';
 
 export interface TakeBackupOptions {
@@ -54,6 +54,7 @@ export async function takeBackup(api: ApiClient, output: Output, options: TakeBa
     const problem = answer.rotation.problem;
     const copy = answer.backup.offsite;
     const warnings = [
+      ...(answer.backup.previousDamaged ? [formatPreviousDamaged(answer.backup.previousDamaged)] : []),
       ...(problem ? [`the rotation before it was not done: ${problem.message}`] : []),
       ...(copy?.status === 'failed'
         ? [`offsite copy failed: ${copy.reason ?? 'unknown error'}; the local backup is kept${afterFailedCopy(copy.code)}`]

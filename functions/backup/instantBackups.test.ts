@@ -186,6 +186,7 @@ describeEachDatabasePath('instant backups', (path) => {
     const next = (await service.rotateThenBackUp()).backup;
 
     expect(next.unchangedSince).toBeUndefined();
+    expect(next.previousDamaged).toBe(damaged.file);
     expect((await originOf(dir, next.file))?.madeFrom).toBeUndefined();
     expect(await readFile(damaged.path)).toEqual(damagedBytes);
     expect(await namesIn(dir)).toEqual([damaged.file, next.file].sort());
@@ -197,7 +198,11 @@ describeEachDatabasePath('instant backups', (path) => {
       },
     ]);
     // The new dump is whole: the backup after it is made from it.
-    expect((await service.rotateThenBackUp()).backup.unchangedSince).toBe(next.file);
+    const after = (await service.rotateThenBackUp()).backup;
+    expect({ unchangedSince: after.unchangedSince, previousDamaged: after.previousDamaged }).toEqual({
+      unchangedSince: next.file,
+      previousDamaged: undefined,
+    });
   });
 
   it('a file touched since it was hashed (its time moved, its bytes the same) is read back, still matches, and is made from again', async () => {
@@ -217,30 +222,25 @@ describeEachDatabasePath('instant backups', (path) => {
     expect(rereads()).toEqual([undefined, false, true, false]);
   });
 
-  it('damage beneath the filesystem (its stamp kept) is found by verify, and a backup that failed it is never made from', async () => {
-    const service = instantService(db, dir);
-    const damaged = (await service.rotateThenBackUp()).backup;
-    await damageBeneathTheFilesystem(damaged.path);
-    await failVerify(damaged.path);
+  it.each([
+    ['the newest backup', false],
+    ['a backup the newest is a name of (made from it)', true],
+  ])(
+    'damage beneath the filesystem (its stamp kept) is found by verify of %s, and that file is never made from again',
+    async (_verified, linkFirst) => {
+      const service = instantService(db, dir);
+      const damaged = (await service.rotateThenBackUp()).backup;
+      const newest = linkFirst ? (await service.rotateThenBackUp()).backup : damaged;
+      expect(newest.unchangedSince).toBe(linkFirst ? damaged.file : undefined);
+      await damageBeneathTheFilesystem(damaged.path);
+      // `db-backup verify <that file>`: only that name's entry records the failure.
+      await failVerify(damaged.path);
 
-    const next = (await service.rotateThenBackUp()).backup;
+      const next = (await service.rotateThenBackUp()).backup;
 
-    expect(next.unchangedSince).toBeUndefined();
-    expect(next.sha256).not.toBe(damaged.sha256);
-  });
-
-  it('a failed verify of the backup the newest was made from (one file, two names): the newest is never made from either', async () => {
-    const service = instantService(db, dir);
-    const damaged = (await service.rotateThenBackUp()).backup;
-    const newest = (await service.rotateThenBackUp()).backup;
-    expect(newest.unchangedSince).toBe(damaged.file);
-    await damageBeneathTheFilesystem(damaged.path);
-    // `db-backup verify <the older file>`: only that name's entry records the failure.
-    await failVerify(damaged.path);
-
-    const next = (await service.rotateThenBackUp()).backup;
-
-    expect(next.unchangedSince).toBeUndefined();
-    expect(next.sha256).not.toBe(damaged.sha256);
-  });
+      expect(next.unchangedSince).toBeUndefined();
+      expect(next.sha256).not.toBe(damaged.sha256);
+      expect((await readFile(next.path, 'utf8')).includes('-- rot')).toBe(false);
+    },
+  );
 });

@@ -135,11 +135,16 @@ describeEachDatabasePath('POST /db-backup handler', (path) => {
     expect(await namesIn(dir)).toHaveLength(1);
   });
 
-  it.each(['yes', '2', 'TRUE'])('refuses full=%s, writing nothing', async (full) => {
+  it.each([
+    ['yes', 'full must be 1 (or true) or 0 (or false) (got "yes")'],
+    ['2', 'full must be 1 (or true) or 0 (or false) (got "2")'],
+    ['TRUE', 'full must be 1 (or true) or 0 (or false) (got "TRUE")'],
+    ['', 'full needs a value: full=1 (or true) asks for a real dump'],
+  ])('refuses full=%j, writing nothing', async (full, message) => {
     const response = await call(handlerWith(), { ...restEvent('POST', '/db-backup'), queryStringParameters: { full } });
 
     expect(response.statusCode).toBe(400);
-    expect(response.json.error.message).toBe(`full must be 1 or 0 (got "${full}")`);
+    expect(response.json.error.message).toBe(message);
     expect(await namesIn(dir)).toEqual([]);
   });
 

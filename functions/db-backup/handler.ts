@@ -49,11 +49,15 @@ export function createDbBackupHandler({ service, logger = jsonLogger(), shutdown
   );
 }
 
-/** `?full=1` (or `true`): a real dump, even when the database did not change since the newest backup. */
+/**
+ * `?full=1` (or `true`): a real dump, even when the database did not change since the newest backup.
+ * A bare `?full` is refused rather than read as "not full": whoever wrote it meant a full backup.
+ */
 function readFull(value: string | undefined): boolean {
-  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === undefined || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
-  throw invalid(`full must be 1 or 0 (got "${value.slice(0, 20)}")`);
+  if (value === '') throw invalid('full needs a value: full=1 (or true) asks for a real dump');
+  throw invalid(`full must be 1 (or true) or 0 (or false) (got "${value.slice(0, 20)}")`);
 }
 
 function readWait(value: string | undefined): number {

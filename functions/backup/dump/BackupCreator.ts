@@ -80,6 +80,11 @@ export interface Backup {
   recipients?: number;
   /** Made from this earlier backup, the database being unchanged since (no pg_dump ran): the same content. */
   unchangedSince?: string;
+  /**
+   * The newest backup, which this one was to be made from, no longer matched its checksum: this one
+   * is a dump instead. Every name of that file (backups made from one another) is damaged too.
+   */
+  previousDamaged?: string;
 }
 
 const PARTIAL_SUFFIX = '.partial';
@@ -176,16 +181,17 @@ export class BackupCreator {
       extension,
       newest: await newestBackupOf(this.folder, database).catch(() => undefined),
     });
-    if (!plan.dump) {
-      const reused = await this.reuse(plan, database, extension, planned, options);
-      if (reused) return reused;
-    } else this.logger.info('backup.dumping', { reason: plan.reason });
-    return this.dump(database, extension, 'missing' in before ? undefined : before, options);
+    const reused = plan.dump ? undefined : await this.reuse(plan, database, extension, planned, options);
+    if (reused && !('damaged' in reused)) return reused;
+    if (plan.dump) this.logger.info('backup.dumping', { reason: plan.reason });
+    const dumped = await this.dump(database, extension, 'missing' in before ? undefined : before, options);
+    return reused ? { ...dumped, previousDamaged: reused.damaged } : dumped;
   }
 
   /**
-   * The database is as the newest backup holds it: a new backup with its content, or undefined when
-   * that backup no longer matches its checksum or cannot be linked or copied (the caller dumps).
+   * The database is as the newest backup holds it: a new backup with its content; `{ damaged }` when
+   * that backup no longer matches its checksum, undefined when it cannot be linked or copied (the
+   * caller dumps either way).
    */
   private async reuse(
     plan: Extract<InstantBackupPlan, { dump: false }>,
@@ -193,7 +199,7 @@ export class BackupCreator {
     extension: string,
     clockStart: Date,
     options: { nameOffsetMs?: number; generation?: number; offsiteSkipped?: Problem },
-  ): Promise<Backup | undefined> {
+  ): Promise<Backup | { damaged: string } | undefined> {
     try {
       return await reuseBackup(
         { folder: this.folder, clock: this.clock, logger: this.logger, ...(this.offsite ? { offsite: this.offsite } : {}) },

@@ -41,8 +41,8 @@ const NO_LINK = new Set(['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'E
  * its own manifest entry marking where it came from. A link is safe here: no backup file is ever
  * written after it is published (new ones are written as `.partial` and renamed), so a name only
  * ever leaves by rename (rotation to archive/) or unlink (deletion), neither of which touches the
- * other names' content (docs/instant-backups.md). Returns undefined, leaving nothing behind, when
- * `from` no longer matches its checksum: the caller dumps instead.
+ * other names' content (docs/instant-backups.md). Returns `{ damaged: from.file }`, leaving nothing
+ * behind, when `from` no longer matches its checksum: the caller dumps instead, and says so.
  */
 export async function reuseBackup(
   parts: ReuseParts,
@@ -56,7 +56,7 @@ export async function reuseBackup(
     offsiteSkipped?: Problem;
     encryptedFor?: number;
   },
-): Promise<Backup | undefined> {
+): Promise<Backup | { damaged: string }> {
   const { folder, offsite, clock, logger } = parts;
   const source = folder.path(from.file);
   const stamp = stampOf(await fs.stat(source, { bigint: true }));
@@ -80,7 +80,7 @@ export async function reuseBackup(
       logger.error('backup.previous_damaged', { file: from.file, recorded: from.sha256, found: sha256 });
       await copy?.abandon();
       await fs.rm(partialPath, { force: true });
-      return undefined;
+      return { damaged: from.file };
     }
     if (!linked) await syncFile(partialPath);
     const { size: bytes } = await fs.stat(partialPath);

@@ -19,7 +19,14 @@ export interface InstantBackupInput {
   /** The file extension a backup now gets (`.sql.gz.age`). */
   extension: string;
   /** The database's newest backup in the folder (not the archive), with what the manifest recorded of it. */
-  newest?: { file: string; sha256?: string; origin?: BackupOrigin; verified?: { ok: boolean } };
+  newest?: {
+    file: string;
+    sha256?: string;
+    origin?: BackupOrigin;
+    verified?: { ok: boolean };
+    /** Another name of the same file (a backup made from it, or it from that one) that failed its last verification. */
+    sameFileFailed?: string;
+  };
 }
 
 /**
@@ -44,6 +51,7 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   const { file, sha256, origin } = newest;
   if (!sha256) return dump(`${file} has no recorded checksum`);
   if (newest.verified?.ok === false) return dump(`${file} failed its last verification`);
+  if (newest.sameFileFailed) return dump(`${file} is the same file as ${newest.sameFileFailed}, which failed its last verification`);
   if (!origin?.fingerprint && !origin?.fingerprintSha256)
     return dump(`${file} records no database state (a transaction ran or ended during its dump, or it predates fingerprints)`);
   if (!file.endsWith(input.extension)) return dump(`${file} is not a ${input.extension} backup (the settings changed)`);
@@ -56,7 +64,7 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   if (!origin.fingerprint) {
     // An encrypted backup's digest: equal or not, without saying what changed.
     if (origin.fingerprintSha256 !== fingerprintSha256(now))
-      return dump(`the database changed since ${file} (an encrypted backup records only a digest of its state)`);
+      return dump(`the database or its server changed since ${file} (an encrypted backup records only a digest of its state)`);
     return { dump: false, from: file, sha256, origin, reason: `the database is as it was when ${file} was dumped` };
   }
   let recorded: DatabaseFingerprint;
@@ -68,7 +76,9 @@ export function planInstantBackup(input: InstantBackupInput): InstantBackupPlan 
   const changes = compareFingerprints(recorded, now);
   if (changes.length > 0) {
     const shown = changes.slice(0, 3).join('; ');
-    return dump(`the database changed since ${file}: ${shown}${changes.length > 3 ? `; and ${changes.length - 3} more` : ''}`);
+    return dump(
+      `the database or its server changed since ${file}: ${shown}${changes.length > 3 ? `; and ${changes.length - 3} more` : ''}`,
+    );
   }
   return { dump: false, from: file, sha256, origin, reason: `the database is as it was when ${file} was dumped` };
 }

@@ -57,6 +57,11 @@ describe('planInstantBackup', () => {
     ['no earlier backup', given({ newest: undefined }), 'no earlier backup of this database in the folder'],
     ['no recorded checksum', newest({ sha256: undefined }), `${FILE} has no recorded checksum`],
     ['it failed its last verification', newest({ verified: { ok: false } }), `${FILE} failed its last verification`],
+    [
+      'another name of its file failed its last verification',
+      newest({ sameFileFailed: 'notes_2026-12-01T10-00-00.000Z.sql' }),
+      `${FILE} is the same file as notes_2026-12-01T10-00-00.000Z.sql, which failed its last verification`,
+    ],
     ['no recorded state (dump not proved)', newest({ origin: undefined }), /records no database state/],
     ['a recorded origin without a state', recorded({ fingerprint: undefined }), /records no database state/],
     ['another extension (compression changed)', given({ extension: '.sql.gz' }), `${FILE} is not a .sql.gz backup (the settings changed)`],
@@ -84,7 +89,7 @@ describe('planInstantBackup', () => {
     [
       'a transaction ended since',
       given({ now: { ...state, nextXid: 3523n } }),
-      `the database changed since ${FILE}: nextXid moved 3521 → 3523`,
+      `the database or its server changed since ${FILE}: nextXid moved 3521 → 3523`,
     ],
     ['a transaction running now', given({ now: { ...state, xidLocks: 1 } }), /transaction id locks moved 0 → 1/],
     [

@@ -1,15 +1,19 @@
+import * as fs from 'node:fs/promises';
 import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.js';
 import type { BackupFolder } from './BackupFolder.js';
-import type { ManifestEntry, Verification } from './BackupManifest.js';
+import type { ManifestEntry } from './BackupManifest.js';
 import { regularFilesIn } from './folderFiles.js';
+
+/** The newest backup of a database, with its manifest entry and, when it is a name of a file another name of which failed verify, that name. */
+export type NewestBackup = { file: string; sameFileFailed?: string } & ManifestEntry;
 
 /**
  * The newest backup of `database` in the folder itself (not its archive) by its name, with its manifest
- * entry; undefined when none. Its `verified` is the latest verification of its content under any name
- * with the same checksum: a backup made from another shares its file, so a failed verify of either
- * name found damage in both.
+ * entry; undefined when none. Backups made from one another are names of one file: when another name
+ * of the newest one's file (in the folder or the archive) failed its last `verify`, `sameFileFailed`
+ * names it, as that content failed whatever name it was verified under.
  */
-export async function newestBackupOf(folder: BackupFolder, database: string): Promise<({ file: string } & ManifestEntry) | undefined> {
+export async function newestBackupOf(folder: BackupFolder, database: string): Promise<NewestBackup | undefined> {
   const prefix = backupPrefix(database);
   const newest = (await regularFilesIn(folder.dir))
     .map((name) => parseBackupFileName(name))
@@ -17,16 +21,15 @@ export async function newestBackupOf(folder: BackupFolder, database: string): Pr
     .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
   if (!newest) return undefined;
   const entry = await folder.manifest.entry(newest.file);
-  const verified = await latestVerificationOfContent(folder, entry.sha256);
-  return { file: newest.file, ...entry, ...(verified ? { verified } : {}) };
-}
-
-async function latestVerificationOfContent(folder: BackupFolder, sha256: string | undefined): Promise<Verification | undefined> {
-  if (!sha256) return undefined;
-  let latest: Verification | undefined;
-  for (const [file, verified] of Object.entries(await folder.manifest.verifications())) {
-    if ((await folder.manifest.entry(file)).sha256 !== sha256) continue;
-    if (!latest || verified.at > latest.at) latest = verified;
+  if (entry.verified?.ok === false) return { file: newest.file, ...entry };
+  const failed = Object.entries(await folder.manifest.verifications()).filter(([file, verified]) => !verified.ok && file !== newest.file);
+  if (failed.length === 0) return { file: newest.file, ...entry };
+  const itself = await fs.stat(folder.path(newest.file));
+  for (const [file] of failed) {
+    for (const path of [folder.path(file), folder.archivedPath(file)]) {
+      const other = await fs.stat(path).catch(() => undefined);
+      if (other && other.dev === itself.dev && other.ino === itself.ino) return { file: newest.file, ...entry, sameFileFailed: file };
+    }
   }
-  return latest;
+  return { file: newest.file, ...entry };
 }
