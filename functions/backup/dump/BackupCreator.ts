@@ -1,26 +1,25 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transform } from 'node:stream';
 import { DEFAULTS } from '../../config/defaults.js';
 import { silentLogger, type Logger } from '../../log/Logger.js';
-import { formatBackupFileName } from '../retention/backupFileName.js';
 import type { DumpSource } from './DumpSource.js';
 import { ensureFreeSpace, statfsFreeSpace } from '../folder/ensureFreeSpace.js';
 import { DumpFailedError } from '../errors.js';
-import { fsyncFolder, pathExists } from '../folder/folderFiles.js';
-import { FLUSH_EVERY_BYTES, hashWhileWritten } from './hashWhileWritten.js';
+import { fsyncFolder } from '../folder/folderFiles.js';
+import { FLUSH_EVERY_BYTES } from './hashWhileWritten.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 import type { Problem } from '../Problem.js';
-import type { OffsiteCopier, OffsiteCopy, OffsiteOutcome } from './OffsiteCopier.js';
+import type { OffsiteCopier, OffsiteOutcome } from './OffsiteCopier.js';
 import { encryptAge } from '../encryption/encryptAge.js';
-import { gunzipIntoScanner } from './gunzipIntoScanner.js';
 import { writeEncrypted } from './writeEncrypted.js';
+import { writeUnencrypted } from './writeUnencrypted.js';
 import { finishOffsiteCopy } from './finishOffsiteCopy.js';
 import { publishBackup } from './publishBackup.js';
 import { reuseBackup } from './reuseBackup.js';
+import { openPartialBackup } from './openPartialBackup.js';
 import type { DatabaseFingerprint } from '../fingerprint/DatabaseFingerprint.js';
 import { fingerprintSha256, fingerprintToJson } from '../fingerprint/fingerprintJson.js';
 import { type InstantBackupPlan, planInstantBackup } from '../fingerprint/planInstantBackup.js';
@@ -86,8 +85,6 @@ export interface Backup {
    */
   previousDamaged?: string;
 }
-
-const PARTIAL_SUFFIX = '.partial';
 
 /**
  * Creates one full SQL backup in a folder. Knows nothing of rotation.
@@ -258,7 +255,7 @@ export class BackupCreator {
     const clockStart = this.clock();
     // Named by this clock, moved on by `nameOffsetMs` when the caller found it behind the database server's.
     const startedAt = new Date(clockStart.getTime() + (options.nameOffsetMs ?? 0));
-    const { file, partialPath, handle } = await this.openPartial(database, startedAt, extension);
+    const { file, partialPath, handle } = await openPartialBackup(this.dir, { database, startedAt, extension, fileMode: this.fileMode });
     const path = join(this.dir, file);
     // The offsite copy takes the chunks the hash reads anyway; one that cannot start costs the backup nothing.
     const skipped = options.offsiteSkipped;
@@ -270,22 +267,18 @@ export class BackupCreator {
         });
     try {
       const scanner = new DumpScanner();
-      const sha256 = encryptor
-        ? await writeEncrypted({
-            handle,
-            partialPath,
-            source: this.source,
-            encryptor,
-            ...(this.gzipLevel === undefined ? {} : { gzipLevel: this.gzipLevel }),
-            scanner,
-            signal: options.signal,
-            // The copy gets the file's bytes as stored: the same ciphertext.
-            onFileChunk: (chunk) => copy?.write(chunk),
-            flushEveryBytes: this.flushEveryBytes,
-          })
-        : this.gzipLevel === undefined
-          ? await this.writePlain(handle, partialPath, scanner, options.signal, copy)
-          : await this.writeGzipped(handle, partialPath, this.gzipLevel, scanner, options.signal, copy);
+      const write = {
+        handle,
+        partialPath,
+        source: this.source,
+        ...(this.gzipLevel === undefined ? {} : { gzipLevel: this.gzipLevel }),
+        scanner,
+        signal: options.signal,
+        // The copy gets the file's bytes as stored (gzip, ciphertext): a dump is opaque.
+        onFileChunk: (chunk: Buffer) => copy?.write(chunk),
+        flushEveryBytes: this.flushEveryBytes,
+      };
+      const sha256 = encryptor ? await writeEncrypted({ ...write, encryptor }) : await writeUnencrypted(write);
       const contents = contentsOf(checkComplete(scanner.end()));
       // What is recorded beside the backup, in the folder and the bucket: for an encrypted backup not
       // its table names, row counts and section digests, which would tell what the ciphertext hides.
@@ -370,84 +363,6 @@ export class BackupCreator {
         { cause: error },
       );
     }
-  }
-
-  /** pg_dump writes straight into the file, hashed and scanned as it grows (and copied offsite). Returns the sha256. */
-  private async writePlain(
-    handle: fs.FileHandle,
-    partialPath: string,
-    scanner: DumpScanner,
-    signal?: AbortSignal,
-    copy?: OffsiteCopy,
-  ): Promise<string> {
-    const dumping = this.source.dumpTo(handle.fd, { signal });
-    // The hash reader finishes (and closes the file) before anything else happens, even when the dump
-    // failed: an open reader would keep a removed partial file's space in use. It is scanned on the way.
-    const sha256 = await hashWhileWritten(
-      partialPath,
-      dumping,
-      (chunk) => {
-        copy?.write(chunk);
-        scanner.push(chunk);
-      },
-      this.flushEveryBytes,
-    );
-    await dumping;
-    return sha256;
-  }
-
-  /**
-   * The source writes gzip straight into the file (pg_dump's own compression); the file is hashed as it
-   * grows and gunzipped on the way, so the SQL is scanned without a second pass.
-   */
-  private async writeGzipped(
-    handle: fs.FileHandle,
-    partialPath: string,
-    level: number,
-    scanner: DumpScanner,
-    signal?: AbortSignal,
-    copy?: OffsiteCopy,
-  ): Promise<string> {
-    const { gunzip, scanned: checked } = gunzipIntoScanner(scanner);
-    try {
-      const dumping = this.source.dumpTo(handle.fd, { gzipLevel: level, signal });
-      const sha256 = await hashWhileWritten(
-        partialPath,
-        dumping,
-        async (chunk) => {
-          // The copy gets the file's bytes as they are (gzip): a dump is opaque.
-          copy?.write(chunk);
-          if (!gunzip.write(chunk)) await once(gunzip, 'drain');
-        },
-        this.flushEveryBytes,
-      );
-      await dumping;
-      gunzip.end();
-      if ((await handle.stat()).size === 0) throw new DumpFailedError('pg_dump wrote nothing');
-      const corrupt = await checked;
-      if (corrupt) throw new DumpFailedError(`the compressed dump is corrupt: ${corrupt.message}`, { cause: corrupt });
-      return sha256;
-    } finally {
-      gunzip.destroy();
-    }
-  }
-
-  /** Opens `<name>.partial` exclusively, moving on by a millisecond while the name or its partial exists. */
-  private async openPartial(database: string, startedAt: Date, extension: string) {
-    for (let offset = 0; offset < 1000; offset++) {
-      const file = formatBackupFileName(database, new Date(startedAt.getTime() + offset), extension);
-      const partialPath = join(this.dir, file + PARTIAL_SUFFIX);
-      if (await pathExists(join(this.dir, file))) continue;
-      try {
-        const handle = await fs.open(partialPath, 'wx+', 0o600);
-        // An explicit chmod: the umask would narrow a wider BACKUP_FILE_MODE such as 0640.
-        if (this.fileMode !== 0o600) await handle.chmod(this.fileMode);
-        return { file, partialPath, handle };
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    throw new DumpFailedError(`no free backup name near ${startedAt.toISOString()} in ${this.dir}`);
   }
 }
 
