@@ -152,8 +152,9 @@ export class BackupCreator {
   }
 
   /**
-   * Dumps the database into a new, never-overwriting, timestamped file and returns what was written.
-   * `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
+   * Writes a new, never-overwriting, timestamped backup and returns what was written: made from the
+   * newest backup when the database provably did not change since (`unchangedSince`, no pg_dump; see
+   * planInstantBackup), else by dumping the database; `full` always dumps. `checked` is the result of a `preflight` the caller just ran (it is not repeated); else one runs here.
    * `signal` stops the dump (BackupCancelledError from the source); the partial file is removed.
    * `offsiteSkipped`: no offsite copy is begun (the bucket did not answer earlier in the run); the
    * backup's `offsite` says so, as a failed copy the next backup's catch-up makes.
