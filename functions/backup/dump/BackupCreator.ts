@@ -10,6 +10,7 @@ import { DumpFailedError } from '../errors.js';
 import { fsyncFolder } from '../folder/folderFiles.js';
 import { FLUSH_EVERY_BYTES } from './hashWhileWritten.js';
 import type { BackupFolder } from '../folder/BackupFolder.js';
+import type { ManifestEntry } from '../folder/BackupManifest.js';
 import { contentsOf, type DumpContents, type DumpFacts, DumpScanner } from '../sql/DumpScanner.js';
 import type { Problem } from '../Problem.js';
 import type { OffsiteCopier, OffsiteOutcome } from './OffsiteCopier.js';
@@ -170,6 +171,7 @@ export class BackupCreator {
     const planned = this.clock();
     // Read before anything else happens, so that it is also the "before" of a dump's proof (docs/instant-backups.md).
     const before = await this.readFingerprint();
+    const newest = await newestBackupOf(this.folder, database).catch(() => undefined);
     const plan = planInstantBackup({
       full: options.full === true,
       fullEveryMs: this.fullEveryMs,
@@ -177,9 +179,9 @@ export class BackupCreator {
       now: before,
       shape: this.shape(),
       extension,
-      newest: await newestBackupOf(this.folder, database).catch(() => undefined),
+      newest,
     });
-    const reused = plan.dump ? undefined : await this.reuse(plan, database, extension, planned, options);
+    const reused = plan.dump || !newest ? undefined : await this.reuse(plan, newest, database, extension, planned, options);
     if (reused && !('damaged' in reused)) return reused;
     if (plan.dump) this.logger.info('backup.dumping', { reason: plan.reason });
     const dumped = await this.dump(database, extension, 'missing' in before ? undefined : before, options);
@@ -193,6 +195,7 @@ export class BackupCreator {
    */
   private async reuse(
     plan: Extract<InstantBackupPlan, { dump: false }>,
+    entry: ManifestEntry,
     database: string,
     extension: string,
     clockStart: Date,
@@ -201,7 +204,7 @@ export class BackupCreator {
     try {
       return await reuseBackup(
         { folder: this.folder, clock: this.clock, logger: this.logger, ...(this.offsite ? { offsite: this.offsite } : {}) },
-        { file: plan.from, sha256: plan.sha256, entry: await this.folder.manifest.entry(plan.from) },
+        { file: plan.from, sha256: plan.sha256, entry },
         {
           database,
           extension,
