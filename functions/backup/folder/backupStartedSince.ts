@@ -1,8 +1,7 @@
 import * as fs from 'node:fs/promises';
 import type { Backup } from '../dump/BackupCreator.js';
-import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.js';
 import type { BackupFolder } from './BackupFolder.js';
-import { regularFilesIn } from './folderFiles.js';
+import { backupsOf } from './backupsOf.js';
 
 /** When a request arrived: the folder's backup generation then, and (from its gateway) the time. */
 export interface Arrival {
@@ -27,14 +26,9 @@ export async function backupStartedSince(
   arrival: Arrival,
   { dumpedOnly = false }: { dumpedOnly?: boolean } = {},
 ): Promise<Backup | undefined> {
-  const prefix = backupPrefix(database);
-  const { dir, manifest } = folder;
-  const candidates = (await regularFilesIn(dir))
-    .map((name) => parseBackupFileName(name))
-    .filter((parsed) => parsed !== undefined && parsed.database === prefix)
-    .sort((a, b) => a!.takenAt.getTime() - b!.takenAt.getTime());
-  for (const candidate of candidates) {
-    const entry = await manifest.entry(candidate!.file);
+  const { manifest } = folder;
+  for (const candidate of await backupsOf(folder, database)) {
+    const entry = await manifest.entry(candidate.file);
     if (!entry.sha256 || entry.generation === undefined) continue;
     // A request for a real dump is not answered by a backup made from an earlier one.
     if (dumpedOnly && entry.origin?.madeFrom) continue;
@@ -45,17 +39,17 @@ export async function backupStartedSince(
       entry.startedAtMs !== undefined &&
       entry.startedAtMs >= arrival.atMs;
     if (!later && !sameRunAfterArrival) continue;
-    const path = folder.path(candidate!.file);
+    const path = folder.path(candidate.file);
     return {
-      file: candidate!.file,
+      file: candidate.file,
       path,
       bytes: (await fs.stat(path)).size,
       sha256: entry.sha256,
-      startedAt: candidate!.takenAt.toISOString(),
+      startedAt: candidate.takenAt.toISOString(),
       durationMs: entry.durationMs ?? 0,
       contents: { rows: entry.contents?.rows ?? {}, largeObjects: entry.contents?.largeObjects ?? 0 },
       // Its name says whether it is encrypted; how many keys it was encrypted to only its own run knew.
-      ...(candidate!.file.endsWith('.age') ? { encrypted: true as const } : {}),
+      ...(candidate.file.endsWith('.age') ? { encrypted: true as const } : {}),
       ...(entry.origin?.madeFrom ? { unchangedSince: entry.origin.madeFrom } : {}),
     };
   }

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs/promises';
-import { backupPrefix, parseBackupFileName } from '../retention/backupFileName.js';
 import type { BackupFolder } from './BackupFolder.js';
 import type { ManifestEntry } from './BackupManifest.js';
-import { regularFilesIn } from './folderFiles.js';
+import { backupsOf } from './backupsOf.js';
 
 /** The newest backup of a database, with its manifest entry and, when it is a name of a file another name of which failed verify, that name. */
 export type NewestBackup = { file: string; sameFileFailed?: string } & ManifestEntry;
@@ -14,11 +13,7 @@ export type NewestBackup = { file: string; sameFileFailed?: string } & ManifestE
  * names it, as that content failed whatever name it was verified under.
  */
 export async function newestBackupOf(folder: BackupFolder, database: string): Promise<NewestBackup | undefined> {
-  const prefix = backupPrefix(database);
-  const newest = (await regularFilesIn(folder.dir))
-    .map((name) => parseBackupFileName(name))
-    .filter((parsed) => parsed !== undefined && parsed.database === prefix)
-    .sort((a, b) => b!.takenAt.getTime() - a!.takenAt.getTime())[0];
+  const newest = (await backupsOf(folder, database)).at(-1);
   if (!newest) return undefined;
   const entry = await folder.manifest.entry(newest.file);
   if (entry.verified?.ok === false) return { file: newest.file, ...entry };
